@@ -1,0 +1,50 @@
+# mini-ld, mini-ar and mini-loader. `make` builds bin/, `make test` runs every bats
+# suite, `make check` runs them again against a build with ASan and UBSan.
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+COMMON_SRCS := $(wildcard common/*.c)
+LD_SRCS := $(wildcard ld/*.c)
+HEADERS := $(wildcard common/*.h ld/*.h)
+
+all: bin/mini-ld bin/ld
+
+build/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+build-san/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -O2,$(CFLAGS)) $(SAN_FLAGS) -c $< -o $@
+
+bin/mini-ld: $(patsubst %.c,build/%.o,$(COMMON_SRCS) $(LD_SRCS))
+	@mkdir -p bin
+	$(CC) $(CFLAGS) -o $@ $^
+
+# gcc -B bin/ runs bin/ld: the same program.
+bin/ld: bin/mini-ld
+	ln -sf mini-ld $@
+
+build-san/bin/mini-ld: $(patsubst %.c,build-san/%.o,$(COMMON_SRCS) $(LD_SRCS))
+	@mkdir -p build-san/bin
+	$(CC) $(SAN_FLAGS) -o $@ $^
+
+build-san/bin/ld: build-san/bin/mini-ld
+	ln -sf mini-ld $@
+
+test: all
+	@tests/run
+
+check: build-san/bin/mini-ld build-san/bin/ld
+	@MINI_BIN=$(CURDIR)/build-san/bin tests/run
+
+demo: all
+	@examples/run
+
+clean:
+	rm -rf build build-san bin
+
+.PHONY: all test check demo clean

@@ -1,0 +1,218 @@
+/*
+ * common.h — the pieces every tool of the toolchain needs.
+ *
+ * Read top to bottom, this header is the map of common/: diagnostics, the arena,
+ * bounds-checked views over mapped files, a string hash map, the ELF64 relocatable
+ * object reader and the ar archive reader. Each banner below belongs to one .c file.
+ */
+#ifndef MINI_COMMON_H
+#define MINI_COMMON_H
+
+#include <elf.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FORMAT_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+//
+// diag.c — messages in the form `tool: file: what`
+//
+
+// The tool name that starts every message ("mini-ld"). Set once by main().
+void diag_set_tool(const char *tool);
+// Input or link error: print and count it; the run continues to the next checkpoint.
+void error(const char *fmt, ...) FORMAT_PRINTF(1, 2);
+// The input is unusable: print, run the cleanup hook, exit 1.
+_Noreturn void fatal(const char *fmt, ...) FORMAT_PRINTF(1, 2);
+// Bad command line: print, run the cleanup hook, exit 2.
+_Noreturn void usage_error(const char *fmt, ...) FORMAT_PRINTF(1, 2);
+void warn(const char *fmt, ...) FORMAT_PRINTF(1, 2);
+// How many errors have been recorded so far.
+int error_count(void);
+// A bug in our own code, not in the input.
+#define internal_error(...) internal_error_at(__FILE__, __LINE__, __VA_ARGS__)
+_Noreturn void internal_error_at(const char *file, int line, const char *fmt, ...)
+    FORMAT_PRINTF(3, 4);
+// Called before any exit through fatal()/usage_error()/internal_error(); removes
+// half-written outputs. One hook is enough: only the output writer registers it.
+void diag_set_cleanup(void (*fn)(void));
+
+//
+// arena.c — bump allocation for link data
+//
+// Everything a link builds (symbols, sections, strings) lives until exit, so it is
+// allocated from one arena and never freed one object at a time.
+
+typedef struct ArenaBlock ArenaBlock;
+typedef struct {
+  ArenaBlock *head;
+} Arena;
+
+// Zeroed, 16-byte aligned memory that lives as long as the arena.
+void *arena_alloc(Arena *arena, size_t size);
+// n elements of size bytes each, with the multiplication checked.
+void *arena_array(Arena *arena, size_t n, size_t size);
+char *arena_strdup(Arena *arena, const char *s);
+char *arena_strndup(Arena *arena, const char *s, size_t len);
+char *arena_printf(Arena *arena, const char *fmt, ...) FORMAT_PRINTF(2, 3);
+
+// A growable array of pointers for lists whose length is not known in advance.
+// It grows by copying into a fresh arena block; nobody may keep a pointer into
+// `data` across a push.
+typedef struct {
+  void **data;
+  size_t len;
+  size_t cap;
+} PtrVec;
+
+void vec_push(Arena *arena, PtrVec *vec, void *item);
+
+//
+// view.c — bounds-checked access to bytes of an input file
+//
+// A View is a window on bytes we did not write (usually a mapped file). Every read
+// goes through a check that the slice lies inside it; the check subtracts instead of
+// adding, so a huge offset from a corrupt file cannot wrap around.
+
+typedef struct {
+  const uint8_t *data;
+  uint64_t size;
+  const char *name;  // what messages call this input: "a.o", "libc.a(printf.o)"
+} View;
+
+// True if [off, off + len) lies inside the view.
+static inline bool view_has(View v, uint64_t off, uint64_t len) {
+  return off <= v.size && len <= v.size - off;
+}
+
+// The sub-view [off, off + len); the caller has checked view_has().
+static inline View view_slice(View v, uint64_t off, uint64_t len) {
+  return (View){v.data + off, len, v.name};
+}
+
+// True if a table of n entries of entsize bytes at off lies inside the view.
+bool view_has_table(View v, uint64_t off, uint64_t n, uint64_t entsize);
+
+// The NUL-terminated string at off inside v, or NULL if no NUL follows before the end.
+const char *view_cstr(View v, uint64_t off);
+
+uint16_t read_u16le(const uint8_t *p);
+uint32_t read_u32le(const uint8_t *p);
+uint64_t read_u64le(const uint8_t *p);
+uint32_t read_u32be(const uint8_t *p);
+uint64_t read_u64be(const uint8_t *p);
+void write_u16le(uint8_t *p, uint16_t v);
+void write_u32le(uint8_t *p, uint32_t v);
+void write_u64le(uint8_t *p, uint64_t v);
+
+//
+// mapped_file.c — input files, mapped read-only for the life of the process
+//
+
+// Maps path read-only. On failure returns false and sets errno (the caller words the
+// message, because only it knows what the file was for). An empty file gives an
+// empty view. The mapping is never unmapped: views point into it until exit.
+bool map_file(const char *path, const char *name, View *out);
+
+//
+// hashmap.c — string keys to pointers, for the global symbol table
+//
+
+typedef struct {
+  const char *key;
+  size_t keylen;
+  uint64_t hash;
+  void *value;
+} HashEntry;
+
+typedef struct {
+  HashEntry *entries;
+  size_t cap;  // a power of two
+  size_t len;
+} HashMap;
+
+uint64_t hash_string(const char *s, size_t len);
+// The value stored under key, or NULL.
+void *hashmap_get(HashMap *map, const char *key, size_t keylen);
+// The slot for key, created empty (value NULL) if it was not there; the caller fills
+// slot->value. The key must outlive the map (it is not copied).
+HashEntry *hashmap_slot(HashMap *map, const char *key, size_t keylen);
+
+//
+// elf_object.c — reading ELF64 relocatable objects
+//
+// The reader checks every offset, size, count and index it reads before anything
+// else looks at the object, so the passes after it can trust the tables it returns.
+// It copies the headers and symbols out of the file (never casting pointers into
+// the mapped bytes) and leaves section contents in place.
+
+typedef struct {
+  View file;
+  Elf64_Ehdr ehdr;
+  Elf64_Shdr *shdrs;       // shnum entries
+  uint64_t shnum;          // including SHN_UNDEF; from shdr[0].sh_size if e_shnum == 0
+  const char **shnames;    // section names, checked
+  uint64_t symtab_shndx;   // 0 if the object has no symbol table
+  Elf64_Sym *syms;         // nsyms entries, copied out of the file
+  uint32_t *sym_secidx;    // nsyms entries: the section defining each symbol, or 0 for
+                           // undefined, SHN_ABS and SHN_COMMON ones (see st_shndx)
+  const char **symnames;   // nsyms names, checked
+  uint64_t nsyms;
+  uint64_t first_global;   // the symbol table's sh_info
+} ElfObject;
+
+// Is this the start of an ELF file at all?
+bool is_elf(View v);
+// Reads and checks the object; on a bad object prints the reason and returns false
+// (as an error(), so the caller decides whether to go on).
+bool read_elf_object(View v, Arena *arena, ElfObject *obj);
+// The contents of section i; checked by read_elf_object (empty for SHT_NOBITS).
+View elf_section_data(const ElfObject *obj, uint64_t i);
+
+//
+// ar_format.c — reading ar archives
+//
+//   "!<arch>\n"                       (or "!<thin>\n" for a thin archive)
+//   +------------------------------+
+//   | name[16] date[12] uid[6]     |  each member: a 60-byte header of ASCII fields,
+//   | gid[6] mode[8] size[10] `\n  |  then size bytes of data, then one '\n' of
+//   +------------------------------+  padding if size is odd.
+//   | data ...                     |
+//
+// Special members: "/" (GNU symbol index, big-endian u32), "/SYM64/" (the same with
+// u64), "//" (long names, referred to as "/123"), "__.SYMDEF" (BSD index) and BSD long
+// names "#1/len" (the name follows the header). Members are identified by the offset
+// of their header, never by name: archives such as musl's libc.a repeat names.
+
+typedef struct {
+  uint64_t offset;  // of the member's header in the archive
+  const char *name;
+  View data;        // the member's bytes; for thin archives, empty (see `path`)
+  const char *path; // thin archives: the member's file, relative to the current dir
+} ArMember;
+
+typedef struct {
+  const char *name;
+  uint64_t offset;  // header offset of the member that defines it
+} ArSymbol;
+
+typedef struct {
+  View file;
+  bool thin;
+  bool has_index;
+  ArMember *members;
+  size_t nmembers;
+  ArSymbol *syms;
+  size_t nsyms;
+} Archive;
+
+bool is_archive(View v);
+// Reads the member headers and the symbol index; on a corrupt archive prints the
+// reason (error()) and returns false.
+bool read_archive(View v, Arena *arena, Archive *ar);
+// The member whose header is at offset, or NULL.
+ArMember *archive_member_at(Archive *ar, uint64_t offset);
+
+#endif

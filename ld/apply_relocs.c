@@ -1,0 +1,120 @@
+/*
+ * apply_relocs.c — patch the copied section bytes with final addresses.
+ *
+ * The compiler could not know where anything would end up, so it left a relocation
+ * at each place that needs an address: "here, 4 bytes, put S + A - P". Now that
+ * layout has fixed every address, each one is computed and stored, with the
+ * psABI's letters (x86-64 psABI §4.4):
+ *
+ *   S  the symbol's address          A  the addend stored in the relocation
+ *   P  the address being patched     Z  the symbol's size
+ *   G  the offset of the symbol's GOT slot from the GOT's base, GOT the base
+ *
+ * What each type computes comes from arch_x86_64.c. Every value is checked against
+ * the width of its field before it is stored: a value that does not fit is an error
+ * naming the place, never a silently truncated address.
+ *
+ * Runs from write_output(), on the output image. Reads everything layout() fixed.
+ */
+#include "ld.h"
+
+#include <inttypes.h>
+
+// A name for the symbol in messages; section symbols have none of their own.
+static const char *symbol_label(const Symbol *sym) {
+  if (sym->type == STT_SECTION && sym->isec)
+    return sym->isec->name;
+  return sym->name;
+}
+
+// Checks that v fits a field of `width` bytes under `check`, and stores it
+// little-endian. Reports an overflow with the range that would have fitted.
+static void store(Ctx *ctx, InputSection *isec, const Elf64_Rela *rel, const Symbol *sym,
+                  uint8_t *loc, uint64_t v, uint8_t width, RangeCheck check) {
+  if (width < 8 && check != CHECK_NONE) {
+    int bits = width * 8;
+    int64_t smin = -((int64_t)1 << (bits - 1)), smax = ((int64_t)1 << (bits - 1)) - 1;
+    int64_t umax = (int64_t)(((uint64_t)1 << bits) - 1);
+    int64_t sv = (int64_t)v;
+    int64_t lo = check == CHECK_UNSIGNED ? 0 : smin;
+    int64_t hi = check == CHECK_SIGNED ? smax : umax;
+    if (sv < lo || sv > hi) {
+      uint32_t type = ELF64_R_TYPE(rel->r_info);
+      error("%s:(%s+0x%" PRIx64 "): relocation %s out of range: %" PRId64
+            " is not in [%" PRId64 ", %" PRId64 "]; references '%s'",
+            isec->file->name, isec->name, (uint64_t)rel->r_offset, reloc_name(ctx, type), sv,
+            lo, hi, sym ? symbol_label(sym) : "");
+      return;
+    }
+  }
+  switch (width) {
+  case 1: *loc = (uint8_t)v; break;
+  case 2: write_u16le(loc, (uint16_t)v); break;
+  case 4: write_u32le(loc, (uint32_t)v); break;
+  case 8: write_u64le(loc, v); break;
+  }
+}
+
+void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out) {
+  InputFile *file = isec->file;
+  bool alloc = isec->sh_flags & SHF_ALLOC;
+  for (uint64_t i = 0; i < isec->nrels; i++) {
+    const Elf64_Rela *rel = &isec->rels[i];
+    uint32_t type = ELF64_R_TYPE(rel->r_info);
+    RelocHowto h = reloc_howto(type);
+    Symbol *sym = file->syms[ELF64_R_SYM(rel->r_info)];
+    uint8_t *loc = out + rel->r_offset;
+
+    // A reference from kept code or data into a discarded section would point at
+    // nothing. (Debug sections may: their entries for discarded code become 0.)
+    if (alloc && sym && sym->state == SYM_DEFINED && sym->isec && !sym->isec->is_alive) {
+      error("%s:(%s+0x%" PRIx64 "): relocation refers to '%s' in discarded section '%s'",
+            file->name, isec->name, (uint64_t)rel->r_offset, symbol_label(sym),
+            sym->isec->name);
+      continue;
+    }
+
+    uint64_t S = sym ? symbol_address(sym) : 0;
+    uint64_t A = (uint64_t)rel->r_addend;
+    uint64_t P = (alloc ? isec_address(isec) : 0) + rel->r_offset;
+    uint64_t GOT = ctx->got_addr;
+    uint64_t G = sym && sym->got_index >= 0 ? 8 * (uint64_t)sym->got_index : 0;
+    uint64_t Z = sym ? sym->size : 0;
+
+    switch (h.expr) {
+    case RX_NONE:
+      break;
+    case RX_ABS:
+      store(ctx, isec, rel, sym, loc, S + A, h.width, h.check);
+      break;
+    case RX_PC:
+      store(ctx, isec, rel, sym, loc, S + A - P, h.width, h.check);
+      break;
+    case RX_GOT:
+      store(ctx, isec, rel, sym, loc, G + A, h.width, h.check);
+      break;
+    case RX_GOTPCREL: {
+      GotRelax form = got_relax(isec, rel, sym);
+      if (form == RELAX_NONE) {
+        store(ctx, isec, rel, sym, loc, GOT + G + A - P, h.width, h.check);
+        break;
+      }
+      got_relax_rewrite(loc, form);
+      if (form == RELAX_TEST || form == RELAX_BINOP)
+        store(ctx, isec, rel, sym, loc, S, 4, CHECK_SIGNED);
+      else
+        store(ctx, isec, rel, sym, loc, S + A - P, 4, CHECK_SIGNED);
+      break;
+    }
+    case RX_GOTPC:
+      store(ctx, isec, rel, sym, loc, GOT + A - P, h.width, h.check);
+      break;
+    case RX_GOTOFF:
+      store(ctx, isec, rel, sym, loc, S + A - GOT, h.width, h.check);
+      break;
+    case RX_SIZE:
+      store(ctx, isec, rel, sym, loc, Z + A, h.width, h.check);
+      break;
+    }
+  }
+}

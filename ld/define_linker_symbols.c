@@ -1,0 +1,182 @@
+/*
+ * define_linker_symbols.c — names whose values only the linker knows.
+ *
+ * Start-up code needs to know things about the image it runs in: where .bss starts
+ * and ends (to zero it, on systems that do not), where the list of constructors is
+ * (__init_array_start), where its own ELF header is (__ehdr_start, which static glibc
+ * uses to find its program headers). No object can define these: they are addresses
+ * the linker picks. As with GNU ld's PROVIDE, a name is defined only if some input
+ * refers to it and no input defines it.
+ *
+ * __start_SEC and __stop_SEC bracket every output section whose name is a valid C
+ * identifier, so code can walk an array that many objects contributed to.
+ *
+ * reserve_linker_symbols() claims the names before undefined symbols are reported;
+ * define_linker_symbols() gives them values once layout has fixed addresses. It also
+ * settles the entry point. Fills Symbol.osec and Symbol.value, ctx->entry.
+ */
+#include "ld.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const fixed_names[] = {
+  "__ehdr_start", "__executable_start", "_etext", "etext", "__etext", "_edata", "edata",
+  "_end", "end", "__bss_start", "__init_array_start", "__init_array_end",
+  "__fini_array_start", "__fini_array_end", "__preinit_array_start", "__preinit_array_end",
+  "__rela_iplt_start", "__rela_iplt_end", "_GLOBAL_OFFSET_TABLE_", NULL,
+};
+
+static bool is_c_identifier(const char *s) {
+  if (!*s || (*s >= '0' && *s <= '9'))
+    return false;
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+          *s == '_'))
+      return false;
+  return true;
+}
+
+// The section name X of "__start_X" or "__stop_X", or NULL.
+static const char *bracketed_section(const char *name) {
+  if (!strncmp(name, "__start_", 8))
+    return name + 8;
+  if (!strncmp(name, "__stop_", 7))
+    return name + 7;
+  return NULL;
+}
+
+static bool has_live_section(Ctx *ctx, const char *name) {
+  for (size_t f = 0; f < ctx->files.len; f++) {
+    InputFile *file = ctx->files.data[f];
+    for (uint64_t s = 1; s < file->obj.shnum; s++) {
+      InputSection *isec = file->sections[s];
+      if (isec && isec->is_alive && !strcmp(isec->name, name))
+        return true;
+    }
+  }
+  return false;
+}
+
+void reserve_linker_symbols(Ctx *ctx) {
+  for (int i = 0; fixed_names[i]; i++) {
+    Symbol *sym = hashmap_get(&ctx->symtab, fixed_names[i], strlen(fixed_names[i]));
+    if (sym && sym->state == SYM_UNDEF)
+      sym->state = SYM_LINKER;
+  }
+  for (size_t i = 0; i < ctx->globals.len; i++) {
+    Symbol *sym = ctx->globals.data[i];
+    const char *sec = bracketed_section(sym->name);
+    if (sym->state == SYM_UNDEF && sec && is_c_identifier(sec) && has_live_section(ctx, sec))
+      sym->state = SYM_LINKER;
+  }
+}
+
+static OutputSection *find_osec(Ctx *ctx, const char *name) {
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    if (!strcmp(osec->name, name))
+      return osec;
+  }
+  return NULL;
+}
+
+// Every value is kept relative to an output section (so the output .symtab can
+// name a section for it); `anchor` is the first allocated section.
+static void set(Ctx *ctx, const char *name, OutputSection *anchor, uint64_t addr) {
+  Symbol *sym = hashmap_get(&ctx->symtab, name, strlen(name));
+  if (!sym || sym->state != SYM_LINKER)
+    return;
+  sym->osec = anchor;
+  sym->value = anchor ? addr - anchor->addr : addr;  // may wrap: addresses add back up
+  sym->binding = STB_GLOBAL;
+  sym->type = STT_NOTYPE;
+  sym->visibility = STV_DEFAULT;
+}
+
+static void set_bracket(Ctx *ctx, const char *start, const char *end, OutputSection *osec,
+                        OutputSection *anchor, uint64_t fallback) {
+  if (osec) {
+    set(ctx, start, osec, osec->addr);
+    set(ctx, end, osec, osec->addr + osec->size);
+  } else {
+    set(ctx, start, anchor, fallback);
+    set(ctx, end, anchor, fallback);
+  }
+}
+
+static void settle_entry(Ctx *ctx, OutputSection *text) {
+  Symbol *sym = hashmap_get(&ctx->symtab, ctx->opt.entry, strlen(ctx->opt.entry));
+  if (sym && (sym->state == SYM_DEFINED || sym->state == SYM_LINKER)) {
+    ctx->entry = symbol_address(sym);
+    return;
+  }
+  // GNU ld: "-e entry ... If there is no symbol named entry, the linker will try to
+  // parse entry as a number".
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(ctx->opt.entry, &end, 0);
+  if (ctx->opt.entry_given && *ctx->opt.entry && !*end && !errno) {
+    ctx->entry = v;
+    return;
+  }
+  ctx->entry = text ? text->addr : ctx->opt.image_base;
+  warn("cannot find entry symbol '%s'; defaulting to 0x%llx", ctx->opt.entry,
+       (unsigned long long)ctx->entry);
+}
+
+void define_linker_symbols(Ctx *ctx) {
+  OutputSection *first = NULL, *text = find_osec(ctx, ".text"), *bss = find_osec(ctx, ".bss");
+  uint64_t etext = 0, edata = 0, end = 0;
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    if (!(osec->sh_flags & SHF_ALLOC))
+      continue;
+    if (!first)
+      first = osec;
+    if (osec->sh_flags & SHF_EXECINSTR)
+      etext = osec->addr + osec->size;
+    if (osec->sh_type != SHT_NOBITS)
+      edata = osec->addr + osec->size;
+    end = osec->addr + osec->size;
+  }
+  uint64_t base = ctx->opt.image_base;
+  if (!etext)
+    etext = base;
+  if (!edata)
+    edata = base;
+  if (!end)
+    end = base;
+
+  set(ctx, "__ehdr_start", first, base);
+  set(ctx, "__executable_start", first, base);
+  set(ctx, "_etext", first, etext);
+  set(ctx, "etext", first, etext);
+  set(ctx, "__etext", first, etext);
+  set(ctx, "_edata", first, edata);
+  set(ctx, "edata", first, edata);
+  set(ctx, "_end", first, end);
+  set(ctx, "end", first, end);
+  set(ctx, "__bss_start", bss ? bss : first, bss ? bss->addr : edata);
+  set_bracket(ctx, "__init_array_start", "__init_array_end", find_osec(ctx, ".init_array"),
+              first, base);
+  set_bracket(ctx, "__fini_array_start", "__fini_array_end", find_osec(ctx, ".fini_array"),
+              first, base);
+  set_bracket(ctx, "__preinit_array_start", "__preinit_array_end",
+              find_osec(ctx, ".preinit_array"), first, base);
+  set_bracket(ctx, "__rela_iplt_start", "__rela_iplt_end", find_osec(ctx, ".rela.iplt"), first,
+              base);
+  if (ctx->got_osec)
+    set(ctx, "_GLOBAL_OFFSET_TABLE_", ctx->got_osec, ctx->got_addr);
+
+  for (size_t i = 0; i < ctx->globals.len; i++) {
+    Symbol *sym = ctx->globals.data[i];
+    const char *sec = bracketed_section(sym->name);
+    OutputSection *osec = sec && sym->state == SYM_LINKER ? find_osec(ctx, sec) : NULL;
+    if (osec)
+      set(ctx, sym->name, osec,
+          !strncmp(sym->name, "__start_", 8) ? osec->addr : osec->addr + osec->size);
+  }
+  settle_entry(ctx, text);
+}

@@ -1,0 +1,384 @@
+/*
+ * layout.c — where every byte of the executable goes.
+ *
+ * Input sections with related names merge into one output section (.text.foo into
+ * .text, .rodata.str1.1 into .rodata, ...), in input order, each at its own
+ * alignment. Output sections are then grouped by what the program may do with them,
+ * because the kernel maps memory with one set of permissions per segment (PT_LOAD):
+ *
+ *   R    ELF header, program headers, .note.*
+ *   R X  .init .text .fini                     code
+ *   R    .rodata .eh_frame                     constants
+ *   R W  .init_array .fini_array .got .data .bss   variables
+ *
+ * No segment is both writable and executable. Each segment starts on a new page in
+ * memory, but not in the file: the file is not padded to page boundaries. Instead
+ * the address is chosen so that it equals the file offset modulo the page size
+ * (p_vaddr ≡ p_offset mod p_align), which is all mmap needs. The page on the
+ * boundary is then mapped twice, once for each neighbour, with each one's
+ * permissions:
+ *
+ *   file:    |hdr .note|.text ....|.rodata|.data|          (no gaps)
+ *   memory:  0x400000  0x401000+x  0x402000+y  0x403000+z  (x, y, z = offset % 4096)
+ *
+ * .bss takes memory but no file space: its segment's p_memsz is larger than its
+ * p_filesz, and the kernel zero-fills the difference.
+ *
+ * Reads ctx->files; fills ctx->osecs, ctx->segs, section and segment addresses and
+ * file offsets, ctx->entry.
+ */
+#include "ld.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+// Which PT_LOAD a section belongs to, in address order.
+enum { SEG_HEADERS, SEG_TEXT, SEG_RODATA, SEG_DATA, SEG_NONE };
+
+uint64_t isec_address(const InputSection *isec) { return isec->osec->addr + isec->offset; }
+
+uint64_t symbol_address(const Symbol *sym) {
+  switch (sym->state) {
+  case SYM_UNDEF:
+    return 0;  // only undefined weak symbols get here
+  case SYM_LINKER:
+    return sym->osec ? sym->osec->addr + sym->value : sym->value;
+  case SYM_COMMON:
+  case SYM_DEFINED:
+    break;
+  }
+  if (!sym->isec)
+    return sym->value;  // absolute
+  if (!sym->isec->is_alive || !sym->isec->osec)
+    return 0;  // defined in a discarded section
+  return isec_address(sym->isec) + sym->value;
+}
+
+static bool has_prefix(const char *name, const char *prefix) {
+  size_t n = strlen(prefix);
+  return !strncmp(name, prefix, n) && (name[n] == '\0' || name[n] == '.');
+}
+
+// The output section an input section goes to. Order matters: .data.rel.ro must be
+// tried before .data.
+static const char *output_name(const InputSection *isec) {
+  static const char *const prefixes[] = {
+    ".text", ".rodata", ".data.rel.ro", ".data", ".bss", ".tdata", ".tbss",
+    ".init_array", ".fini_array", ".preinit_array", ".gcc_except_table",
+    ".ldata", ".lrodata", ".lbss", NULL,
+  };
+  if (!strcmp(isec->name, "COMMON"))
+    return ".bss";
+  for (int i = 0; prefixes[i]; i++)
+    if (has_prefix(isec->name, prefixes[i]))
+      return prefixes[i];
+  return isec->name;
+}
+
+static int segment_of(const OutputSection *osec) {
+  if (!(osec->sh_flags & SHF_ALLOC))
+    return SEG_NONE;
+  if (osec->sh_flags & SHF_EXECINSTR)
+    return SEG_TEXT;
+  if (osec->sh_flags & SHF_WRITE)
+    return SEG_DATA;
+  if (osec->sh_type == SHT_NOTE)
+    return SEG_HEADERS;
+  return SEG_RODATA;
+}
+
+// Order inside a segment, as GNU ld's default linker script has it; sections we do
+// not know go in the middle, and zero-filled ones last so that .bss ends the image.
+static int rank_in_segment(const OutputSection *osec) {
+  static const struct { const char *name; int rank; } known[] = {
+    {".init", 10}, {".plt", 20}, {".text", 30}, {".fini", 50},
+    {".rodata", 10}, {".eh_frame_hdr", 30}, {".eh_frame", 40}, {".gcc_except_table", 50},
+    {".tdata", 10}, {".tbss", 11}, {".preinit_array", 15}, {".init_array", 20},
+    {".fini_array", 30}, {".data.rel.ro", 40}, {".got", 50}, {".got.plt", 60},
+    {".data", 70}, {".bss", 90},
+  };
+  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+    if (!strcmp(osec->name, known[i].name))
+      return known[i].rank;
+  if (osec->sh_type == SHT_NOBITS)
+    return 95;
+  return segment_of(osec) == SEG_DATA ? 80 : segment_of(osec) == SEG_TEXT ? 40 : 20;
+}
+
+static OutputSection *new_osec(Ctx *ctx, const char *name, const InputSection *first) {
+  OutputSection *osec = arena_alloc(&ctx->arena, sizeof *osec);
+  osec->name = name;
+  osec->sh_type = first->sh_type;
+  osec->sh_flags = first->sh_flags & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR | SHF_TLS |
+                                      SHF_MERGE | SHF_STRINGS);
+  osec->sh_entsize = first->sh_entsize;
+  osec->sh_addralign = 1;
+  vec_push(&ctx->arena, &ctx->osecs, osec);
+  return osec;
+}
+
+static void add_to_osec(Ctx *ctx, HashMap *by_name, InputSection *isec) {
+  const char *name = output_name(isec);
+  HashEntry *e = hashmap_slot(by_name, name, strlen(name));
+  if (!e->value)
+    e->value = new_osec(ctx, name, isec);
+  OutputSection *osec = e->value;
+  // The output section's flags and type must suit every member: one writable member
+  // makes it writable, one member with contents makes it PROGBITS.
+  osec->sh_flags |= isec->sh_flags & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR | SHF_TLS);
+  if ((isec->sh_flags & (SHF_MERGE | SHF_STRINGS)) != (osec->sh_flags & (SHF_MERGE | SHF_STRINGS)) ||
+      isec->sh_entsize != osec->sh_entsize) {
+    osec->sh_flags &= ~(uint64_t)(SHF_MERGE | SHF_STRINGS);
+    osec->sh_entsize = 0;
+  }
+  if (isec->sh_type != osec->sh_type)
+    osec->sh_type = SHT_PROGBITS;
+  isec->osec = osec;
+  vec_push(&ctx->arena, &osec->members, isec);
+}
+
+// .comment holds one string per compiler that made an input ("GCC: (Debian ...)"),
+// repeated in every object. Like GNU ld and lld, keep each distinct string once,
+// and add our own.
+static void merge_comment(Ctx *ctx, OutputSection *osec) {
+  size_t total = 0;
+  for (size_t i = 0; i < osec->members.len; i++) {
+    InputSection *isec = osec->members.data[i];
+    if (isec->nrels || isec->sh_type != SHT_PROGBITS)
+      return;  // something refers into it: keep it as it is
+    total += isec->data.size;
+  }
+  static const char ours[] = "Linker: mini-ld " MINI_LD_VERSION;
+  total += sizeof ours;
+  char *out = arena_alloc(&ctx->arena, total);
+  size_t len = 0;
+  HashMap seen = {0};
+  for (size_t i = 0; i < osec->members.len; i++) {
+    InputSection *isec = osec->members.data[i];
+    for (uint64_t off = 0; off < isec->data.size;) {
+      const char *s = (const char *)isec->data.data + off;
+      size_t n = strnlen(s, isec->data.size - off);
+      HashEntry *e = hashmap_slot(&seen, s, n);
+      if (!e->value && n) {
+        e->value = out;
+        memcpy(out + len, s, n);
+        len += n + 1;
+      }
+      off += n + 1;
+    }
+    isec->is_alive = false;
+  }
+  free(seen.entries);
+  memcpy(out + len, ours, sizeof ours);
+  len += sizeof ours;
+
+  InputSection *merged = arena_alloc(&ctx->arena, sizeof *merged);
+  *merged = *(InputSection *)osec->members.data[0];
+  merged->file = ctx->internal;
+  merged->rels = NULL;
+  merged->nrels = 0;
+  merged->sh_size = len;
+  merged->synthetic = (const uint8_t *)out;
+  merged->is_alive = true;
+  merged->osec = osec;
+  osec->members.len = 0;
+  vec_push(&ctx->arena, &osec->members, merged);
+  osec->sh_flags |= SHF_MERGE | SHF_STRINGS;
+  osec->sh_entsize = 1;
+}
+
+static void make_output_sections(Ctx *ctx) {
+  HashMap by_name = {0};
+  for (size_t f = 0; f < ctx->files.len; f++) {
+    InputFile *file = ctx->files.data[f];
+    for (uint64_t s = 1; s < file->obj.shnum; s++) {
+      InputSection *isec = file->sections[s];
+      if (!isec || !isec->is_alive)
+        continue;
+      if (ctx->opt.strip_debug && !(isec->sh_flags & SHF_ALLOC) &&
+          (!strncmp(isec->name, ".debug", 6) || !strncmp(isec->name, ".zdebug", 7)))
+        continue;
+      add_to_osec(ctx, &by_name, isec);
+    }
+  }
+  // COMMON space goes after every input's .bss, as in GNU ld's *(COMMON).
+  for (size_t i = 0; i < ctx->common_sections.len; i++)
+    add_to_osec(ctx, &by_name, ctx->common_sections.data[i]);
+  if (ctx->got) {
+    add_to_osec(ctx, &by_name, ctx->got);
+    ctx->got_osec = ctx->got->osec;
+  }
+  OutputSection *comment = hashmap_get(&by_name, ".comment", 8);
+  if (comment && !(comment->sh_flags & SHF_ALLOC))
+    merge_comment(ctx, comment);
+  free(by_name.entries);
+}
+
+static int compare_osecs(const void *a, const void *b) {
+  const OutputSection *x = *(OutputSection *const *)a, *y = *(OutputSection *const *)b;
+  if (x->rank != y->rank)
+    return x->rank < y->rank ? -1 : 1;
+  return x->shndx < y->shndx ? -1 : x->shndx > y->shndx;  // creation order
+}
+
+static void sort_output_sections(Ctx *ctx) {
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    osec->shndx = (uint32_t)i;  // temporarily: creation order, for a stable sort
+    osec->rank = segment_of(osec) * 1000 + rank_in_segment(osec);
+  }
+  qsort(ctx->osecs.data, ctx->osecs.len, sizeof(void *), compare_osecs);
+  for (size_t i = 0; i < ctx->osecs.len; i++)
+    ((OutputSection *)ctx->osecs.data[i])->shndx = (uint32_t)i + 1;
+}
+
+// Places members inside each output section; the output section's size and
+// alignment follow from them.
+static void size_output_sections(Ctx *ctx) {
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    uint64_t size = 0;
+    for (size_t j = 0; j < osec->members.len; j++) {
+      InputSection *isec = osec->members.data[j];
+      size = align_to(size, isec->sh_addralign);
+      isec->offset = size;
+      size += isec->sh_size;
+      if (isec->sh_addralign > osec->sh_addralign)
+        osec->sh_addralign = isec->sh_addralign;
+    }
+    osec->size = size;
+  }
+}
+
+static Segment *add_segment(Ctx *ctx, uint32_t type, uint32_t flags) {
+  Segment *seg = &ctx->segs[ctx->nsegs++];
+  seg->p_type = type;
+  seg->p_flags = flags;
+  seg->p_align = type == PT_LOAD ? ctx->opt.page_size : 1;
+  return seg;
+}
+
+static uint32_t load_flags(int seg) {
+  switch (seg) {
+  case SEG_TEXT: return PF_R | PF_X;
+  case SEG_DATA: return PF_R | PF_W;
+  default: return PF_R;
+  }
+}
+
+// Counts the program headers first: their size decides where the first section goes.
+static size_t count_phdrs(Ctx *ctx) {
+  bool used[SEG_NONE] = {[SEG_HEADERS] = true};
+  size_t n = 1;  // PT_GNU_STACK
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    int seg = segment_of(osec);
+    if (seg != SEG_NONE)
+      used[seg] = true;
+    if (osec->sh_type == SHT_NOTE && seg != SEG_NONE)
+      n++;  // PT_NOTE
+  }
+  for (int s = 0; s < SEG_NONE; s++)
+    n += used[s];
+  return n;
+}
+
+static void assign_addresses(Ctx *ctx) {
+  uint64_t page = ctx->opt.page_size;
+  size_t nphdrs = count_phdrs(ctx);
+  ctx->segs = arena_array(&ctx->arena, nphdrs, sizeof(Segment));
+  ctx->ehdr_size = sizeof(Elf64_Ehdr);
+  ctx->phdrs_offset = sizeof(Elf64_Ehdr);
+
+  // The first segment starts at file offset 0 and holds the headers, so the program
+  // can find its own program headers in memory (AT_PHDR).
+  uint64_t off = ctx->phdrs_offset + nphdrs * sizeof(Elf64_Phdr);
+  uint64_t addr = ctx->opt.image_base + off;
+  Segment *cur = add_segment(ctx, PT_LOAD, PF_R);
+  cur->p_offset = 0;
+  cur->p_vaddr = ctx->opt.image_base;
+  int cur_kind = SEG_HEADERS;
+  uint64_t file_end = off;  // end of the bytes the current segment has in the file
+
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    int kind = segment_of(osec);
+    if (kind == SEG_NONE)
+      continue;
+    if (kind != cur_kind) {
+      // A new segment: next page in memory, same offset within the page as in the file.
+      cur->p_filesz = file_end - cur->p_offset;
+      cur->p_memsz = addr - cur->p_vaddr;
+      off = file_end;
+      addr = align_to(addr, page) + off % page;
+      cur = add_segment(ctx, PT_LOAD, load_flags(kind));
+      cur->p_offset = off;
+      cur->p_vaddr = addr;
+      cur_kind = kind;
+    }
+    // Inside a segment, offset and address advance together, so they stay congruent.
+    uint64_t aligned = align_to(addr, osec->sh_addralign);
+    off += aligned - addr;
+    addr = aligned;
+    osec->addr = addr;
+    osec->offset = off;
+    osec->seg = cur;
+    addr += osec->size;
+    off += osec->size;
+    if (osec->sh_type != SHT_NOBITS)
+      file_end = off;
+  }
+  cur->p_filesz = file_end - cur->p_offset;
+  cur->p_memsz = addr - cur->p_vaddr;
+  for (size_t i = 0; i < ctx->nsegs; i++)
+    ctx->segs[i].p_paddr = ctx->segs[i].p_vaddr;
+
+  // Zero-filled sections occupy no file space; give them the offset where their
+  // segment's file bytes end, as other linkers do.
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    if (osec->seg && osec->sh_type == SHT_NOBITS && osec->offset > osec->seg->p_offset + osec->seg->p_filesz)
+      osec->offset = osec->seg->p_offset + osec->seg->p_filesz;
+  }
+
+  // Non-allocated sections (.comment, .debug_*) follow, packed at their alignment.
+  off = file_end;
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    if (segment_of(osec) != SEG_NONE)
+      continue;
+    off = align_to(off, osec->sh_addralign);
+    osec->offset = off;
+    if (osec->sh_type != SHT_NOBITS)
+      off += osec->size;
+  }
+  ctx->file_size = off;
+
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    if (osec->sh_type == SHT_NOTE && osec->seg) {
+      Segment *note = add_segment(ctx, PT_NOTE, PF_R);
+      note->p_offset = osec->offset;
+      note->p_vaddr = note->p_paddr = osec->addr;
+      note->p_filesz = note->p_memsz = osec->size;
+      note->p_align = osec->sh_addralign;
+    }
+  }
+  // The stack is executable only if an input asks for it (.note.GNU-stack with
+  // SHF_EXECINSTR) or -z execstack does; -z noexecstack wins over both.
+  Segment *stack = add_segment(ctx, PT_GNU_STACK, PF_R | PF_W);
+  stack->p_align = 16;
+  if ((ctx->execstack_file || ctx->opt.execstack) && !ctx->opt.noexecstack)
+    stack->p_flags |= PF_X;
+  if (ctx->nsegs != nphdrs)
+    internal_error("counted %zu program headers but made %zu", nphdrs, ctx->nsegs);
+}
+
+void layout(Ctx *ctx) {
+  make_output_sections(ctx);
+  sort_output_sections(ctx);
+  size_output_sections(ctx);
+  assign_addresses(ctx);
+  if (ctx->got_osec)
+    ctx->got_addr = ctx->got_osec->addr + ctx->got->offset;
+}

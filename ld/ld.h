@@ -1,0 +1,308 @@
+/*
+ * ld.h — the map of mini-ld.
+ *
+ * mini-ld is a pipeline of passes over one context (Ctx). Each banner below belongs
+ * to one .c file, in the order main() runs them:
+ *
+ *   parse_args → read_inputs → resolve_symbols → scan_relocs → layout
+ *     → define_linker_symbols → write_output (copy sections + apply_relocs)
+ *
+ * Passes talk to each other only through Ctx. A pass records errors and goes on;
+ * main() calls checkpoint() after it, which stops the link if anything went wrong.
+ */
+#ifndef MINI_LD_H
+#define MINI_LD_H
+
+#include "../common/common.h"
+
+#define MINI_LD_VERSION "0.1.0"
+
+typedef struct Ctx Ctx;
+typedef struct InputFile InputFile;
+typedef struct InputSection InputSection;
+typedef struct OutputSection OutputSection;
+typedef struct Segment Segment;
+typedef struct Symbol Symbol;
+
+//
+// Symbols
+//
+// Local symbols belong to one file; global symbols are shared through ctx->symtab,
+// so every file that names `foo` points at the same Symbol. A Symbol says where its
+// definition is (a section and an offset in it, or an absolute value), or that it is
+// still undefined.
+
+typedef enum {
+  SYM_UNDEF,    // referenced, not (yet) defined
+  SYM_DEFINED,  // defined in a section of a loaded object, or absolute (isec == NULL)
+  SYM_COMMON,   // a tentative definition: becomes .bss space unless a real one turns up
+  SYM_LINKER,   // defined by the linker (_end, __bss_start, ...): osec + value
+} SymState;
+
+struct Symbol {
+  const char *name;
+  SymState state;
+  uint8_t binding;        // STB_LOCAL, STB_GLOBAL, STB_WEAK (of the winning definition)
+  uint8_t type;           // STT_*
+  uint8_t visibility;     // STV_*
+  bool is_global;         // lives in ctx->symtab
+  bool strong_ref;        // some loaded object refers to it with a non-weak reference
+  bool needs_got;         // some relocation needs a GOT slot holding its address
+  bool in_symtab;         // already written to the output .symtab
+  InputFile *file;        // the file defining it (or first referencing it, if undefined)
+  InputSection *isec;     // its section; NULL for absolute and linker symbols
+  OutputSection *osec;    // linker symbols: the output section the value is relative to
+  uint64_t value;         // offset in isec (or osec), or the absolute value
+  uint64_t size;
+  uint64_t common_align;  // SYM_COMMON: the strictest alignment seen
+  int64_t got_index;      // slot in .got, or -1
+  uint32_t out_index;     // index in the output .symtab
+};
+
+//
+// Input files and sections
+//
+
+struct InputSection {
+  InputFile *file;
+  const char *name;
+  uint64_t shndx;         // in its file; 0 for sections the linker makes
+  uint32_t sh_type;
+  uint64_t sh_flags;
+  uint64_t sh_size;
+  uint64_t sh_addralign;
+  uint64_t sh_entsize;
+  View data;              // empty for SHT_NOBITS
+  const Elf64_Rela *rels; // copied out of the file; NULL if none
+  uint64_t nrels;
+  bool is_alive;          // false: discarded (COMDAT loser, SHF_EXCLUDE, ...)
+  OutputSection *osec;
+  uint64_t offset;        // within osec
+  const uint8_t *synthetic;  // contents made by the linker (e.g. merged .comment)
+};
+
+struct InputFile {
+  const char *name;       // as messages show it: "a.o", "libfoo.a(bar.o)"
+  View view;
+  ElfObject obj;
+  InputSection **sections;  // indexed by section index; NULL for those not kept
+  Symbol **syms;            // indexed by symbol index; locals are private to the file
+  uint32_t priority;        // load order, for deterministic output
+  bool is_loaded;
+};
+
+typedef struct {
+  const char *name;       // as messages show it
+  Archive ar;
+  bool *member_loaded;    // one flag per member
+} ArchiveFile;
+
+//
+// Output sections and segments
+//
+
+struct OutputSection {
+  const char *name;
+  uint32_t sh_type;
+  uint64_t sh_flags;
+  uint64_t sh_addralign;
+  uint64_t sh_entsize;
+  uint64_t addr;
+  uint64_t offset;        // in the output file
+  uint64_t size;
+  uint32_t shndx;         // in the output file
+  int rank;               // layout order (see layout.c)
+  PtrVec members;         // InputSection *
+  Segment *seg;           // the PT_LOAD holding it, if allocated
+};
+
+struct Segment {
+  uint32_t p_type;
+  uint32_t p_flags;
+  uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
+};
+
+// GOT loads the linker may rewrite into direct references (see arch_x86_64.c).
+typedef enum {
+  RELAX_NONE,   // keep the GOT load
+  RELAX_MOV,    // mov -> lea: the field becomes S + A - P
+  RELAX_CALL,   // call *GOT -> addr32 call: S + A - P
+  RELAX_JMP,    // jmp *GOT -> nop; jmp: S + A - P
+  RELAX_TEST,   // test -> test $imm32: the field becomes S (sign-extended)
+  RELAX_BINOP,  // add/sub/... -> op $imm32: S (sign-extended)
+} GotRelax;
+
+//
+// parse_args.c — GNU ld's command line
+//
+
+// One input in command-line order: a file, an -l, or a group/whole-archive marker.
+typedef enum {
+  ARG_FILE,
+  ARG_LIBRARY,      // -lNAME or -l:FILE
+  ARG_GROUP_START,
+  ARG_GROUP_END,
+  ARG_WHOLE_ARCHIVE,
+  ARG_NO_WHOLE_ARCHIVE,
+} ArgKind;
+
+typedef struct {
+  ArgKind kind;
+  const char *value;
+} InputArg;
+
+typedef struct {
+  const char *output;
+  const char *entry;        // NULL: the default "_start"
+  bool entry_given;
+  PtrVec lib_paths;         // const char *, from -L in order
+  InputArg *inputs;
+  size_t ninputs;
+  bool strip_all;           // -s
+  bool strip_debug;         // -S
+  bool nostdlib;            // -nostdlib: no default library directories
+  bool execstack;           // -z execstack
+  bool noexecstack;         // -z noexecstack
+  uint64_t page_size;       // -z max-page-size
+  uint64_t image_base;      // -Ttext-segment / --image-base
+} Options;
+
+void parse_args(Ctx *ctx, int argc, char **argv);
+
+//
+// read_inputs.c — load objects, and archive members as they are needed
+//
+
+void read_inputs(Ctx *ctx);
+// Adds one loaded object's symbols to the global table (defined in resolve_symbols.c).
+void add_file_symbols(Ctx *ctx, InputFile *file);
+
+//
+// resolve_symbols.c — one definition per name
+//
+
+Symbol *intern_symbol(Ctx *ctx, const char *name);
+void resolve_symbols(Ctx *ctx);
+
+//
+// scan_relocs.c — which symbols need a GOT slot
+//
+
+void scan_relocs(Ctx *ctx);
+// How a GOT-relative relocation against sym will be rewritten, if at all. scan_relocs
+// and apply_relocs both ask, so they always agree on whether a slot is used.
+GotRelax got_relax(const InputSection *isec, const Elf64_Rela *rel, const Symbol *sym);
+
+//
+// layout.c — output sections, segments, addresses
+//
+
+void layout(Ctx *ctx);
+uint64_t symbol_address(const Symbol *sym);
+uint64_t isec_address(const InputSection *isec);
+
+//
+// define_linker_symbols.c — _end, __bss_start, __ehdr_start, ...
+//
+
+// Before resolution ends: claims the names the linker can define, if referenced.
+void reserve_linker_symbols(Ctx *ctx);
+// After layout: gives them their addresses.
+void define_linker_symbols(Ctx *ctx);
+
+//
+// write_output.c — the executable file
+//
+
+void write_output(Ctx *ctx);
+
+//
+// apply_relocs.c — patch section bytes in the output image
+//
+
+void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out);
+
+//
+// arch_x86_64.c — the only file that knows x86-64 relocation numbers
+//
+
+// What a relocation computes, in the psABI's letters (x86-64 psABI §4.4, table 4.9).
+typedef enum {
+  RX_NONE,      // R_X86_64_NONE
+  RX_ABS,       // S + A
+  RX_PC,        // S + A - P
+  RX_GOT,       // G + A           (offset of the GOT slot from the GOT base)
+  RX_GOTPCREL,  // G + GOT + A - P (may be relaxed to S + A - P)
+  RX_GOTPC,     // GOT + A - P
+  RX_GOTOFF,    // S + A - GOT
+  RX_SIZE,      // Z + A
+} RelExpr;
+
+typedef enum {
+  CHECK_NONE,      // 64 bits: anything fits
+  CHECK_SIGNED,    // the value must fit the field as a signed number
+  CHECK_UNSIGNED,  // ... as an unsigned number
+  CHECK_EITHER,    // ... either way (R_X86_64_16 and _8, like GNU ld's "bitfield")
+} RangeCheck;
+
+typedef struct {
+  const char *name;  // "R_X86_64_PC32"; NULL for a number we do not know at all
+  RelExpr expr;
+  uint8_t width;     // bytes written
+  RangeCheck check;
+  bool supported;    // known but not handled (yet) if false
+  bool relaxable;    // GOTPCRELX / REX_GOTPCRELX
+} RelocHowto;
+
+RelocHowto reloc_howto(uint32_t type);
+// The name of a relocation for messages: "R_X86_64_PC32" or "type 99".
+const char *reloc_name(Ctx *ctx, uint32_t type);
+GotRelax got_relax_form(View insn, uint64_t off, uint32_t type);
+void got_relax_rewrite(uint8_t *loc, GotRelax form);
+
+//
+// The context
+//
+
+struct Ctx {
+  Arena arena;
+  Options opt;
+
+  // read_inputs
+  PtrVec files;          // InputFile *, in load order
+  PtrVec archives;       // ArchiveFile *
+
+  // resolve_symbols
+  HashMap symtab;        // name -> Symbol *
+  PtrVec globals;        // Symbol *, in the order they were first seen
+  InputFile *internal;   // owner of sections the linker makes (COMMON, .got)
+  const char *execstack_file;  // an input whose .note.GNU-stack asks for an executable stack
+  HashMap comdat;        // group signature -> InputFile * that keeps the group
+
+  // scan_relocs
+  PtrVec common_sections;  // InputSection *, .bss space for COMMON symbols
+  bool needs_got;        // some relocation uses the GOT or its base
+  PtrVec got_syms;       // Symbol *, in slot order
+  InputSection *got;     // .got contents, made by the linker
+
+  // layout
+  PtrVec osecs;          // OutputSection *, in address (then file) order
+  Segment *segs;
+  size_t nsegs;
+  uint64_t ehdr_size, phdrs_offset;
+  uint64_t shdrs_offset;
+  uint64_t file_size;
+  uint64_t entry;
+  uint64_t got_addr;     // the GOT base for GOTPC/GOTOFF relocations
+  OutputSection *got_osec;
+  OutputSection *symtab_osec, *strtab_osec, *shstrtab_osec;
+};
+
+// Stops the link if any pass so far recorded an error.
+void checkpoint(Ctx *ctx);
+
+static inline uint64_t align_to(uint64_t v, uint64_t align) {
+  return align <= 1 ? v : (v + align - 1) & ~(align - 1);
+}
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * main.c — mini-ld, a static linker for x86-64 Linux.
+ *
+ * It reads like the table of contents of a linker: each pass below runs over one
+ * context (Ctx) and hands its results to the next through it. ld.h is the map.
+ */
+#include "ld.h"
+
+#include <stdlib.h>
+
+void checkpoint(Ctx *ctx) {
+  (void)ctx;
+  if (error_count())
+    exit(1);
+}
+
+int main(int argc, char **argv) {
+  diag_set_tool("mini-ld");
+  Ctx *ctx = calloc(1, sizeof *ctx);
+  if (!ctx)
+    fatal("out of memory");
+  ctx->internal = arena_alloc(&ctx->arena, sizeof *ctx->internal);
+  ctx->internal->name = "<internal>";
+
+  // The command line says what to link, in which order, and how.
+  parse_args(ctx, argc, argv);
+
+  // Load every object, and the archive members they need, in command-line order;
+  // symbols are resolved as each file arrives, since that decides which members
+  // are needed next.
+  read_inputs(ctx);
+  checkpoint(ctx);
+
+  // From here on, the set of input files is final. Settle what is left: linker-made
+  // symbols, COMMON space, and every symbol nobody defined.
+  resolve_symbols(ctx);
+  checkpoint(ctx);
+
+  // From here on, every symbol is defined (or weak and undefined, hence 0).
+  // Find the relocations that need GOT slots, before layout sizes .got.
+  scan_relocs(ctx);
+  checkpoint(ctx);
+
+  // Give every section an address and a file offset.
+  layout(ctx);
+  checkpoint(ctx);
+
+  // From here on, addresses never change. Now _end and friends can have values.
+  define_linker_symbols(ctx);
+  checkpoint(ctx);
+
+  // Copy the sections into the output, relocate them there, and rename into place.
+  write_output(ctx);
+  return 0;
+}

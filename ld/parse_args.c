@@ -1,0 +1,344 @@
+/*
+ * parse_args.c — GNU ld's command line.
+ *
+ * Users and compiler drivers call us exactly as they call GNU ld, so we accept its
+ * spellings: short options with the value attached or in the next word (`-lc`,
+ * `-l c`), long options with one or two dashes and `=` or a separate value
+ * (`--entry=main`, `-entry main`; as in GNU ld, long options starting with 'o' need
+ * two dashes, because `-ofoo` means `-o foo`), and `@FILE` response files. Inputs keep
+ * their command-line order, because archive scanning depends on it.
+ *
+ * What gcc's driver passes that means nothing for a static executable is accepted
+ * and ignored. Anything else we do not know is an error, never silently dropped.
+ *
+ * Fills ctx->opt.
+ */
+#include "ld.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum {
+  OPT_OUTPUT, OPT_ENTRY, OPT_LIBPATH, OPT_LIBRARY, OPT_STATIC, OPT_DYNAMIC, OPT_NOSTDLIB,
+  OPT_START_GROUP, OPT_END_GROUP, OPT_WHOLE, OPT_NO_WHOLE, OPT_STRIP_ALL,
+  OPT_STRIP_DEBUG, OPT_VERSION, OPT_V, OPT_HELP, OPT_EMULATION, OPT_Z, OPT_IGNORE,
+  OPT_IGNORE_ARG,
+} OptId;
+
+typedef struct {
+  const char *name;  // without dashes
+  OptId id;
+  bool has_arg;
+} LongOpt;
+
+static const LongOpt long_opts[] = {
+  {"output", OPT_OUTPUT, true},
+  {"entry", OPT_ENTRY, true},
+  {"library-path", OPT_LIBPATH, true},
+  {"library", OPT_LIBRARY, true},
+  {"static", OPT_STATIC, false},
+  {"Bstatic", OPT_STATIC, false},
+  {"dn", OPT_STATIC, false},
+  {"non_shared", OPT_STATIC, false},
+  {"Bdynamic", OPT_DYNAMIC, false},
+  {"dy", OPT_DYNAMIC, false},
+  {"call_shared", OPT_DYNAMIC, false},
+  {"nostdlib", OPT_NOSTDLIB, false},
+  {"start-group", OPT_START_GROUP, false},
+  {"end-group", OPT_END_GROUP, false},
+  {"whole-archive", OPT_WHOLE, false},
+  {"no-whole-archive", OPT_NO_WHOLE, false},
+  {"strip-all", OPT_STRIP_ALL, false},
+  {"strip-debug", OPT_STRIP_DEBUG, false},
+  {"version", OPT_VERSION, false},
+  {"help", OPT_HELP, false},
+  // gcc's driver (collect2) passes these; none of them changes a static executable.
+  {"as-needed", OPT_IGNORE, false},
+  {"no-as-needed", OPT_IGNORE, false},
+  {"hash-style", OPT_IGNORE_ARG, true},
+  {"plugin", OPT_IGNORE_ARG, true},
+  {"plugin-opt", OPT_IGNORE_ARG, true},
+  {"dynamic-linker", OPT_IGNORE_ARG, true},
+  {"no-dynamic-linker", OPT_IGNORE, false},
+  {"no-pie", OPT_IGNORE, false},
+  {"no-relax", OPT_IGNORE, false},
+  {"relax", OPT_IGNORE, false},
+  {"fatal-warnings", OPT_IGNORE, false},
+  {NULL, 0, false},
+};
+
+// Short options: the letter, what it means, and whether it takes a value.
+static bool short_opt(char c, OptId *id, bool *has_arg) {
+  *has_arg = true;
+  switch (c) {
+  case 'o': *id = OPT_OUTPUT; return true;
+  case 'e': *id = OPT_ENTRY; return true;
+  case 'L': *id = OPT_LIBPATH; return true;
+  case 'l': *id = OPT_LIBRARY; return true;
+  case 'm': *id = OPT_EMULATION; return true;
+  case 'z': *id = OPT_Z; return true;
+  }
+  *has_arg = false;
+  switch (c) {
+  case 's': *id = OPT_STRIP_ALL; return true;
+  case 'S': *id = OPT_STRIP_DEBUG; return true;
+  case 'v': *id = OPT_V; return true;
+  case 'V': *id = OPT_V; return true;
+  case '(': *id = OPT_START_GROUP; return true;
+  case ')': *id = OPT_END_GROUP; return true;
+  }
+  return false;
+}
+
+static void usage(void) {
+  printf("Usage: mini-ld [options] file...\n"
+         "Links x86-64 ELF relocatable objects and ar archives into a static executable.\n"
+         "\n"
+         "Options:\n"
+         "  -o FILE, --output=FILE      write the executable to FILE (default a.out)\n"
+         "  -e SYM, --entry=SYM         start execution at SYM (default _start)\n"
+         "  -L DIR, --library-path=DIR  add DIR to the library search path\n"
+         "  -l NAME, --library=NAME     link libNAME.a, found in the search path\n"
+         "  -l :FILE                    link FILE, found in the search path\n"
+         "  -static, -Bstatic           link static libraries only (always the case)\n"
+         "  -nostdlib                   search only the -L directories (always the case)\n"
+         "  --start-group ... --end-group, -( ... -)\n"
+         "                              rescan the archives in the group until nothing new\n"
+         "                              is pulled in\n"
+         "  --whole-archive, --no-whole-archive\n"
+         "                              load every member of the archives that follow\n"
+         "  -s, --strip-all             omit the symbol table\n"
+         "  -S, --strip-debug           omit debugging sections\n"
+         "  -z execstack|noexecstack    mark the stack executable or not\n"
+         "  -z max-page-size=SIZE       align segments to SIZE (default 4096)\n"
+         "  -m elf_x86_64               the only emulation there is\n"
+         "  @FILE                       read more options from FILE\n"
+         "  -v, --version               print the version\n"
+         "  --help                      print this help\n");
+}
+
+static void print_version(void) {
+  printf("mini-ld " MINI_LD_VERSION " (compatible with GNU linkers)\n");
+}
+
+// Response files: whitespace separates words; single and double quotes group them; a
+// backslash escapes the next character (libiberty's rules, which gcc follows).
+static void read_response_file(Ctx *ctx, const char *path, PtrVec *out, int depth);
+
+static void expand_arg(Ctx *ctx, const char *arg, PtrVec *out, int depth) {
+  if (arg[0] == '@' && arg[1]) {
+    View v;
+    // A response file that cannot be opened is taken as a plain argument, as
+    // libiberty does; it will then fail as a missing input file.
+    if (map_file(arg + 1, arg + 1, &v)) {
+      if (depth > 16)
+        usage_error("%s: response files nested too deeply", arg + 1);
+      read_response_file(ctx, arg + 1, out, depth + 1);
+      return;
+    }
+  }
+  vec_push(&ctx->arena, out, (void *)arg);
+}
+
+static void read_response_file(Ctx *ctx, const char *path, PtrVec *out, int depth) {
+  View v;
+  if (!map_file(path, path, &v))
+    usage_error("%s: cannot read response file: %s", path, strerror(errno));
+  char *buf = arena_alloc(&ctx->arena, v.size + 1);
+  for (uint64_t i = 0; i < v.size;) {
+    while (i < v.size && strchr(" \t\r\n\f\v", v.data[i]))
+      i++;
+    if (i == v.size)
+      break;
+    size_t len = 0;
+    char quote = 0;
+    char *word = buf;
+    for (; i < v.size; i++) {
+      char c = (char)v.data[i];
+      if (c == '\\' && i + 1 < v.size) {
+        word[len++] = (char)v.data[++i];
+      } else if (quote) {
+        if (c == quote)
+          quote = 0;
+        else
+          word[len++] = c;
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (strchr(" \t\r\n\f\v", c)) {
+        break;
+      } else {
+        word[len++] = c;
+      }
+    }
+    word[len] = '\0';
+    buf += len + 1;
+    expand_arg(ctx, word, out, depth);
+  }
+}
+
+static uint64_t parse_number(const char *s, const char *what) {
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 0);
+  if (!*s || *end || errno)
+    usage_error("invalid number for %s: '%s'", what, s);
+  return v;
+}
+
+static void z_keyword(Ctx *ctx, const char *kw) {
+  Options *opt = &ctx->opt;
+  if (!strcmp(kw, "execstack")) {
+    opt->execstack = true;
+  } else if (!strcmp(kw, "noexecstack")) {
+    opt->noexecstack = true;
+  } else if (!strncmp(kw, "max-page-size=", 14)) {
+    opt->page_size = parse_number(kw + 14, "-z max-page-size");
+    if (opt->page_size < 4096 || (opt->page_size & (opt->page_size - 1)))
+      usage_error("-z max-page-size: %s is not a power of two of at least 4096", kw + 14);
+  } else if (!strncmp(kw, "common-page-size=", 17) || !strcmp(kw, "relro") ||
+             !strcmp(kw, "norelro") || !strcmp(kw, "now") || !strcmp(kw, "lazy") ||
+             !strcmp(kw, "separate-code") || !strcmp(kw, "noseparate-code") ||
+             !strcmp(kw, "text") || !strcmp(kw, "notext") || !strcmp(kw, "defs")) {
+    // Meaningful for dynamic linking or page tuning only; nothing to do here.
+  } else {
+    warn("-z %s ignored", kw);
+  }
+}
+
+static void add_input(Ctx *ctx, PtrVec *inputs, ArgKind kind, const char *value) {
+  InputArg *a = arena_alloc(&ctx->arena, sizeof *a);
+  a->kind = kind;
+  a->value = value;
+  vec_push(&ctx->arena, inputs, a);
+}
+
+static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *group_depth,
+                  bool *version_only) {
+  Options *opt = &ctx->opt;
+  switch (id) {
+  case OPT_OUTPUT: opt->output = val; break;
+  case OPT_ENTRY: opt->entry = val; opt->entry_given = true; break;
+  case OPT_LIBPATH: vec_push(&ctx->arena, &opt->lib_paths, (void *)val); break;
+  case OPT_LIBRARY: add_input(ctx, inputs, ARG_LIBRARY, val); break;
+  case OPT_STATIC: case OPT_DYNAMIC: break;
+  case OPT_NOSTDLIB: opt->nostdlib = true; break;
+  case OPT_START_GROUP:
+    if (*group_depth)
+      usage_error("nested --start-group");
+    (*group_depth)++;
+    add_input(ctx, inputs, ARG_GROUP_START, NULL);
+    break;
+  case OPT_END_GROUP:
+    if (!*group_depth)
+      usage_error("--end-group without --start-group");
+    (*group_depth)--;
+    add_input(ctx, inputs, ARG_GROUP_END, NULL);
+    break;
+  case OPT_WHOLE: add_input(ctx, inputs, ARG_WHOLE_ARCHIVE, NULL); break;
+  case OPT_NO_WHOLE: add_input(ctx, inputs, ARG_NO_WHOLE_ARCHIVE, NULL); break;
+  case OPT_STRIP_ALL: opt->strip_all = true; break;
+  case OPT_STRIP_DEBUG: opt->strip_debug = true; break;
+  case OPT_VERSION: print_version(); exit(0);
+  case OPT_V: print_version(); *version_only = true; break;
+  case OPT_HELP: usage(); exit(0);
+  case OPT_EMULATION:
+    if (strcmp(val, "elf_x86_64"))
+      usage_error("unsupported emulation '%s' (only elf_x86_64 is)", val);
+    break;
+  case OPT_Z: z_keyword(ctx, val); break;
+  case OPT_IGNORE: case OPT_IGNORE_ARG: break;
+  }
+}
+
+static const LongOpt *find_long(const char *name, size_t len) {
+  for (const LongOpt *o = long_opts; o->name; o++)
+    if (strlen(o->name) == len && !strncmp(o->name, name, len))
+      return o;
+  return NULL;
+}
+
+void parse_args(Ctx *ctx, int argc, char **argv) {
+  Options *opt = &ctx->opt;
+  opt->output = "a.out";
+  opt->entry = "_start";
+  opt->page_size = 4096;
+  opt->image_base = 0x400000;
+
+  PtrVec args = {0};
+  for (int i = 1; i < argc; i++)
+    expand_arg(ctx, argv[i], &args, 0);
+
+  PtrVec inputs = {0};
+  int group_depth = 0;
+  bool version_only = false;
+  char **av = (char **)args.data;
+  size_t n = args.len;
+
+  for (size_t i = 0; i < n; i++) {
+    const char *arg = av[i];
+    if (arg[0] != '-' || arg[1] == '\0') {
+      add_input(ctx, &inputs, ARG_FILE, arg);
+      continue;
+    }
+
+    // Long option: two dashes, or one dash and a name that is a whole long option
+    // (but never one starting with 'o': "-ofoo" is "-o foo").
+    bool two = arg[1] == '-';
+    const char *body = arg + (two ? 2 : 1);
+    const char *eq = strchr(body, '=');
+    size_t len = eq ? (size_t)(eq - body) : strlen(body);
+    const LongOpt *lo = NULL;
+    if (two || (body[0] != 'o' && len > 1))
+      lo = find_long(body, len);
+    if (lo) {
+      const char *val = NULL;
+      if (lo->has_arg) {
+        if (eq)
+          val = eq + 1;
+        else if (i + 1 < n)
+          val = av[++i];
+        else
+          usage_error("option '%s' needs a value", arg);
+      } else if (eq) {
+        usage_error("option '%.*s' takes no value", (int)(body - arg + len), arg);
+      }
+      apply(ctx, lo->id, val, &inputs, &group_depth, &version_only);
+      continue;
+    }
+    if (two)
+      usage_error("unknown option: %s", arg);
+
+    OptId id;
+    bool has_arg;
+    if (!short_opt(arg[1], &id, &has_arg) || (!has_arg && arg[2]))
+      usage_error("unknown option: %s", arg);
+    const char *val = NULL;
+    if (has_arg) {
+      if (arg[2])
+        val = arg + 2;
+      else if (i + 1 < n)
+        val = av[++i];
+      else
+        usage_error("option '%s' needs a value", arg);
+    }
+    apply(ctx, id, val, &inputs, &group_depth, &version_only);
+  }
+
+  if (group_depth)
+    usage_error("--start-group without --end-group");
+  opt->inputs = arena_array(&ctx->arena, inputs.len, sizeof(InputArg));
+  size_t nfiles = 0;
+  for (size_t i = 0; i < inputs.len; i++) {
+    opt->inputs[i] = *(InputArg *)inputs.data[i];
+    if (opt->inputs[i].kind == ARG_FILE || opt->inputs[i].kind == ARG_LIBRARY)
+      nfiles++;
+  }
+  opt->ninputs = inputs.len;
+  if (nfiles == 0) {
+    if (version_only)
+      exit(0);
+    usage_error("no input files");
+  }
+}

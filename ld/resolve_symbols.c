@@ -1,0 +1,212 @@
+/*
+ * resolve_symbols.c — one definition for every global name.
+ *
+ * Each object's symbol table says, for each global name, "I define it" or "I need
+ * it". The linker keeps one Symbol per name in ctx->symtab and, as objects arrive,
+ * decides which definition wins:
+ *
+ *   strong definition  >  COMMON  >  weak definition  >  undefined
+ *
+ * Two strong definitions of one name are an error naming both files. Two COMMON
+ * symbols (C's tentative definitions, `int x;` under -fcommon) merge into one, with
+ * the largest size and the strictest alignment. A weak undefined symbol that nobody
+ * defines is not an error: its address is 0, so `if (&f) f();` works.
+ *
+ * add_file_symbols() runs as each object is loaded (read_inputs.c needs the current
+ * state to decide which archive members to pull). resolve_symbols() runs once all
+ * inputs are in: it turns COMMON symbols into .bss space and reports every
+ * undefined symbol with the places that use it.
+ *
+ * Fills ctx->symtab, ctx->globals, ctx->internal.
+ */
+#include "ld.h"
+
+#include <string.h>
+
+Symbol *intern_symbol(Ctx *ctx, const char *name) {
+  HashEntry *e = hashmap_slot(&ctx->symtab, name, strlen(name));
+  if (!e->value) {
+    Symbol *sym = arena_alloc(&ctx->arena, sizeof *sym);
+    sym->name = name;
+    sym->is_global = true;
+    sym->state = SYM_UNDEF;
+    sym->binding = STB_GLOBAL;
+    sym->got_index = -1;
+    e->value = sym;
+    vec_push(&ctx->arena, &ctx->globals, sym);
+  }
+  return e->value;
+}
+
+static void define(Symbol *sym, InputFile *file, const Elf64_Sym *esym, InputSection *isec) {
+  sym->state = SYM_DEFINED;
+  sym->file = file;
+  sym->isec = isec;
+  sym->value = esym->st_value;
+  sym->size = esym->st_size;
+  sym->binding = ELF64_ST_BIND(esym->st_info);
+  sym->type = ELF64_ST_TYPE(esym->st_info);
+  sym->visibility = ELF64_ST_VISIBILITY(esym->st_other);
+}
+
+static void add_common(Symbol *sym, InputFile *file, const Elf64_Sym *esym) {
+  // For COMMON symbols, st_value holds the required alignment (gABI, "Symbol Values").
+  uint64_t align = esym->st_value ? esym->st_value : 1;
+  if (sym->state != SYM_COMMON) {
+    sym->state = SYM_COMMON;
+    sym->file = file;
+    sym->isec = NULL;
+    sym->value = 0;
+    sym->size = esym->st_size;
+    sym->common_align = align;
+    sym->binding = STB_GLOBAL;
+    sym->type = STT_OBJECT;
+    sym->visibility = ELF64_ST_VISIBILITY(esym->st_other);
+    return;
+  }
+  if (esym->st_size > sym->size) {
+    sym->size = esym->st_size;
+    sym->file = file;
+  }
+  if (align > sym->common_align)
+    sym->common_align = align;
+}
+
+void add_file_symbols(Ctx *ctx, InputFile *file) {
+  ElfObject *obj = &file->obj;
+  for (uint64_t i = 1; i < obj->nsyms; i++) {
+    const Elf64_Sym *esym = &obj->syms[i];
+    uint8_t bind = ELF64_ST_BIND(esym->st_info);
+    if (bind == STB_LOCAL)
+      continue;
+    Symbol *sym = intern_symbol(ctx, obj->symnames[i]);
+    file->syms[i] = sym;
+
+    if (esym->st_shndx == SHN_UNDEF) {
+      if (bind != STB_WEAK)
+        sym->strong_ref = true;
+      if (sym->state == SYM_UNDEF && !sym->file)
+        sym->file = file;
+      continue;
+    }
+    if (esym->st_shndx == SHN_COMMON) {
+      bool strong_def = sym->state == SYM_DEFINED && sym->binding != STB_WEAK;
+      if (!strong_def && sym->state != SYM_LINKER)
+        add_common(sym, file, esym);
+      continue;
+    }
+
+    InputSection *isec = NULL;
+    if (esym->st_shndx != SHN_ABS) {
+      isec = file->sections[obj->sym_secidx[i]];
+      // A definition inside a discarded COMDAT copy is not a definition: the kept
+      // copy of the group defines the same name.
+      if (isec && !isec->is_alive)
+        continue;
+    }
+    bool weak = bind == STB_WEAK;
+    switch (sym->state) {
+    case SYM_UNDEF:
+      define(sym, file, esym, isec);
+      break;
+    case SYM_COMMON:
+      if (!weak)
+        define(sym, file, esym, isec);
+      break;
+    case SYM_DEFINED:
+      if (sym->binding == STB_WEAK && !weak)
+        define(sym, file, esym, isec);
+      else if (sym->binding != STB_WEAK && !weak)
+        error("%s: duplicate symbol '%s' (first defined in %s)", file->name, sym->name,
+              sym->file->name);
+      break;
+    case SYM_LINKER:
+      break;
+    }
+  }
+}
+
+// Tentative definitions that no real definition replaced become zeroed space in
+// .bss, one linker-made section each, in the order the names were first seen.
+static void allocate_commons(Ctx *ctx) {
+  for (size_t i = 0; i < ctx->globals.len; i++) {
+    Symbol *sym = ctx->globals.data[i];
+    if (sym->state != SYM_COMMON)
+      continue;
+    InputSection *isec = arena_alloc(&ctx->arena, sizeof *isec);
+    isec->file = ctx->internal;
+    isec->name = "COMMON";
+    isec->sh_type = SHT_NOBITS;
+    isec->sh_flags = SHF_ALLOC | SHF_WRITE;
+    isec->sh_size = sym->size;
+    isec->sh_addralign = sym->common_align;
+    isec->data = (View){NULL, 0, "COMMON"};
+    isec->is_alive = true;
+    vec_push(&ctx->arena, &ctx->common_sections, isec);
+    sym->state = SYM_DEFINED;
+    sym->isec = isec;
+    sym->value = 0;
+  }
+}
+
+static bool is_undefined_error(const Symbol *sym) {
+  return sym && sym->is_global && sym->state == SYM_UNDEF && sym->strong_ref;
+}
+
+// Every undefined symbol, each with the places that refer to it (at most a few, then
+// a count), in a stable order: symbols in the order first seen, places in link order.
+static void report_undefined(Ctx *ctx) {
+  enum { MAX_PLACES = 3 };
+  HashMap counts = {0};  // symbol name -> (uintptr_t) references reported
+  PtrVec order = {0};
+  PtrVec lines = {0};
+  for (size_t f = 0; f < ctx->files.len; f++) {
+    InputFile *file = ctx->files.data[f];
+    for (uint64_t s = 1; s < file->obj.shnum; s++) {
+      InputSection *isec = file->sections[s];
+      if (!isec || !isec->is_alive)
+        continue;
+      for (uint64_t r = 0; r < isec->nrels; r++) {
+        const Elf64_Rela *rel = &isec->rels[r];
+        Symbol *sym = file->syms[ELF64_R_SYM(rel->r_info)];
+        if (!is_undefined_error(sym))
+          continue;
+        HashEntry *e = hashmap_slot(&counts, sym->name, strlen(sym->name));
+        if (!e->value)
+          vec_push(&ctx->arena, &order, sym);
+        uintptr_t n = (uintptr_t)e->value + 1;
+        e->value = (void *)n;
+        if (n <= MAX_PLACES)
+          vec_push(&ctx->arena, &lines,
+                   arena_printf(&ctx->arena, "%s\t%s:(%s+0x%llx)", sym->name, file->name,
+                                isec->name, (unsigned long long)rel->r_offset));
+      }
+    }
+  }
+  // Symbols that are undefined but used by no relocation are still reported, against
+  // the first file that named them.
+  for (size_t i = 0; i < ctx->globals.len; i++) {
+    Symbol *sym = ctx->globals.data[i];
+    if (is_undefined_error(sym) && sym->file && !hashmap_get(&counts, sym->name, strlen(sym->name)))
+      error("%s: undefined symbol '%s'", sym->file->name, sym->name);
+  }
+  for (size_t i = 0; i < order.len; i++) {
+    Symbol *sym = order.data[i];
+    size_t namelen = strlen(sym->name);
+    for (size_t j = 0; j < lines.len; j++) {
+      const char *line = lines.data[j];
+      if (!strncmp(line, sym->name, namelen) && line[namelen] == '\t')
+        error("%s: undefined symbol '%s'", line + namelen + 1, sym->name);
+    }
+    uintptr_t n = (uintptr_t)hashmap_get(&counts, sym->name, namelen);
+    if (n > MAX_PLACES)
+      error("undefined symbol '%s' is referenced %lu more times", sym->name,
+            (unsigned long)(n - MAX_PLACES));
+  }
+}
+
+void resolve_symbols(Ctx *ctx) {
+  reserve_linker_symbols(ctx);
+  allocate_commons(ctx);
+  report_undefined(ctx);
+}
