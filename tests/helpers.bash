@@ -1,0 +1,168 @@
+# Shared helpers for the bats suites. Each test builds its own fixtures from heredocs
+# in $BATS_TEST_TMPDIR; nothing binary is checked in.
+#
+#   obj NAME [CFLAGS...] <<'EOF'   compile C from stdin to NAME.o (freestanding)
+#   asm NAME <<'EOF'               assemble x86-64 (AT&T) from stdin to NAME.o
+#   runtime                        make rt.o: _start (calls main, exits with its
+#                                  value), print(const char *), print_hex(u64)
+#   link_both OUT ARGS...          link ARGS with mini-ld to OUT and with ld.bfd to
+#                                  OUT.bfd; both must succeed
+#   run_both OUT                   run both programs; their stdout and exit status must
+#                                  match; sets $output and $status from ours
+#   check_layout OUT               readelf -lW facts: PT_LOADs in R, R X, R, RW order,
+#                                  p_vaddr ≡ p_offset (mod p_align), no W+X segment
+#   expect_error MSG ARGS...       mini-ld ARGS must exit 1 with exactly MSG on stderr
+#                                  and create no output file
+
+bats_require_minimum_version 1.5.0
+
+REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+MINI_BIN=${MINI_BIN:-$REPO/bin}
+MINI_LD=$MINI_BIN/mini-ld
+CFLAGS_FREE=(-O1 -ffreestanding -fno-builtin -fno-stack-protector -fcf-protection=none
+             -fno-asynchronous-unwind-tables)
+
+setup() {
+  cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+obj() {
+  local name=$1
+  shift
+  cc "${CFLAGS_FREE[@]}" "$@" -c -x c - -o "$name.o"
+}
+
+asm() {
+  cc -c -x assembler - -o "$1.o"
+}
+
+runtime() {
+  cat >rt.s <<'ASM'
+	.text
+	.globl _start
+_start:
+	xor %ebp, %ebp
+	mov (%rsp), %rdi          # argc
+	lea 8(%rsp), %rsi         # argv
+	and $-16, %rsp
+	call main
+	mov %eax, %edi
+	mov $60, %eax             # exit
+	syscall
+
+	.globl print              # print(const char *s)
+print:
+	mov %rdi, %rsi
+	xor %edx, %edx
+1:	cmpb $0, (%rsi,%rdx)
+	je 2f
+	inc %rdx
+	jmp 1b
+2:	mov $1, %edi
+	mov $1, %eax              # write(1, s, strlen(s))
+	syscall
+	ret
+
+	.globl print_hex          # print_hex(uint64_t v): 16 hex digits and '\n'
+print_hex:
+	sub $24, %rsp
+	mov $16, %ecx
+1:	mov %edi, %eax
+	and $15, %eax
+	movzbl hexdigits(%rax), %eax
+	mov %al, -1(%rsp,%rcx)
+	shr $4, %rdi
+	dec %ecx
+	jnz 1b
+	movb $10, 16(%rsp)
+	mov %rsp, %rsi
+	mov $17, %edx
+	mov $1, %edi
+	mov $1, %eax
+	syscall
+	add $24, %rsp
+	ret
+
+	.section .rodata
+hexdigits:
+	.ascii "0123456789abcdef"
+	.section .note.GNU-stack,"",@progbits
+ASM
+  cc -c rt.s -o rt.o
+}
+
+link_both() {
+  local out=$1
+  shift
+  run "$MINI_LD" "$@" -o "$out"
+  if [ "$status" -ne 0 ]; then
+    echo "mini-ld failed ($status): $output" >&2
+    return 1
+  fi
+  run ld.bfd "$@" -o "$out.bfd"
+  if [ "$status" -ne 0 ]; then
+    echo "ld.bfd failed ($status): $output" >&2
+    return 1
+  fi
+}
+
+run_both() {
+  local out=$1
+  run "./$out.bfd"
+  local want_output=$output want_status=$status
+  run "./$out"
+  if [ "$output" != "$want_output" ] || [ "$status" -ne "$want_status" ]; then
+    echo "mini-ld's program: status $status, output:" >&2
+    echo "$output" >&2
+    echo "ld.bfd's program: status $want_status, output:" >&2
+    echo "$want_output" >&2
+    return 1
+  fi
+}
+
+check_layout() {
+  local out=$1
+  readelf -lW "$out" | awk '
+    function hex(s,    i, v) {   # mawk has no strtonum
+      v = 0
+      s = tolower(substr(s, 3))
+      for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+      return v
+    }
+    $1 == "LOAD" {
+      off = hex($2); va = hex($3); al = hex($NF)
+      flags = ""
+      for (i = 7; i < NF; i++) flags = flags $i
+      if (off % al != va % al) { print "not congruent: " $0; bad = 1 }
+      if (flags ~ /W/ && flags ~ /E/) { print "W+X segment: " $0; bad = 1 }
+      order = order (order ? " " : "") flags
+    }
+    END {
+      # The LOAD flags must follow R, RE, R, RW (any of them may be absent).
+      split("R RE R RW", want, " ")
+      n = split(order, got, " ")
+      j = 1
+      for (i = 1; i <= n; i++) {
+        while (j <= 4 && want[j] != got[i]) j++
+        if (j > 4) { print "segment order is not R, R X, R, RW: " order; bad = 1; break }
+        j++
+      }
+      exit bad
+    }'
+}
+
+expect_error() {
+  local msg=$1
+  shift
+  rm -f "$BATS_TEST_TMPDIR/expect-error.out"
+  run -1 "$MINI_LD" "$@" -o "$BATS_TEST_TMPDIR/expect-error.out"
+  if [ "$output" != "$msg" ]; then
+    echo "expected: $msg" >&2
+    echo "got:      $output" >&2
+    return 1
+  fi
+  if [ -e "$BATS_TEST_TMPDIR/expect-error.out" ]; then
+    echo "an output file was created" >&2
+    return 1
+  fi
+}
