@@ -8,9 +8,13 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 
 COMMON_SRCS := $(wildcard common/*.c)
 LD_SRCS := $(wildcard ld/*.c)
-HEADERS := $(wildcard common/*.h ld/*.h)
+AR_SRCS := $(wildcard ar/*.c)
+HEADERS := $(wildcard common/*.h ld/*.h ar/*.h)
 
-all: bin/mini-ld bin/ld
+TOOLS := bin/mini-ld bin/ld $(if $(AR_SRCS),bin/mini-ar)
+SAN_TOOLS := $(patsubst bin/%,build-san/bin/%,$(TOOLS))
+
+all: $(TOOLS)
 
 build/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -28,6 +32,14 @@ bin/mini-ld: $(patsubst %.c,build/%.o,$(COMMON_SRCS) $(LD_SRCS))
 bin/ld: bin/mini-ld
 	ln -sf mini-ld $@
 
+bin/mini-ar: $(patsubst %.c,build/%.o,$(COMMON_SRCS) $(AR_SRCS))
+	@mkdir -p bin
+	$(CC) $(CFLAGS) -o $@ $^
+
+build-san/bin/mini-ar: $(patsubst %.c,build-san/%.o,$(COMMON_SRCS) $(AR_SRCS))
+	@mkdir -p build-san/bin
+	$(CC) $(SAN_FLAGS) -o $@ $^
+
 build-san/bin/mini-ld: $(patsubst %.c,build-san/%.o,$(COMMON_SRCS) $(LD_SRCS))
 	@mkdir -p build-san/bin
 	$(CC) $(SAN_FLAGS) -o $@ $^
@@ -38,7 +50,7 @@ build-san/bin/ld: build-san/bin/mini-ld
 test: all
 	@tests/run
 
-check: build-san/bin/mini-ld build-san/bin/ld
+check: $(SAN_TOOLS)
 	@MINI_BIN=$(CURDIR)/build-san/bin tests/run
 
 demo: all
