@@ -29,6 +29,8 @@ _Noreturn void fatal(const char *fmt, ...) FORMAT_PRINTF(1, 2);
 // Bad command line: print, run the cleanup hook, exit 2.
 _Noreturn void usage_error(const char *fmt, ...) FORMAT_PRINTF(1, 2);
 void warn(const char *fmt, ...) FORMAT_PRINTF(1, 2);
+// Information the user asked for (e.g. mini-ld -y): `tool: what`, not counted.
+void note(const char *fmt, ...) FORMAT_PRINTF(1, 2);
 // How many errors have been recorded so far.
 int error_count(void);
 // A bug in our own code, not in the input.

@@ -42,6 +42,13 @@ void warn(const char *fmt, ...) {
   va_end(ap);
 }
 
+void note(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vprint("", fmt, ap);
+  va_end(ap);
+}
+
 static _Noreturn void die(int status) {
   if (cleanup)
     cleanup();

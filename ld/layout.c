@@ -242,6 +242,7 @@ static void size_output_sections(Ctx *ctx) {
       InputSection *isec = osec->members.data[j];
       size = align_to(size, isec->sh_addralign);
       isec->offset = size;
+      isec->order = (uint32_t)j;
       size += isec->sh_size;
       if (isec->sh_addralign > osec->sh_addralign)
         osec->sh_addralign = isec->sh_addralign;

@@ -48,7 +48,7 @@ struct Symbol {
   bool is_global;         // lives in ctx->symtab
   bool strong_ref;        // some loaded object refers to it with a non-weak reference
   bool needs_got;         // some relocation needs a GOT slot holding its address
-  bool in_symtab;         // already written to the output .symtab
+  bool traced;            // named by -y: report each definition and reference
   InputFile *file;        // the file defining it (or first referencing it, if undefined)
   InputSection *isec;     // its section; NULL for absolute and linker symbols
   OutputSection *osec;    // linker symbols: the output section the value is relative to
@@ -78,6 +78,7 @@ struct InputSection {
   bool is_alive;          // false: discarded (COMDAT loser, SHF_EXCLUDE, ...)
   OutputSection *osec;
   uint64_t offset;        // within osec
+  uint32_t order;         // position among osec's members
   const uint8_t *synthetic;  // contents made by the linker (e.g. merged .comment)
 };
 
@@ -89,6 +90,11 @@ struct InputFile {
   Symbol **syms;            // indexed by symbol index; locals are private to the file
   uint32_t priority;        // load order, for deterministic output
   bool is_loaded;
+  // Archive members: the file and symbol that made the linker load it (for -Map and
+  // --why-extract). extracted_by is NULL when the entry point pulled it in.
+  const char *extracted_by;
+  const char *extracted_for;
+  bool from_archive;
 };
 
 typedef struct {
@@ -165,6 +171,10 @@ typedef struct {
   bool noexecstack;         // -z noexecstack
   uint64_t page_size;       // -z max-page-size
   uint64_t image_base;      // -Ttext-segment / --image-base
+  const char *map_file;     // -Map=FILE, or "-" for -M (stdout)
+  const char *why_extract;  // --why-extract=FILE, "-" for stdout
+  bool trace;               // -t: print each file as it is loaded
+  PtrVec trace_symbols;     // -y SYM: names to report definitions and references of
 } Options;
 
 void parse_args(Ctx *ctx, int argc, char **argv);
@@ -215,6 +225,12 @@ void define_linker_symbols(Ctx *ctx);
 //
 
 void write_output(Ctx *ctx);
+
+//
+// write_map.c — the link map (-Map, -M) and --why-extract
+//
+
+void write_map(Ctx *ctx);
 
 //
 // apply_relocs.c — patch section bytes in the output image

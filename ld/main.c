@@ -51,5 +51,9 @@ int main(int argc, char **argv) {
 
   // Copy the sections into the output, relocate them there, and rename into place.
   write_output(ctx);
+
+  // Explain the link, if asked: what was loaded and why, and where everything went.
+  write_map(ctx);
+  checkpoint(ctx);
   return 0;
 }

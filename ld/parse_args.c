@@ -24,7 +24,7 @@ typedef enum {
   OPT_OUTPUT, OPT_ENTRY, OPT_LIBPATH, OPT_LIBRARY, OPT_STATIC, OPT_DYNAMIC, OPT_NOSTDLIB,
   OPT_START_GROUP, OPT_END_GROUP, OPT_WHOLE, OPT_NO_WHOLE, OPT_STRIP_ALL,
   OPT_STRIP_DEBUG, OPT_VERSION, OPT_V, OPT_HELP, OPT_EMULATION, OPT_Z, OPT_IGNORE,
-  OPT_IGNORE_ARG,
+  OPT_IGNORE_ARG, OPT_MAP, OPT_PRINT_MAP, OPT_WHY_EXTRACT, OPT_TRACE, OPT_TRACE_SYMBOL,
 } OptId;
 
 typedef struct {
@@ -54,6 +54,11 @@ static const LongOpt long_opts[] = {
   {"strip-debug", OPT_STRIP_DEBUG, false},
   {"version", OPT_VERSION, false},
   {"help", OPT_HELP, false},
+  {"Map", OPT_MAP, true},
+  {"print-map", OPT_PRINT_MAP, false},
+  {"why-extract", OPT_WHY_EXTRACT, true},
+  {"trace", OPT_TRACE, false},
+  {"trace-symbol", OPT_TRACE_SYMBOL, true},
   // gcc's driver (collect2) passes these; none of them changes a static executable.
   {"as-needed", OPT_IGNORE, false},
   {"no-as-needed", OPT_IGNORE, false},
@@ -78,12 +83,15 @@ static bool short_opt(char c, OptId *id, bool *has_arg) {
   case 'L': *id = OPT_LIBPATH; return true;
   case 'l': *id = OPT_LIBRARY; return true;
   case 'm': *id = OPT_EMULATION; return true;
+  case 'y': *id = OPT_TRACE_SYMBOL; return true;
   case 'z': *id = OPT_Z; return true;
   }
   *has_arg = false;
   switch (c) {
   case 's': *id = OPT_STRIP_ALL; return true;
   case 'S': *id = OPT_STRIP_DEBUG; return true;
+  case 'M': *id = OPT_PRINT_MAP; return true;
+  case 't': *id = OPT_TRACE; return true;
   case 'v': *id = OPT_V; return true;
   case 'V': *id = OPT_V; return true;
   case '(': *id = OPT_START_GROUP; return true;
@@ -114,6 +122,12 @@ static void usage(void) {
          "  -z execstack|noexecstack    mark the stack executable or not\n"
          "  -z max-page-size=SIZE       align segments to SIZE (default 4096)\n"
          "  -m elf_x86_64               the only emulation there is\n"
+         "  -Map=FILE, -M               write a link map to FILE (-M: to stdout): why each\n"
+         "                              archive member was loaded, where every section went\n"
+         "  --why-extract=FILE          list each archive member loaded and the reference\n"
+         "                              that pulled it in (- for stdout)\n"
+         "  -t, --trace                 print each file as it is loaded\n"
+         "  -y SYM, --trace-symbol=SYM  print each file that defines or references SYM\n"
          "  @FILE                       read more options from FILE\n"
          "  -v, --version               print the version\n"
          "  --help                      print this help\n");
@@ -249,6 +263,11 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
     break;
   case OPT_Z: z_keyword(ctx, val); break;
   case OPT_IGNORE: case OPT_IGNORE_ARG: break;
+  case OPT_MAP: opt->map_file = val; break;
+  case OPT_PRINT_MAP: opt->map_file = "-"; break;
+  case OPT_WHY_EXTRACT: opt->why_extract = val; break;
+  case OPT_TRACE: opt->trace = true; break;
+  case OPT_TRACE_SYMBOL: vec_push(&ctx->arena, &opt->trace_symbols, (void *)val); break;
   }
 }
 

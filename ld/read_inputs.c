@@ -19,6 +19,7 @@
 #include "ld.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 // Sections that only steer the linker and never reach the output.
@@ -163,27 +164,34 @@ static void read_symbols(Ctx *ctx, InputFile *file) {
   add_file_symbols(ctx, file);
 }
 
-static void load_object(Ctx *ctx, const char *name, View view) {
+static InputFile *load_object(Ctx *ctx, const char *name, View view) {
   InputFile *file = arena_alloc(&ctx->arena, sizeof *file);
   file->name = name;
   file->view = view;
   view.name = name;
   if (!read_elf_object(view, &ctx->arena, &file->obj))
-    return;
+    return NULL;
   if (file->obj.ehdr.e_machine != EM_X86_64) {
     error("%s: incompatible machine type %u (only x86-64 objects can be linked)", name,
           file->obj.ehdr.e_machine);
-    return;
+    return NULL;
   }
+  if (ctx->opt.trace)
+    printf("%s\n", name);
   file->priority = (uint32_t)ctx->files.len + 1;
   file->is_loaded = true;
   vec_push(&ctx->arena, &ctx->files, file);
   read_sections(ctx, file);
   read_groups(ctx, file);
   read_symbols(ctx, file);
+  return file;
 }
 
-static void load_member(Ctx *ctx, ArchiveFile *af, ArMember *m) {
+// Loads one member of an archive, once. `why` is the symbol whose definition it is
+// loaded for (NULL under --whole-archive), remembered for -Map and --why-extract
+// together with the file that referred to it (NULL: the entry point).
+static void load_member(Ctx *ctx, ArchiveFile *af, ArMember *m, const Symbol *why) {
+  const char *referrer = why && why->file ? why->file->name : NULL;
   size_t idx = (size_t)(m - af->ar.members);
   if (af->member_loaded[idx])
     return;
@@ -199,7 +207,16 @@ static void load_member(Ctx *ctx, ArchiveFile *af, ArMember *m) {
     error("%s: not an ELF object", name);
     return;
   }
-  load_object(ctx, name, data);
+  InputFile *file = load_object(ctx, name, data);
+  if (!file)
+    return;
+  file->from_archive = true;
+  if (why) {
+    file->extracted_by = referrer;
+    file->extracted_for = why->name;
+  } else {
+    file->extracted_by = "--whole-archive";
+  }
 }
 
 // An archive without a symbol index (GNU ld refuses these; lld and mold accept
@@ -251,7 +268,7 @@ static size_t scan_archive(Ctx *ctx, ArchiveFile *af) {
     }
     if (af->member_loaded[m - af->ar.members])
       continue;
-    load_member(ctx, af, m);
+    load_member(ctx, af, m, sym);
     loaded++;
   }
   return loaded;
@@ -271,7 +288,7 @@ static ArchiveFile *open_archive(Ctx *ctx, const char *name, View view, bool who
   vec_push(&ctx->arena, &ctx->archives, af);
   if (whole) {
     for (size_t i = 0; i < af->ar.nmembers; i++)
-      load_member(ctx, af, &af->ar.members[i]);
+      load_member(ctx, af, &af->ar.members[i], NULL);
     return af;
   }
   if (!af->ar.has_index)
@@ -311,6 +328,8 @@ void read_inputs(Ctx *ctx) {
   // The entry point is a reference the linker itself makes: it is what pulls _start
   // out of an archive (crt1.o is usually named directly, but it need not be).
   intern_symbol(ctx, ctx->opt.entry)->strong_ref = true;
+  for (size_t i = 0; i < ctx->opt.trace_symbols.len; i++)
+    intern_symbol(ctx, ctx->opt.trace_symbols.data[i])->traced = true;
 
   bool whole = false;
   size_t group_start = 0;

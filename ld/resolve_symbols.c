@@ -81,6 +81,12 @@ void add_file_symbols(Ctx *ctx, InputFile *file) {
       continue;
     Symbol *sym = intern_symbol(ctx, obj->symnames[i]);
     file->syms[i] = sym;
+    if (sym->traced)
+      note("%s: %s '%s'", file->name,
+           esym->st_shndx == SHN_UNDEF    ? "reference to"
+           : esym->st_shndx == SHN_COMMON ? "common definition of"
+                                          : "definition of",
+           sym->name);
 
     if (esym->st_shndx == SHN_UNDEF) {
       if (bind != STB_WEAK)

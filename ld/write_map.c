@@ -1,0 +1,224 @@
+/*
+ * write_map.c — the link, explained: -Map/-M and --why-extract.
+ *
+ * A linker makes many decisions a user cannot see in the output: which archive
+ * members it loaded and why, where each input section went, which symbols ended up
+ * where. The map answers "why is this in my program?" and "where did my function
+ * go?" (GNU ld's -Map, lld's and mold's --why-extract).
+ *
+ *   Archive member included to satisfy reference by file (symbol)
+ *   ./libprocess.a(process1.o)    main.o (func1)
+ *
+ *   Output sections
+ *        Address     Offset       Size  Align  Section / input section / symbol
+ *       0x401158      0x158      0x446     16  .text
+ *       0x401158      0x158       0x2b      1      main.o:(.text)
+ *       0x401158                                       main
+ *
+ *   Segments
+ *     Type        Offset    Address  FileSize   MemSize  Flags  Align  Sections
+ *
+ * Runs last: it reads everything and changes nothing. Like the executable, each
+ * report is written to a temporary file and renamed into place.
+ */
+#include "ld.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+  FILE *fp;
+  const char *path;  // NULL for stdout
+  char *temp;
+} Report;
+
+static bool open_report(Report *r, const char *path) {
+  memset(r, 0, sizeof *r);
+  if (!strcmp(path, "-")) {
+    r->fp = stdout;
+    return true;
+  }
+  r->path = path;
+  r->temp = malloc(strlen(path) + 16);
+  if (!r->temp)
+    fatal("out of memory");
+  sprintf(r->temp, "%s.tmp.XXXXXX", path);
+  int fd = mkstemp(r->temp);
+  if (fd < 0 || !(r->fp = fdopen(fd, "w"))) {
+    error("%s: cannot create: %s", path, strerror(errno));
+    free(r->temp);
+    return false;
+  }
+  return true;
+}
+
+static void close_report(Report *r) {
+  if (!r->path) {
+    fflush(stdout);
+    return;
+  }
+  bool ok = !ferror(r->fp);
+  if (fclose(r->fp) != 0)
+    ok = false;
+  if (!ok || rename(r->temp, r->path) < 0) {
+    error("%s: cannot write: %s", r->path, strerror(errno));
+    unlink(r->temp);
+  }
+  free(r->temp);
+}
+
+static void print_extractions(Ctx *ctx, FILE *fp) {
+  bool any = false;
+  for (size_t i = 0; i < ctx->files.len; i++) {
+    InputFile *file = ctx->files.data[i];
+    if (!file->from_archive)
+      continue;
+    if (!any)
+      fprintf(fp, "Archive member included to satisfy reference by file (symbol)\n\n");
+    any = true;
+    // GNU ld's layout: the member, then (on the same line if it fits) who needed it.
+    int n = fprintf(fp, "%s", file->name);
+    if (n >= 30)
+      fprintf(fp, "\n%30s", "");
+    else
+      fprintf(fp, "%*s", 30 - n, "");
+    if (!file->extracted_for)
+      fprintf(fp, "(%s)\n", file->extracted_by);
+    else if (file->extracted_by)
+      fprintf(fp, "%s (%s)\n", file->extracted_by, file->extracted_for);
+    else
+      fprintf(fp, "(%s)\n", file->extracted_for);
+  }
+  if (any)
+    fprintf(fp, "\n");
+}
+
+// The symbols to show under each input section: named, defined in a section that
+// made it into the output. Sorted to follow the map: by output section, position
+// of the input section, then address.
+static int compare_syms(const void *a, const void *b) {
+  const Symbol *x = *(Symbol *const *)a, *y = *(Symbol *const *)b;
+  if (x->isec->osec->shndx != y->isec->osec->shndx)
+    return x->isec->osec->shndx < y->isec->osec->shndx ? -1 : 1;
+  if (x->isec->order != y->isec->order)
+    return x->isec->order < y->isec->order ? -1 : 1;
+  if (x->value != y->value)
+    return x->value < y->value ? -1 : 1;
+  return strcmp(x->name, y->name);
+}
+
+static bool is_mappable(const Symbol *sym) {
+  return sym && sym->state == SYM_DEFINED && sym->isec && sym->isec->is_alive &&
+         sym->isec->osec && *sym->name && sym->type != STT_SECTION && sym->type != STT_FILE &&
+         strncmp(sym->name, ".L", 2);
+}
+
+static PtrVec sorted_symbols(Ctx *ctx) {
+  PtrVec syms = {0};
+  for (size_t f = 0; f < ctx->files.len; f++) {
+    InputFile *file = ctx->files.data[f];
+    for (uint64_t i = 1; i < file->obj.nsyms; i++) {
+      Symbol *sym = file->syms[i];
+      if (is_mappable(sym) && !sym->is_global)
+        vec_push(&ctx->arena, &syms, sym);
+    }
+  }
+  for (size_t i = 0; i < ctx->globals.len; i++)
+    if (is_mappable(ctx->globals.data[i]))
+      vec_push(&ctx->arena, &syms, ctx->globals.data[i]);
+  qsort(syms.data, syms.len, sizeof(void *), compare_syms);
+  return syms;
+}
+
+static void print_sections(Ctx *ctx, FILE *fp) {
+  PtrVec syms = sorted_symbols(ctx);
+  size_t next = 0;
+  fprintf(fp, "Output sections\n\n");
+  fprintf(fp, "%14s %10s %10s %6s  %s\n", "Address", "Offset", "Size", "Align",
+          "Section / input section / symbol");
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    fprintf(fp, "%#14llx %#10llx %#10llx %6llu  %s\n", (unsigned long long)osec->addr,
+            (unsigned long long)osec->offset, (unsigned long long)osec->size,
+            (unsigned long long)osec->sh_addralign, osec->name);
+    for (size_t j = 0; j < osec->members.len; j++) {
+      InputSection *isec = osec->members.data[j];
+      fprintf(fp, "%#14llx %#10llx %#10llx %6llu      %s:(%s)\n",
+              (unsigned long long)(osec->addr + isec->offset),
+              (unsigned long long)(osec->offset + isec->offset),
+              (unsigned long long)isec->sh_size, (unsigned long long)isec->sh_addralign,
+              isec->file->name, isec->name);
+      for (; next < syms.len && ((Symbol *)syms.data[next])->isec == isec; next++) {
+        Symbol *sym = syms.data[next];
+        fprintf(fp, "%#14llx %10s %10s %6s          %s\n",
+                (unsigned long long)symbol_address(sym), "", "", "", sym->name);
+      }
+    }
+  }
+  fprintf(fp, "\n");
+}
+
+static const char *segment_type(uint32_t type) {
+  switch (type) {
+  case PT_LOAD: return "LOAD";
+  case PT_NOTE: return "NOTE";
+  case PT_TLS: return "TLS";
+  case PT_GNU_STACK: return "GNU_STACK";
+  case PT_GNU_EH_FRAME: return "GNU_EH_FRAME";
+  }
+  return "?";
+}
+
+static void print_segments(Ctx *ctx, FILE *fp) {
+  fprintf(fp, "Segments\n\n");
+  fprintf(fp, "  %-12s %10s %10s %10s %10s  %-5s %6s  %s\n", "Type", "Offset", "Address",
+          "FileSize", "MemSize", "Flags", "Align", "Sections");
+  for (size_t i = 0; i < ctx->nsegs; i++) {
+    Segment *seg = &ctx->segs[i];
+    fprintf(fp, "  %-12s %#10llx %#10llx %#10llx %#10llx  %c%c%c   %#6llx ",
+            segment_type(seg->p_type), (unsigned long long)seg->p_offset,
+            (unsigned long long)seg->p_vaddr, (unsigned long long)seg->p_filesz,
+            (unsigned long long)seg->p_memsz, seg->p_flags & PF_R ? 'R' : ' ',
+            seg->p_flags & PF_W ? 'W' : ' ', seg->p_flags & PF_X ? 'X' : ' ',
+            (unsigned long long)seg->p_align);
+    if (seg->p_type == PT_LOAD && i == 0)
+      fprintf(fp, " (ELF header, program headers)");
+    for (size_t j = 0; j < ctx->osecs.len; j++) {
+      OutputSection *osec = ctx->osecs.data[j];
+      if (!(osec->sh_flags & SHF_ALLOC) || osec->size == 0)
+        continue;
+      if (osec->addr >= seg->p_vaddr && osec->addr + osec->size <= seg->p_vaddr + seg->p_memsz)
+        fprintf(fp, " %s", osec->name);
+    }
+    fprintf(fp, "\n");
+  }
+}
+
+// lld's format: a header, then one row per member loaded from an archive.
+static void print_why_extract(Ctx *ctx, FILE *fp) {
+  fprintf(fp, "reference\textracted\tsymbol\n");
+  for (size_t i = 0; i < ctx->files.len; i++) {
+    InputFile *file = ctx->files.data[i];
+    if (!file->from_archive || !file->extracted_for)
+      continue;
+    fprintf(fp, "%s\t%s\t%s\n", file->extracted_by ? file->extracted_by : "--entry",
+            file->name, file->extracted_for);
+  }
+}
+
+void write_map(Ctx *ctx) {
+  Report r;
+  if (ctx->opt.map_file && open_report(&r, ctx->opt.map_file)) {
+    print_extractions(ctx, r.fp);
+    print_sections(ctx, r.fp);
+    print_segments(ctx, r.fp);
+    close_report(&r);
+  }
+  if (ctx->opt.why_extract && open_report(&r, ctx->opt.why_extract)) {
+    print_why_extract(ctx, r.fp);
+    close_report(&r);
+  }
+}

@@ -1,0 +1,428 @@
+#!/usr/bin/env bats
+# Symbol resolution: local, global, weak, COMMON and absolute symbols, duplicate and
+# undefined symbols, the output .symtab, and the symbols the linker defines itself.
+
+bats_require_minimum_version 1.5.0
+
+load helpers
+
+# The defined symbol NAME's address in FILE (nm), in hex without 0x.
+sym_addr() {
+  nm "$1" | awk -v n="$2" '$3 == n { print $1 }'
+}
+
+@test "ld: a global function and variable defined in one object are used by another" {
+  runtime
+  obj main <<'C'
+void print(const char *);
+extern int counter;
+int bump(int);
+int main(void) {
+  bump(5);
+  print("bumped\n");
+  return bump(2) + counter;
+}
+C
+  obj lib <<'C'
+int counter = 10;
+int bump(int by) { counter += by; return counter; }
+C
+  link_both prog rt.o main.o lib.o
+  run_both prog
+  [ "$status" -eq 34 ]
+  [ "$output" = "bumped" ]
+  check_layout prog
+}
+
+@test "ld: static functions of the same name in two objects stay distinct" {
+  runtime
+  obj a <<'C'
+void print(const char *);
+static __attribute__((noinline, used)) void hello(void) { print("hello from a\n"); }
+void call_a(void) { hello(); }
+C
+  obj b <<'C'
+void print(const char *);
+static __attribute__((noinline, used)) void hello(void) { print("hello from b\n"); }
+void call_b(void) { hello(); }
+C
+  obj main <<'C'
+void call_a(void);
+void call_b(void);
+int main(void) { call_a(); call_b(); return 0; }
+C
+  link_both prog rt.o a.o main.o b.o
+  run_both prog
+  [ "$status" -eq 0 ]
+  [ "$output" = "hello from a
+hello from b" ]
+  check_layout prog
+  # Both copies are in the output's symbol table, as two local symbols.
+  [ "$(nm prog | awk '$2 == "t" && $3 == "hello"' | wc -l)" -eq 2 ]
+}
+
+@test "ld: a weak undefined function has address 0 and is not called" {
+  runtime
+  obj main <<'C'
+void print(const char *);
+extern void f(void) __attribute__((weak));
+int main(void) {
+  if (&f)
+    f();
+  else
+    print("no f\n");
+  return 3;
+}
+C
+  link_both prog rt.o main.o
+  run_both prog
+  [ "$status" -eq 3 ]
+  [ "$output" = "no f" ]
+  check_layout prog
+}
+
+@test "ld: a weak undefined symbol does not pull a member out of an archive" {
+  runtime
+  obj main <<'C'
+void print(const char *);
+extern void f(void) __attribute__((weak));
+int main(void) {
+  if (&f)
+    f();
+  else
+    print("no f\n");
+  return 4;
+}
+C
+  obj f <<'C'
+void print(const char *);
+void f(void) { print("f was linked in\n"); }
+C
+  ar rc libf.a f.o
+  link_both prog rt.o main.o libf.a
+  run_both prog
+  [ "$status" -eq 4 ]
+  [ "$output" = "no f" ]
+  check_layout prog
+  # f.o was not loaded: nothing defines f.
+  run nm --defined-only prog
+  [[ "$output" != *" T f"* ]]
+}
+
+@test "ld: a strong definition overrides a weak one that comes before it" {
+  runtime
+  obj weak <<'C'
+__attribute__((weak)) const char *who(void) { return "weak\n"; }
+C
+  obj strong <<'C'
+const char *who(void) { return "strong\n"; }
+C
+  obj main <<'C'
+void print(const char *);
+const char *who(void);
+int main(void) { print(who()); return 0; }
+C
+  link_both prog rt.o main.o weak.o strong.o
+  run_both prog
+  [ "$status" -eq 0 ]
+  [ "$output" = "strong" ]
+  check_layout prog
+}
+
+@test "ld: a strong definition overrides a weak one that comes after it" {
+  runtime
+  obj weak <<'C'
+__attribute__((weak)) const char *who(void) { return "weak\n"; }
+C
+  obj strong <<'C'
+const char *who(void) { return "strong\n"; }
+C
+  obj main <<'C'
+void print(const char *);
+const char *who(void);
+int main(void) { print(who()); return 0; }
+C
+  link_both prog rt.o main.o strong.o weak.o
+  run_both prog
+  [ "$status" -eq 0 ]
+  [ "$output" = "strong" ]
+  check_layout prog
+}
+
+@test "ld: of two weak definitions the first one wins" {
+  runtime
+  obj weak1 <<'C'
+__attribute__((weak)) const char *who(void) { return "first\n"; }
+C
+  obj weak2 <<'C'
+__attribute__((weak)) const char *who(void) { return "second\n"; }
+C
+  obj main <<'C'
+void print(const char *);
+const char *who(void);
+int main(void) { print(who()); return 0; }
+C
+  link_both prog rt.o main.o weak1.o weak2.o
+  run_both prog
+  [ "$status" -eq 0 ]
+  [ "$output" = "first" ]
+  check_layout prog
+}
+
+@test "ld: COMMON symbols merge with the largest size and the strictest alignment" {
+  runtime
+  # buf is COMMON in both objects: 8 bytes aligned to 64 in a.o, 200 bytes in b.o.
+  obj a -fcommon <<'C'
+__attribute__((aligned(64))) char buf[8];
+char pad;   /* COMMON too: the space before buf is not a multiple of 64 by chance */
+C
+  obj b -fcommon <<'C'
+char buf[200];
+C
+  obj main <<'C'
+extern char buf[200];
+extern char pad;
+int main(void) {
+  for (int i = 0; i < 200; i++)
+    buf[i] = (char)i;
+  pad = 1;
+  return buf[199] + pad;
+}
+C
+  [ "$(nm a.o | awk '$3 == "buf" { print $2 }')" = C ]
+  [ "$(nm b.o | awk '$3 == "buf" { print $2 }')" = C ]
+  link_both prog rt.o main.o a.o b.o
+  run_both prog
+  [ "$status" -eq 200 ]
+  [ "$output" = "" ]
+  check_layout prog
+  # Size 200 (0xc8) as in ld.bfd's output, and an address aligned to 64.
+  [ "$(nm -S prog | awk '$4 == "buf" { print $2 }')" = 00000000000000c8 ]
+  [ "$(nm -S prog.bfd | awk '$4 == "buf" { print $2 }')" = 00000000000000c8 ]
+  addr=$(sym_addr prog buf)
+  (( 0x$addr % 64 == 0 ))
+  # readelf agrees: a 200-byte object, in .bss.
+  run readelf -sW prog
+  [[ "$output" == *" 200 OBJECT  GLOBAL DEFAULT "*" buf"* ]]
+}
+
+@test "ld: a strong definition beats a COMMON symbol in either order" {
+  runtime
+  obj tentative -fcommon <<'C'
+int counter;
+C
+  obj defined <<'C'
+int counter = 7;
+C
+  obj main <<'C'
+extern int counter;
+int main(void) { return counter; }
+C
+  [ "$(nm tentative.o | awk '$3 == "counter" { print $2 }')" = C ]
+  link_both prog1 rt.o main.o tentative.o defined.o
+  run_both prog1
+  [ "$status" -eq 7 ]
+  [ "$output" = "" ]
+  check_layout prog1
+  link_both prog2 rt.o main.o defined.o tentative.o
+  run_both prog2
+  [ "$status" -eq 7 ]
+  [ "$output" = "" ]
+  check_layout prog2
+  # The winner is the initialized .data object, 4 bytes.
+  [ "$(nm -S prog1 | awk '$4 == "counter" { print $2, $3 }')" = "0000000000000004 D" ]
+  [ "$(nm -S prog2 | awk '$4 == "counter" { print $2, $3 }')" = "0000000000000004 D" ]
+}
+
+@test "ld: an absolute symbol keeps its value" {
+  runtime
+  asm abs <<'S'
+	.globl magic
+	.set magic, 0x12345
+	.section .note.GNU-stack,"",@progbits
+S
+  obj main <<'C'
+void print_hex(unsigned long);
+extern char magic[];
+int main(void) { print_hex((unsigned long)magic); return 0; }
+C
+  link_both prog rt.o main.o abs.o
+  run_both prog
+  [ "$status" -eq 0 ]
+  [ "$output" = "0000000000012345" ]
+  check_layout prog
+  [ "$(nm prog | awk '$3 == "magic" { print $1, $2 }')" = "0000000000012345 A" ]
+}
+
+@test "ld: two strong definitions of one name are an error naming both objects" {
+  runtime
+  obj a <<'C'
+int foo(void) { return 1; }
+C
+  obj b <<'C'
+int foo(void) { return 2; }
+C
+  obj main <<'C'
+int foo(void);
+int main(void) { return foo(); }
+C
+  run ! ld.bfd rt.o main.o a.o b.o -o prog.bfd
+  expect_error "mini-ld: b.o: duplicate symbol 'foo' (first defined in a.o)" rt.o main.o a.o b.o
+}
+
+@test "ld: every undefined symbol is reported with up to three referencing places" {
+  runtime
+  # foo is referenced five times, bar twice (once from another object's .data).
+  asm main <<'S'
+	.text
+	.globl main
+main:
+	call foo        # relocation at .text+0x1
+	call foo        # +0x6
+	call bar        # +0xb
+	call foo        # +0x10
+	call foo        # +0x15
+	call foo        # +0x1a
+	ret
+	.section .note.GNU-stack,"",@progbits
+S
+  asm table <<'S'
+	.data
+	.quad 0
+	.quad bar       # relocation at .data+0x8
+	.section .note.GNU-stack,"",@progbits
+S
+  run ! ld.bfd rt.o main.o table.o -o prog.bfd
+  expect_error "mini-ld: main.o:(.text+0x1): undefined symbol 'foo'
+mini-ld: main.o:(.text+0x6): undefined symbol 'foo'
+mini-ld: main.o:(.text+0x10): undefined symbol 'foo'
+mini-ld: undefined symbol 'foo' is referenced 2 more times
+mini-ld: main.o:(.text+0xb): undefined symbol 'bar'
+mini-ld: table.o:(.data+0x8): undefined symbol 'bar'" rt.o main.o table.o
+}
+
+@test "ld: an undefined symbol that no relocation uses is reported against its object" {
+  runtime
+  # GNU ld ignores an undefined symbol no relocation refers to; mini-ld (like lld)
+  # reports it, naming the first object that declared it.
+  asm main <<'S'
+	.text
+	.globl main, unused
+main:
+	xor %eax, %eax
+	ret
+	.section .note.GNU-stack,"",@progbits
+S
+  [ "$(nm main.o | awk '$1 == "U" { print $2 }')" = unused ]
+  expect_error "mini-ld: main.o: undefined symbol 'unused'" rt.o main.o
+}
+
+@test "ld: the output symbol table lists file symbols, locals and globals" {
+  runtime
+  obj main <<'C'
+void print(const char *);
+static int calls;
+static __attribute__((noinline, used)) void local_helper(void) { calls++; print("helper\n"); }
+int global_data = 5;
+int main(void) { local_helper(); return calls + global_data; }
+C
+  link_both prog rt.o main.o
+  run_both prog
+  [ "$status" -eq 6 ]
+  [ "$output" = "helper" ]
+  check_layout prog
+  run nm -a prog
+  # The C object's STT_FILE symbol (gcc names stdin "<stdin>").
+  [[ "$output" == *" a <stdin>"* ]]
+  [[ "$output" == *" t local_helper"* ]]
+  [[ "$output" == *" b calls"* ]]
+  [[ "$output" == *" T main"* ]]
+  [[ "$output" == *" T _start"* ]]
+  [[ "$output" == *" T print"* ]]
+  [[ "$output" == *" D global_data"* ]]
+  # sh_info, the first global's index, is one past the last local.
+  run readelf -sW prog
+  last_local=$(echo "$output" | awk '$5 == "LOCAL" { n = $1 } END { sub(":", "", n); print n }')
+  first_global=$(echo "$output" | awk '$5 == "GLOBAL" { sub(":", "", $1); print $1; exit }')
+  [ "$first_global" -eq $((last_local + 1)) ]
+}
+
+@test "ld: the output defines the same global names as ld.bfd's output" {
+  runtime
+  obj main <<'C'
+void print(const char *);
+int twice(int);
+extern int table[];
+int main(void) { print("x\n"); return twice(table[1]); }
+C
+  obj lib <<'C'
+int table[] = {1, 2, 3};
+int zeroed[10];
+int twice(int x) { return 2 * x + zeroed[3]; }
+__attribute__((weak)) int maybe(void) { return 1; }
+C
+  link_both prog rt.o main.o lib.o
+  run_both prog
+  [ "$status" -eq 4 ]
+  [ "$output" = "x" ]
+  check_layout prog
+  # GNU ld's script always defines __bss_start, _edata and _end; mini-ld defines
+  # linker symbols only when something refers to them. Compare everything else.
+  linker='^(__bss_start|_edata|_end)$'
+  ours=$(nm -g --defined-only prog | awk '{ print $3 }' | grep -Ev "$linker" | sort)
+  theirs=$(nm -g --defined-only prog.bfd | awk '{ print $3 }' | grep -Ev "$linker" | sort)
+  [ "$ours" = "$theirs" ]
+  [ "$ours" = "$(printf '%s\n' _start main maybe print print_hex table twice zeroed | sort)" ]
+}
+
+@test "ld: linker-defined symbols relate to the image as in ld.bfd's output" {
+  runtime
+  obj main <<'C'
+void print_hex(unsigned long);
+extern const char __ehdr_start[], __executable_start[], _etext[], _edata[], _end[],
+    __bss_start[];
+extern const char __start_mysec[], __stop_mysec[];
+static int in_mysec[5] __attribute__((section("mysec"), used)) = {1, 2, 3, 4, 5};
+char big_bss[1000];
+int data_word = 1;
+
+/* Hides where a pointer comes from, so the compiler cannot fold comparisons of
+   distinct objects' addresses. */
+static const char *launder(const char *p) {
+  __asm__("" : "+r"(p));
+  return p;
+}
+
+int main(void) {
+  const char *ehdr = launder(__ehdr_start);
+  int bad = 0;
+  if (ehdr[0] != 0x7f || ehdr[1] != 'E' || ehdr[2] != 'L' || ehdr[3] != 'F')
+    bad |= 1;
+  if (launder(__executable_start) != ehdr)
+    bad |= 2;
+  if (launder(__stop_mysec) - launder(__start_mysec) != sizeof in_mysec)
+    bad |= 4;
+  if (launder((const char *)main) >= launder(_etext) || launder(_etext) <= ehdr)
+    bad |= 8;
+  if (launder((const char *)&data_word) >= launder(_edata) ||
+      launder(_edata) > launder(__bss_start))
+    bad |= 16;
+  if (launder(big_bss) < launder(__bss_start) || launder(big_bss) + sizeof big_bss > launder(_end))
+    bad |= 32;
+  if (launder(_end) < launder(__bss_start) + sizeof big_bss)
+    bad |= 64;
+  big_bss[999] = 1;
+  print_hex((unsigned long)bad);
+  return bad;
+}
+C
+  link_both prog rt.o main.o
+  run_both prog
+  [ "$status" -eq 0 ]
+  [ "$output" = "0000000000000000" ]
+  check_layout prog
+  # __ehdr_start is the image base; __start_mysec is the start of the section mysec.
+  [ "$(sym_addr prog __ehdr_start)" = 0000000000400000 ]
+  mysec=$(readelf -SW prog | sed 's/^ *\[ *[0-9]*\]//' | awk '$1 == "mysec" { print $3 }')
+  [ "$(sym_addr prog __start_mysec)" = "$mysec" ]
+}
