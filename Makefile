@@ -3,15 +3,16 @@
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -fPIE
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 COMMON_SRCS := $(wildcard common/*.c)
 LD_SRCS := $(wildcard ld/*.c)
 AR_SRCS := $(wildcard ar/*.c)
-HEADERS := $(wildcard common/*.h ld/*.h ar/*.h)
+LOADER_SRCS := $(wildcard loader/*.c)
+HEADERS := $(wildcard common/*.h ld/*.h ar/*.h loader/*.h)
 
-TOOLS := bin/mini-ld bin/ld $(if $(AR_SRCS),bin/mini-ar)
+TOOLS := bin/mini-ld bin/ld $(if $(AR_SRCS),bin/mini-ar) $(if $(LOADER_SRCS),bin/mini-loader)
 SAN_TOOLS := $(patsubst bin/%,build-san/bin/%,$(TOOLS))
 
 all: $(TOOLS)
@@ -40,6 +41,17 @@ build-san/bin/mini-ar: $(patsubst %.c,build-san/%.o,$(COMMON_SRCS) $(AR_SRCS))
 	@mkdir -p build-san/bin
 	$(CC) $(SAN_FLAGS) -o $@ $^
 
+# The loader is static-pie, so the kernel places it in the mmap area, clear of
+# programs linked at 0x400000. Its sanitizer build is an ordinary PIE (ASan cannot
+# be static); tests know it through MINI_SANITIZED=1.
+bin/mini-loader: $(patsubst %.c,build/%.o,$(COMMON_SRCS) $(LOADER_SRCS))
+	@mkdir -p bin
+	$(CC) $(CFLAGS) -static-pie -o $@ $^
+
+build-san/bin/mini-loader: $(patsubst %.c,build-san/%.o,$(COMMON_SRCS) $(LOADER_SRCS))
+	@mkdir -p build-san/bin
+	$(CC) $(SAN_FLAGS) -o $@ $^
+
 build-san/bin/mini-ld: $(patsubst %.c,build-san/%.o,$(COMMON_SRCS) $(LD_SRCS))
 	@mkdir -p build-san/bin
 	$(CC) $(SAN_FLAGS) -o $@ $^
@@ -51,7 +63,7 @@ test: all
 	@tests/run
 
 check: $(SAN_TOOLS)
-	@MINI_BIN=$(CURDIR)/build-san/bin tests/run
+	@MINI_BIN=$(CURDIR)/build-san/bin MINI_SANITIZED=1 tests/run
 
 demo: all
 	@examples/run
