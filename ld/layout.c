@@ -189,6 +189,10 @@ static void merge_comment(Ctx *ctx, OutputSection *osec) {
 
 static void make_output_sections(Ctx *ctx) {
   HashMap by_name = {0};
+  if (ctx->opt.build_id != BUILD_ID_NONE) {
+    ctx->build_id = new_build_id_section(ctx);
+    add_to_osec(ctx, &by_name, ctx->build_id);
+  }
   for (size_t f = 0; f < ctx->files.len; f++) {
     InputFile *file = ctx->files.data[f];
     for (uint64_t s = 1; s < file->obj.shnum; s++) {

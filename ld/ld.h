@@ -157,6 +157,8 @@ typedef struct {
   const char *value;
 } InputArg;
 
+typedef enum { BUILD_ID_NONE, BUILD_ID_SHA1, BUILD_ID_UUID, BUILD_ID_HEX } BuildIdStyle;
+
 typedef struct {
   const char *output;
   const char *entry;        // NULL: the default "_start"
@@ -175,6 +177,9 @@ typedef struct {
   const char *why_extract;  // --why-extract=FILE, "-" for stdout
   bool trace;               // -t: print each file as it is loaded
   PtrVec trace_symbols;     // -y SYM: names to report definitions and references of
+  BuildIdStyle build_id;    // --build-id[=STYLE]
+  uint64_t build_id_size;   // bytes of the ID
+  const uint8_t *build_id_hex;  // --build-id=0xHEX
 } Options;
 
 void parse_args(Ctx *ctx, int argc, char **argv);
@@ -225,6 +230,15 @@ void define_linker_symbols(Ctx *ctx);
 //
 
 void write_output(Ctx *ctx);
+
+//
+// build_id.c — .note.gnu.build-id
+//
+
+void parse_build_id(Ctx *ctx, const char *style);
+InputSection *new_build_id_section(Ctx *ctx);
+void write_build_id(Ctx *ctx, uint8_t *out, uint64_t size);
+void sha1(const uint8_t *data, uint64_t len, uint8_t out[20]);
 
 //
 // write_map.c — the link map (-Map, -M) and --why-extract
@@ -300,6 +314,7 @@ struct Ctx {
   bool needs_got;        // some relocation uses the GOT or its base
   PtrVec got_syms;       // Symbol *, in slot order
   InputSection *got;     // .got contents, made by the linker
+  InputSection *build_id;  // .note.gnu.build-id, if asked for
 
   // layout
   PtrVec osecs;          // OutputSection *, in address (then file) order

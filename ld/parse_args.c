@@ -24,7 +24,7 @@ typedef enum {
   OPT_OUTPUT, OPT_ENTRY, OPT_LIBPATH, OPT_LIBRARY, OPT_STATIC, OPT_DYNAMIC, OPT_NOSTDLIB,
   OPT_START_GROUP, OPT_END_GROUP, OPT_WHOLE, OPT_NO_WHOLE, OPT_STRIP_ALL,
   OPT_STRIP_DEBUG, OPT_VERSION, OPT_V, OPT_HELP, OPT_EMULATION, OPT_Z, OPT_IGNORE,
-  OPT_IGNORE_ARG, OPT_MAP, OPT_PRINT_MAP, OPT_WHY_EXTRACT, OPT_TRACE, OPT_TRACE_SYMBOL,
+  OPT_IGNORE_ARG, OPT_BUILD_ID, OPT_BUILD_ID_STYLE, OPT_MAP, OPT_PRINT_MAP, OPT_WHY_EXTRACT, OPT_TRACE, OPT_TRACE_SYMBOL,
 } OptId;
 
 typedef struct {
@@ -55,6 +55,7 @@ static const LongOpt long_opts[] = {
   {"version", OPT_VERSION, false},
   {"help", OPT_HELP, false},
   {"Map", OPT_MAP, true},
+  {"build-id", OPT_BUILD_ID, false},
   {"print-map", OPT_PRINT_MAP, false},
   {"why-extract", OPT_WHY_EXTRACT, true},
   {"trace", OPT_TRACE, false},
@@ -122,6 +123,8 @@ static void usage(void) {
          "  -z execstack|noexecstack    mark the stack executable or not\n"
          "  -z max-page-size=SIZE       align segments to SIZE (default 4096)\n"
          "  -m elf_x86_64               the only emulation there is\n"
+         "  --build-id[=STYLE]          write .note.gnu.build-id: sha1 (default), uuid,\n"
+         "                              0xHEX or none\n"
          "  -Map=FILE, -M               write a link map to FILE (-M: to stdout): why each\n"
          "                              archive member was loaded, where every section went\n"
          "  --why-extract=FILE          list each archive member loaded and the reference\n"
@@ -264,6 +267,8 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_Z: z_keyword(ctx, val); break;
   case OPT_IGNORE: case OPT_IGNORE_ARG: break;
   case OPT_MAP: opt->map_file = val; break;
+  case OPT_BUILD_ID: parse_build_id(ctx, NULL); break;
+  case OPT_BUILD_ID_STYLE: parse_build_id(ctx, val); break;
   case OPT_PRINT_MAP: opt->map_file = "-"; break;
   case OPT_WHY_EXTRACT: opt->why_extract = val; break;
   case OPT_TRACE: opt->trace = true; break;
@@ -320,6 +325,10 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
           val = av[++i];
         else
           usage_error("option '%s' needs a value", arg);
+      } else if (eq && lo->id == OPT_BUILD_ID) {
+        // --build-id alone means sha1; --build-id=STYLE picks one.
+        apply(ctx, OPT_BUILD_ID_STYLE, eq + 1, &inputs, &group_depth, &version_only);
+        continue;
       } else if (eq) {
         usage_error("option '%.*s' takes no value", (int)(body - arg + len), arg);
       }

@@ -293,6 +293,8 @@ void write_output(Ctx *ctx) {
   free(symtab.data);
   free(strtab.data);
   free(shstrtab.data);
+  if (ctx->build_id)
+    write_build_id(ctx, out, size);
 
   // Relocation overflows were recorded while the sections were copied; a link with
   // errors must not produce a file.

@@ -1,0 +1,168 @@
+/*
+ * build_id.c — .note.gnu.build-id: a name for this exact executable.
+ *
+ * Debuggers and crash reporters match a core dump or a stripped binary with its
+ * debug information by an ID stored in the file. GNU ld computes it as a hash of the
+ * output itself, so the same inputs always give the same ID and any change gives a
+ * new one. The note is laid out like any other (gABI "Note Section"):
+ *
+ *   n_namesz = 4 | n_descsz = 20 | n_type = NT_GNU_BUILD_ID (3) | "GNU\0" | 20-byte hash
+ *
+ * layout() reserves the note with the hash zeroed; once every other byte of the
+ * file is final, write_output() hashes the whole image and fills the hash in.
+ *
+ * Styles (--build-id=STYLE): sha1 (the default, as in GNU ld), uuid (random, not
+ * reproducible by design), 0xHEX (given by the user), none. SHA-1 is FIPS 180-4,
+ * written out here in plain C.
+ */
+#include "ld.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+static uint32_t rol(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
+
+// One 64-byte block of SHA-1 (FIPS 180-4 §6.1.2).
+static void sha1_block(uint32_t h[5], const uint8_t *p) {
+  uint32_t w[80];
+  for (int i = 0; i < 16; i++)
+    w[i] = read_u32be(p + 4 * i);
+  for (int i = 16; i < 80; i++)
+    w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+  uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+  for (int i = 0; i < 80; i++) {
+    uint32_t f, k;
+    if (i < 20) {
+      f = (b & c) | (~b & d);
+      k = 0x5a827999;
+    } else if (i < 40) {
+      f = b ^ c ^ d;
+      k = 0x6ed9eba1;
+    } else if (i < 60) {
+      f = (b & c) | (b & d) | (c & d);
+      k = 0x8f1bbcdc;
+    } else {
+      f = b ^ c ^ d;
+      k = 0xca62c1d6;
+    }
+    uint32_t t = rol(a, 5) + f + e + k + w[i];
+    e = d;
+    d = c;
+    c = rol(b, 30);
+    b = a;
+    a = t;
+  }
+  h[0] += a;
+  h[1] += b;
+  h[2] += c;
+  h[3] += d;
+  h[4] += e;
+}
+
+void sha1(const uint8_t *data, uint64_t len, uint8_t out[20]) {
+  uint32_t h[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
+  uint64_t i = 0;
+  for (; len - i >= 64; i += 64)
+    sha1_block(h, data + i);
+  // Padding: a 1 bit, zeros, then the message length in bits, big-endian.
+  uint8_t tail[128] = {0};
+  uint64_t rest = len - i;
+  memcpy(tail, data + i, rest);
+  tail[rest] = 0x80;
+  uint64_t tail_len = rest + 1 + 8 <= 64 ? 64 : 128;
+  uint64_t bits = len * 8;
+  for (int j = 0; j < 8; j++)
+    tail[tail_len - 1 - j] = (uint8_t)(bits >> (8 * j));
+  sha1_block(h, tail);
+  if (tail_len == 128)
+    sha1_block(h, tail + 64);
+  for (int j = 0; j < 5; j++) {
+    out[4 * j] = (uint8_t)(h[j] >> 24);
+    out[4 * j + 1] = (uint8_t)(h[j] >> 16);
+    out[4 * j + 2] = (uint8_t)(h[j] >> 8);
+    out[4 * j + 3] = (uint8_t)h[j];
+  }
+}
+
+static int hex_digit(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+void parse_build_id(Ctx *ctx, const char *style) {
+  Options *opt = &ctx->opt;
+  opt->build_id = BUILD_ID_NONE;
+  if (!style || !strcmp(style, "sha1") || !strcmp(style, "tree")) {
+    opt->build_id = BUILD_ID_SHA1;
+    opt->build_id_size = 20;
+  } else if (!strcmp(style, "uuid")) {
+    opt->build_id = BUILD_ID_UUID;
+    opt->build_id_size = 16;
+  } else if (!strcmp(style, "none")) {
+    opt->build_id = BUILD_ID_NONE;
+  } else if (!strncmp(style, "0x", 2) && strlen(style) > 2 && strlen(style) % 2 == 0) {
+    size_t n = (strlen(style) - 2) / 2;
+    uint8_t *bytes = arena_alloc(&ctx->arena, n);
+    for (size_t i = 0; i < n; i++) {
+      int hi = hex_digit(style[2 + 2 * i]), lo = hex_digit(style[3 + 2 * i]);
+      if (hi < 0 || lo < 0)
+        usage_error("--build-id: '%s' is not a hexadecimal string", style);
+      bytes[i] = (uint8_t)(hi << 4 | lo);
+    }
+    opt->build_id = BUILD_ID_HEX;
+    opt->build_id_size = n;
+    opt->build_id_hex = bytes;
+  } else {
+    usage_error("--build-id: unsupported style '%s' (use sha1, uuid, 0xHEX or none)", style);
+  }
+}
+
+// The note's bytes with the hash left zero; called by layout().
+InputSection *new_build_id_section(Ctx *ctx) {
+  uint64_t size = 12 + 4 + ctx->opt.build_id_size;
+  uint8_t *buf = arena_alloc(&ctx->arena, size);
+  write_u32le(buf, 4);
+  write_u32le(buf + 4, (uint32_t)ctx->opt.build_id_size);
+  write_u32le(buf + 8, NT_GNU_BUILD_ID);
+  memcpy(buf + 12, "GNU", 4);
+  InputSection *isec = arena_alloc(&ctx->arena, sizeof *isec);
+  isec->file = ctx->internal;
+  isec->name = ".note.gnu.build-id";
+  isec->sh_type = SHT_NOTE;
+  isec->sh_flags = SHF_ALLOC;
+  isec->sh_addralign = 4;
+  isec->sh_size = size;
+  isec->synthetic = buf;
+  isec->is_alive = true;
+  return isec;
+}
+
+// Fills in the ID, once the rest of the image (out, size bytes) is final.
+void write_build_id(Ctx *ctx, uint8_t *out, uint64_t size) {
+  InputSection *isec = ctx->build_id;
+  uint8_t *desc = out + isec->osec->offset + isec->offset + 16;
+  switch (ctx->opt.build_id) {
+  case BUILD_ID_NONE:
+    break;
+  case BUILD_ID_SHA1:
+    sha1(out, size, desc);
+    break;
+  case BUILD_ID_UUID:
+    if (getrandom(desc, 16, 0) != 16)
+      fatal("--build-id=uuid: cannot get random bytes: %s", strerror(errno));
+    desc[6] = (uint8_t)((desc[6] & 0x0f) | 0x40);  // RFC 4122 version 4
+    desc[8] = (uint8_t)((desc[8] & 0x3f) | 0x80);
+    break;
+  case BUILD_ID_HEX:
+    memcpy(desc, ctx->opt.build_id_hex, ctx->opt.build_id_size);
+    break;
+  }
+}
