@@ -80,6 +80,12 @@ void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out) {
     uint64_t GOT = ctx->got_addr;
     uint64_t G = sym && sym->got_index >= 0 ? 8 * (uint64_t)sym->got_index : 0;
     uint64_t Z = sym ? sym->size : 0;
+    // TLS: offsets from the thread pointer. An undefined weak TLS symbol has none:
+    // its offset is 0.
+    uint64_t TP = ctx->tp;
+    if (sym && sym->state == SYM_UNDEF)
+      TP = 0;
+    uint64_t field;
 
     switch (h.expr) {
     case RX_NONE:
@@ -114,6 +120,35 @@ void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out) {
       break;
     case RX_SIZE:
       store(ctx, isec, rel, sym, loc, Z + A, h.width, h.check);
+      break;
+    case RX_TPOFF:
+      store(ctx, isec, rel, sym, loc, S + A - TP, h.width, h.check);
+      break;
+    case RX_DTPOFF:
+      // Code reaches variables through %fs:0 once local dynamic became local exec;
+      // debug information keeps offsets from the start of the TLS block.
+      store(ctx, isec, rel, sym, loc, S + A - (alloc ? TP : ctx->tls_start), h.width, h.check);
+      break;
+    case RX_GOTTPOFF:
+      if (!relax_tls(isec->data, out, rel->r_offset, type, &field)) {
+        uint64_t slot = 8 * (ctx->got_syms.len + (uint64_t)sym->gottp_index);
+        store(ctx, isec, rel, sym, loc, GOT + slot + A - P, h.width, h.check);
+        break;
+      }
+      // The field became an immediate: the offset itself, without the -4 that
+      // made the PC-relative form point past the instruction.
+      store(ctx, isec, rel, sym, out + field, S + A + 4 - TP, 4, CHECK_SIGNED);
+      break;
+    case RX_TLSGD:
+    case RX_TLSLD:
+    case RX_TLSDESC:
+    case RX_TLSDESC_CALL:
+      relax_tls(isec->data, out, rel->r_offset, type, &field);
+      if (field != UINT64_MAX)
+        store(ctx, isec, rel, sym, out + field, S + A + 4 - TP, 4, CHECK_SIGNED);
+      if ((h.expr == RX_TLSGD || h.expr == RX_TLSLD) && i + 1 < isec->nrels &&
+          is_tls_get_addr_call(rel, &isec->rels[i + 1]))
+        i++;
       break;
     }
   }

@@ -35,6 +35,7 @@
 #include "ld.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #define R(type, expr, width, check) \
   [R_X86_64_##type] = {"R_X86_64_" #type, expr, width, check, true, false}
@@ -58,13 +59,13 @@ static const RelocHowto howtos[] = {
   R(8, RX_ABS, 1, CHECK_EITHER),
   R(PC8, RX_PC, 1, CHECK_SIGNED),
   R_TODO(DTPMOD64),
-  R_TODO(DTPOFF64),
-  R_TODO(TPOFF64),
-  R_TODO(TLSGD),
-  R_TODO(TLSLD),
-  R_TODO(DTPOFF32),
-  R_TODO(GOTTPOFF),
-  R_TODO(TPOFF32),
+  R(DTPOFF64, RX_DTPOFF, 8, CHECK_NONE),
+  R(TPOFF64, RX_TPOFF, 8, CHECK_NONE),
+  R(TLSGD, RX_TLSGD, 4, CHECK_SIGNED),
+  R(TLSLD, RX_TLSLD, 4, CHECK_SIGNED),
+  R(DTPOFF32, RX_DTPOFF, 4, CHECK_SIGNED),
+  R(GOTTPOFF, RX_GOTTPOFF, 4, CHECK_SIGNED),
+  R(TPOFF32, RX_TPOFF, 4, CHECK_SIGNED),
   R(PC64, RX_PC, 8, CHECK_NONE),
   R(GOTOFF64, RX_GOTOFF, 8, CHECK_NONE),
   R(GOTPC32, RX_GOTPC, 4, CHECK_SIGNED),
@@ -77,8 +78,8 @@ static const RelocHowto howtos[] = {
   R(PLTOFF64, RX_GOTOFF, 8, CHECK_NONE),
   R(SIZE32, RX_SIZE, 4, CHECK_UNSIGNED),
   R(SIZE64, RX_SIZE, 8, CHECK_NONE),
-  R_TODO(GOTPC32_TLSDESC),
-  R_TODO(TLSDESC_CALL),
+  R(GOTPC32_TLSDESC, RX_TLSDESC, 4, CHECK_SIGNED),
+  R(TLSDESC_CALL, RX_TLSDESC_CALL, 0, CHECK_NONE),
   R_TODO(TLSDESC),
   R_TODO(IRELATIVE),
   R_TODO(RELATIVE64),
@@ -166,4 +167,180 @@ void got_relax_rewrite(uint8_t *loc, GotRelax form) {
     break;
   }
   }
+}
+
+/*
+ * Thread-local storage in a static executable (the psABI's "ELF Handling For
+ * Thread-Local Storage", x86-64 part, and its TLSDESC supplement).
+ *
+ * A compiler does not know whether a __thread variable will end up in the
+ * executable or in a shared library loaded later, so it may emit a general sequence
+ * that asks the runtime (__tls_get_addr, or a TLS descriptor) for the address. In a
+ * static executable every TLS variable lives in the one TLS block, at a fixed
+ * offset from the thread pointer %fs:0 (x86-64 uses variant II: the block sits just
+ * below the thread pointer, so offsets are negative). The linker therefore rewrites
+ * each sequence into the "local exec" form, which just adds that offset:
+ *
+ *   general dynamic (TLSGD, 16 bytes)
+ *     66 48 8d 3d <x@tlsgd>        data16 lea x@tlsgd(%rip), %rdi
+ *     66 66 48 e8 <__tls_get_addr> data16 data16 rex64 call __tls_get_addr@PLT
+ *     (or 66 48 ff 15 <...>: call *__tls_get_addr@GOTPCREL(%rip), with -fno-plt)
+ *   -> 64 48 8b 04 25 00 00 00 00  mov %fs:0, %rax
+ *      48 8d 80 <x@tpoff>          lea x@tpoff(%rax), %rax
+ *
+ *   local dynamic (TLSLD, 12 or 13 bytes), then DTPOFF32 offsets per variable
+ *     48 8d 3d <x@tlsld>           lea x@tlsld(%rip), %rdi
+ *     e8 <__tls_get_addr>          call __tls_get_addr@PLT   (or ff 15 <...>)
+ *   -> 66 66 66 [66] 64 48 8b 04 25 00 00 00 00   mov %fs:0, %rax (padded with prefixes)
+ *
+ *   initial exec (GOTTPOFF): the offset is loaded from a GOT slot
+ *     48/4c 8b /r <x@gottpoff>     mov x@gottpoff(%rip), %reg
+ *   -> 48/49 c7 c0+r <x@tpoff>     mov $x@tpoff, %reg
+ *     48/4c 03 /r <x@gottpoff>     add x@gottpoff(%rip), %reg
+ *   -> 48/4d 8d 80+r <x@tpoff>     lea x@tpoff(%reg), %reg   (add $imm for %rsp)
+ *
+ *   TLS descriptors (GOTPC32_TLSDESC, TLSDESC_CALL)
+ *     48 8d 05 <x@tlsdesc>         lea x@tlsdesc(%rip), %rax
+ *   -> 48 c7 c0 <x@tpoff>          mov $x@tpoff, %rax
+ *     ff 10                        call *x@tlsdesc(%rax)
+ *   -> 66 90                       xchg %ax, %ax (a 2-byte nop)
+ *
+ * An initial-exec load we do not recognise keeps its GOT slot, which then holds the
+ * offset; the other sequences must match exactly, or the link fails.
+ */
+static bool bytes_at(View in, uint64_t off, int64_t delta, const uint8_t *want, size_t n) {
+  if ((delta < 0 && off < (uint64_t)-delta) || !view_has(in, off + (uint64_t)delta, n))
+    return false;
+  return !memcmp(in.data + off + delta, want, n);
+}
+
+bool relax_tls(View in, uint8_t *out, uint64_t off, uint32_t type, uint64_t *field) {
+  static const uint8_t gd_lea[] = {0x66, 0x48, 0x8d, 0x3d};
+  static const uint8_t gd_call[] = {0x66, 0x66, 0x48, 0xe8};
+  static const uint8_t gd_call_got[] = {0x66, 0x48, 0xff, 0x15};
+  static const uint8_t le_gd[] = {0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0, 0x48, 0x8d, 0x80};
+  static const uint8_t ld_lea[] = {0x48, 0x8d, 0x3d};
+  static const uint8_t call[] = {0xe8};
+  static const uint8_t call_got[] = {0xff, 0x15};
+  static const uint8_t le_ld[] = {0x66, 0x66, 0x66, 0x66, 0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0};
+  static const uint8_t desc_call[] = {0xff, 0x10};
+  *field = UINT64_MAX;
+
+  switch (type) {
+  case R_X86_64_TLSGD:
+    if (!bytes_at(in, off, -4, gd_lea, 4) ||
+        !(bytes_at(in, off, 4, gd_call, 4) || bytes_at(in, off, 4, gd_call_got, 4)) ||
+        !view_has(in, off, 12))
+      return false;
+    if (out)
+      memcpy(out + off - 4, le_gd, sizeof le_gd);
+    *field = off + 8;
+    return true;
+  case R_X86_64_TLSLD:
+    if (!bytes_at(in, off, -3, ld_lea, 3))
+      return false;
+    if (bytes_at(in, off, 4, call, 1) && view_has(in, off, 9)) {
+      if (out)
+        memcpy(out + off - 3, le_ld + 1, 12);
+      return true;
+    }
+    if (bytes_at(in, off, 4, call_got, 2) && view_has(in, off, 10)) {
+      if (out)
+        memcpy(out + off - 3, le_ld, 13);
+      return true;
+    }
+    return false;
+  case R_X86_64_GOTTPOFF: {
+    if (off < 3)
+      return false;
+    uint8_t rex = in.data[off - 3], op = in.data[off - 2], modrm = in.data[off - 1];
+    if ((rex != 0x48 && rex != 0x4c) || (modrm & 0xc7) != 0x05 || (op != 0x8b && op != 0x03))
+      return false;
+    *field = off;
+    if (!out)
+      return true;
+    uint8_t reg = (modrm >> 3) & 7;
+    bool high = rex == 0x4c;  // r8..r15: REX.R moves to REX.B (and REX.R for lea)
+    if (op == 0x8b) {
+      out[off - 3] = high ? 0x49 : 0x48;
+      out[off - 2] = 0xc7;
+      out[off - 1] = (uint8_t)(0xc0 | reg);
+    } else if (reg == 4 && !high) {
+      // lea cannot use %rsp as base without a SIB byte; add $imm32 can.
+      out[off - 2] = 0x81;
+      out[off - 1] = (uint8_t)(0xc0 | reg);
+    } else {
+      out[off - 3] = high ? 0x4d : 0x48;
+      out[off - 2] = 0x8d;
+      out[off - 1] = (uint8_t)(0x80 | reg << 3 | reg);
+    }
+    return true;
+  }
+  case R_X86_64_GOTPC32_TLSDESC: {
+    if (off < 3)
+      return false;
+    uint8_t rex = in.data[off - 3], op = in.data[off - 2], modrm = in.data[off - 1];
+    if ((rex != 0x48 && rex != 0x4c) || op != 0x8d || (modrm & 0xc7) != 0x05)
+      return false;
+    *field = off;
+    if (out) {
+      out[off - 3] = (uint8_t)(0x48 | ((rex >> 2) & 1));
+      out[off - 2] = 0xc7;
+      out[off - 1] = (uint8_t)(0xc0 | ((modrm >> 3) & 7));
+    }
+    return true;
+  }
+  case R_X86_64_TLSDESC_CALL:
+    if (!bytes_at(in, off, 0, desc_call, 2))
+      return false;
+    if (out) {
+      out[off] = 0x66;
+      out[off + 1] = 0x90;
+    }
+    return true;
+  }
+  return false;
+}
+
+bool is_tls_sequence_start(const Elf64_Rela *rel) {
+  uint32_t t = ELF64_R_TYPE(rel->r_info);
+  return t == R_X86_64_TLSGD || t == R_X86_64_TLSLD;
+}
+
+// The call to __tls_get_addr that follows a TLSGD or TLSLD relocation has its own
+// relocation; once the sequence is rewritten it must not be applied.
+bool is_tls_get_addr_call(const Elf64_Rela *tls, const Elf64_Rela *next) {
+  uint32_t t = ELF64_R_TYPE(next->r_info);
+  return (t == R_X86_64_PLT32 || t == R_X86_64_PC32 || t == R_X86_64_GOTPCREL ||
+          t == R_X86_64_GOTPCRELX || t == R_X86_64_REX_GOTPCRELX) &&
+         next->r_offset > tls->r_offset && next->r_offset <= tls->r_offset + 8;
+}
+
+/*
+ * IFUNC (STT_GNU_IFUNC): a function whose address is chosen at start-up by calling
+ * its resolver (glibc picks the memcpy that suits the CPU). A static executable
+ * cannot ask a dynamic linker, so the linker leaves a note for the C library: every
+ * reference goes to a stub that jumps through a GOT slot, and .rela.iplt (bracketed
+ * by __rela_iplt_start/__rela_iplt_end) lists an R_X86_64_IRELATIVE entry per slot,
+ * "call the resolver at r_addend and store the result at r_offset", which static
+ * glibc and musl carry out before main.
+ *
+ *   stub:  ff 25 <slot - next>   jmp *slot(%rip)
+ *          66 0f 1f 84 00 00 00 00 00 90   padding to 16 bytes (nops)
+ */
+void write_iplt_stub(uint8_t *p, uint64_t stub_addr, uint64_t slot_addr) {
+  static const uint8_t pad[] = {0x66, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0, 0x90};
+  p[0] = 0xff;
+  p[1] = 0x25;
+  write_u32le(p + 2, (uint32_t)(slot_addr - (stub_addr + 6)));
+  memcpy(p + 6, pad, sizeof pad);
+}
+
+void write_irelative(uint8_t *p, uint64_t slot_addr, uint64_t resolver) {
+  Elf64_Rela r = {
+    .r_offset = slot_addr,
+    .r_info = ELF64_R_INFO(0, R_X86_64_IRELATIVE),
+    .r_addend = (int64_t)resolver,
+  };
+  memcpy(p, &r, sizeof r);
 }

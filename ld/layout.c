@@ -38,6 +38,12 @@ enum { SEG_HEADERS, SEG_TEXT, SEG_RODATA, SEG_DATA, SEG_NONE };
 uint64_t isec_address(const InputSection *isec) { return isec->osec->addr + isec->offset; }
 
 uint64_t symbol_address(const Symbol *sym) {
+  if (sym->iplt)
+    return isec_address(sym->iplt) + IPLT_STUB_SIZE * (uint64_t)sym->iplt_index;
+  return symbol_definition_address(sym);
+}
+
+uint64_t symbol_definition_address(const Symbol *sym) {
   switch (sym->state) {
   case SYM_UNDEF:
     return 0;  // only undefined weak symbols get here
@@ -82,7 +88,7 @@ static int segment_of(const OutputSection *osec) {
     return SEG_TEXT;
   if (osec->sh_flags & SHF_WRITE)
     return SEG_DATA;
-  if (osec->sh_type == SHT_NOTE)
+  if (osec->sh_type == SHT_NOTE || osec->sh_type == SHT_RELA)
     return SEG_HEADERS;
   return SEG_RODATA;
 }
@@ -91,7 +97,8 @@ static int segment_of(const OutputSection *osec) {
 // not know go in the middle, and zero-filled ones last so that .bss ends the image.
 static int rank_in_segment(const OutputSection *osec) {
   static const struct { const char *name; int rank; } known[] = {
-    {".init", 10}, {".plt", 20}, {".text", 30}, {".fini", 50},
+    {".rela.iplt", 20},
+    {".init", 10}, {".plt", 20}, {".iplt", 25}, {".text", 30}, {".fini", 50},
     {".rodata", 10}, {".eh_frame_hdr", 30}, {".eh_frame", 40}, {".gcc_except_table", 50},
     {".tdata", 10}, {".tbss", 11}, {".preinit_array", 15}, {".init_array", 20},
     {".fini_array", 30}, {".data.rel.ro", 40}, {".got", 50}, {".got.plt", 60},
@@ -212,6 +219,11 @@ static void make_output_sections(Ctx *ctx) {
     add_to_osec(ctx, &by_name, ctx->got);
     ctx->got_osec = ctx->got->osec;
   }
+  if (ctx->iplt) {
+    add_to_osec(ctx, &by_name, ctx->iplt);
+    add_to_osec(ctx, &by_name, ctx->igot);
+    add_to_osec(ctx, &by_name, ctx->rela_iplt);
+  }
   OutputSection *comment = hashmap_get(&by_name, ".comment", 8);
   if (comment && !(comment->sh_flags & SHF_ALLOC))
     merge_comment(ctx, comment);
@@ -274,6 +286,7 @@ static uint32_t load_flags(int seg) {
 // Counts the program headers first: their size decides where the first section goes.
 static size_t count_phdrs(Ctx *ctx) {
   bool used[SEG_NONE] = {[SEG_HEADERS] = true};
+  bool tls = false;
   size_t n = 1;  // PT_GNU_STACK
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
@@ -282,7 +295,10 @@ static size_t count_phdrs(Ctx *ctx) {
       used[seg] = true;
     if (osec->sh_type == SHT_NOTE && seg != SEG_NONE)
       n++;  // PT_NOTE
+    if (osec->sh_flags & SHF_TLS)
+      tls = true;
   }
+  n += tls;  // PT_TLS
   for (int s = 0; s < SEG_NONE; s++)
     n += used[s];
   return n;
@@ -305,6 +321,18 @@ static void assign_addresses(Ctx *ctx) {
   int cur_kind = SEG_HEADERS;
   uint64_t file_end = off;  // end of the bytes the current segment has in the file
 
+  // The TLS template (.tdata, then .tbss) starts at an address aligned to its
+  // strictest member, so that p_vaddr % p_align == 0 for PT_TLS, which is what the
+  // C library assumes when it copies the template for each thread.
+  uint64_t tls_align = 1;
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    if ((osec->sh_flags & SHF_TLS) && osec->sh_addralign > tls_align)
+      tls_align = osec->sh_addralign;
+  }
+  Segment tls = {.p_type = PT_TLS, .p_flags = PF_R, .p_align = tls_align};
+  bool in_tls = false, seen_tls = false;
+
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
     int kind = segment_of(osec);
@@ -322,17 +350,35 @@ static void assign_addresses(Ctx *ctx) {
       cur_kind = kind;
     }
     // Inside a segment, offset and address advance together, so they stay congruent.
-    uint64_t aligned = align_to(addr, osec->sh_addralign);
+    bool is_tls = osec->sh_flags & SHF_TLS;
+    uint64_t aligned = align_to(addr, is_tls && !seen_tls ? tls_align : osec->sh_addralign);
     off += aligned - addr;
     addr = aligned;
     osec->addr = addr;
     osec->offset = off;
     osec->seg = cur;
+    if (is_tls && !seen_tls) {
+      tls.p_vaddr = tls.p_paddr = addr;
+      tls.p_offset = off;
+    }
+    if (is_tls) {
+      seen_tls = in_tls = true;
+      tls.p_memsz = addr + osec->size - tls.p_vaddr;
+      if (osec->sh_type != SHT_NOBITS)
+        tls.p_filesz = addr + osec->size - tls.p_vaddr;
+    } else {
+      in_tls = false;
+    }
+    // .tbss takes no room in the image: it exists only in each thread's copy of the
+    // TLS block. The sections after it reuse its addresses.
+    if (is_tls && osec->sh_type == SHT_NOBITS)
+      continue;
     addr += osec->size;
     off += osec->size;
     if (osec->sh_type != SHT_NOBITS)
       file_end = off;
   }
+  (void)in_tls;
   cur->p_filesz = file_end - cur->p_offset;
   cur->p_memsz = addr - cur->p_vaddr;
   for (size_t i = 0; i < ctx->nsegs; i++)
@@ -369,11 +415,21 @@ static void assign_addresses(Ctx *ctx) {
       note->p_align = osec->sh_addralign;
     }
   }
+  if (seen_tls) {
+    ctx->tls = add_segment(ctx, PT_TLS, PF_R);
+    *ctx->tls = tls;
+    ctx->tls_start = tls.p_vaddr;
+    // x86-64 uses TLS variant II: the block ends at the thread pointer, so the
+    // thread pointer is the template's start plus its size, rounded up to its
+    // alignment. Every TLS offset (x@tpoff) is negative.
+    ctx->tp = tls.p_vaddr + align_to(tls.p_memsz, tls.p_align);
+  }
   // The stack is executable only if an input asks for it (.note.GNU-stack with
-  // SHF_EXECINSTR) or -z execstack does; -z noexecstack wins over both.
+  // SHF_EXECINSTR) or -z execstack does; -z execstack/noexecstack, the last one
+  // given, overrides what the inputs say.
   Segment *stack = add_segment(ctx, PT_GNU_STACK, PF_R | PF_W);
   stack->p_align = 16;
-  if ((ctx->execstack_file || ctx->opt.execstack) && !ctx->opt.noexecstack)
+  if (ctx->opt.execstack > 0 || (ctx->opt.execstack == 0 && ctx->execstack_file))
     stack->p_flags |= PF_X;
   if (ctx->nsegs != nphdrs)
     internal_error("counted %zu program headers but made %zu", nphdrs, ctx->nsegs);

@@ -55,7 +55,10 @@ struct Symbol {
   uint64_t value;         // offset in isec (or osec), or the absolute value
   uint64_t size;
   uint64_t common_align;  // SYM_COMMON: the strictest alignment seen
-  int64_t got_index;      // slot in .got, or -1
+  int64_t got_index;      // slot in .got holding the address, or -1
+  int64_t gottp_index;    // slot in .got holding the TP offset (initial exec), or -1
+  int64_t iplt_index;     // STT_GNU_IFUNC: its stub in .iplt, or -1
+  InputSection *iplt;     // ... which is this section (set with iplt_index)
   uint32_t out_index;     // index in the output .symtab
 };
 
@@ -169,8 +172,7 @@ typedef struct {
   bool strip_all;           // -s
   bool strip_debug;         // -S
   bool nostdlib;            // -nostdlib: no default library directories
-  bool execstack;           // -z execstack
-  bool noexecstack;         // -z noexecstack
+  int execstack;            // -z execstack: 1, -z noexecstack: -1 (the last wins), or 0
   uint64_t page_size;       // -z max-page-size
   uint64_t image_base;      // -Ttext-segment / --image-base
   const char *map_file;     // -Map=FILE, or "-" for -M (stdout)
@@ -213,7 +215,10 @@ GotRelax got_relax(const InputSection *isec, const Elf64_Rela *rel, const Symbol
 //
 
 void layout(Ctx *ctx);
+// The address references to sym use. For an IFUNC that is its .iplt stub.
 uint64_t symbol_address(const Symbol *sym);
+// Where sym itself is (for an IFUNC: its resolver), ignoring any stub.
+uint64_t symbol_definition_address(const Symbol *sym);
 uint64_t isec_address(const InputSection *isec);
 
 //
@@ -266,6 +271,13 @@ typedef enum {
   RX_GOTPC,     // GOT + A - P
   RX_GOTOFF,    // S + A - GOT
   RX_SIZE,      // Z + A
+  RX_TPOFF,     // S + A - TP      (TP: the thread pointer, just above the TLS block)
+  RX_DTPOFF,    // S + A - TLS start; S + A - TP in code, where LD became LE
+  RX_GOTTPOFF,  // initial exec: relaxed to S + A - TP, or a GOT slot holding S - TP
+  RX_TLSGD,     // general dynamic: relaxed to local exec
+  RX_TLSLD,     // local dynamic: relaxed to local exec
+  RX_TLSDESC,   // TLS descriptor: relaxed to local exec
+  RX_TLSDESC_CALL,
 } RelExpr;
 
 typedef enum {
@@ -289,6 +301,17 @@ RelocHowto reloc_howto(uint32_t type);
 const char *reloc_name(Ctx *ctx, uint32_t type);
 GotRelax got_relax_form(View insn, uint64_t off, uint32_t type);
 void got_relax_rewrite(uint8_t *loc, GotRelax form);
+// Rewrites the TLS sequence around `off` to local exec in `out` (a copy of `in`);
+// with out == NULL only checks that it can. *field is the offset of the 32-bit field
+// that receives S + A - TP, or UINT64_MAX if none.
+bool relax_tls(View in, uint8_t *out, uint64_t off, uint32_t type, uint64_t *field);
+bool is_tls_get_addr_call(const Elf64_Rela *tls, const Elf64_Rela *next);
+bool is_tls_sequence_start(const Elf64_Rela *rel);  // TLSGD or TLSLD
+// IFUNC support: the 16-byte stub that jumps through a GOT slot, and the
+// R_X86_64_IRELATIVE entry that has the C library fill the slot at start-up.
+enum { IPLT_STUB_SIZE = 16 };
+void write_iplt_stub(uint8_t *p, uint64_t stub_addr, uint64_t slot_addr);
+void write_irelative(uint8_t *p, uint64_t slot_addr, uint64_t resolver);
 
 //
 // The context
@@ -313,8 +336,13 @@ struct Ctx {
   PtrVec common_sections;  // InputSection *, .bss space for COMMON symbols
   bool needs_got;        // some relocation uses the GOT or its base
   PtrVec got_syms;       // Symbol *, in slot order
+  PtrVec gottp_syms;     // Symbol *, TP-offset slots, after the address slots
   InputSection *got;     // .got contents, made by the linker
   InputSection *build_id;  // .note.gnu.build-id, if asked for
+  PtrVec iplt_syms;      // Symbol *, IFUNCs called or addressed, in stub order
+  InputSection *iplt;    // the stubs (R X)
+  InputSection *igot;    // their GOT slots, filled at start-up (R W)
+  InputSection *rela_iplt;  // R_X86_64_IRELATIVE for each slot (R)
 
   // layout
   PtrVec osecs;          // OutputSection *, in address (then file) order
@@ -325,6 +353,10 @@ struct Ctx {
   uint64_t file_size;
   uint64_t entry;
   uint64_t got_addr;     // the GOT base for GOTPC/GOTOFF relocations
+  Segment *tls;          // PT_TLS, if any
+  uint64_t tls_start;    // the TLS template's address
+  uint64_t tp;           // where the thread pointer points, as an address in the
+                         // template's terms: TLS start + its size, aligned
   OutputSection *got_osec;
   OutputSection *symtab_osec, *strtab_osec, *shstrtab_osec;
 };

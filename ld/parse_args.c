@@ -207,9 +207,9 @@ static uint64_t parse_number(const char *s, const char *what) {
 static void z_keyword(Ctx *ctx, const char *kw) {
   Options *opt = &ctx->opt;
   if (!strcmp(kw, "execstack")) {
-    opt->execstack = true;
+    opt->execstack = 1;
   } else if (!strcmp(kw, "noexecstack")) {
-    opt->noexecstack = true;
+    opt->execstack = -1;
   } else if (!strncmp(kw, "max-page-size=", 14)) {
     opt->page_size = parse_number(kw + 14, "-z max-page-size");
     if (opt->page_size < 4096 || (opt->page_size & (opt->page_size - 1)))

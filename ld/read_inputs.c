@@ -145,6 +145,8 @@ static void read_symbols(Ctx *ctx, InputFile *file) {
     sym->value = esym->st_value;
     sym->size = esym->st_size;
     sym->got_index = -1;
+    sym->gottp_index = -1;
+    sym->iplt_index = -1;
     if (esym->st_shndx == SHN_UNDEF) {
       // A local undefined symbol means nothing; treat it as absolute zero.
       sym->state = SYM_DEFINED;
@@ -250,6 +252,24 @@ static void build_index(Ctx *ctx, ArchiveFile *af) {
   ar->nsyms = syms.len;
 }
 
+// Does the member define `name` with a real, global definition (not COMMON)?
+static bool member_defines(Ctx *ctx, ArchiveFile *af, ArMember *m, const char *name) {
+  View data = m->data;
+  if (af->ar.thin && !map_file(m->path, m->path, &data))
+    return false;
+  data.name = arena_printf(&ctx->arena, "%s(%s)", af->name, m->name);
+  ElfObject obj;
+  if (!is_elf(data) || !read_elf_object(data, &ctx->arena, &obj))
+    return false;
+  for (uint64_t i = obj.first_global; i < obj.nsyms; i++) {
+    const Elf64_Sym *s = &obj.syms[i];
+    if (s->st_shndx != SHN_UNDEF && s->st_shndx != SHN_COMMON &&
+        ELF64_ST_BIND(s->st_info) == STB_GLOBAL && !strcmp(obj.symnames[i], name))
+      return true;
+  }
+  return false;
+}
+
 // One pass over an archive's index: load each member that defines a symbol some
 // loaded object needs. Returns how many members were loaded. Loading a member can
 // create new undefined symbols, which the same pass may then satisfy further on.
@@ -258,7 +278,7 @@ static size_t scan_archive(Ctx *ctx, ArchiveFile *af) {
   for (size_t i = 0; i < af->ar.nsyms; i++) {
     ArSymbol *as = &af->ar.syms[i];
     Symbol *sym = hashmap_get(&ctx->symtab, as->name, strlen(as->name));
-    if (!sym || sym->state != SYM_UNDEF || !sym->strong_ref)
+    if (!sym || !((sym->state == SYM_UNDEF && sym->strong_ref) || sym->state == SYM_COMMON))
       continue;
     ArMember *m = archive_member_at(&af->ar, as->offset);
     if (!m) {
@@ -267,6 +287,11 @@ static size_t scan_archive(Ctx *ctx, ArchiveFile *af) {
       continue;
     }
     if (af->member_loaded[m - af->ar.members])
+      continue;
+    // A tentative definition (COMMON) is replaced by a real one from an archive, as
+    // GNU ld does, but only by a real one: a member with just another COMMON copy
+    // stays out.
+    if (sym->state == SYM_COMMON && !member_defines(ctx, af, m, as->name))
       continue;
     load_member(ctx, af, m, sym);
     loaded++;

@@ -21,6 +21,7 @@
  */
 #include "ld.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 Symbol *intern_symbol(Ctx *ctx, const char *name) {
@@ -32,6 +33,8 @@ Symbol *intern_symbol(Ctx *ctx, const char *name) {
     sym->state = SYM_UNDEF;
     sym->binding = STB_GLOBAL;
     sym->got_index = -1;
+    sym->gottp_index = -1;
+    sym->iplt_index = -1;
     e->value = sym;
     vec_push(&ctx->arena, &ctx->globals, sym);
   }
@@ -161,6 +164,9 @@ static bool is_undefined_error(const Symbol *sym) {
 
 // Every undefined symbol, each with the places that refer to it (at most a few, then
 // a count), in a stable order: symbols in the order first seen, places in link order.
+// As in GNU ld, a name that an object lists as undefined but no relocation uses is
+// not an error: nothing in the output would point at it (compilers leave such names
+// behind, e.g. __tls_get_addr after TLS sequences the linker rewrites).
 static void report_undefined(Ctx *ctx) {
   enum { MAX_PLACES = 3 };
   HashMap counts = {0};  // symbol name -> (uintptr_t) references reported
@@ -175,6 +181,11 @@ static void report_undefined(Ctx *ctx) {
       for (uint64_t r = 0; r < isec->nrels; r++) {
         const Elf64_Rela *rel = &isec->rels[r];
         Symbol *sym = file->syms[ELF64_R_SYM(rel->r_info)];
+        // The __tls_get_addr call of a general- or local-dynamic TLS sequence
+        // disappears when the sequence is relaxed (scan_relocs.c): not a reference.
+        if (r + 1 < isec->nrels && is_tls_sequence_start(rel) &&
+            is_tls_get_addr_call(rel, &isec->rels[r + 1]))
+          r++;
         if (!is_undefined_error(sym))
           continue;
         HashEntry *e = hashmap_slot(&counts, sym->name, strlen(sym->name));
@@ -189,13 +200,6 @@ static void report_undefined(Ctx *ctx) {
       }
     }
   }
-  // Symbols that are undefined but used by no relocation are still reported, against
-  // the first file that named them.
-  for (size_t i = 0; i < ctx->globals.len; i++) {
-    Symbol *sym = ctx->globals.data[i];
-    if (is_undefined_error(sym) && sym->file && !hashmap_get(&counts, sym->name, strlen(sym->name)))
-      error("%s: undefined symbol '%s'", sym->file->name, sym->name);
-  }
   for (size_t i = 0; i < order.len; i++) {
     Symbol *sym = order.data[i];
     size_t namelen = strlen(sym->name);
@@ -209,6 +213,7 @@ static void report_undefined(Ctx *ctx) {
       error("undefined symbol '%s' is referenced %lu more times", sym->name,
             (unsigned long)(n - MAX_PLACES));
   }
+  free(counts.entries);
 }
 
 void resolve_symbols(Ctx *ctx) {

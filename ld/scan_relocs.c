@@ -54,8 +54,39 @@ static void scan_section(Ctx *ctx, InputSection *isec) {
       continue;
     }
     Symbol *sym = file->syms[ELF64_R_SYM(rel->r_info)];
+    uint64_t field;
+    switch (h.expr) {
+    case RX_TLSGD:
+    case RX_TLSLD:
+    case RX_TLSDESC:
+    case RX_TLSDESC_CALL:
+      // In a static executable these sequences always become local exec.
+      if (!relax_tls(isec->data, NULL, rel->r_offset, type, &field))
+        error("%s:(%s+0x%llx): %s is not in a recognised TLS code sequence", file->name,
+              isec->name, (unsigned long long)rel->r_offset, h.name);
+      if ((h.expr == RX_TLSGD || h.expr == RX_TLSLD) && i + 1 < isec->nrels &&
+          is_tls_get_addr_call(rel, &isec->rels[i + 1]))
+        i++;  // the __tls_get_addr call is gone
+      continue;
+    case RX_GOTTPOFF:
+      if (sym && !relax_tls(isec->data, NULL, rel->r_offset, type, &field) &&
+          sym->gottp_index < 0) {
+        ctx->needs_got = true;
+        sym->gottp_index = (int64_t)ctx->gottp_syms.len;
+        vec_push(&ctx->arena, &ctx->gottp_syms, sym);
+      }
+      continue;
+    default:
+      break;
+    }
     if (!sym)  // symbol 0: no symbol, S = 0
       continue;
+    // Every reference to an IFUNC goes through its stub, so that the function has
+    // one address everywhere: in code, in data, and compared by pointer.
+    if (sym->type == STT_GNU_IFUNC && sym->state == SYM_DEFINED && sym->iplt_index < 0) {
+      sym->iplt_index = (int64_t)ctx->iplt_syms.len;
+      vec_push(&ctx->arena, &ctx->iplt_syms, sym);
+    }
     switch (h.expr) {
     case RX_GOTPCREL:
       if (got_relax(isec, rel, sym) != RELAX_NONE)
@@ -79,6 +110,19 @@ static void scan_section(Ctx *ctx, InputSection *isec) {
   }
 }
 
+static InputSection *new_synthetic(Ctx *ctx, const char *name, uint32_t type, uint64_t flags,
+                                   uint64_t size, uint64_t align) {
+  InputSection *isec = arena_alloc(&ctx->arena, sizeof *isec);
+  isec->file = ctx->internal;
+  isec->name = name;
+  isec->sh_type = type;
+  isec->sh_flags = flags;
+  isec->sh_size = size;
+  isec->sh_addralign = align;
+  isec->is_alive = true;
+  return isec;
+}
+
 void scan_relocs(Ctx *ctx) {
   for (size_t f = 0; f < ctx->files.len; f++) {
     InputFile *file = ctx->files.data[f];
@@ -91,15 +135,18 @@ void scan_relocs(Ctx *ctx) {
 
   // The GOT of a static executable holds final addresses, written at link time. It
   // exists if any relocation uses a slot or measures from the GOT's base.
-  if (ctx->needs_got || hashmap_get(&ctx->symtab, "_GLOBAL_OFFSET_TABLE_", 21)) {
-    InputSection *got = arena_alloc(&ctx->arena, sizeof *got);
-    got->file = ctx->internal;
-    got->name = ".got";
-    got->sh_type = SHT_PROGBITS;
-    got->sh_flags = SHF_ALLOC | SHF_WRITE;
-    got->sh_size = 8 * ctx->got_syms.len;
-    got->sh_addralign = 8;
-    got->is_alive = true;
-    ctx->got = got;
+  if (ctx->needs_got || hashmap_get(&ctx->symtab, "_GLOBAL_OFFSET_TABLE_", 21))
+    ctx->got = new_synthetic(ctx, ".got", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE,
+                             8 * (ctx->got_syms.len + ctx->gottp_syms.len), 8);
+
+  size_t n = ctx->iplt_syms.len;
+  if (n) {
+    ctx->iplt = new_synthetic(ctx, ".iplt", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR,
+                              IPLT_STUB_SIZE * n, 16);
+    ctx->igot = new_synthetic(ctx, ".got.plt", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 8 * n, 8);
+    ctx->rela_iplt = new_synthetic(ctx, ".rela.iplt", SHT_RELA, SHF_ALLOC, 24 * n, 8);
+    ctx->rela_iplt->sh_entsize = 24;
+    for (size_t i = 0; i < n; i++)
+      ((Symbol *)ctx->iplt_syms.data[i])->iplt = ctx->iplt;
   }
 }

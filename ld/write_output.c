@@ -40,6 +40,7 @@ static char *temp_path;
 static void remove_temp(void) {
   if (temp_path)
     unlink(temp_path);
+  free(temp_path);
   temp_path = NULL;
 }
 
@@ -81,13 +82,17 @@ static uint16_t output_shndx(const Symbol *sym) {
   return (uint16_t)sym->isec->osec->shndx;
 }
 
-static void add_symbol(Buf *symtab, Buf *strtab, const Symbol *sym, uint8_t bind) {
+static void add_symbol(Buf *symtab, Buf *strtab, const Symbol *sym, uint8_t bind,
+                       uint64_t tls_start) {
   Elf64_Sym es = {0};
   es.st_name = *sym->name ? add_string(strtab, sym->name) : 0;
   es.st_info = ELF64_ST_INFO(bind, sym->type);
   es.st_other = sym->visibility;
   es.st_shndx = output_shndx(sym);
-  es.st_value = sym->type == STT_FILE ? 0 : symbol_address(sym);
+  es.st_value = sym->type == STT_FILE ? 0 : symbol_definition_address(sym);
+  // A TLS symbol's value is its offset in the TLS template (gABI, "Symbol Values").
+  if (sym->type == STT_TLS && sym->state == SYM_DEFINED)
+    es.st_value -= tls_start;
   es.st_size = sym->size;
   buf_add(symtab, &es, sizeof es);
 }
@@ -114,7 +119,7 @@ static uint32_t build_symtab(Ctx *ctx, Buf *symtab, Buf *strtab) {
     for (uint64_t i = 1; i < file->obj.nsyms; i++) {
       Symbol *sym = file->syms[i];
       if (sym && !sym->is_global && keep_local(sym))
-        add_symbol(symtab, strtab, sym, STB_LOCAL);
+        add_symbol(symtab, strtab, sym, STB_LOCAL, ctx->tls_start);
     }
   }
   uint32_t first_global = 0;
@@ -127,7 +132,7 @@ static uint32_t build_symtab(Ctx *ctx, Buf *symtab, Buf *strtab) {
       if (hidden != (pass == 0))
         continue;
       uint8_t bind = hidden ? STB_LOCAL : sym->state == SYM_UNDEF ? STB_WEAK : sym->binding;
-      add_symbol(symtab, strtab, sym, bind);
+      add_symbol(symtab, strtab, sym, bind, ctx->tls_start);
     }
     if (pass == 0)
       first_global = (uint32_t)(symtab->len / sizeof(Elf64_Sym));
@@ -141,7 +146,8 @@ static void write_ehdr(Ctx *ctx, uint8_t *out, uint64_t shoff, uint32_t shnum, u
   eh.e_ident[EI_CLASS] = ELFCLASS64;
   eh.e_ident[EI_DATA] = ELFDATA2LSB;
   eh.e_ident[EI_VERSION] = EV_CURRENT;
-  eh.e_ident[EI_OSABI] = ELFOSABI_NONE;
+  // GNU ld marks executables that use GNU extensions to the gABI (IFUNC) as GNU/Linux.
+  eh.e_ident[EI_OSABI] = ctx->iplt ? ELFOSABI_GNU : ELFOSABI_NONE;
   eh.e_type = ET_EXEC;
   eh.e_machine = EM_X86_64;
   eh.e_version = EV_CURRENT;
@@ -169,6 +175,23 @@ static void write_phdrs(Ctx *ctx, uint8_t *out) {
   }
 }
 
+// The IFUNC stubs, their slots (holding the resolver until start-up code calls it)
+// and the IRELATIVE entries that tell the C library to.
+static void write_ifunc_tables(Ctx *ctx, InputSection *isec, uint8_t *dst) {
+  for (size_t i = 0; i < ctx->iplt_syms.len; i++) {
+    Symbol *sym = ctx->iplt_syms.data[i];
+    uint64_t stub = isec_address(ctx->iplt) + IPLT_STUB_SIZE * i;
+    uint64_t slot = isec_address(ctx->igot) + 8 * i;
+    uint64_t resolver = symbol_definition_address(sym);
+    if (isec == ctx->iplt)
+      write_iplt_stub(dst + IPLT_STUB_SIZE * i, stub, slot);
+    else if (isec == ctx->igot)
+      write_u64le(dst + 8 * i, resolver);
+    else
+      write_irelative(dst + 24 * i, slot, resolver);
+  }
+}
+
 // Copies each member's bytes into the image and relocates them in place.
 static void write_sections(Ctx *ctx, uint8_t *out) {
   for (size_t i = 0; i < ctx->osecs.len; i++) {
@@ -184,6 +207,16 @@ static void write_sections(Ctx *ctx, uint8_t *out) {
         // A static executable's GOT holds final addresses, written now.
         for (size_t k = 0; k < ctx->got_syms.len; k++)
           write_u64le(dst + 8 * k, symbol_address(ctx->got_syms.data[k]));
+        // Initial-exec slots that could not be relaxed hold thread-pointer offsets.
+        for (size_t k = 0; k < ctx->gottp_syms.len; k++) {
+          Symbol *sym = ctx->gottp_syms.data[k];
+          uint64_t v = sym->state == SYM_UNDEF ? 0 : symbol_address(sym) - ctx->tp;
+          write_u64le(dst + 8 * (ctx->got_syms.len + k), v);
+        }
+        continue;
+      }
+      if (isec == ctx->iplt || isec == ctx->igot || isec == ctx->rela_iplt) {
+        write_ifunc_tables(ctx, isec, dst);
         continue;
       }
       const uint8_t *src = isec->synthetic ? isec->synthetic : isec->data.data;

@@ -1,0 +1,522 @@
+#!/usr/bin/env bats
+# The command line: GNU ld's spellings of the options mini-ld knows, response files,
+# usage errors, the stack flags, and how the output file is written.
+
+bats_require_minimum_version 1.5.0
+
+load helpers
+
+# rt.o and main.o: main prints a line and returns 7.
+hello_program() {
+  runtime
+  obj main <<'C'
+void print(const char *);
+int main(void) { print("hello\n"); return 7; }
+C
+}
+
+# The entry point in FILE's ELF header, as 0x... .
+entry_of() {
+  readelf -h "$1" | awk '/Entry point address:/ { print $4 }'
+}
+
+# The address of section NAME in FILE, as 0x... without leading zeros.
+section_addr() {
+  readelf -SW "$1" | sed 's/^ *\[ *[0-9]*\]//' |
+    awk -v n="$2" '$1 == n { a = $3; sub(/^0+/, "", a); print "0x" a }'
+}
+
+# The address of symbol NAME in FILE, as 0x... without leading zeros.
+symbol_addr() {
+  nm "$1" | awk -v n="$2" '$3 == n { a = $1; sub(/^0+/, "", a); print "0x" a }'
+}
+
+# The flags of FILE's PT_GNU_STACK: RW or RWE.
+stack_flags() {
+  readelf -lW "$1" | awk '$1 == "GNU_STACK" { print $7 }'
+}
+
+@test "ld: -o names the output, attached or in the next word" {
+  hello_program
+  link_both prog rt.o main.o
+  run_both prog
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout prog
+  # -oFILE: the value attached.
+  "$MINI_LD" rt.o main.o -oattached
+  ld.bfd rt.o main.o -oattached.bfd
+  run_both attached
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout attached
+}
+
+@test "ld: without -o the output is a.out" {
+  hello_program
+  mkdir ours bfd
+  (cd ours && "$MINI_LD" ../rt.o ../main.o)
+  (cd bfd && ld.bfd ../rt.o ../main.o)
+  cp ours/a.out prog
+  cp bfd/a.out prog.bfd
+  run_both prog
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout prog
+}
+
+@test "ld: -e SYM starts the program at SYM" {
+  hello_program
+  # other_start exits with main's value plus 100 without going through _start.
+  asm other <<'S'
+	.text
+	.globl other_start
+other_start:
+	and $-16, %rsp
+	call main
+	lea 100(%rax), %edi
+	mov $60, %eax
+	syscall
+	.section .note.GNU-stack,"",@progbits
+S
+  link_both prog -e other_start rt.o main.o other.o
+  run_both prog
+  [ "$status" -eq 107 ]
+  [ "$output" = "hello" ]
+  check_layout prog
+  [ "$(entry_of prog)" = "$(symbol_addr prog other_start)" ]
+}
+
+@test "ld: -e with a number that names no symbol is the entry address" {
+  hello_program
+  # Each linker places _start differently: find it, then relink with its address as
+  # a number (the layout does not depend on the entry point).
+  link_both first rt.o main.o
+  ours=$(symbol_addr first _start)
+  theirs=$(symbol_addr first.bfd _start)
+  run --separate-stderr "$MINI_LD" -e "$ours" rt.o main.o -o prog
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "" ]
+  ld.bfd -e "$theirs" rt.o main.o -o prog.bfd
+  run_both prog
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout prog
+  [ "$(entry_of prog)" = "$ours" ]
+  [ "$(entry_of prog.bfd)" = "$theirs" ]
+}
+
+@test "ld: without an entry symbol the entry is the start of .text, with a warning" {
+  # No _start (so no rt.o): the code that calls main comes first in .text instead.
+  asm begin <<'S'
+	.text
+begin:
+	and $-16, %rsp
+	call main
+	mov %eax, %edi
+	mov $60, %eax
+	syscall
+	.section .note.GNU-stack,"",@progbits
+S
+  obj main <<'C'
+int main(void) { return 9; }
+C
+  run --separate-stderr "$MINI_LD" begin.o main.o -o prog
+  [ "$status" -eq 0 ]
+  text=$(section_addr prog .text)
+  [ "$stderr" = "mini-ld: warning: cannot find entry symbol '_start'; defaulting to $text" ]
+  [ "$(entry_of prog)" = "$text" ]
+  # GNU ld makes the same choice (in its own layout).
+  run ld.bfd begin.o main.o -o prog.bfd
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"warning: cannot find entry symbol _start"* ]]
+  [ "$(entry_of prog.bfd)" = "$(section_addr prog.bfd .text)" ]
+  run_both prog
+  [ "$status" -eq 9 ]
+  [ "$output" = "" ]
+  check_layout prog
+}
+
+@test "ld: -L DIR and -LDIR both add a search directory" {
+  hello_program
+  obj main <<'C'
+void print(const char *);
+const char *foo(void);
+int main(void) { print(foo()); return 0; }
+C
+  obj foo <<'C'
+const char *foo(void) { return "foo\n"; }
+C
+  mkdir lib
+  ar rc lib/libfoo.a foo.o
+  link_both prog1 rt.o main.o -L lib -lfoo
+  run_both prog1
+  [ "$status" -eq 0 ]
+  [ "$output" = "foo" ]
+  check_layout prog1
+  link_both prog2 rt.o main.o -Llib -lfoo
+  run_both prog2
+  [ "$status" -eq 0 ]
+  [ "$output" = "foo" ]
+  check_layout prog2
+  link_both prog3 rt.o main.o --library-path=lib -lfoo
+  run_both prog3
+  [ "$status" -eq 0 ]
+  [ "$output" = "foo" ]
+  check_layout prog3
+}
+
+@test "ld: -l NAME, -lNAME, --library=NAME and --library NAME all find libNAME.a" {
+  runtime
+  obj main <<'C'
+void print(const char *);
+const char *foo(void);
+int main(void) { print(foo()); return 0; }
+C
+  obj foo <<'C'
+const char *foo(void) { return "foo\n"; }
+C
+  ar rc libfoo.a foo.o
+  n=0
+  for spelling in "-l foo" "-lfoo" "--library=foo" "--library foo"; do
+    n=$((n + 1))
+    # shellcheck disable=SC2086 # the spelling is one or two words
+    link_both "prog$n" rt.o main.o -L . $spelling
+    run_both "prog$n"
+    [ "$status" -eq 0 ]
+    [ "$output" = "foo" ]
+    check_layout "prog$n"
+  done
+}
+
+@test "ld: long options are accepted with one dash" {
+  hello_program
+  link_both prog -static -Bstatic -nostdlib -entry=_start rt.o main.o
+  run_both prog
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout prog
+  link_both prog2 -entry _start --entry=_start --entry _start rt.o main.o
+  run_both prog2
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout prog2
+}
+
+@test "ld: -output is -o with the value 'utput', as in GNU ld" {
+  hello_program
+  # Long options starting with 'o' need two dashes: -output means -o utput.
+  mkdir ours bfd
+  (cd ours && "$MINI_LD" ../rt.o ../main.o -output)
+  (cd bfd && ld.bfd ../rt.o ../main.o -output)
+  [ "$(ls ours)" = utput ]
+  [ "$(ls bfd)" = utput ]
+  cp ours/utput prog
+  cp bfd/utput prog.bfd
+  run_both prog
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout prog
+}
+
+@test "ld: @FILE reads arguments from a response file, with quotes and backslashes" {
+  hello_program
+  cp main.o "my main.o"
+  cp rt.o "run time.o"
+  # Single quotes, double quotes, a backslash-escaped space and a nested @FILE.
+  printf '%s\n' "'my main.o' @inner" >args
+  printf '%s\n' 'run\ time.o -o "out prog"' >inner
+  run "$MINI_LD" @args
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  mv "out prog" prog
+  ld.bfd @args
+  mv "out prog" prog.bfd
+  run_both prog
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout prog
+}
+
+@test "ld: an @FILE that does not exist is an input file name" {
+  hello_program
+  run ! ld.bfd rt.o main.o @nothere -o prog.bfd
+  expect_error "mini-ld: @nothere: cannot open: No such file or directory" rt.o main.o @nothere
+}
+
+@test "ld: -s leaves out the symbol table" {
+  hello_program
+  link_both prog -s rt.o main.o
+  run_both prog
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout prog
+  for out in prog prog.bfd; do
+    run readelf -SW "$out"
+    [[ "$output" != *.symtab* ]]
+    [[ "$output" != *.strtab* ]]
+  done
+  run nm prog
+  [[ "$output" == *"no symbols"* ]]
+}
+
+@test "ld: -S leaves out debugging sections and keeps the symbol table" {
+  runtime
+  obj main -g <<'C'
+void print(const char *);
+int main(void) { print("debug\n"); return 3; }
+C
+  # Without -S, the debug sections are there.
+  link_both full rt.o main.o
+  run readelf -SW full
+  [[ "$output" == *" .debug_info "* ]]
+  link_both prog -S rt.o main.o
+  run_both prog
+  [ "$status" -eq 3 ]
+  [ "$output" = "debug" ]
+  check_layout prog
+  for out in prog prog.bfd; do
+    run readelf -SW "$out"
+    [[ "$output" != *.debug_* ]]
+    [[ "$output" == *" .symtab "* ]]
+  done
+}
+
+@test "ld: --version prints mini-ld's version and exits 0" {
+  run --separate-stderr "$MINI_LD" --version
+  [ "$status" -eq 0 ]
+  [[ "$output" == "mini-ld "* ]]
+  [ "${#lines[@]}" -eq 1 ]
+  [ "$stderr" = "" ]
+}
+
+@test "ld: -v prints the version and still links the inputs" {
+  hello_program
+  run --separate-stderr "$MINI_LD" -v rt.o main.o -o prog
+  [ "$status" -eq 0 ]
+  [[ "$output" == "mini-ld "* ]]
+  ld.bfd -v rt.o main.o -o prog.bfd
+  run_both prog
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout prog
+}
+
+@test "ld: --help prints the usage and exits 0" {
+  run --separate-stderr "$MINI_LD" --help
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == "Usage: mini-ld "* ]]
+  [[ "$output" == *"--start-group"* ]]
+  [ "$stderr" = "" ]
+}
+
+@test "ld: an unknown option is a usage error" {
+  hello_program
+  run ! ld.bfd --frobnicate rt.o main.o -o prog.bfd
+  run -2 "$MINI_LD" --frobnicate rt.o main.o -o prog
+  [ "$output" = "mini-ld: unknown option: --frobnicate" ]
+  [ ! -e prog ]
+  run -2 "$MINI_LD" -q rt.o main.o -o prog
+  [ "$output" = "mini-ld: unknown option: -q" ]
+  [ ! -e prog ]
+}
+
+@test "ld: an option missing its value is a usage error" {
+  hello_program
+  run ! ld.bfd rt.o main.o -o
+  run -2 "$MINI_LD" rt.o main.o -o
+  [ "$output" = "mini-ld: option '-o' needs a value" ]
+  run -2 "$MINI_LD" rt.o main.o --entry
+  [ "$output" = "mini-ld: option '--entry' needs a value" ]
+  [ ! -e a.out ]
+}
+
+@test "ld: a link without input files is a usage error" {
+  run ! ld.bfd -o prog.bfd
+  run -2 "$MINI_LD"
+  [ "$output" = "mini-ld: no input files" ]
+  run -2 "$MINI_LD" -o prog -L .
+  [ "$output" = "mini-ld: no input files" ]
+  [ ! -e prog ]
+}
+
+@test "ld: the stack is not executable by default" {
+  hello_program
+  link_both prog rt.o main.o
+  run_both prog
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout prog
+  [ "$(stack_flags prog)" = RW ]
+  [ "$(stack_flags prog.bfd)" = RW ]
+}
+
+@test "ld: -z execstack makes the stack executable" {
+  hello_program
+  link_both prog -z execstack rt.o main.o
+  run_both prog
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout prog
+  [ "$(stack_flags prog)" = RWE ]
+  [ "$(stack_flags prog.bfd)" = RWE ]
+}
+
+@test "ld: an object with an executable .note.GNU-stack makes the stack executable" {
+  hello_program
+  asm trampoline <<'S'
+	.text
+	.globl tramp
+tramp:
+	ret
+	.section .note.GNU-stack,"x",@progbits
+S
+  link_both prog rt.o main.o trampoline.o
+  run_both prog
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout prog
+  [ "$(stack_flags prog)" = RWE ]
+  [ "$(stack_flags prog.bfd)" = RWE ]
+}
+
+@test "ld: -z noexecstack overrides an object's executable .note.GNU-stack" {
+  hello_program
+  asm trampoline <<'S'
+	.text
+	.globl tramp
+tramp:
+	ret
+	.section .note.GNU-stack,"x",@progbits
+S
+  link_both prog -z noexecstack rt.o main.o trampoline.o
+  run_both prog
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout prog
+  [ "$(stack_flags prog)" = RW ]
+  [ "$(stack_flags prog.bfd)" = RW ]
+}
+
+@test "ld: the last of -z noexecstack and -z execstack wins, as in GNU ld" {
+  hello_program
+  link_both prog -z noexecstack -z execstack rt.o main.o
+  run_both prog
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout prog
+  [ "$(stack_flags prog)" = RWE ]
+  [ "$(stack_flags prog.bfd)" = RWE ]
+  link_both prog2 -z execstack -z noexecstack rt.o main.o
+  [ "$(stack_flags prog2)" = RW ]
+  [ "$(stack_flags prog2.bfd)" = RW ]
+}
+
+@test "ld: -m elf_x86_64 is accepted" {
+  hello_program
+  link_both prog -m elf_x86_64 rt.o main.o
+  run_both prog
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout prog
+  link_both prog2 -melf_x86_64 rt.o main.o
+  run_both prog2
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout prog2
+}
+
+@test "ld: -m with another emulation is a usage error" {
+  hello_program
+  run ! ld.bfd -m elf_i386 rt.o main.o -o prog.bfd
+  run -2 "$MINI_LD" -m elf_i386 rt.o main.o -o prog
+  [ "$output" = "mini-ld: unsupported emulation 'elf_i386' (only elf_x86_64 is)" ]
+  [ ! -e prog ]
+}
+
+@test "ld: a failed link leaves the previous output untouched and no temporary file" {
+  hello_program
+  obj bad <<'C'
+int missing(void);
+int use_missing(void) { return missing(); }
+C
+  echo "the previous output" >prog
+  cp prog prog.before
+  run -1 "$MINI_LD" rt.o main.o bad.o -o prog
+  [[ "$output" == *"undefined symbol 'missing'"* ]]
+  cmp prog prog.before
+  [ "$(LC_ALL=C ls | tr '\n' ' ')" = "bad.o main.o prog prog.before rt.o rt.s " ]
+}
+
+@test "ld: an error found while writing the output leaves no file behind" {
+  hello_program
+  # far does not fit the 32-bit field: the error comes from applying relocations,
+  # after the temporary output file was created.
+  asm far <<'S'
+	.data
+	.long far
+	.globl far
+	.set far, 0x100000000
+	.section .note.GNU-stack,"",@progbits
+S
+  run ! ld.bfd rt.o main.o far.o -o prog.bfd
+  echo "the previous output" >prog
+  cp prog prog.before
+  run -1 "$MINI_LD" rt.o main.o far.o -o prog
+  [ "$output" = "mini-ld: far.o:(.data+0x0): relocation R_X86_64_32 out of range: 4294967296 is not in [0, 4294967295]; references 'far'" ]
+  cmp prog prog.before
+  [ "$(LC_ALL=C ls | tr '\n' ' ')" = "far.o main.o prog prog.before rt.o rt.s " ]
+}
+
+@test "ld: the output is executable by everyone under umask 022" {
+  hello_program
+  umask 022
+  link_both prog rt.o main.o
+  [ "$(stat -c %a prog)" = 755 ]
+  [ "$(stat -c %a prog.bfd)" = 755 ]
+  # Replacing an existing file gives the new file the same mode.
+  echo old >prog2
+  chmod 600 prog2
+  "$MINI_LD" rt.o main.o -o prog2
+  [ "$(stat -c %a prog2)" = 755 ]
+  run_both prog
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout prog
+}
+
+@test "ld: two links of the same inputs give identical bytes" {
+  hello_program
+  obj lib <<'C'
+int table[100] = {1};
+char zeros[4096];
+int twice(int x) { return 2 * x + table[0] + zeros[1]; }
+C
+  link_both prog rt.o main.o lib.o
+  "$MINI_LD" rt.o main.o lib.o -o again
+  cmp prog again
+  run_both prog
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout prog
+}
+
+@test "ld: the output is no larger than ld.lld's plus 512 bytes" {
+  command -v ld.lld >/dev/null || skip "ld.lld is not installed"
+  hello_program
+  obj lib <<'C'
+int table[100] = {1};
+char zeros[4096];
+int twice(int x) { return 2 * x + table[0] + zeros[1]; }
+C
+  link_both prog rt.o main.o lib.o
+  ld.lld rt.o main.o lib.o -o prog.lld
+  ours=$(stat -c %s prog)
+  theirs=$(stat -c %s prog.lld)
+  echo "mini-ld: $ours bytes, ld.lld: $theirs bytes" >&2
+  [ "$ours" -le $((theirs + 512)) ]
+  run_both prog
+  [ "$status" -eq 7 ]
+  [ "$output" = "hello" ]
+  check_layout prog
+}
