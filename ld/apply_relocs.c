@@ -19,6 +19,7 @@
 #include "ld.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 // A name for the symbol in messages; section symbols have none of their own.
 static const char *symbol_label(const Symbol *sym) {
@@ -55,6 +56,10 @@ static void store(Ctx *ctx, InputSection *isec, const Elf64_Rela *rel, const Sym
   }
 }
 
+static bool describes_code(const InputSection *isec) {
+  return !strcmp(isec->name, ".eh_frame") || !strncmp(isec->name, ".gcc_except_table", 17);
+}
+
 void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out) {
   InputFile *file = isec->file;
   bool alloc = isec->sh_flags & SHF_ALLOC;
@@ -66,8 +71,11 @@ void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out) {
     uint8_t *loc = out + rel->r_offset;
 
     // A reference from kept code or data into a discarded section would point at
-    // nothing. (Debug sections may: their entries for discarded code become 0.)
-    if (alloc && sym && sym->state == SYM_DEFINED && sym->isec && !sym->isec->is_alive) {
+    // nothing. Tables that describe code may: debug information and the unwind
+    // tables (.eh_frame, .gcc_except_table) of a discarded COMDAT copy still hold
+    // entries for it, which then describe address 0, where no code is.
+    if (alloc && sym && sym->state == SYM_DEFINED && sym->isec && !sym->isec->is_alive &&
+        !describes_code(isec)) {
       error("%s:(%s+0x%" PRIx64 "): relocation refers to '%s' in discarded section '%s'",
             file->name, isec->name, (uint64_t)rel->r_offset, symbol_label(sym),
             sym->isec->name);

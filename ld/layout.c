@@ -75,6 +75,11 @@ static const char *output_name(const InputSection *isec) {
   };
   if (!strcmp(isec->name, "COMMON"))
     return ".bss";
+  // Old-style constructor tables join the new ones, as in GNU ld's default script.
+  if (has_prefix(isec->name, ".ctors"))
+    return ".init_array";
+  if (has_prefix(isec->name, ".dtors"))
+    return ".fini_array";
   for (int i = 0; prefixes[i]; i++)
     if (has_prefix(isec->name, prefixes[i]))
       return prefixes[i];
@@ -194,6 +199,53 @@ static void merge_comment(Ctx *ctx, OutputSection *osec) {
   osec->sh_entsize = 1;
 }
 
+// Constructors run in priority order: .init_array.N (and .ctors.N, whose numbers
+// count down from 65535) sorted by N, then the ones without a priority in link
+// order. GNU ld's SORT_BY_INIT_PRIORITY does the same.
+static uint64_t init_priority(const InputSection *isec) {
+  const char *dot = strrchr(isec->name, '.');
+  char *end;
+  if (dot == isec->name || !dot[1])
+    return 65536;
+  unsigned long n = strtoul(dot + 1, &end, 10);
+  if (*end || n > 65535)
+    return 65536;
+  bool legacy = !strncmp(isec->name, ".ctors", 6) || !strncmp(isec->name, ".dtors", 6);
+  return legacy ? 65535 - n : n;
+}
+
+static int compare_priority(const void *a, const void *b) {
+  const InputSection *x = *(InputSection *const *)a, *y = *(InputSection *const *)b;
+  uint64_t px = init_priority(x), py = init_priority(y);
+  if (px != py)
+    return px < py ? -1 : 1;
+  // Equal priorities keep link order: by file, then section index.
+  if (x->file->priority != y->file->priority)
+    return x->file->priority < y->file->priority ? -1 : 1;
+  return x->shndx < y->shndx ? -1 : x->shndx > y->shndx;
+}
+
+static void sort_by_priority(OutputSection *osec) {
+  if (osec)
+    qsort(osec->members.data, osec->members.len, sizeof(void *), compare_priority);
+}
+
+// Whether an input section goes to the output at all.
+static bool is_output_section(Ctx *ctx, const InputSection *isec) {
+  if (!isec || !isec->is_alive)
+    return false;
+  if (ctx->opt.strip_debug && !(isec->sh_flags & SHF_ALLOC) &&
+      (!strncmp(isec->name, ".debug", 6) || !strncmp(isec->name, ".zdebug", 7)))
+    return false;
+  // Each object's .note.gnu.property describes that object (x86 ISA level, CET).
+  // Concatenated, the notes would describe nobody; merging them means proving a
+  // property holds for every input, which we do not do yet, so the output has none,
+  // as if some input lacked them.
+  if (!strcmp(isec->name, ".note.gnu.property"))
+    return false;
+  return true;
+}
+
 static void make_output_sections(Ctx *ctx) {
   HashMap by_name = {0};
   if (ctx->opt.build_id != BUILD_ID_NONE) {
@@ -204,12 +256,8 @@ static void make_output_sections(Ctx *ctx) {
     InputFile *file = ctx->files.data[f];
     for (uint64_t s = 1; s < file->obj.shnum; s++) {
       InputSection *isec = file->sections[s];
-      if (!isec || !isec->is_alive)
-        continue;
-      if (ctx->opt.strip_debug && !(isec->sh_flags & SHF_ALLOC) &&
-          (!strncmp(isec->name, ".debug", 6) || !strncmp(isec->name, ".zdebug", 7)))
-        continue;
-      add_to_osec(ctx, &by_name, isec);
+      if (is_output_section(ctx, isec))
+        add_to_osec(ctx, &by_name, isec);
     }
   }
   // COMMON space goes after every input's .bss, as in GNU ld's *(COMMON).
@@ -224,6 +272,24 @@ static void make_output_sections(Ctx *ctx) {
     add_to_osec(ctx, &by_name, ctx->igot);
     add_to_osec(ctx, &by_name, ctx->rela_iplt);
   }
+  OutputSection *eh = hashmap_get(&by_name, ".eh_frame", 9);
+  if (eh && ctx->opt.eh_frame_hdr && (eh->sh_flags & SHF_ALLOC)) {
+    uint64_t n = count_fdes(ctx, eh);
+    InputSection *hdr = arena_alloc(&ctx->arena, sizeof *hdr);
+    hdr->file = ctx->internal;
+    hdr->name = ".eh_frame_hdr";
+    hdr->sh_type = SHT_PROGBITS;
+    hdr->sh_flags = SHF_ALLOC;
+    hdr->sh_addralign = 4;
+    hdr->sh_size = 12 + 8 * n;
+    hdr->is_alive = true;
+    ctx->eh_frame_hdr = hdr;
+    ctx->eh_frame_osec = eh;
+    add_to_osec(ctx, &by_name, hdr);
+  }
+  sort_by_priority(hashmap_get(&by_name, ".init_array", 11));
+  sort_by_priority(hashmap_get(&by_name, ".fini_array", 11));
+  sort_by_priority(hashmap_get(&by_name, ".preinit_array", 14));
   OutputSection *comment = hashmap_get(&by_name, ".comment", 8);
   if (comment && !(comment->sh_flags & SHF_ALLOC))
     merge_comment(ctx, comment);
@@ -254,9 +320,15 @@ static void size_output_sections(Ctx *ctx) {
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
     uint64_t size = 0;
+    // .eh_frame is a list of records, each starting with its length, read until a
+    // record of length 0. Padding between two inputs' records would be zeros, and so
+    // a premature end of the list: the unwinder would stop there. The records are
+    // read unaligned anyway, so pack them at 4 bytes (their lengths are multiples of
+    // 4), as if the section were one.
+    bool eh_frame = !strcmp(osec->name, ".eh_frame");
     for (size_t j = 0; j < osec->members.len; j++) {
       InputSection *isec = osec->members.data[j];
-      size = align_to(size, isec->sh_addralign);
+      size = align_to(size, eh_frame && j > 0 && isec->sh_addralign > 4 ? 4 : isec->sh_addralign);
       isec->offset = size;
       isec->order = (uint32_t)j;
       size += isec->sh_size;
@@ -299,6 +371,7 @@ static size_t count_phdrs(Ctx *ctx) {
       tls = true;
   }
   n += tls;  // PT_TLS
+  n += ctx->eh_frame_hdr != NULL;  // PT_GNU_EH_FRAME
   for (int s = 0; s < SEG_NONE; s++)
     n += used[s];
   return n;
@@ -414,6 +487,14 @@ static void assign_addresses(Ctx *ctx) {
       note->p_filesz = note->p_memsz = osec->size;
       note->p_align = osec->sh_addralign;
     }
+  }
+  if (ctx->eh_frame_hdr) {
+    OutputSection *osec = ctx->eh_frame_hdr->osec;
+    Segment *seg = add_segment(ctx, PT_GNU_EH_FRAME, PF_R);
+    seg->p_offset = osec->offset;
+    seg->p_vaddr = seg->p_paddr = osec->addr;
+    seg->p_filesz = seg->p_memsz = osec->size;
+    seg->p_align = 4;
   }
   if (seen_tls) {
     ctx->tls = add_segment(ctx, PT_TLS, PF_R);

@@ -172,6 +172,7 @@ typedef struct {
   bool strip_all;           // -s
   bool strip_debug;         // -S
   bool nostdlib;            // -nostdlib: no default library directories
+  bool eh_frame_hdr;        // --eh-frame-hdr
   int execstack;            // -z execstack: 1, -z noexecstack: -1 (the last wins), or 0
   uint64_t page_size;       // -z max-page-size
   uint64_t image_base;      // -Ttext-segment / --image-base
@@ -191,6 +192,14 @@ void parse_args(Ctx *ctx, int argc, char **argv);
 //
 
 void read_inputs(Ctx *ctx);
+
+//
+// linker_script.c — input scripts such as Debian's libm.a: GROUP(...), INPUT(...)
+//
+
+// If v is a linker script, appends the inputs it names to `out` (InputArg *) and
+// returns true (errors in it are reported); returns false if it is not text.
+bool read_input_script(Ctx *ctx, const char *path, View v, PtrVec *out);
 // Adds one loaded object's symbols to the global table (defined in resolve_symbols.c).
 void add_file_symbols(Ctx *ctx, InputFile *file);
 
@@ -244,6 +253,13 @@ void parse_build_id(Ctx *ctx, const char *style);
 InputSection *new_build_id_section(Ctx *ctx);
 void write_build_id(Ctx *ctx, uint8_t *out, uint64_t size);
 void sha1(const uint8_t *data, uint64_t len, uint8_t out[20]);
+
+//
+// eh_frame.c — .eh_frame_hdr and PT_GNU_EH_FRAME (--eh-frame-hdr)
+//
+
+uint64_t count_fdes(Ctx *ctx, OutputSection *eh_frame);
+void write_eh_frame_hdr(Ctx *ctx, uint8_t *out);
 
 //
 // write_map.c — the link map (-Map, -M) and --why-extract
@@ -339,6 +355,8 @@ struct Ctx {
   PtrVec gottp_syms;     // Symbol *, TP-offset slots, after the address slots
   InputSection *got;     // .got contents, made by the linker
   InputSection *build_id;  // .note.gnu.build-id, if asked for
+  InputSection *eh_frame_hdr;  // --eh-frame-hdr: the search table
+  OutputSection *eh_frame_osec;
   PtrVec iplt_syms;      // Symbol *, IFUNCs called or addressed, in stub order
   InputSection *iplt;    // the stubs (R X)
   InputSection *igot;    // their GOT slots, filled at start-up (R W)

@@ -349,21 +349,16 @@ static const char *find_library(Ctx *ctx, const char *lib) {
   return NULL;
 }
 
-void read_inputs(Ctx *ctx) {
-  // The entry point is a reference the linker itself makes: it is what pulls _start
-  // out of an archive (crt1.o is usually named directly, but it need not be).
-  intern_symbol(ctx, ctx->opt.entry)->strong_ref = true;
-  for (size_t i = 0; i < ctx->opt.trace_symbols.len; i++)
-    intern_symbol(ctx, ctx->opt.trace_symbols.data[i])->traced = true;
-
-  bool whole = false;
+// Reads a list of inputs in order: the command line, or what a linker script names.
+// `whole` is the --whole-archive state, which carries across the list.
+static void read_input_list(Ctx *ctx, InputArg *args, size_t n, bool *whole, int depth) {
   size_t group_start = 0;
-  for (size_t i = 0; i < ctx->opt.ninputs; i++) {
-    InputArg *arg = &ctx->opt.inputs[i];
+  for (size_t i = 0; i < n; i++) {
+    InputArg *arg = &args[i];
     const char *path = arg->value;
     switch (arg->kind) {
-    case ARG_WHOLE_ARCHIVE: whole = true; continue;
-    case ARG_NO_WHOLE_ARCHIVE: whole = false; continue;
+    case ARG_WHOLE_ARCHIVE: *whole = true; continue;
+    case ARG_NO_WHOLE_ARCHIVE: *whole = false; continue;
     case ARG_GROUP_START:
       group_start = ctx->archives.len;
       continue;
@@ -393,14 +388,35 @@ void read_inputs(Ctx *ctx) {
       error("%s: cannot open: %s", path, strerror(errno));
       continue;
     }
+    PtrVec script = {0};
     if (is_archive(view)) {
-      ArchiveFile *af = open_archive(ctx, path, view, whole);
-      if (af && !whole)
+      ArchiveFile *af = open_archive(ctx, path, view, *whole);
+      if (af && !*whole)
         scan_until_stable(ctx, af);
     } else if (is_elf(view)) {
       load_object(ctx, path, view);
+    } else if (view.size && read_input_script(ctx, path, view, &script)) {
+      if (depth > 16) {
+        error("%s: linker scripts nested too deeply", path);
+        continue;
+      }
+      InputArg *list = arena_array(&ctx->arena, script.len, sizeof(InputArg));
+      for (size_t j = 0; j < script.len; j++)
+        list[j] = *(InputArg *)script.data[j];
+      read_input_list(ctx, list, script.len, whole, depth + 1);
     } else {
-      error("%s: unknown file type (not an ELF object or ar archive)", path);
+      error("%s: unknown file type (not an ELF object, ar archive or linker script)", path);
     }
   }
+}
+
+void read_inputs(Ctx *ctx) {
+  // The entry point is a reference the linker itself makes: it is what pulls _start
+  // out of an archive (crt1.o is usually named directly, but it need not be).
+  intern_symbol(ctx, ctx->opt.entry)->strong_ref = true;
+  for (size_t i = 0; i < ctx->opt.trace_symbols.len; i++)
+    intern_symbol(ctx, ctx->opt.trace_symbols.data[i])->traced = true;
+
+  bool whole = false;
+  read_input_list(ctx, ctx->opt.inputs, ctx->opt.ninputs, &whole, 0);
 }

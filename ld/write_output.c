@@ -215,6 +215,8 @@ static void write_sections(Ctx *ctx, uint8_t *out) {
         }
         continue;
       }
+      if (isec == ctx->eh_frame_hdr)
+        continue;  // filled in below, once .eh_frame is relocated
       if (isec == ctx->iplt || isec == ctx->igot || isec == ctx->rela_iplt) {
         write_ifunc_tables(ctx, isec, dst);
         continue;
@@ -291,6 +293,8 @@ void write_output(Ctx *ctx) {
   write_ehdr(ctx, out, shoff, shnum, shnum - 1);
   write_phdrs(ctx, out);
   write_sections(ctx, out);
+  if (ctx->eh_frame_hdr)
+    write_eh_frame_hdr(ctx, out);
 
   for (uint32_t i = 0; i < nosecs; i++) {
     OutputSection *osec = ctx->osecs.data[i];

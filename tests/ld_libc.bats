@@ -134,3 +134,162 @@ C
   run ./a
   [ "$status" -eq 0 ]
 }
+
+@test "libc: C++ with iostream, strings, exceptions across objects and static constructors" {
+  cat >a.cc <<'CC'
+#include <iostream>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+struct Reg {
+  Reg(const char *n) { std::cout << "ctor " << n << "\n"; }
+  ~Reg() { std::cout << "dtor\n"; }
+};
+static Reg r1("r1");
+void thrower(int);
+template <typename T> T twice(T x) { return x + x; }
+int main() {
+  std::vector<std::string> v{"a", "bb", "ccc"};
+  std::map<std::string, int> m;
+  for (auto &s : v) m[s] = twice((int)s.size());
+  try { thrower(3); } catch (const std::runtime_error &e) { std::cout << "caught " << e.what() << "\n"; }
+  for (auto &kv : m) std::cout << kv.first << "=" << kv.second << "\n";
+  return 0;
+}
+CC
+  cat >b.cc <<'CC'
+#include <stdexcept>
+#include <string>
+template <typename T> T twice(T x) { return x + x; }
+void thrower(int x) { if (twice(x) > 4) throw std::runtime_error("boom " + std::to_string(x)); }
+CC
+  g++ -O1 -c a.cc b.cc
+  want=$'ctor r1\ncaught boom 3\na=2\nbb=4\nccc=6\ndtor'
+  # twice<int> is a COMDAT group in both objects: one copy is kept, the other's
+  # .eh_frame entry points at a discarded section.
+  [ "$(readelf -gW b.o | grep -c COMDAT)" -ge 1 ]
+  run g++ -static -B "$MINI_BIN/" a.o b.o -o prog
+  [ "$status" -eq 0 ]
+  run ./prog
+  [ "$status" -eq 0 ]
+  [ "$output" = "$want" ]
+  # clang++ passes --eh-frame-hdr even for -static: the unwinder then searches the
+  # table behind PT_GNU_EH_FRAME.
+  clang++ -static -B "$MINI_BIN/" a.o b.o -o prog2
+  readelf -lW prog2 | grep -q '^  GNU_EH_FRAME '
+  run ./prog2
+  [ "$output" = "$want" ]
+}
+
+@test "libc: --eh-frame-hdr indexes every FDE, sorted" {
+  printf 'int f%d(int x) { return x + %d; }\n' 1 1 2 2 3 3 >f.c
+  echo 'int f1(int), f2(int), f3(int); int main(void) { return f3(f2(f1(0))); }' >m.c
+  gcc -c f.c m.c
+  gcc -static -B "$MINI_BIN/" -Wl,--eh-frame-hdr m.o f.o -o prog
+  run ./prog
+  [ "$status" -eq 6 ]
+  fdes=$(readelf --debug-dump=frames prog | grep -c ' FDE ')
+  python3 - prog "$fdes" <<'PY'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+want = int(sys.argv[2])
+# Find .eh_frame_hdr through the section headers.
+shoff, = struct.unpack_from('<Q', data, 0x28)
+shnum, shstrndx = struct.unpack_from('<HH', data, 0x3c)
+secs = [struct.unpack_from('<IIQQQQIIQQ', data, shoff + 64 * i) for i in range(shnum)]
+strtab = secs[shstrndx]
+name = lambda s: data[strtab[4] + s[0]:data.index(b'\0', strtab[4] + s[0])].decode()
+hdr = next(s for s in secs if name(s) == '.eh_frame_hdr')
+eh = next(s for s in secs if name(s) == '.eh_frame')
+off, addr = hdr[4], hdr[3]
+version, ptr_enc, cnt_enc, tab_enc = data[off:off + 4]
+assert (version, ptr_enc, cnt_enc, tab_enc) == (1, 0x1b, 0x03, 0x3b)
+eh_ptr, count = struct.unpack_from('<iI', data, off + 4)
+assert addr + 4 + eh_ptr == eh[3], 'eh_frame_ptr'
+assert count == want, (count, want)
+pcs = [struct.unpack_from('<ii', data, off + 12 + 8 * i) for i in range(count)]
+assert pcs == sorted(pcs), 'table not sorted'
+for pc, fde in pcs:
+    assert eh[3] <= addr + fde < eh[3] + eh[5], 'FDE outside .eh_frame'
+PY
+}
+
+@test "libc: musl programs link through musl-gcc -static -B: hello, qsort and TLS" {
+  cat >m.c <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+static __thread int tls = 11;
+static int cmp(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+int main(void) {
+  int v[] = {5, 3, 9, 1, 7};
+  qsort(v, 5, sizeof v[0], cmp);
+  printf("musl %d %d %d %d %d tls=%d\n", v[0], v[1], v[2], v[3], v[4], tls);
+  return 0;
+}
+C
+  musl-gcc -static -B "$MINI_BIN/" m.c -o prog
+  musl-gcc -static m.c -o prog.bfd
+  run_both prog
+  [ "$output" = "musl 1 3 5 7 9 tls=11" ]
+  check_layout prog
+}
+
+@test "libc: programs using Debian's static libsqlite3, liblua5.4, libz and libm" {
+  cat >sq.c <<'C'
+#include <sqlite3.h>
+#include <stdio.h>
+static int row(void *u, int n, char **v, char **c) {
+  (void)u;
+  for (int i = 0; i < n; i++) printf("%s=%s ", c[i], v[i]);
+  printf("\n");
+  return 0;
+}
+int main(void) {
+  sqlite3 *db;
+  sqlite3_open(":memory:", &db);
+  sqlite3_exec(db, "create table t(a, b); insert into t values (1, 'x'), (2, 'y');"
+                   "select a, b, a * 2.5 as c from t order by a desc;", row, 0, 0);
+  sqlite3_close(db);
+  return 0;
+}
+C
+  cat >lua.c <<'C'
+#include <lua5.4/lauxlib.h>
+#include <lua5.4/lua.h>
+#include <lua5.4/lualib.h>
+int main(void) {
+  lua_State *L = luaL_newstate();
+  luaL_openlibs(L);
+  int r = luaL_dostring(L, "local t = {} for i = 1, 10 do t[i] = i * i end "
+                           "print(table.concat(t, ',')) print(string.format('%.3f', math.sin(1)))");
+  lua_close(L);
+  return r;
+}
+C
+  cat >z.c <<'C'
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <zlib.h>
+int main(void) {
+  const char *s = "hello hello hello hello zlib";
+  unsigned char out[128], back[128];
+  uLongf n = sizeof out, m = sizeof back;
+  compress(out, &n, (const unsigned char *)s, strlen(s) + 1);
+  uncompress(back, &m, out, n);
+  printf("%s %.4f\n", back, cbrt(27.5));
+  return 0;
+}
+C
+  gcc -O1 -c sq.c lua.c z.c
+  cc_both sq sq.o -lsqlite3 -lm -pthread
+  run_both sq
+  [ "$output" = $'a=2 b=y c=5.0 \na=1 b=x c=2.5 ' ]
+  cc_both lua lua.o -llua5.4 -lm
+  run_both lua
+  [ "$output" = $'1,4,9,16,25,36,49,64,81,100\n0.841' ]
+  cc_both z z.o -lz -lm
+  run_both z
+  [ "$output" = "hello hello hello hello zlib 3.0184" ]
+}
