@@ -108,7 +108,7 @@ void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out) {
       store(ctx, isec, rel, sym, loc, G + A, h.width, h.check);
       break;
     case RX_GOTPCREL: {
-      GotRelax form = got_relax(isec, rel, sym);
+      GotRelax form = got_relax(ctx, isec, rel, sym);
       if (form == RELAX_NONE) {
         store(ctx, isec, rel, sym, loc, GOT + G + A - P, h.width, h.check);
         break;

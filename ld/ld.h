@@ -217,7 +217,8 @@ void resolve_symbols(Ctx *ctx);
 void scan_relocs(Ctx *ctx);
 // How a GOT-relative relocation against sym will be rewritten, if at all. scan_relocs
 // and apply_relocs both ask, so they always agree on whether a slot is used.
-GotRelax got_relax(const InputSection *isec, const Elf64_Rela *rel, const Symbol *sym);
+GotRelax got_relax(Ctx *ctx, const InputSection *isec, const Elf64_Rela *rel,
+                   const Symbol *sym);
 
 //
 // layout.c — output sections, segments, addresses
@@ -351,6 +352,7 @@ struct Ctx {
   // scan_relocs
   PtrVec common_sections;  // InputSection *, .bss space for COMMON symbols
   bool needs_got;        // some relocation uses the GOT or its base
+  bool image_fits_32;    // the image surely ends below 2 GiB: GOT loads may be relaxed
   PtrVec got_syms;       // Symbol *, in slot order
   PtrVec gottp_syms;     // Symbol *, TP-offset slots, after the address slots
   InputSection *got;     // .got contents, made by the linker

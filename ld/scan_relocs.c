@@ -21,12 +21,16 @@ static bool is_image_relative(const Symbol *sym) {
   return sym->state == SYM_LINKER && sym->osec;
 }
 
-GotRelax got_relax(const InputSection *isec, const Elf64_Rela *rel, const Symbol *sym) {
+GotRelax got_relax(Ctx *ctx, const InputSection *isec, const Elf64_Rela *rel,
+                   const Symbol *sym) {
   uint32_t type = ELF64_R_TYPE(rel->r_info);
   // The rewrites assume the field is the last 4 bytes of the instruction (A = -4)
   // and that the symbol's address is a link-time constant inside the image; an
-  // undefined weak symbol (address 0) or an absolute one keeps its GOT slot.
-  if (!reloc_howto(type).relaxable || rel->r_addend != -4 || !is_image_relative(sym))
+  // undefined weak symbol (address 0) or an absolute one keeps its GOT slot. The
+  // rewritten instruction must also reach the symbol with 32 bits, which holds
+  // when the whole image lies below 2 GiB (see image_fits_32).
+  if (!reloc_howto(type).relaxable || rel->r_addend != -4 || !is_image_relative(sym) ||
+      !ctx->image_fits_32)
     return RELAX_NONE;
   return got_relax_form(isec->data, rel->r_offset, type);
 }
@@ -89,7 +93,7 @@ static void scan_section(Ctx *ctx, InputSection *isec) {
     }
     switch (h.expr) {
     case RX_GOTPCREL:
-      if (got_relax(isec, rel, sym) != RELAX_NONE)
+      if (got_relax(ctx, isec, rel, sym) != RELAX_NONE)
         break;
       // fall through
     case RX_GOT:
@@ -123,7 +127,38 @@ static InputSection *new_synthetic(Ctx *ctx, const char *name, uint32_t type, ui
   return isec;
 }
 
+// Relaxation is decided before layout, so it cannot look at final addresses. It can
+// bound them: the image is at most the sum of everything that will be allocated,
+// each piece with its worst-case alignment padding, plus a page per segment. If
+// that ends below 2 GiB, every address fits a sign-extended 32-bit immediate and
+// every displacement inside the image fits 32 bits.
+static bool image_fits_32(Ctx *ctx) {
+  uint64_t total = ctx->opt.image_base + 8 * ctx->opt.page_size;
+  for (size_t f = 0; f < ctx->files.len; f++) {
+    InputFile *file = ctx->files.data[f];
+    for (uint64_t s = 1; s < file->obj.shnum; s++) {
+      InputSection *isec = file->sections[s];
+      if (isec && isec->is_alive && (isec->sh_flags & SHF_ALLOC))
+        total += isec->sh_size + isec->sh_addralign;
+    }
+  }
+  for (size_t i = 0; i < ctx->common_sections.len; i++) {
+    InputSection *isec = ctx->common_sections.data[i];
+    total += isec->sh_size + isec->sh_addralign;
+  }
+  // GOT slots, IFUNC stubs and tables, build-id and .eh_frame_hdr are small, but
+  // count them generously: a few entries per relocation at most.
+  for (size_t f = 0; f < ctx->files.len; f++) {
+    InputFile *file = ctx->files.data[f];
+    for (uint64_t s = 1; s < file->obj.shnum; s++)
+      if (file->sections[s])
+        total += 64 * file->sections[s]->nrels;
+  }
+  return total < 0x7fff0000;
+}
+
 void scan_relocs(Ctx *ctx) {
+  ctx->image_fits_32 = image_fits_32(ctx);
   for (size_t f = 0; f < ctx->files.len; f++) {
     InputFile *file = ctx->files.data[f];
     for (uint64_t s = 1; s < file->obj.shnum; s++) {
