@@ -79,6 +79,7 @@ struct InputSection {
   const Elf64_Rela *rels; // copied out of the file; NULL if none
   uint64_t nrels;
   bool is_alive;          // false: discarded (COMDAT loser, SHF_EXCLUDE, ...)
+  bool gc_live;           // --gc-sections: reached from a root
   OutputSection *osec;
   uint64_t offset;        // within osec
   uint32_t order;         // position among osec's members
@@ -99,6 +100,14 @@ struct InputFile {
   const char *extracted_for;
   bool from_archive;
 };
+
+// A .gnu.warning.SYM section: print `text` if SYM is used (or, for a bare
+// .gnu.warning, if `file` is linked at all), as GNU ld does for glibc's getpwnam.
+typedef struct {
+  const char *symbol;     // NULL for a bare .gnu.warning
+  InputFile *file;
+  const char *text;
+} LinkWarning;
 
 typedef struct {
   const char *name;       // as messages show it
@@ -173,6 +182,8 @@ typedef struct {
   bool strip_debug;         // -S
   bool nostdlib;            // -nostdlib: no default library directories
   bool eh_frame_hdr;        // --eh-frame-hdr
+  bool gc_sections;         // --gc-sections
+  bool print_gc_sections;   // --print-gc-sections
   int execstack;            // -z execstack: 1, -z noexecstack: -1 (the last wins), or 0
   uint64_t page_size;       // -z max-page-size
   uint64_t image_base;      // -Ttext-segment / --image-base
@@ -209,6 +220,15 @@ void add_file_symbols(Ctx *ctx, InputFile *file);
 
 Symbol *intern_symbol(Ctx *ctx, const char *name);
 void resolve_symbols(Ctx *ctx);
+// Every undefined symbol that live code refers to, with its places; and the
+// .gnu.warning messages for what live code uses.
+void report_undefined(Ctx *ctx);
+
+//
+// gc_sections.c — --gc-sections
+//
+
+void gc_sections(Ctx *ctx);
 
 //
 // scan_relocs.c — which symbols need a GOT slot
@@ -348,6 +368,7 @@ struct Ctx {
   InputFile *internal;   // owner of sections the linker makes (COMMON, .got)
   const char *execstack_file;  // an input whose .note.GNU-stack asks for an executable stack
   HashMap comdat;        // group signature -> InputFile * that keeps the group
+  PtrVec link_warnings;  // LinkWarning *, from .gnu.warning sections
 
   // scan_relocs
   PtrVec common_sections;  // InputSection *, .bss space for COMMON symbols

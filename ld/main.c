@@ -32,8 +32,15 @@ int main(int argc, char **argv) {
   checkpoint(ctx);
 
   // From here on, the set of input files is final. Settle what is left: linker-made
-  // symbols, COMMON space, and every symbol nobody defined.
+  // symbols and COMMON space.
   resolve_symbols(ctx);
+  checkpoint(ctx);
+
+  // With --gc-sections, drop what the program cannot reach, before anything is
+  // spent on it; then report every symbol that live code needs and nobody defined.
+  if (ctx->opt.gc_sections)
+    gc_sections(ctx);
+  report_undefined(ctx);
   checkpoint(ctx);
 
   // From here on, every symbol is defined (or weak and undefined, hence 0).

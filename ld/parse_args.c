@@ -24,7 +24,7 @@ typedef enum {
   OPT_OUTPUT, OPT_ENTRY, OPT_LIBPATH, OPT_LIBRARY, OPT_STATIC, OPT_DYNAMIC, OPT_NOSTDLIB,
   OPT_START_GROUP, OPT_END_GROUP, OPT_WHOLE, OPT_NO_WHOLE, OPT_STRIP_ALL,
   OPT_STRIP_DEBUG, OPT_VERSION, OPT_V, OPT_HELP, OPT_EMULATION, OPT_Z, OPT_IGNORE,
-  OPT_IGNORE_ARG, OPT_BUILD_ID, OPT_BUILD_ID_STYLE, OPT_MAP, OPT_EH_FRAME_HDR, OPT_PRINT_MAP, OPT_WHY_EXTRACT, OPT_TRACE, OPT_TRACE_SYMBOL,
+  OPT_IGNORE_ARG, OPT_BUILD_ID, OPT_BUILD_ID_STYLE, OPT_MAP, OPT_EH_FRAME_HDR, OPT_GC, OPT_NO_GC, OPT_PRINT_GC, OPT_PRINT_MAP, OPT_WHY_EXTRACT, OPT_TRACE, OPT_TRACE_SYMBOL,
 } OptId;
 
 typedef struct {
@@ -57,6 +57,9 @@ static const LongOpt long_opts[] = {
   {"Map", OPT_MAP, true},
   {"build-id", OPT_BUILD_ID, false},
   {"eh-frame-hdr", OPT_EH_FRAME_HDR, false},
+  {"gc-sections", OPT_GC, false},
+  {"no-gc-sections", OPT_NO_GC, false},
+  {"print-gc-sections", OPT_PRINT_GC, false},
   {"print-map", OPT_PRINT_MAP, false},
   {"why-extract", OPT_WHY_EXTRACT, true},
   {"trace", OPT_TRACE, false},
@@ -124,6 +127,8 @@ static void usage(void) {
          "  -z execstack|noexecstack    mark the stack executable or not\n"
          "  -z max-page-size=SIZE       align segments to SIZE (default 4096)\n"
          "  -m elf_x86_64               the only emulation there is\n"
+         "  --gc-sections               drop sections the program cannot reach\n"
+         "  --print-gc-sections         list the sections --gc-sections drops\n"
          "  --eh-frame-hdr              write .eh_frame_hdr and PT_GNU_EH_FRAME, a search\n"
          "                              table for the unwinder\n"
          "  --build-id[=STYLE]          write .note.gnu.build-id: sha1 (default), uuid,\n"
@@ -271,6 +276,9 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_IGNORE: case OPT_IGNORE_ARG: break;
   case OPT_MAP: opt->map_file = val; break;
   case OPT_EH_FRAME_HDR: opt->eh_frame_hdr = true; break;
+  case OPT_GC: opt->gc_sections = true; break;
+  case OPT_NO_GC: opt->gc_sections = false; break;
+  case OPT_PRINT_GC: opt->print_gc_sections = true; break;
   case OPT_BUILD_ID: parse_build_id(ctx, NULL); break;
   case OPT_BUILD_ID_STYLE: parse_build_id(ctx, val); break;
   case OPT_PRINT_MAP: opt->map_file = "-"; break;

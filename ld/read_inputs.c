@@ -84,6 +84,17 @@ static void read_sections(Ctx *ctx, InputFile *file) {
     }
     if (!strcmp(name, ".note.GNU-stack") && (s->sh_flags & SHF_EXECINSTR))
       ctx->execstack_file = file->name;
+    if (!strncmp(name, ".gnu.warning", 12) && !(s->sh_flags & SHF_ALLOC)) {
+      // Not output: a message to print if the program uses what it warns about.
+      LinkWarning *w = arena_alloc(&ctx->arena, sizeof *w);
+      w->symbol = name[12] == '.' ? name + 13 : NULL;
+      w->file = file;
+      View text = elf_section_data(obj, i);
+      w->text = arena_strndup(&ctx->arena, (const char *)text.data,
+                              strnlen((const char *)text.data, text.size));
+      vec_push(&ctx->arena, &ctx->link_warnings, w);
+      continue;
+    }
     if (is_control_section(name, s->sh_type) || (s->sh_flags & SHF_EXCLUDE))
       continue;
     InputSection *isec = arena_alloc(&ctx->arena, sizeof *isec);

@@ -167,7 +167,47 @@ static bool is_undefined_error(const Symbol *sym) {
 // As in GNU ld, a name that an object lists as undefined but no relocation uses is
 // not an error: nothing in the output would point at it (compilers leave such names
 // behind, e.g. __tls_get_addr after TLS sequences the linker rewrites).
-static void report_undefined(Ctx *ctx) {
+// .gnu.warning.SYM: warn at the first place in each object that refers to SYM.
+static void report_link_warnings(Ctx *ctx) {
+  HashMap by_symbol = {0}, seen = {0};
+  for (size_t i = 0; i < ctx->link_warnings.len; i++) {
+    LinkWarning *w = ctx->link_warnings.data[i];
+    if (!w->symbol)
+      warn("%s: %s", w->file->name, w->text);
+    else
+      hashmap_slot(&by_symbol, w->symbol, strlen(w->symbol))->value = w;
+  }
+  for (size_t f = 0; f < ctx->files.len && by_symbol.len; f++) {
+    InputFile *file = ctx->files.data[f];
+    for (uint64_t s = 1; s < file->obj.shnum; s++) {
+      InputSection *isec = file->sections[s];
+      if (!isec || !isec->is_alive)
+        continue;
+      for (uint64_t r = 0; r < isec->nrels; r++) {
+        const Elf64_Rela *rel = &isec->rels[r];
+        Symbol *sym = file->syms[ELF64_R_SYM(rel->r_info)];
+        if (!sym || !sym->is_global)
+          continue;
+        LinkWarning *w = hashmap_get(&by_symbol, sym->name, strlen(sym->name));
+        if (!w)
+          continue;
+        const char *key = arena_printf(&ctx->arena, "%s\t%s", file->name, sym->name);
+        HashEntry *e = hashmap_slot(&seen, key, strlen(key));
+        if (e->value)
+          continue;
+        e->value = w;
+        warn("%s:(%s+0x%llx): %s", file->name, isec->name, (unsigned long long)rel->r_offset,
+             w->text);
+      }
+    }
+  }
+  free(by_symbol.entries);
+  free(seen.entries);
+}
+
+void report_undefined(Ctx *ctx) {
+  if (ctx->link_warnings.len)
+    report_link_warnings(ctx);
   enum { MAX_PLACES = 3 };
   HashMap counts = {0};  // symbol name -> (uintptr_t) references reported
   PtrVec order = {0};
@@ -219,5 +259,4 @@ static void report_undefined(Ctx *ctx) {
 void resolve_symbols(Ctx *ctx) {
   reserve_linker_symbols(ctx);
   allocate_commons(ctx);
-  report_undefined(ctx);
 }

@@ -129,6 +129,8 @@ static uint32_t build_symtab(Ctx *ctx, Buf *symtab, Buf *strtab) {
       bool hidden = sym->visibility == STV_HIDDEN || sym->visibility == STV_INTERNAL;
       if (sym->state == SYM_UNDEF && (sym->strong_ref || !sym->file))
         continue;  // an entry symbol nobody defined: warned about already
+      if (sym->state == SYM_DEFINED && sym->isec && !sym->isec->is_alive)
+        continue;  // its section was discarded (COMDAT copy, --gc-sections)
       if (hidden != (pass == 0))
         continue;
       uint8_t bind = hidden ? STB_LOCAL : sym->state == SYM_UNDEF ? STB_WEAK : sym->binding;

@@ -293,3 +293,105 @@ C
   run_both z
   [ "$output" = "hello hello hello hello zlib 3.0184" ]
 }
+
+@test "libc: --gc-sections drops unreachable functions and keeps what start-up and unwinding need" {
+  cat >g.c <<'C'
+#include <stdio.h>
+__attribute__((used, section("my_list"))) static const int entry1 = 1;
+extern const int __start_my_list[], __stop_my_list[];
+void unused_function(void) { puts("never"); }
+int unused_data[1000] = {1};
+static int calls;
+__attribute__((constructor(200))) static void early(void) { calls = 10; }
+__attribute__((retain, used)) static void kept(void) {}
+int main(void) {
+  printf("calls=%d list=%d\n", calls, (int)(__stop_my_list - __start_my_list));
+  return 0;
+}
+C
+  gcc -O1 -ffunction-sections -fdata-sections -c g.c
+  run gcc -static -B "$MINI_BIN/" -Wl,--gc-sections -Wl,--print-gc-sections g.o -o prog
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"mini-ld: removing unused section '.text.unused_function' in file 'g.o'"* ]]
+  [[ "$output" == *"mini-ld: removing unused section '.data.unused_data' in file 'g.o'"* ]]
+  [[ "$output" != *"'.text.kept'"* ]]
+  run gcc -static -Wl,--gc-sections g.o -o prog.bfd
+  run_both prog
+  [ "$output" = "calls=10 list=1" ]
+  ! nm prog | grep -q unused_function
+  nm prog | grep -q ' kept$'
+  # Without the option, everything stays.
+  gcc -static -B "$MINI_BIN/" g.o -o full
+  nm full | grep -q unused_function
+  [ "$(stat -c %s prog)" -lt "$(stat -c %s full)" ]
+}
+
+@test "libc: --gc-sections keeps C++ exceptions working" {
+  cat >e.cc <<'CC'
+#include <cstdio>
+#include <stdexcept>
+int unused(int x) { return x * 3; }
+static void thrower(int x) { if (x > 1) throw std::runtime_error("deep"); }
+int main(int argc, char **) {
+  try { thrower(argc + 1); } catch (const std::exception &e) { std::printf("caught %s\n", e.what()); }
+  return 0;
+}
+CC
+  g++ -O1 -ffunction-sections -fdata-sections -c e.cc
+  run g++ -static -B "$MINI_BIN/" -Wl,--gc-sections e.o -o prog
+  [ "$status" -eq 0 ]
+  run ./prog
+  [ "$output" = "caught deep" ]
+  ! nm -C prog | grep -q ' unused(int)$'
+}
+
+@test "libc: a .gnu.warning.SYM section warns where SYM is used, as for getpwnam" {
+  cat >pw.c <<'C'
+#include <pwd.h>
+#include <stdio.h>
+int main(void) { struct passwd *p = getpwnam("root"); printf("%s\n", p ? "found" : "none"); return 0; }
+C
+  gcc -c pw.c
+  run gcc -static -B "$MINI_BIN/" pw.o -o prog
+  [ "$status" -eq 0 ]
+  [[ "$output" == "mini-ld: warning: pw.o:(.text+0x"*"): Using 'getpwnam' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking" ]]
+  # Our own .gnu.warning, with no libc: warned once per object that uses it.
+  cat >w.s <<'S'
+	.section .gnu.warning.old_api
+	.asciz "old_api is deprecated, use new_api"
+	.text
+	.globl old_api
+old_api: ret
+S
+  cc -c w.s -o w.o
+  runtime
+  obj main <<'C'
+void old_api(void);
+int main(void) { old_api(); old_api(); return 0; }
+C
+  run "$MINI_LD" rt.o main.o w.o -o prog2
+  [ "$status" -eq 0 ]
+  [[ "$output" == "mini-ld: warning: main.o:(.text+0x"*"): old_api is deprecated, use new_api" ]]
+  [ "${#lines[@]}" -eq 1 ]
+  ! readelf -SW prog2 | grep -q gnu.warning
+}
+
+@test "libc: gdb breaks in a function of a -g program linked by mini-ld and shows its source line" {
+  cat >d.c <<'C'
+#include <stdio.h>
+static int square(int x) {
+  int result = x * x;
+  return result;
+}
+int main(void) {
+  printf("%d\n", square(7));
+  return 0;
+}
+C
+  gcc -g -O0 -c d.c
+  gcc -static -B "$MINI_BIN/" d.o -o prog
+  run gdb -batch -nx -ex 'break square' -ex run -ex 'info locals' -ex bt prog
+  [[ "$output" == *"Breakpoint 1, square (x=7) at d.c:3"* ]]
+  [[ "$output" == *"3	  int result = x * x;"* ]]
+  [[ "$output" == *"in main () at d.c:7"* ]]
+}
