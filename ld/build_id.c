@@ -133,15 +133,9 @@ InputSection *new_build_id_section(Ctx *ctx) {
   write_u32le(buf + 4, (uint32_t)ctx->opt.build_id_size);
   write_u32le(buf + 8, NT_GNU_BUILD_ID);
   memcpy(buf + 12, "GNU", 4);
-  InputSection *isec = arena_alloc(&ctx->arena, sizeof *isec);
-  isec->file = ctx->internal;
-  isec->name = ".note.gnu.build-id";
-  isec->sh_type = SHT_NOTE;
-  isec->sh_flags = SHF_ALLOC;
-  isec->sh_addralign = 4;
-  isec->sh_size = size;
+  InputSection *isec =
+      new_synthetic_section(ctx, ".note.gnu.build-id", SHT_NOTE, SHF_ALLOC, size, 4);
   isec->synthetic = buf;
-  isec->is_alive = true;
   return isec;
 }
 

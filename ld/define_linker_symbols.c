@@ -28,7 +28,8 @@ static const char *const fixed_names[] = {
   "__rela_iplt_start", "__rela_iplt_end", "_GLOBAL_OFFSET_TABLE_", NULL,
 };
 
-static bool is_c_identifier(const char *s) {
+// Can `s` be part of a C identifier (so __start_s names a valid symbol)?
+bool is_c_identifier(const char *s) {
   if (!*s || (*s >= '0' && *s <= '9'))
     return false;
   for (; *s; s++)

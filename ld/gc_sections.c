@@ -48,21 +48,6 @@ static void mark_rel(Marker *m, InputFile *file, const Elf64_Rela *rel) {
   mark_symbol(m, file->syms[ELF64_R_SYM(rel->r_info)]);
 }
 
-static bool is_c_identifier(const char *s) {
-  if (!*s || (*s >= '0' && *s <= '9'))
-    return false;
-  for (; *s; s++)
-    if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-          (*s >= '0' && *s <= '9')))
-      return false;
-  return true;
-}
-
-static bool has_prefix(const char *name, const char *prefix) {
-  size_t n = strlen(prefix);
-  return !strncmp(name, prefix, n) && (name[n] == '\0' || name[n] == '.');
-}
-
 static bool is_root(Ctx *ctx, const InputSection *isec) {
   static const char *const kept[] = {
     ".init_array", ".fini_array", ".preinit_array", ".ctors", ".dtors", ".init", ".fini", NULL,
@@ -74,7 +59,7 @@ static bool is_root(Ctx *ctx, const InputSection *isec) {
       (isec->sh_flags & SHF_GNU_RETAIN))
     return true;
   for (int i = 0; kept[i]; i++)
-    if (has_prefix(isec->name, kept[i]))
+    if (has_section_prefix(isec->name, kept[i]))
       return true;
   if (is_c_identifier(isec->name)) {
     const char *start = arena_printf(&ctx->arena, "__start_%s", isec->name);

@@ -205,6 +205,15 @@ void parse_args(Ctx *ctx, int argc, char **argv);
 void read_inputs(Ctx *ctx);
 
 //
+// read_object.c — one object: its sections, groups, symbols
+//
+
+InputFile *load_object(Ctx *ctx, const char *name, View view);
+// A section whose contents the linker makes (.got, COMMON space, ...).
+InputSection *new_synthetic_section(Ctx *ctx, const char *name, uint32_t type, uint64_t flags,
+                                    uint64_t size, uint64_t align);
+
+//
 // linker_script.c — input scripts such as Debian's libm.a: GROUP(...), INPUT(...)
 //
 
@@ -241,7 +250,14 @@ GotRelax got_relax(Ctx *ctx, const InputSection *isec, const Elf64_Rela *rel,
                    const Symbol *sym);
 
 //
-// layout.c — output sections, segments, addresses
+// output_sections.c — input sections grouped into output sections
+//
+
+void make_output_sections(Ctx *ctx);
+bool has_section_prefix(const char *name, const char *prefix);
+
+//
+// layout.c — segments, addresses, file offsets
 //
 
 void layout(Ctx *ctx);
@@ -259,6 +275,7 @@ uint64_t isec_address(const InputSection *isec);
 void reserve_linker_symbols(Ctx *ctx);
 // After layout: gives them their addresses.
 void define_linker_symbols(Ctx *ctx);
+bool is_c_identifier(const char *s);
 
 //
 // write_output.c — the executable file

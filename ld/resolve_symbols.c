@@ -142,15 +142,8 @@ static void allocate_commons(Ctx *ctx) {
     Symbol *sym = ctx->globals.data[i];
     if (sym->state != SYM_COMMON)
       continue;
-    InputSection *isec = arena_alloc(&ctx->arena, sizeof *isec);
-    isec->file = ctx->internal;
-    isec->name = "COMMON";
-    isec->sh_type = SHT_NOBITS;
-    isec->sh_flags = SHF_ALLOC | SHF_WRITE;
-    isec->sh_size = sym->size;
-    isec->sh_addralign = sym->common_align;
-    isec->data = (View){NULL, 0, "COMMON"};
-    isec->is_alive = true;
+    InputSection *isec = new_synthetic_section(ctx, "COMMON", SHT_NOBITS, SHF_ALLOC | SHF_WRITE,
+                                               sym->size, sym->common_align);
     vec_push(&ctx->arena, &ctx->common_sections, isec);
     sym->state = SYM_DEFINED;
     sym->isec = isec;

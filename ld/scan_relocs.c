@@ -114,19 +114,6 @@ static void scan_section(Ctx *ctx, InputSection *isec) {
   }
 }
 
-static InputSection *new_synthetic(Ctx *ctx, const char *name, uint32_t type, uint64_t flags,
-                                   uint64_t size, uint64_t align) {
-  InputSection *isec = arena_alloc(&ctx->arena, sizeof *isec);
-  isec->file = ctx->internal;
-  isec->name = name;
-  isec->sh_type = type;
-  isec->sh_flags = flags;
-  isec->sh_size = size;
-  isec->sh_addralign = align;
-  isec->is_alive = true;
-  return isec;
-}
-
 // Relaxation is decided before layout, so it cannot look at final addresses. It can
 // bound them: the image is at most the sum of everything that will be allocated,
 // each piece with its worst-case alignment padding, plus a page per segment. If
@@ -171,15 +158,15 @@ void scan_relocs(Ctx *ctx) {
   // The GOT of a static executable holds final addresses, written at link time. It
   // exists if any relocation uses a slot or measures from the GOT's base.
   if (ctx->needs_got || hashmap_get(&ctx->symtab, "_GLOBAL_OFFSET_TABLE_", 21))
-    ctx->got = new_synthetic(ctx, ".got", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE,
+    ctx->got = new_synthetic_section(ctx, ".got", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE,
                              8 * (ctx->got_syms.len + ctx->gottp_syms.len), 8);
 
   size_t n = ctx->iplt_syms.len;
   if (n) {
-    ctx->iplt = new_synthetic(ctx, ".iplt", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR,
+    ctx->iplt = new_synthetic_section(ctx, ".iplt", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR,
                               IPLT_STUB_SIZE * n, 16);
-    ctx->igot = new_synthetic(ctx, ".got.plt", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 8 * n, 8);
-    ctx->rela_iplt = new_synthetic(ctx, ".rela.iplt", SHT_RELA, SHF_ALLOC, 24 * n, 8);
+    ctx->igot = new_synthetic_section(ctx, ".got.plt", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 8 * n, 8);
+    ctx->rela_iplt = new_synthetic_section(ctx, ".rela.iplt", SHT_RELA, SHF_ALLOC, 24 * n, 8);
     ctx->rela_iplt->sh_entsize = 24;
     for (size_t i = 0; i < n; i++)
       ((Symbol *)ctx->iplt_syms.data[i])->iplt = ctx->iplt;

@@ -1,0 +1,218 @@
+/*
+ * output_sections.c — which output section each input section goes to.
+ *
+ * An executable has one .text, not one per object: input sections with related
+ * names merge into one output section (.text.foo into .text, .rodata.str1.1 into
+ * .rodata, .init_array.101 into .init_array), in link order, each at its own
+ * alignment. A few output sections need more than concatenation: constructor
+ * tables are sorted by priority, .comment keeps each compiler's string once, and
+ * the linker adds sections of its own (.got, the IFUNC tables, the build ID,
+ * .eh_frame_hdr).
+ *
+ * Reads the live input sections; fills ctx->osecs (in creation order; layout.c
+ * sorts them) and InputSection.osec.
+ */
+#include "ld.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+// Is `name` the section `prefix` or one of its dotted children (".text.foo")?
+bool has_section_prefix(const char *name, const char *prefix) {
+  size_t n = strlen(prefix);
+  return !strncmp(name, prefix, n) && (name[n] == '\0' || name[n] == '.');
+}
+
+// The output section an input section goes to. Order matters: .data.rel.ro must be
+// tried before .data.
+static const char *output_name(const InputSection *isec) {
+  static const char *const prefixes[] = {
+    ".text", ".rodata", ".data.rel.ro", ".data", ".bss", ".tdata", ".tbss",
+    ".init_array", ".fini_array", ".preinit_array", ".gcc_except_table",
+    ".ldata", ".lrodata", ".lbss", NULL,
+  };
+  if (!strcmp(isec->name, "COMMON"))
+    return ".bss";
+  // Old-style constructor tables join the new ones, as in GNU ld's default script.
+  if (has_section_prefix(isec->name, ".ctors"))
+    return ".init_array";
+  if (has_section_prefix(isec->name, ".dtors"))
+    return ".fini_array";
+  for (int i = 0; prefixes[i]; i++)
+    if (has_section_prefix(isec->name, prefixes[i]))
+      return prefixes[i];
+  return isec->name;
+}
+
+static OutputSection *new_osec(Ctx *ctx, const char *name, const InputSection *first) {
+  OutputSection *osec = arena_alloc(&ctx->arena, sizeof *osec);
+  osec->name = name;
+  osec->sh_type = first->sh_type;
+  osec->sh_flags = first->sh_flags & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR | SHF_TLS |
+                                      SHF_MERGE | SHF_STRINGS);
+  osec->sh_entsize = first->sh_entsize;
+  osec->sh_addralign = 1;
+  vec_push(&ctx->arena, &ctx->osecs, osec);
+  return osec;
+}
+
+static void add_to_osec(Ctx *ctx, HashMap *by_name, InputSection *isec) {
+  const char *name = output_name(isec);
+  HashEntry *e = hashmap_slot(by_name, name, strlen(name));
+  if (!e->value)
+    e->value = new_osec(ctx, name, isec);
+  OutputSection *osec = e->value;
+  // The output section's flags and type must suit every member: one writable member
+  // makes it writable, one member with contents makes it PROGBITS.
+  osec->sh_flags |= isec->sh_flags & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR | SHF_TLS);
+  if ((isec->sh_flags & (SHF_MERGE | SHF_STRINGS)) != (osec->sh_flags & (SHF_MERGE | SHF_STRINGS)) ||
+      isec->sh_entsize != osec->sh_entsize) {
+    osec->sh_flags &= ~(uint64_t)(SHF_MERGE | SHF_STRINGS);
+    osec->sh_entsize = 0;
+  }
+  if (isec->sh_type != osec->sh_type)
+    osec->sh_type = SHT_PROGBITS;
+  isec->osec = osec;
+  vec_push(&ctx->arena, &osec->members, isec);
+}
+
+// .comment holds one string per compiler that made an input ("GCC: (Debian ...)"),
+// repeated in every object. Like GNU ld and lld, keep each distinct string once,
+// and add our own.
+static void merge_comment(Ctx *ctx, OutputSection *osec) {
+  size_t total = 0;
+  for (size_t i = 0; i < osec->members.len; i++) {
+    InputSection *isec = osec->members.data[i];
+    if (isec->nrels || isec->sh_type != SHT_PROGBITS)
+      return;  // something refers into it: keep it as it is
+    total += isec->data.size;
+  }
+  static const char ours[] = "Linker: mini-ld " MINI_LD_VERSION;
+  total += sizeof ours;
+  char *out = arena_alloc(&ctx->arena, total);
+  size_t len = 0;
+  HashMap seen = {0};
+  for (size_t i = 0; i < osec->members.len; i++) {
+    InputSection *isec = osec->members.data[i];
+    for (uint64_t off = 0; off < isec->data.size;) {
+      const char *s = (const char *)isec->data.data + off;
+      size_t n = strnlen(s, isec->data.size - off);
+      HashEntry *e = hashmap_slot(&seen, s, n);
+      if (!e->value && n) {
+        e->value = out;
+        memcpy(out + len, s, n);
+        len += n + 1;
+      }
+      off += n + 1;
+    }
+    isec->is_alive = false;
+  }
+  free(seen.entries);
+  memcpy(out + len, ours, sizeof ours);
+  len += sizeof ours;
+
+  InputSection *merged = arena_alloc(&ctx->arena, sizeof *merged);
+  *merged = *(InputSection *)osec->members.data[0];
+  merged->file = ctx->internal;
+  merged->rels = NULL;
+  merged->nrels = 0;
+  merged->sh_size = len;
+  merged->synthetic = (const uint8_t *)out;
+  merged->is_alive = true;
+  merged->osec = osec;
+  osec->members.len = 0;
+  vec_push(&ctx->arena, &osec->members, merged);
+  osec->sh_flags |= SHF_MERGE | SHF_STRINGS;
+  osec->sh_entsize = 1;
+}
+
+// Constructors run in priority order: .init_array.N (and .ctors.N, whose numbers
+// count down from 65535) sorted by N, then the ones without a priority in link
+// order. GNU ld's SORT_BY_INIT_PRIORITY does the same.
+static uint64_t init_priority(const InputSection *isec) {
+  const char *dot = strrchr(isec->name, '.');
+  char *end;
+  if (dot == isec->name || !dot[1])
+    return 65536;
+  unsigned long n = strtoul(dot + 1, &end, 10);
+  if (*end || n > 65535)
+    return 65536;
+  bool legacy = !strncmp(isec->name, ".ctors", 6) || !strncmp(isec->name, ".dtors", 6);
+  return legacy ? 65535 - n : n;
+}
+
+static int compare_priority(const void *a, const void *b) {
+  const InputSection *x = *(InputSection *const *)a, *y = *(InputSection *const *)b;
+  uint64_t px = init_priority(x), py = init_priority(y);
+  if (px != py)
+    return px < py ? -1 : 1;
+  // Equal priorities keep link order: by file, then section index.
+  if (x->file->priority != y->file->priority)
+    return x->file->priority < y->file->priority ? -1 : 1;
+  return x->shndx < y->shndx ? -1 : x->shndx > y->shndx;
+}
+
+static void sort_by_priority(OutputSection *osec) {
+  if (osec)
+    qsort(osec->members.data, osec->members.len, sizeof(void *), compare_priority);
+}
+
+// Whether an input section goes to the output at all.
+static bool is_output_section(Ctx *ctx, const InputSection *isec) {
+  if (!isec || !isec->is_alive)
+    return false;
+  if (ctx->opt.strip_debug && !(isec->sh_flags & SHF_ALLOC) &&
+      (!strncmp(isec->name, ".debug", 6) || !strncmp(isec->name, ".zdebug", 7)))
+    return false;
+  // Each object's .note.gnu.property describes that object (x86 ISA level, CET).
+  // Concatenated, the notes would describe nobody; merging them means proving a
+  // property holds for every input, which we do not do yet, so the output has none,
+  // as if some input lacked them.
+  if (!strcmp(isec->name, ".note.gnu.property"))
+    return false;
+  return true;
+}
+
+void make_output_sections(Ctx *ctx) {
+  HashMap by_name = {0};
+  if (ctx->opt.build_id != BUILD_ID_NONE) {
+    ctx->build_id = new_build_id_section(ctx);
+    add_to_osec(ctx, &by_name, ctx->build_id);
+  }
+  for (size_t f = 0; f < ctx->files.len; f++) {
+    InputFile *file = ctx->files.data[f];
+    for (uint64_t s = 1; s < file->obj.shnum; s++) {
+      InputSection *isec = file->sections[s];
+      if (is_output_section(ctx, isec))
+        add_to_osec(ctx, &by_name, isec);
+    }
+  }
+  // COMMON space goes after every input's .bss, as in GNU ld's *(COMMON).
+  for (size_t i = 0; i < ctx->common_sections.len; i++)
+    add_to_osec(ctx, &by_name, ctx->common_sections.data[i]);
+  if (ctx->got) {
+    add_to_osec(ctx, &by_name, ctx->got);
+    ctx->got_osec = ctx->got->osec;
+  }
+  if (ctx->iplt) {
+    add_to_osec(ctx, &by_name, ctx->iplt);
+    add_to_osec(ctx, &by_name, ctx->igot);
+    add_to_osec(ctx, &by_name, ctx->rela_iplt);
+  }
+  OutputSection *eh = hashmap_get(&by_name, ".eh_frame", 9);
+  if (eh && ctx->opt.eh_frame_hdr && (eh->sh_flags & SHF_ALLOC)) {
+    uint64_t n = count_fdes(ctx, eh);
+    InputSection *hdr = new_synthetic_section(ctx, ".eh_frame_hdr", SHT_PROGBITS, SHF_ALLOC,
+                                              12 + 8 * n, 4);
+    ctx->eh_frame_hdr = hdr;
+    ctx->eh_frame_osec = eh;
+    add_to_osec(ctx, &by_name, hdr);
+  }
+  sort_by_priority(hashmap_get(&by_name, ".init_array", 11));
+  sort_by_priority(hashmap_get(&by_name, ".fini_array", 11));
+  sort_by_priority(hashmap_get(&by_name, ".preinit_array", 14));
+  OutputSection *comment = hashmap_get(&by_name, ".comment", 8);
+  if (comment && !(comment->sh_flags & SHF_ALLOC))
+    merge_comment(ctx, comment);
+  free(by_name.entries);
+}

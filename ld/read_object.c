@@ -1,0 +1,208 @@
+/*
+ * read_object.c — one relocatable object, made ready for the link.
+ *
+ * common/elf_object.c has checked the file; this step turns it into the linker's
+ * own terms: an InputSection for each section the output may need (the ones that
+ * only steer the linker, like .symtab or .rela.text, are consumed here), relocation
+ * tables attached to the sections they patch, COMDAT groups decided (first copy
+ * wins), a Symbol for every symbol (locals private to the file, globals shared
+ * through the symbol table), and .gnu.warning messages set aside.
+ *
+ * Called by read_inputs.c for each object and each archive member it loads.
+ * Fills InputFile.sections and InputFile.syms, ctx->files, ctx->link_warnings.
+ */
+#include "ld.h"
+
+#include <stdio.h>
+#include <string.h>
+
+InputSection *new_synthetic_section(Ctx *ctx, const char *name, uint32_t type, uint64_t flags,
+                                    uint64_t size, uint64_t align) {
+  InputSection *isec = arena_alloc(&ctx->arena, sizeof *isec);
+  isec->file = ctx->internal;
+  isec->name = name;
+  isec->sh_type = type;
+  isec->sh_flags = flags;
+  isec->sh_size = size;
+  isec->sh_addralign = align;
+  isec->is_alive = true;
+  return isec;
+}
+
+// Sections that only steer the linker and never reach the output.
+static bool is_control_section(const char *name, uint32_t type) {
+  switch (type) {
+  case SHT_NULL: case SHT_SYMTAB: case SHT_STRTAB: case SHT_RELA: case SHT_REL:
+  case SHT_GROUP: case SHT_SYMTAB_SHNDX:
+    return true;
+  }
+  // 0x6fff4c00..: LLVM's address-significance tables and friends.
+  if (type >= 0x6fff4c00 && type <= 0x6fff4cff)
+    return true;
+  return !strcmp(name, ".note.GNU-stack");
+}
+
+// COMDAT groups (gABI "Section Groups"): the same inline function or template may be
+// emitted by many objects, each copy in a group named by a signature symbol. The first
+// group with a signature is kept; the sections of every later copy are discarded, and
+// their symbols resolve to the kept copy's definitions.
+static void read_groups(Ctx *ctx, InputFile *file) {
+  ElfObject *obj = &file->obj;
+  for (uint64_t i = 1; i < obj->shnum; i++) {
+    const Elf64_Shdr *s = &obj->shdrs[i];
+    if (s->sh_type != SHT_GROUP)
+      continue;
+    View g = elf_section_data(obj, i);
+    if (g.size < 4 || g.size % 4 || s->sh_info >= obj->nsyms || s->sh_link != obj->symtab_shndx) {
+      error("%s: section '%s': malformed section group", file->name, obj->shnames[i]);
+      continue;
+    }
+    if (!(read_u32le(g.data) & GRP_COMDAT))
+      continue;
+    const char *sig = obj->symnames[s->sh_info];
+    if (obj->syms[s->sh_info].st_info == ELF64_ST_INFO(STB_LOCAL, STT_SECTION))
+      sig = obj->shnames[obj->sym_secidx[s->sh_info]];
+    HashEntry *e = hashmap_slot(&ctx->comdat, sig, strlen(sig));
+    bool keep = !e->value;
+    if (keep)
+      e->value = file;
+    for (uint64_t off = 4; off < g.size; off += 4) {
+      uint32_t member = read_u32le(g.data + off);
+      if (member == 0 || member >= obj->shnum) {
+        error("%s: section '%s': group member %u is out of range", file->name,
+              obj->shnames[i], member);
+        break;
+      }
+      if (!keep && file->sections[member])
+        file->sections[member]->is_alive = false;
+    }
+  }
+}
+
+static void read_sections(Ctx *ctx, InputFile *file) {
+  ElfObject *obj = &file->obj;
+  file->sections = arena_array(&ctx->arena, obj->shnum, sizeof(InputSection *));
+  for (uint64_t i = 1; i < obj->shnum; i++) {
+    const Elf64_Shdr *s = &obj->shdrs[i];
+    const char *name = obj->shnames[i];
+    if (!strncmp(name, ".gnu.lto_", 9)) {
+      error("%s: LTO objects (compiled with -flto) are not supported", file->name);
+      return;
+    }
+    if (!strcmp(name, ".note.GNU-stack") && (s->sh_flags & SHF_EXECINSTR))
+      ctx->execstack_file = file->name;
+    if (!strncmp(name, ".gnu.warning", 12) && !(s->sh_flags & SHF_ALLOC)) {
+      // Not output: a message to print if the program uses what it warns about.
+      LinkWarning *w = arena_alloc(&ctx->arena, sizeof *w);
+      w->symbol = name[12] == '.' ? name + 13 : NULL;
+      w->file = file;
+      View text = elf_section_data(obj, i);
+      w->text = arena_strndup(&ctx->arena, (const char *)text.data,
+                              strnlen((const char *)text.data, text.size));
+      vec_push(&ctx->arena, &ctx->link_warnings, w);
+      continue;
+    }
+    if (is_control_section(name, s->sh_type) || (s->sh_flags & SHF_EXCLUDE))
+      continue;
+    InputSection *isec = arena_alloc(&ctx->arena, sizeof *isec);
+    isec->file = file;
+    isec->name = name;
+    isec->shndx = i;
+    isec->sh_type = s->sh_type;
+    isec->sh_flags = s->sh_flags;
+    isec->sh_size = s->sh_size;
+    isec->sh_addralign = s->sh_addralign ? s->sh_addralign : 1;
+    isec->sh_entsize = s->sh_entsize;
+    isec->data = elf_section_data(obj, i);
+    isec->is_alive = true;
+    file->sections[i] = isec;
+  }
+
+  // Attach relocation tables to the sections they patch. They are copied out of the
+  // file (never used in place: the file's bytes need not be aligned).
+  for (uint64_t i = 1; i < obj->shnum; i++) {
+    const Elf64_Shdr *s = &obj->shdrs[i];
+    if (s->sh_type != SHT_RELA || !file->sections[s->sh_info])
+      continue;
+    InputSection *target = file->sections[s->sh_info];
+    if (target->rels) {
+      error("%s: section '%s' has two relocation tables", file->name, target->name);
+      continue;
+    }
+    if (target->sh_type == SHT_NOBITS && s->sh_size) {
+      error("%s: section '%s' has no contents but has relocations", file->name, target->name);
+      continue;
+    }
+    View r = elf_section_data(obj, i);
+    Elf64_Rela *rels = arena_alloc(&ctx->arena, r.size);
+    memcpy(rels, r.data, r.size);
+    target->rels = rels;
+    target->nrels = r.size / sizeof(Elf64_Rela);
+  }
+}
+
+// Gives every symbol of the file a Symbol: locals their own, globals the shared one.
+static void read_symbols(Ctx *ctx, InputFile *file) {
+  ElfObject *obj = &file->obj;
+  file->syms = arena_array(&ctx->arena, obj->nsyms, sizeof(Symbol *));
+  size_t nlocal = 0;
+  for (uint64_t i = 1; i < obj->nsyms; i++)
+    if (ELF64_ST_BIND(obj->syms[i].st_info) == STB_LOCAL)
+      nlocal++;
+  Symbol *locals = arena_array(&ctx->arena, nlocal, sizeof(Symbol));
+  for (uint64_t i = 1; i < obj->nsyms; i++) {
+    const Elf64_Sym *esym = &obj->syms[i];
+    if (ELF64_ST_BIND(esym->st_info) != STB_LOCAL)
+      continue;
+    Symbol *sym = locals++;
+    sym->name = obj->symnames[i];
+    sym->binding = STB_LOCAL;
+    sym->type = ELF64_ST_TYPE(esym->st_info);
+    sym->visibility = ELF64_ST_VISIBILITY(esym->st_other);
+    sym->file = file;
+    sym->value = esym->st_value;
+    sym->size = esym->st_size;
+    sym->got_index = -1;
+    sym->gottp_index = -1;
+    sym->iplt_index = -1;
+    if (esym->st_shndx == SHN_UNDEF) {
+      // A local undefined symbol means nothing; treat it as absolute zero.
+      sym->state = SYM_DEFINED;
+      sym->value = 0;
+    } else if (esym->st_shndx == SHN_COMMON) {
+      error("%s: local symbol '%s' is COMMON", file->name, sym->name);
+    } else {
+      sym->state = SYM_DEFINED;
+      if (esym->st_shndx != SHN_ABS) {
+        sym->isec = file->sections[obj->sym_secidx[i]];
+        if (!sym->isec && sym->type != STT_SECTION && sym->type != STT_FILE)
+          sym->isec = NULL;  // a symbol in a dropped section: addresses resolve to 0
+      }
+    }
+    file->syms[i] = sym;
+  }
+  add_file_symbols(ctx, file);
+}
+
+InputFile *load_object(Ctx *ctx, const char *name, View view) {
+  InputFile *file = arena_alloc(&ctx->arena, sizeof *file);
+  file->name = name;
+  file->view = view;
+  view.name = name;
+  if (!read_elf_object(view, &ctx->arena, &file->obj))
+    return NULL;
+  if (file->obj.ehdr.e_machine != EM_X86_64) {
+    error("%s: incompatible machine type %u (only x86-64 objects can be linked)", name,
+          file->obj.ehdr.e_machine);
+    return NULL;
+  }
+  if (ctx->opt.trace)
+    printf("%s\n", name);
+  file->priority = (uint32_t)ctx->files.len + 1;
+  file->is_loaded = true;
+  vec_push(&ctx->arena, &ctx->files, file);
+  read_sections(ctx, file);
+  read_groups(ctx, file);
+  read_symbols(ctx, file);
+  return file;
+}
