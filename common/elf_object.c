@@ -92,6 +92,13 @@ static bool read_sections(ElfObject *obj, Arena *arena) {
       error("%s: section %llu extends past end of file", f.name, (unsigned long long)i);
       return false;
     }
+    // No real section needs more than 4 GiB alignment (lld draws the line there too);
+    // larger values only make address arithmetic overflow.
+    if (s->sh_addralign > ((uint64_t)1 << 32)) {
+      error("%s: section %llu has alignment %llu, which is too large", f.name,
+            (unsigned long long)i, (unsigned long long)s->sh_addralign);
+      return false;
+    }
     if (s->sh_addralign & (s->sh_addralign - 1)) {
       error("%s: section %llu has alignment %llu, not a power of two", f.name,
             (unsigned long long)i, (unsigned long long)s->sh_addralign);

@@ -31,6 +31,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+// Where user space ends on x86-64 Linux (47-bit addresses): no image may go past.
+#define MAX_USER_ADDRESS ((uint64_t)1 << 47)
+
 // Which PT_LOAD a section belongs to, in address order.
 enum { SEG_HEADERS, SEG_TEXT, SEG_RODATA, SEG_DATA, SEG_NONE };
 
@@ -122,6 +125,13 @@ static void size_output_sections(Ctx *ctx) {
     bool eh_frame = !strcmp(osec->name, ".eh_frame");
     for (size_t j = 0; j < osec->members.len; j++) {
       InputSection *isec = osec->members.data[j];
+      // Nothing may wrap: a section (say a .bss from a corrupt object) bigger than
+      // the user address space cannot be loaded anywhere.
+      if (isec->sh_size > MAX_USER_ADDRESS - size - isec->sh_addralign) {
+        error("%s: section '%s' (size 0x%llx) does not fit in the address space",
+              isec->file->name, isec->name, (unsigned long long)isec->sh_size);
+        isec->sh_size = 0;
+      }
       size = align_to(size, eh_frame && j > 0 && isec->sh_addralign > 4 ? 4 : isec->sh_addralign);
       isec->offset = size;
       isec->order = (uint32_t)j;
@@ -248,6 +258,9 @@ static void assign_addresses(Ctx *ctx) {
   (void)in_tls;
   cur->p_filesz = file_end - cur->p_offset;
   cur->p_memsz = addr - cur->p_vaddr;
+  if (addr > MAX_USER_ADDRESS)
+    error("the output does not fit in the address space: it would end at 0x%llx",
+          (unsigned long long)addr);
   for (size_t i = 0; i < ctx->nsegs; i++)
     ctx->segs[i].p_paddr = ctx->segs[i].p_vaddr;
 

@@ -33,7 +33,7 @@ static void load_member(Ctx *ctx, ArchiveFile *af, ArMember *m, const Symbol *wh
   const char *name = arena_printf(&ctx->arena, "%s(%s)", af->name, m->name);
   View data = m->data;
   if (af->ar.thin && !map_file(m->path, name, &data)) {
-    error("%s: cannot open: %s", m->path, strerror(errno));
+    error("%s: cannot open %s: %s", name, m->path, strerror(errno));
     return;
   }
   data.name = name;
@@ -227,7 +227,9 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, bool *whole, int
         scan_until_stable(ctx, af);
     } else if (is_elf(view)) {
       load_object(ctx, path, view);
-    } else if (view.size && read_input_script(ctx, path, view, &script)) {
+    } else if (view.size == 0) {
+      error("%s: file is empty", path);
+    } else if (read_input_script(ctx, path, view, &script)) {
       if (depth > 16) {
         error("%s: linker scripts nested too deeply", path);
         continue;

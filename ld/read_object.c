@@ -122,8 +122,18 @@ static void read_sections(Ctx *ctx, InputFile *file) {
   // file (never used in place: the file's bytes need not be aligned).
   for (uint64_t i = 1; i < obj->shnum; i++) {
     const Elf64_Shdr *s = &obj->shdrs[i];
-    if (s->sh_type != SHT_RELA || !file->sections[s->sh_info])
+    if (s->sh_type != SHT_RELA)
       continue;
+    if (!file->sections[s->sh_info]) {
+      // Relocations for a section we drop (excluded, .note.GNU-stack) are dropped
+      // with it; but a table the linker reads itself cannot be patched.
+      uint32_t t = obj->shdrs[s->sh_info].sh_type;
+      if (t == SHT_SYMTAB || t == SHT_STRTAB || t == SHT_RELA || t == SHT_REL ||
+          t == SHT_GROUP || t == SHT_SYMTAB_SHNDX || t == SHT_NULL)
+        error("%s: section '%s': sh_info %u names '%s', which cannot have relocations",
+              file->name, obj->shnames[i], s->sh_info, obj->shnames[s->sh_info]);
+      continue;
+    }
     InputSection *target = file->sections[s->sh_info];
     if (target->rels) {
       error("%s: section '%s' has two relocation tables", file->name, target->name);
