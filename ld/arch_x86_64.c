@@ -188,6 +188,10 @@ void got_relax_rewrite(uint8_t *loc, GotRelax form) {
  *   -> 64 48 8b 04 25 00 00 00 00  mov %fs:0, %rax
  *      48 8d 80 <x@tpoff>          lea x@tpoff(%rax), %rax
  *
+ *   (-mcmodel=large calls through "movabs $__tls_get_addr@PLTOFF64, %rax; add %rbx,
+ *   %rax; call *%rax" instead: 22 bytes, rewritten to the same two instructions
+ *   plus a nop, or for local dynamic to a 13-byte nop and the load of %fs:0)
+ *
  *   local dynamic (TLSLD, 12 or 13 bytes), then DTPOFF32 offsets per variable
  *     48 8d 3d <x@tlsld>           lea x@tlsld(%rip), %rdi
  *     e8 <__tls_get_addr>          call __tls_get_addr@PLT   (or ff 15 <...>)
@@ -224,10 +228,31 @@ bool relax_tls(View in, uint8_t *out, uint64_t off, uint32_t type, uint64_t *fie
   static const uint8_t call_got[] = {0xff, 0x15};
   static const uint8_t le_ld[] = {0x66, 0x66, 0x66, 0x66, 0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0};
   static const uint8_t desc_call[] = {0xff, 0x10};
+  // The large code model calls through a 64-bit PLT offset (22 bytes in all):
+  //   48 8d 3d <x>  48 b8 <__tls_get_addr@PLTOFF64>  48 01 d8  ff d0
+  static const uint8_t large_call[] = {0x48, 0xb8};
+  static const uint8_t large_add_call[] = {0x48, 0x01, 0xd8, 0xff, 0xd0};
+  static const uint8_t le_gd_large[] = {
+    0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0,  // mov %fs:0, %rax
+    0x48, 0x8d, 0x80, 0, 0, 0, 0,              // lea x@tpoff(%rax), %rax
+    0x66, 0x0f, 0x1f, 0x44, 0, 0,              // nopw 0(%rax,%rax,1)
+  };
+  static const uint8_t le_ld_large[] = {
+    0x66, 0x66, 0x66, 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0,  // a 13-byte nop
+    0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0,                        // mov %fs:0, %rax
+  };
   *field = UINT64_MAX;
 
   switch (type) {
   case R_X86_64_TLSGD:
+    if (bytes_at(in, off, -3, ld_lea, 3) && bytes_at(in, off, 4, large_call, 2) &&
+        bytes_at(in, off, 14, large_add_call, 5) &&
+        view_has(in, off, 18)) {
+      if (out)
+        memcpy(out + off - 3, le_gd_large, sizeof le_gd_large);
+      *field = off + 9;
+      return true;
+    }
     if (!bytes_at(in, off, -4, gd_lea, 4) ||
         !(bytes_at(in, off, 4, gd_call, 4) || bytes_at(in, off, 4, gd_call_got, 4)) ||
         !view_has(in, off, 12))
@@ -239,6 +264,12 @@ bool relax_tls(View in, uint8_t *out, uint64_t off, uint32_t type, uint64_t *fie
   case R_X86_64_TLSLD:
     if (!bytes_at(in, off, -3, ld_lea, 3))
       return false;
+    if (bytes_at(in, off, 4, large_call, 2) &&
+        bytes_at(in, off, 14, large_add_call, 5) && view_has(in, off, 18)) {
+      if (out)
+        memcpy(out + off - 3, le_ld_large, sizeof le_ld_large);
+      return true;
+    }
     if (bytes_at(in, off, 4, call, 1) && view_has(in, off, 9)) {
       if (out)
         memcpy(out + off - 3, le_ld + 1, 12);
@@ -312,7 +343,7 @@ bool is_tls_sequence_start(const Elf64_Rela *rel) {
 bool is_tls_get_addr_call(const Elf64_Rela *tls, const Elf64_Rela *next) {
   uint32_t t = ELF64_R_TYPE(next->r_info);
   return (t == R_X86_64_PLT32 || t == R_X86_64_PC32 || t == R_X86_64_GOTPCREL ||
-          t == R_X86_64_GOTPCRELX || t == R_X86_64_REX_GOTPCRELX) &&
+          t == R_X86_64_GOTPCRELX || t == R_X86_64_REX_GOTPCRELX || t == R_X86_64_PLTOFF64) &&
          next->r_offset > tls->r_offset && next->r_offset <= tls->r_offset + 8;
 }
 

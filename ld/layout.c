@@ -35,7 +35,7 @@
 #define MAX_USER_ADDRESS ((uint64_t)1 << 47)
 
 // Which PT_LOAD a section belongs to, in address order.
-enum { SEG_HEADERS, SEG_TEXT, SEG_RODATA, SEG_DATA, SEG_NONE };
+enum { SEG_HEADERS, SEG_TEXT, SEG_RODATA, SEG_RELRO, SEG_DATA, SEG_NONE };
 
 uint64_t isec_address(const InputSection *isec) { return isec->osec->addr + isec->offset; }
 
@@ -62,13 +62,29 @@ uint64_t symbol_definition_address(const Symbol *sym) {
   return isec_address(sym->isec) + sym->value;
 }
 
-static int segment_of(const OutputSection *osec) {
+// RELRO ("read-only after relocation"): data the program must be able to write
+// while it starts — the C library applies IRELATIVE relocations and sets up TLS —
+// but never after. PT_GNU_RELRO tells the C library to make it read-only then, which
+// stops an attacker from overwriting constructor tables, GOT slots or vtables.
+static bool is_relro(const OutputSection *osec) {
+  static const char *const names[] = {".data.rel.ro", ".got", NULL};
+  if ((osec->sh_flags & SHF_TLS) || osec->sh_type == SHT_INIT_ARRAY ||
+      osec->sh_type == SHT_FINI_ARRAY || osec->sh_type == SHT_PREINIT_ARRAY ||
+      has_section_prefix(osec->name, ".init_array") || has_section_prefix(osec->name, ".fini_array"))
+    return true;
+  for (int i = 0; names[i]; i++)
+    if (!strcmp(osec->name, names[i]))
+      return true;
+  return false;
+}
+
+static int segment_of(Ctx *ctx, const OutputSection *osec) {
   if (!(osec->sh_flags & SHF_ALLOC))
     return SEG_NONE;
   if (osec->sh_flags & SHF_EXECINSTR)
     return SEG_TEXT;
   if (osec->sh_flags & SHF_WRITE)
-    return SEG_DATA;
+    return ctx->opt.relro && is_relro(osec) ? SEG_RELRO : SEG_DATA;
   if (osec->sh_type == SHT_NOTE || osec->sh_type == SHT_RELA)
     return SEG_HEADERS;
   return SEG_RODATA;
@@ -76,7 +92,7 @@ static int segment_of(const OutputSection *osec) {
 
 // Order inside a segment, as GNU ld's default linker script has it; sections we do
 // not know go in the middle, and zero-filled ones last so that .bss ends the image.
-static int rank_in_segment(const OutputSection *osec) {
+static int rank_in_segment(const OutputSection *osec, int seg) {
   static const struct { const char *name; int rank; } known[] = {
     {".rela.iplt", 20},
     {".init", 10}, {".plt", 20}, {".iplt", 25}, {".text", 30}, {".fini", 50},
@@ -90,7 +106,7 @@ static int rank_in_segment(const OutputSection *osec) {
       return known[i].rank;
   if (osec->sh_type == SHT_NOBITS)
     return 95;
-  return segment_of(osec) == SEG_DATA ? 80 : segment_of(osec) == SEG_TEXT ? 40 : 20;
+  return seg == SEG_DATA ? 80 : seg == SEG_TEXT ? 40 : 20;
 }
 
 static int compare_osecs(const void *a, const void *b) {
@@ -104,7 +120,8 @@ static void sort_output_sections(Ctx *ctx) {
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
     osec->shndx = (uint32_t)i;  // temporarily: creation order, for a stable sort
-    osec->rank = segment_of(osec) * 1000 + rank_in_segment(osec);
+    osec->seg_kind = segment_of(ctx, osec);
+    osec->rank = osec->seg_kind * 1000 + rank_in_segment(osec, osec->seg_kind);
   }
   qsort(ctx->osecs.data, ctx->osecs.len, sizeof(void *), compare_osecs);
   for (size_t i = 0; i < ctx->osecs.len; i++)
@@ -154,6 +171,7 @@ static Segment *add_segment(Ctx *ctx, uint32_t type, uint32_t flags) {
 static uint32_t load_flags(int seg) {
   switch (seg) {
   case SEG_TEXT: return PF_R | PF_X;
+  case SEG_RELRO:
   case SEG_DATA: return PF_R | PF_W;
   default: return PF_R;
   }
@@ -166,7 +184,7 @@ static size_t count_phdrs(Ctx *ctx) {
   size_t n = 1;  // PT_GNU_STACK
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
-    int seg = segment_of(osec);
+    int seg = osec->seg_kind;
     if (seg != SEG_NONE)
       used[seg] = true;
     if (osec->sh_type == SHT_NOTE && seg != SEG_NONE)
@@ -178,6 +196,7 @@ static size_t count_phdrs(Ctx *ctx) {
   n += ctx->eh_frame_hdr != NULL;  // PT_GNU_EH_FRAME
   for (int s = 0; s < SEG_NONE; s++)
     n += used[s];
+  n += used[SEG_RELRO];  // PT_GNU_RELRO
   return n;
 }
 
@@ -212,7 +231,7 @@ static void assign_addresses(Ctx *ctx) {
 
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
-    int kind = segment_of(osec);
+    int kind = osec->seg_kind;
     if (kind == SEG_NONE)
       continue;
     if (kind != cur_kind) {
@@ -222,6 +241,7 @@ static void assign_addresses(Ctx *ctx) {
       off = file_end;
       addr = align_to(addr, page) + off % page;
       cur = add_segment(ctx, PT_LOAD, load_flags(kind));
+      cur->kind = kind;
       cur->p_offset = off;
       cur->p_vaddr = addr;
       cur_kind = kind;
@@ -276,7 +296,7 @@ static void assign_addresses(Ctx *ctx) {
   off = file_end;
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
-    if (segment_of(osec) != SEG_NONE)
+    if (osec->seg_kind != SEG_NONE)
       continue;
     off = align_to(off, osec->sh_addralign);
     osec->offset = off;
@@ -294,6 +314,19 @@ static void assign_addresses(Ctx *ctx) {
       note->p_filesz = note->p_memsz = osec->size;
       note->p_align = osec->sh_addralign;
     }
+  }
+  for (size_t i = 0; i < ctx->nsegs; i++) {
+    Segment load = ctx->segs[i];
+    if (load.p_type != PT_LOAD || load.kind != SEG_RELRO)
+      continue;
+    // The C library rounds the end down to a page; the next segment starts on the
+    // next page anyway, so the whole last page may be protected.
+    Segment *relro = add_segment(ctx, PT_GNU_RELRO, PF_R);
+    relro->p_offset = load.p_offset;
+    relro->p_vaddr = relro->p_paddr = load.p_vaddr;
+    relro->p_filesz = load.p_filesz;
+    relro->p_memsz = align_to(load.p_vaddr + load.p_memsz, page) - load.p_vaddr;
+    relro->p_align = 1;
   }
   if (ctx->eh_frame_hdr) {
     OutputSection *osec = ctx->eh_frame_hdr->osec;

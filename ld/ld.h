@@ -130,6 +130,7 @@ struct OutputSection {
   uint64_t size;
   uint32_t shndx;         // in the output file
   int rank;               // layout order (see layout.c)
+  int seg_kind;           // which PT_LOAD it belongs to (layout.c's SEG_*)
   PtrVec members;         // InputSection *
   Segment *seg;           // the PT_LOAD holding it, if allocated
 };
@@ -138,6 +139,7 @@ struct Segment {
   uint32_t p_type;
   uint32_t p_flags;
   uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
+  int kind;               // PT_LOAD: layout.c's SEG_* for what it holds
 };
 
 // GOT loads the linker may rewrite into direct references (see arch_x86_64.c).
@@ -182,6 +184,7 @@ typedef struct {
   bool strip_debug;         // -S
   bool nostdlib;            // -nostdlib: no default library directories
   bool eh_frame_hdr;        // --eh-frame-hdr
+  bool relro;               // -z relro (the default): emit PT_GNU_RELRO
   bool gc_sections;         // --gc-sections
   bool print_gc_sections;   // --print-gc-sections
   int execstack;            // -z execstack: 1, -z noexecstack: -1 (the last wins), or 0

@@ -125,6 +125,8 @@ static void usage(void) {
          "  -s, --strip-all             omit the symbol table\n"
          "  -S, --strip-debug           omit debugging sections\n"
          "  -z execstack|noexecstack    mark the stack executable or not\n"
+         "  -z relro|norelro            make constructor tables, .got and .data.rel.ro\n"
+         "                              read-only after start-up (PT_GNU_RELRO; default on)\n"
          "  -z max-page-size=SIZE       align segments to SIZE (default 4096)\n"
          "  -m elf_x86_64               the only emulation there is\n"
          "  --gc-sections               drop sections the program cannot reach\n"
@@ -222,8 +224,11 @@ static void z_keyword(Ctx *ctx, const char *kw) {
     opt->page_size = parse_number(kw + 14, "-z max-page-size");
     if (opt->page_size < 4096 || (opt->page_size & (opt->page_size - 1)))
       usage_error("-z max-page-size: %s is not a power of two of at least 4096", kw + 14);
-  } else if (!strncmp(kw, "common-page-size=", 17) || !strcmp(kw, "relro") ||
-             !strcmp(kw, "norelro") || !strcmp(kw, "now") || !strcmp(kw, "lazy") ||
+  } else if (!strcmp(kw, "relro")) {
+    opt->relro = true;
+  } else if (!strcmp(kw, "norelro")) {
+    opt->relro = false;
+  } else if (!strncmp(kw, "common-page-size=", 17) || !strcmp(kw, "now") || !strcmp(kw, "lazy") ||
              !strcmp(kw, "separate-code") || !strcmp(kw, "noseparate-code") ||
              !strcmp(kw, "text") || !strcmp(kw, "notext") || !strcmp(kw, "defs")) {
     // Meaningful for dynamic linking or page tuning only; nothing to do here.
@@ -300,6 +305,7 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
   opt->output = "a.out";
   opt->entry = "_start";
   opt->page_size = 4096;
+  opt->relro = true;
   opt->image_base = 0x400000;
 
   PtrVec args = {0};

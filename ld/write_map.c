@@ -168,6 +168,7 @@ static const char *segment_type(uint32_t type) {
   case PT_TLS: return "TLS";
   case PT_GNU_STACK: return "GNU_STACK";
   case PT_GNU_EH_FRAME: return "GNU_EH_FRAME";
+  case PT_GNU_RELRO: return "GNU_RELRO";
   }
   return "?";
 }
