@@ -40,6 +40,14 @@ static bool bad(const ElfObject *obj, const char *what) {
   return false;
 }
 
+static bool table_past_end(const ElfObject *obj) {
+  error("%s: section header table (%llu entries at 0x%llx) extends past end of file "
+        "(size 0x%llx)",
+        obj->file.name, (unsigned long long)obj->shnum, (unsigned long long)obj->ehdr.e_shoff,
+        (unsigned long long)obj->file.size);
+  return false;
+}
+
 static bool read_header(ElfObject *obj) {
   View f = obj->file;
   if (f.size < sizeof(Elf64_Ehdr))
@@ -54,9 +62,12 @@ static bool read_header(ElfObject *obj) {
     return bad(obj, "not a little-endian ELF object");
   if (eh->e_ident[EI_VERSION] != EV_CURRENT)
     return bad(obj, "unknown ELF version");
+  if (eh->e_type == ET_DYN)
+    return bad(obj, "is a shared object (ET_DYN); a static link needs relocatable objects");
+  if (eh->e_type == ET_EXEC)
+    return bad(obj, "is an executable (ET_EXEC); only relocatable objects can be linked");
   if (eh->e_type != ET_REL)
-    return bad(obj, eh->e_type == ET_DYN ? "shared objects cannot be linked statically"
-                                         : "not a relocatable object");
+    return bad(obj, "not a relocatable object");
 
   // Section header table, with the extended-numbering escape of the gABI: when there
   // are too many sections for e_shnum, it is 0 and section 0's sh_size holds the count.
@@ -66,17 +77,23 @@ static bool read_header(ElfObject *obj) {
     obj->shnum = 0;
     return true;
   }
-  if (eh->e_shentsize != sizeof(Elf64_Shdr))
-    return bad(obj, "e_shentsize is not 64");
-  if (!view_has(f, eh->e_shoff, sizeof(Elf64_Shdr)))
-    return bad(obj, "section header table extends past end of file");
-  Elf64_Shdr sh0;
-  memcpy(&sh0, f.data + eh->e_shoff, sizeof sh0);
-  obj->shnum = eh->e_shnum ? eh->e_shnum : sh0.sh_size;
-  if (obj->shnum == 0)
-    return bad(obj, "section header table is empty");
+  if (eh->e_shentsize != sizeof(Elf64_Shdr)) {
+    error("%s: e_shentsize is %u, not 64", f.name, eh->e_shentsize);
+    return false;
+  }
+  // With e_shnum == 0 the count is in the first entry, which must be read first.
+  obj->shnum = eh->e_shnum ? eh->e_shnum : 1;
   if (!view_has_table(f, eh->e_shoff, obj->shnum, sizeof(Elf64_Shdr)))
-    return bad(obj, "section header table extends past end of file");
+    return table_past_end(obj);
+  if (eh->e_shnum == 0) {
+    Elf64_Shdr sh0;
+    memcpy(&sh0, f.data + eh->e_shoff, sizeof sh0);
+    obj->shnum = sh0.sh_size;
+    if (obj->shnum == 0)
+      return bad(obj, "section header table is empty");
+    if (!view_has_table(f, eh->e_shoff, obj->shnum, sizeof(Elf64_Shdr)))
+      return table_past_end(obj);
+  }
   return true;
 }
 
@@ -86,32 +103,16 @@ static bool read_sections(ElfObject *obj, Arena *arena) {
   obj->shnames = arena_array(arena, obj->shnum, sizeof(char *));
   memcpy(obj->shdrs, f.data + obj->ehdr.e_shoff, obj->shnum * sizeof(Elf64_Shdr));
 
-  for (uint64_t i = 1; i < obj->shnum; i++) {
-    Elf64_Shdr *s = &obj->shdrs[i];
-    if (s->sh_type != SHT_NOBITS && !view_has(f, s->sh_offset, s->sh_size)) {
-      error("%s: section %llu extends past end of file", f.name, (unsigned long long)i);
-      return false;
-    }
-    // No real section needs more than 4 GiB alignment (lld draws the line there too);
-    // larger values only make address arithmetic overflow.
-    if (s->sh_addralign > ((uint64_t)1 << 32)) {
-      error("%s: section %llu has alignment %llu, which is too large", f.name,
-            (unsigned long long)i, (unsigned long long)s->sh_addralign);
-      return false;
-    }
-    if (s->sh_addralign & (s->sh_addralign - 1)) {
-      error("%s: section %llu has alignment %llu, not a power of two", f.name,
-            (unsigned long long)i, (unsigned long long)s->sh_addralign);
-      return false;
-    }
-  }
-
+  // Names first, so that every later message can name the section it is about.
   uint64_t shstrndx = obj->ehdr.e_shstrndx;
   if (shstrndx == SHN_XINDEX)
     shstrndx = obj->shdrs[0].sh_link;
   if (shstrndx == SHN_UNDEF || shstrndx >= obj->shnum ||
       obj->shdrs[shstrndx].sh_type != SHT_STRTAB)
     return bad(obj, "e_shstrndx does not name a string table");
+  const Elf64_Shdr *strsec = &obj->shdrs[shstrndx];
+  if (!view_has(f, strsec->sh_offset, strsec->sh_size))
+    return bad(obj, "section name table extends past end of file");
   View shstr = elf_section_data(obj, shstrndx);
   obj->shnames[0] = "";
   for (uint64_t i = 1; i < obj->shnum; i++) {
@@ -119,6 +120,29 @@ static bool read_sections(ElfObject *obj, Arena *arena) {
     if (!obj->shnames[i]) {
       error("%s: section %llu: name offset 0x%x is outside the section name table", f.name,
             (unsigned long long)i, obj->shdrs[i].sh_name);
+      return false;
+    }
+  }
+
+  for (uint64_t i = 1; i < obj->shnum; i++) {
+    Elf64_Shdr *s = &obj->shdrs[i];
+    const char *name = obj->shnames[i];
+    if (s->sh_type != SHT_NOBITS && !view_has(f, s->sh_offset, s->sh_size)) {
+      error("%s: section '%s' (offset 0x%llx, size 0x%llx) extends past end of file (size 0x%llx)",
+            f.name, name, (unsigned long long)s->sh_offset, (unsigned long long)s->sh_size,
+            (unsigned long long)f.size);
+      return false;
+    }
+    // No real section needs more than 4 GiB alignment (lld draws the line there too);
+    // larger values only make address arithmetic overflow.
+    if (s->sh_addralign > ((uint64_t)1 << 32)) {
+      error("%s: section '%s' has alignment %llu, which is too large", f.name, name,
+            (unsigned long long)s->sh_addralign);
+      return false;
+    }
+    if (s->sh_addralign & (s->sh_addralign - 1)) {
+      error("%s: section '%s' has alignment %llu, not a power of two", f.name, name,
+            (unsigned long long)s->sh_addralign);
       return false;
     }
   }
@@ -142,8 +166,11 @@ static bool read_symbols(ElfObject *obj, Arena *arena) {
     return true;
 
   const Elf64_Shdr *st = &obj->shdrs[obj->symtab_shndx];
-  if (st->sh_entsize != sizeof(Elf64_Sym) || st->sh_size % sizeof(Elf64_Sym))
-    return bad(obj, "symbol table entry size is not 24");
+  if (st->sh_entsize != sizeof(Elf64_Sym) || st->sh_size % sizeof(Elf64_Sym)) {
+    error("%s: symbol table entry size is %llu, not 24", obj->file.name,
+          (unsigned long long)st->sh_entsize);
+    return false;
+  }
   if (st->sh_link == 0 || st->sh_link >= obj->shnum ||
       obj->shdrs[st->sh_link].sh_type != SHT_STRTAB)
     return bad(obj, "symbol table's sh_link does not name a string table");
