@@ -179,20 +179,20 @@ static void print_segments(Ctx *ctx, FILE *fp) {
           "FileSize", "MemSize", "Flags", "Align", "Sections");
   for (size_t i = 0; i < ctx->nsegs; i++) {
     Segment *seg = &ctx->segs[i];
-    fprintf(fp, "  %-12s %#10llx %#10llx %#10llx %#10llx  %c%c%c   %#6llx ",
+    fprintf(fp, "  %-12s %#10llx %#10llx %#10llx %#10llx  %c%c%c   %#6llx",
             segment_type(seg->p_type), (unsigned long long)seg->p_offset,
             (unsigned long long)seg->p_vaddr, (unsigned long long)seg->p_filesz,
             (unsigned long long)seg->p_memsz, seg->p_flags & PF_R ? 'R' : ' ',
             seg->p_flags & PF_W ? 'W' : ' ', seg->p_flags & PF_X ? 'X' : ' ',
             (unsigned long long)seg->p_align);
     if (seg->p_type == PT_LOAD && i == 0)
-      fprintf(fp, " (ELF header, program headers)");
+      fprintf(fp, "  (ELF header, program headers)");
     for (size_t j = 0; j < ctx->osecs.len; j++) {
       OutputSection *osec = ctx->osecs.data[j];
       if (!(osec->sh_flags & SHF_ALLOC) || osec->size == 0)
         continue;
       if (osec->addr >= seg->p_vaddr && osec->addr + osec->size <= seg->p_vaddr + seg->p_memsz)
-        fprintf(fp, " %s", osec->name);
+        fprintf(fp, "  %s", osec->name);
     }
     fprintf(fp, "\n");
   }

@@ -1,0 +1,149 @@
+#!/usr/bin/env bats
+# The link explained: -Map/-M, --why-extract, -t and -y on a small link whose
+# expected text is written out here. The fixtures are assembly, so every size and
+# address below is fixed.
+
+load helpers
+
+# main.o needs helper (libh.a), helper.o needs twice (libt.a), and _start comes
+# from libt.a because the entry point is a reference too. libh.a's unused.o is
+# never loaded.
+fixtures() {
+  asm main <<'S'
+	.text
+	.globl main
+main:	mov counter(%rip), %edi
+	jmp helper
+	.data
+	.globl counter
+counter: .long 3
+S
+  asm helper <<'S'
+	.text
+	.globl helper
+helper:	call twice
+	inc %eax
+	ret
+S
+  asm twice <<'S'
+	.text
+	.globl twice
+twice:	lea (%rdi,%rdi), %eax
+	ret
+S
+  asm unused <<'S'
+	.text
+	.globl unused
+unused:	ret
+S
+  asm start <<'S'
+	.text
+	.globl _start
+_start:	call main
+	mov %eax, %edi
+	mov $60, %eax
+	syscall
+S
+  ar rcs libh.a helper.o unused.o
+  ar rcs libt.a twice.o start.o
+}
+
+@test "map: -Map lists why each member was loaded, every section and symbol, and the segments" {
+  fixtures
+  run "$MINI_LD" main.o -L. -lh -lt -o prog -Map=prog.map
+  [ "$status" -eq 0 ]
+  run ./prog
+  [ "$status" -eq 7 ]
+  cat >want <<'MAP'
+Archive member included to satisfy reference by file (symbol)
+
+./libh.a(helper.o)            main.o (helper)
+./libt.a(twice.o)             ./libh.a(helper.o) (twice)
+./libt.a(start.o)             (_start)
+
+Output sections
+
+       Address     Offset       Size  Align  Section / input section / symbol
+      0x401120      0x120       0x25      1  .text
+      0x401120      0x120        0xb      1      main.o:(.text)
+      0x401120                                       main
+      0x40112b      0x12b        0x8      1      ./libh.a(helper.o):(.text)
+      0x40112b                                       helper
+      0x401133      0x133        0x4      1      ./libt.a(twice.o):(.text)
+      0x401133                                       twice
+      0x401137      0x137        0xe      1      ./libt.a(start.o):(.text)
+      0x401137                                       _start
+      0x402145      0x145        0x4      1  .data
+      0x402145      0x145        0x4      1      main.o:(.data)
+      0x402145                                       counter
+      0x402149      0x149          0      1      ./libh.a(helper.o):(.data)
+      0x402149      0x149          0      1      ./libt.a(twice.o):(.data)
+      0x402149      0x149          0      1      ./libt.a(start.o):(.data)
+      0x402149      0x149          0      1  .bss
+      0x402149      0x149          0      1      main.o:(.bss)
+      0x402149      0x149          0      1      ./libh.a(helper.o):(.bss)
+      0x402149      0x149          0      1      ./libt.a(twice.o):(.bss)
+      0x402149      0x149          0      1      ./libt.a(start.o):(.bss)
+
+Segments
+
+  Type             Offset    Address   FileSize    MemSize  Flags  Align  Sections
+  LOAD                  0   0x400000      0x120      0x120  R     0x1000  (ELF header, program headers)
+  LOAD              0x120   0x401120       0x25       0x25  R X   0x1000  .text
+  LOAD              0x145   0x402145        0x4        0x4  RW    0x1000  .data
+  GNU_STACK             0          0          0          0  RW      0x10
+MAP
+  diff -u want prog.map
+  # GNU ld agrees on which members and why.
+  ld.bfd main.o -L. -lh -lt -o prog.bfd -Map=bfd.map
+  grep -E '^\./lib[a-z]+\.a\(' bfd.map >bfd.members
+  grep -E '^\./lib[a-z]+\.a\(' prog.map >our.members
+  diff -u bfd.members our.members
+}
+
+@test "map: -M prints the map on stdout" {
+  fixtures
+  run "$MINI_LD" -M main.o -L. -lh -lt -o prog
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "Archive member included to satisfy reference by file (symbol)" ]
+  [[ "$output" == *"./libt.a(start.o)             (_start)"* ]]
+}
+
+@test "map: --why-extract writes lld's table, to a file or to stdout" {
+  fixtures
+  run "$MINI_LD" main.o -L. -lh -lt -o prog --why-extract=why.txt
+  [ "$status" -eq 0 ]
+  printf 'reference\textracted\tsymbol\nmain.o\t./libh.a(helper.o)\thelper\n./libh.a(helper.o)\t./libt.a(twice.o)\ttwice\n--entry\t./libt.a(start.o)\t_start\n' >want
+  diff -u want why.txt
+  run "$MINI_LD" main.o -L. -lh -lt -o prog --why-extract=-
+  [ "$output" = "$(cat want)" ]
+  # lld extracts the same members for the same reasons.
+  ld.lld main.o -L. -lh -lt -o prog.lld --why-extract=lld.txt
+  diff -u want lld.txt
+}
+
+@test "map: -t prints each file and member as it is loaded" {
+  fixtures
+  run "$MINI_LD" -t main.o -L. -lh -lt -o prog
+  [ "$status" -eq 0 ]
+  [ "$output" = $'main.o\n./libh.a(helper.o)\n./libt.a(twice.o)\n./libt.a(start.o)' ]
+  run "$MINI_LD" --trace main.o -L. -lh -lt -o prog
+  [ "${#lines[@]}" -eq 4 ]
+}
+
+@test "map: -y reports each file that defines or references a symbol, as GNU ld does" {
+  fixtures
+  run "$MINI_LD" main.o -L. -lh -lt -o prog -y twice --trace-symbol=helper
+  [ "$status" -eq 0 ]
+  [ "$output" = "mini-ld: main.o: reference to 'helper'
+mini-ld: ./libh.a(helper.o): definition of 'helper'
+mini-ld: ./libh.a(helper.o): reference to 'twice'
+mini-ld: ./libt.a(twice.o): definition of 'twice'" ]
+}
+
+@test "map: a failed link writes no map" {
+  fixtures
+  run -1 "$MINI_LD" main.o -L. -lh -o prog -Map=prog.map
+  [ ! -e prog.map ]
+  [ ! -e prog ]
+}
