@@ -197,13 +197,12 @@ bool read_archive(View v, Arena *arena, Archive *ar) {
       name = arena_strndup(arena, (const char *)data.data, strnlen((const char *)data.data, len));
       data = view_slice(data, len, data.size - len);
     } else {
-      // A short name: GNU ends it with '/', BSD pads it with spaces.
-      size_t len = 0;
-      while (len < 16 && h[len] != '/' && h[len] != ' ')
-        len++;
-      if (len == 16 || h[len] == ' ')
-        while (len > 0 && h[len - 1] == ' ')
-          len--;
+      // A short name: GNU ends it with '/' (and it may contain spaces), BSD pads
+      // it with spaces and has no '/'.
+      const uint8_t *end = memchr(h, '/', 16);
+      if (!end)
+        end = memchr(h, ' ', 16);
+      size_t len = end ? (size_t)(end - h) : 16;
       name = arena_strndup(arena, (const char *)h, len);
     }
 

@@ -26,6 +26,11 @@
 
 #include <string.h>
 
+// Not in every <elf.h>: the x86-64 psABI's large COMMON section index.
+#ifndef SHN_X86_64_LCOMMON
+#define SHN_X86_64_LCOMMON 0xff02
+#endif
+
 bool is_elf(View v) { return v.size >= 4 && !memcmp(v.data, ELFMAG, SELFMAG); }
 
 View elf_section_data(const ElfObject *obj, uint64_t i) {
@@ -221,6 +226,11 @@ static bool read_symbols(ElfObject *obj, Arena *arena) {
             obj->symnames[i], sym->st_shndx);
       return false;
     }
+    // x86-64 psABI §4.2.2: SHN_X86_64_LCOMMON is COMMON for the medium and large code
+    // models ("large" data, which may live beyond 2 GiB). Our images stay below that,
+    // so large COMMON symbols are ordinary COMMON ones: say so once, here.
+    if (sym->st_shndx == SHN_X86_64_LCOMMON)
+      sym->st_shndx = SHN_COMMON;
     if (sym->st_shndx >= SHN_LORESERVE && sym->st_shndx != SHN_ABS &&
         sym->st_shndx != SHN_COMMON) {
       error("%s: symbol '%s' has unsupported special section index 0x%x", name,

@@ -1,0 +1,42 @@
+/*
+ * main.c — mini-ar, an archiver for static libraries.
+ *
+ * A static library is an ar archive: object files stored one after the other, plus
+ * an index saying which member defines which symbol, so that a linker can pull in
+ * only the members a program needs. This file reads like the table of contents of
+ * the tool; ar.h is the map.
+ */
+#include "ar.h"
+
+int main(int argc, char **argv) {
+  diag_set_tool("mini-ar");
+  // Static storage rather than the stack or the heap: the context and everything
+  // reachable from it live until exit (STYLE §6), also after main() returns, so
+  // LeakSanitizer sees them as in use, which they are.
+  static Ctx the_ctx;
+  Ctx *ctx = &the_ctx;
+
+  // The command line names one operation, its modifiers, the archive and files.
+  parse_args(ctx, argc, argv);
+
+  // Map the archive and turn it into a list of members; a missing archive is an
+  // empty list when the operation creates one.
+  load_archive(ctx);
+
+  // t, x and p only read the list. r, q, d, m and s edit it and set ctx->changed.
+  apply_command(ctx);
+  if (error_count())
+    return 1;
+  if (!ctx->changed)
+    return 0;
+
+  // From here on, the list of members is final. The index is computed from it,
+  // because the offsets it records depend on every member before.
+  build_index(ctx);
+  if (error_count())
+    return 1;
+
+  // Write everything to a temporary file and rename it over the archive.
+  write_archive(ctx);
+  return 0;
+}

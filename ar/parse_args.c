@@ -1,0 +1,261 @@
+/*
+ * parse_args.c — GNU ar's command line.
+ *
+ *   mini-ar [-]OPERATION[MODIFIERS] [POSNAME] [COUNT] ARCHIVE [FILE...]
+ *
+ * Makefiles call ar in several spellings, so we accept all of GNU ar's: the first
+ * word holds one operation letter (r q t x d p m, or s alone) and any modifiers,
+ * with or without a dash ("rcs", "-rcs"); dash options may also come one by one
+ * ("-r -c -s") or long (--thin, --output=DIR, --help, --version; --plugin and
+ * --target are accepted and ignored, since we know one object format only). Then
+ * come, in this order: the position member if a, b or i was given, the count if N
+ * was, the archive, and the files.
+ *
+ * Words of the form @FILE are replaced by the words in FILE first (build systems
+ * pass long lists of objects that way).
+ *
+ * Three rules of GNU ar's are kept because scripts depend on them: `s` without an
+ * operation (or with `t`) means "rewrite the index" (ranlib); `q` together with `s`
+ * or `S` is done as `r`; deterministic mode (D) is the default.
+ *
+ * Fills ctx->opt.
+ */
+#include "ar.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void print_usage(FILE *out) {
+  fprintf(out,
+          "Usage: mini-ar [-]{dmpqrstx}[abcDiNoOPsSTuvV] [member-name] [count] archive "
+          "[file...]\n"
+          " operations:\n"
+          "  d            delete the files from the archive\n"
+          "  m[ab]        move the files to the end (or next to member-name)\n"
+          "  p            print the members' contents to stdout\n"
+          "  q            append the files, even if members have the same names\n"
+          "  r[ab][u]     replace members with the files, in place; add the others\n"
+          "  s            write the symbol index (like ranlib)\n"
+          "  t[O][v]      list the members\n"
+          "  x[o]         extract the members (all of them if no file is named)\n"
+          " modifiers:\n"
+          "  a, b, i      put new or moved members after (a) or before (b, i) member-name\n"
+          "  c            do not say that the archive is being created\n"
+          "  D            zero dates, owners and modes 644 (the default)\n"
+          "  U            record real dates, owners and modes\n"
+          "  N            act on instance [count] of a repeated name (x, d, p)\n"
+          "  o            give extracted files the member's date\n"
+          "  O            list the offset of each member's data\n"
+          "  P            match and store names with their directories\n"
+          "  s            write a symbol index (the default when there are objects)\n"
+          "  S            do not write a symbol index\n"
+          "  T, --thin    make a thin archive: store paths, not contents\n"
+          "  u            replace only members older than their file\n"
+          "  v            say what is done to each member\n"
+          "  V, --version print the version\n"
+          "  --output=DIR extract into DIR\n"
+          "  --help       print this help\n");
+}
+
+static void print_version(void) {
+  printf("mini-ar " MINI_AR_VERSION " (compatible with GNU ar)\n");
+}
+
+static void set_op(Options *o, Operation op) {
+  if (o->op != OP_NONE)
+    usage_error("two different operations specified");
+  o->op = op;
+}
+
+static void apply_letter(Options *o, char c, bool *help, bool *version) {
+  switch (c) {
+  case 'r': set_op(o, OP_REPLACE); break;
+  case 'q': set_op(o, OP_APPEND); break;
+  case 'd': set_op(o, OP_DELETE); break;
+  case 'm': set_op(o, OP_MOVE); break;
+  case 't': set_op(o, OP_LIST); break;
+  case 'x': set_op(o, OP_EXTRACT); break;
+  case 'p': set_op(o, OP_PRINT); break;
+  case 's': o->index = 1; break;
+  case 'S': o->index = -1; break;
+  case 'c': o->quiet_create = true; break;
+  case 'u': o->newer_only = true; break;
+  case 'v': o->verbose = true; break;
+  case 'a': o->pos = POS_AFTER; break;
+  case 'b':
+  case 'i': o->pos = POS_BEFORE; break;
+  case 'N': o->counted = true; break;
+  case 'P': o->full_path = true; break;
+  case 'o': o->preserve_dates = true; break;
+  case 'O': o->offsets = true; break;
+  case 'T': o->thin = true; break;
+  case 'D': o->deterministic = o->explicit_d = true; break;
+  case 'U': o->deterministic = o->explicit_d = false; break;
+  case 'h': *help = true; break;
+  case 'V': *version = true; break;
+  case 'f': usage_error("modifier 'f' (truncate names) is not supported");
+  case 'l': usage_error("modifier 'l' (library dependencies) is not supported");
+  case 'M': usage_error("MRI scripts (modifier 'M') are not supported");
+  default:
+    if (c > ' ' && c < 127)
+      usage_error("unknown operation or modifier '%c'", c);
+    usage_error("unknown operation or modifier 0x%02x", (unsigned char)c);
+  }
+}
+
+// A long option at argv[*i]; options with a value take it after '=' or as the next
+// word. Advances *i past what it used.
+static void long_option(Options *o, int argc, char **argv, int *i, bool *help, bool *version) {
+  const char *arg = argv[*i] + 2;
+  const char *eq = strchr(arg, '=');
+  size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+  (*i)++;
+  if (len == 4 && !strncmp(arg, "help", 4) && !eq) {
+    *help = true;
+  } else if (len == 7 && !strncmp(arg, "version", 7) && !eq) {
+    *version = true;
+  } else if (len == 4 && !strncmp(arg, "thin", 4) && !eq) {
+    o->thin = true;
+  } else if ((len == 6 && !strncmp(arg, "output", 6)) || (len == 6 && !strncmp(arg, "plugin", 6)) ||
+             (len == 6 && !strncmp(arg, "target", 6))) {
+    const char *val = eq ? eq + 1 : NULL;
+    if (!val) {
+      if (*i >= argc)
+        usage_error("option '--%.*s' needs a value", (int)len, arg);
+      val = argv[(*i)++];
+    }
+    if (arg[0] == 'o')
+      o->output_dir = val;
+  } else if (len == 14 && !strncmp(arg, "record-libdeps", 14)) {
+    usage_error("option '--record-libdeps' is not supported");
+  } else {
+    usage_error("unknown option '%s'", argv[*i - 1]);
+  }
+}
+
+// Response files, with libiberty's rules (expandargv), which GNU ar uses: whitespace
+// separates words, single and double quotes group them, a backslash escapes the
+// next character, and a file that cannot be read leaves the word "@FILE" as it is.
+static void expand_word(Ctx *ctx, char *word, PtrVec *out, int depth) {
+  View v;
+  if (word[0] != '@' || !word[1] || !map_file(word + 1, word + 1, &v)) {
+    vec_push(&ctx->arena, out, word);
+    return;
+  }
+  if (depth > 16)
+    usage_error("%s: response files nested too deeply", word + 1);
+  char *buf = arena_alloc(&ctx->arena, v.size + 1);
+  uint64_t i = 0;
+  while (i < v.size) {
+    if (isspace(v.data[i])) {
+      i++;
+      continue;
+    }
+    char *w = buf;
+    char quote = 0;
+    for (; i < v.size && (quote || !isspace(v.data[i])); i++) {
+      char c = (char)v.data[i];
+      if (c == '\\' && i + 1 < v.size)
+        *buf++ = (char)v.data[++i];
+      else if (quote && c == quote)
+        quote = 0;
+      else if (!quote && (c == '\'' || c == '"'))
+        quote = c;
+      else
+        *buf++ = c;
+    }
+    *buf++ = '\0';
+    expand_word(ctx, w, out, depth + 1);
+  }
+}
+
+void parse_args(Ctx *ctx, int argc, char **argv) {
+  Options *o = &ctx->opt;
+  o->deterministic = true;
+  PtrVec words = {0};
+  vec_push(&ctx->arena, &words, argv[0]);
+  for (int k = 1; k < argc; k++)
+    expand_word(ctx, argv[k], &words, 0);
+  argc = (int)words.len;
+  argv = (char **)words.data;
+  if (argc < 2)
+    usage_error("no operation specified (try 'mini-ar --help')");
+
+  bool help = false, version = false;
+  int i = 1;
+  while (i < argc) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--")) {
+      i++;
+      break;
+    }
+    if (a[0] == '-' && a[1] == '-') {
+      long_option(o, argc, argv, &i, &help, &version);
+    } else if (a[0] == '-' && a[1]) {
+      for (const char *p = a + 1; *p; p++)
+        apply_letter(o, *p, &help, &version);
+      i++;
+    } else if (i == 1 || (o->op == OP_NONE && o->index != 1)) {
+      // The old-style word of letters: always the first word, and later the first
+      // dashless word if no operation has been named yet. After `s` alone the next
+      // word is the archive (GNU ar's ranlib mode).
+      for (const char *p = a; *p; p++)
+        apply_letter(o, *p, &help, &version);
+      i++;
+    } else {
+      break;
+    }
+  }
+  if (help) {
+    print_usage(stdout);
+    exit(0);
+  }
+  if (version) {
+    print_version();
+    exit(0);
+  }
+
+  // GNU ar cannot keep an index in step with a quick append, so `qs` (and `qS`)
+  // are done as `r`: existing members of the same name are replaced.
+  if (o->op == OP_APPEND && o->index != 0)
+    o->op = OP_REPLACE;
+  if ((o->op == OP_NONE || o->op == OP_LIST) && o->index == 1)
+    o->op = OP_INDEX;
+  if (o->op == OP_NONE)
+    usage_error("no operation specified (try 'mini-ar --help')");
+  if (o->newer_only && o->op != OP_REPLACE)
+    usage_error("modifier 'u' is only meaningful with 'r'");
+  if (o->newer_only && o->explicit_d)
+    usage_error("modifier 'u' is not meaningful with 'D'");
+  // Like GNU ar, we still compare dates; a member added in deterministic mode is
+  // dated 0, so every file looks newer and is replaced.
+  if (o->newer_only && o->deterministic)
+    warn("modifier 'u' is ignored since 'D' is the default (see 'U')");
+
+  if (o->pos != POS_DEFAULT) {
+    if (i >= argc)
+      usage_error("missing position member name (for 'a', 'b' or 'i')");
+    o->posname = argv[i++];
+  }
+  if (o->counted) {
+    if (o->op != OP_EXTRACT && o->op != OP_DELETE && o->op != OP_PRINT)
+      usage_error("modifier 'N' is only meaningful with 'x', 'd' and 'p'");
+    if (i >= argc)
+      usage_error("modifier 'N' needs a count");
+    char *end;
+    long n = strtol(argv[i], &end, 10);
+    if (end == argv[i] || *end || n <= 0 || n > INT_MAX)
+      usage_error("modifier 'N' needs a positive count, not '%s'", argv[i]);
+    o->count = n;
+    i++;
+  }
+  if (i >= argc)
+    usage_error("no archive named (try 'mini-ar --help')");
+  o->archive = argv[i++];
+  o->files = argv + i;
+  o->nfiles = (size_t)(argc - i);
+}
