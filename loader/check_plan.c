@@ -1,0 +1,180 @@
+/*
+ * check_plan.c — every program header, before anything is mapped.
+ *
+ * The kernel discovers some problems only halfway through mapping, after the point
+ * where the old program is gone, and can then only kill the process. We check every
+ * program header first, so a bad file fails while failing is still clean (STYLE §4):
+ *
+ *   PT_LOAD       p_offset + p_filesz inside the file; p_filesz <= p_memsz;
+ *                 p_vaddr + p_memsz neither wraps nor reaches past the user address
+ *                 space; p_vaddr ≡ p_offset (mod page size), because mmap maps whole
+ *                 pages: file page p_offset & ~0xfff lands at page p_vaddr & ~0xfff;
+ *                 sorted by p_vaddr and not overlapping (gABI: "loadable segment
+ *                 entries ... appear in ascending order, sorted on the p_vaddr").
+ *   PT_INTERP     a path of sane length ending in NUL (the kernel: 2..PATH_MAX bytes).
+ *   PT_GNU_STACK  PF_X asks for an executable stack.
+ *   e_entry       inside an executable PT_LOAD.
+ *
+ * The interpreter is opened and checked here too, with the same rules, and must not
+ * want an interpreter of its own.
+ *
+ * The plan it records, in the file's own addresses (reserve_span adds the bias):
+ *
+ *   lo = page_down(first PT_LOAD's p_vaddr)           hi = page_up(last one's end)
+ *   align = the largest power-of-two p_align          phdr_vaddr = where AT_PHDR points
+ *
+ * Reads img->ehdr, img->phdrs, img->file; fills img->lo, hi, align, phdr_vaddr,
+ * exec_stack, interp (and ctx->interp_path, ctx->interp).
+ */
+#include "loader.h"
+
+#include <stdio.h>
+#include <string.h>
+
+// "program header 3 (PT_LOAD): " — every message about a header names it this way.
+#define PH_FMT "%sprogram header %llu (%s): "
+#define PH_ARGS(img, i, ph) (img)->what, (unsigned long long)(i), phdr_type_name((ph)->p_type)
+
+static void check_load(Ctx *ctx, Image *img, uint64_t i, const Elf64_Phdr *ph,
+                       const Elf64_Phdr *prev) {
+  if (!view_has(img->file, ph->p_offset, ph->p_filesz))
+    fail(ctx, PH_FMT "file range [0x%llx, +0x%llx) extends past end of file (0x%llx bytes)",
+         PH_ARGS(img, i, ph), (unsigned long long)ph->p_offset,
+         (unsigned long long)ph->p_filesz, (unsigned long long)img->file.size);
+  if (ph->p_filesz > ph->p_memsz)
+    fail(ctx, PH_FMT "p_filesz 0x%llx is larger than p_memsz 0x%llx", PH_ARGS(img, i, ph),
+         (unsigned long long)ph->p_filesz, (unsigned long long)ph->p_memsz);
+  if (ph->p_vaddr > UINT64_MAX - ph->p_memsz)
+    fail(ctx, PH_FMT "p_vaddr 0x%llx + p_memsz 0x%llx wraps around", PH_ARGS(img, i, ph),
+         (unsigned long long)ph->p_vaddr, (unsigned long long)ph->p_memsz);
+  if (ph->p_vaddr + ph->p_memsz > USER_ADDR_END)
+    fail(ctx, PH_FMT "end 0x%llx is not in [0, 0x%llx]: above the user address space",
+         PH_ARGS(img, i, ph), (unsigned long long)(ph->p_vaddr + ph->p_memsz),
+         (unsigned long long)USER_ADDR_END);
+  if (ph->p_vaddr % PAGESZ != ph->p_offset % PAGESZ)
+    fail(ctx, PH_FMT "p_vaddr 0x%llx and p_offset 0x%llx differ modulo the page size 0x%llx",
+         PH_ARGS(img, i, ph), (unsigned long long)ph->p_vaddr,
+         (unsigned long long)ph->p_offset, (unsigned long long)PAGESZ);
+  if (prev && ph->p_vaddr < prev->p_vaddr)
+    fail(ctx, PH_FMT "p_vaddr 0x%llx is below the previous PT_LOAD's 0x%llx "
+              "(PT_LOADs must be sorted by address)",
+         PH_ARGS(img, i, ph), (unsigned long long)ph->p_vaddr,
+         (unsigned long long)prev->p_vaddr);
+  if (prev && ph->p_vaddr < prev->p_vaddr + prev->p_memsz)
+    fail(ctx, PH_FMT "[0x%llx, 0x%llx) overlaps the previous PT_LOAD [0x%llx, 0x%llx)",
+         PH_ARGS(img, i, ph), (unsigned long long)ph->p_vaddr,
+         (unsigned long long)(ph->p_vaddr + ph->p_memsz), (unsigned long long)prev->p_vaddr,
+         (unsigned long long)(prev->p_vaddr + prev->p_memsz));
+  // The kernel's maximum_alignment() ignores an alignment that is not a power of
+  // two; so do we.
+  if (ph->p_align > img->align && (ph->p_align & (ph->p_align - 1)) == 0)
+    img->align = ph->p_align;
+  // AT_PHDR: the kernel finds the program headers in the first PT_LOAD whose file
+  // bytes contain e_phoff, and tells the program where that is in memory.
+  uint64_t phoff = img->ehdr.e_phoff;
+  if (!img->phdr_vaddr && ph->p_offset <= phoff && phoff - ph->p_offset < ph->p_filesz)
+    img->phdr_vaddr = phoff - ph->p_offset + ph->p_vaddr;
+}
+
+// Returns the path, which lies inside the mapped file.
+static const char *check_interp(Ctx *ctx, Image *img, uint64_t i, const Elf64_Phdr *ph) {
+  if (ph->p_filesz < 2 || ph->p_filesz > PATH_MAX)
+    fail(ctx, PH_FMT "p_filesz %llu is not in [2, %d]", PH_ARGS(img, i, ph),
+         (unsigned long long)ph->p_filesz, PATH_MAX);
+  if (!view_has(img->file, ph->p_offset, ph->p_filesz))
+    fail(ctx, PH_FMT "file range [0x%llx, +0x%llx) extends past end of file (0x%llx bytes)",
+         PH_ARGS(img, i, ph), (unsigned long long)ph->p_offset,
+         (unsigned long long)ph->p_filesz, (unsigned long long)img->file.size);
+  const char *path = (const char *)img->file.data + ph->p_offset;
+  if (path[ph->p_filesz - 1] != '\0')
+    fail(ctx, PH_FMT "the interpreter's path does not end in NUL", PH_ARGS(img, i, ph));
+  if (path[0] == '\0')
+    fail(ctx, PH_FMT "the interpreter's path is empty", PH_ARGS(img, i, ph));
+  return path;
+}
+
+static void check_image(Ctx *ctx, Image *img) {
+  const Elf64_Phdr *prev = NULL;
+  const Elf64_Phdr *first = NULL;
+  const char *interp = NULL;
+  img->align = PAGESZ;
+  for (uint64_t i = 0; i < img->phnum; i++) {
+    const Elf64_Phdr *ph = &img->phdrs[i];
+    trace(ctx, "check_plan",
+          "%s: #%-2llu %-15s offset 0x%06llx vaddr 0x%08llx filesz 0x%06llx memsz 0x%06llx "
+          "%s align 0x%llx",
+          img->role, (unsigned long long)i, phdr_type_name(ph->p_type),
+          (unsigned long long)ph->p_offset, (unsigned long long)ph->p_vaddr,
+          (unsigned long long)ph->p_filesz, (unsigned long long)ph->p_memsz,
+          prot_name(prot_of(ph->p_flags)), (unsigned long long)ph->p_align);
+    if (ph->p_type == PT_LOAD) {
+      check_load(ctx, img, i, ph, prev);
+      if (!first)
+        first = ph;
+      prev = ph;
+    } else if (ph->p_type == PT_INTERP && !interp) {
+      interp = check_interp(ctx, img, i, ph);  // the kernel, too, uses only the first
+    } else if (ph->p_type == PT_GNU_STACK) {
+      img->exec_stack = (ph->p_flags & PF_X) != 0;
+    }
+  }
+  if (!first)
+    fail(ctx, "%sno PT_LOAD segment: nothing to load", img->what);
+  img->lo = page_down(first->p_vaddr);
+  img->hi = page_up(prev->p_vaddr + prev->p_memsz);
+
+  uint64_t entry = img->ehdr.e_entry;
+  bool entry_ok = false;
+  for (uint64_t i = 0; i < img->phnum; i++) {
+    const Elf64_Phdr *ph = &img->phdrs[i];
+    if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && entry >= ph->p_vaddr &&
+        entry - ph->p_vaddr < ph->p_memsz)
+      entry_ok = true;
+  }
+  if (!entry_ok)
+    fail(ctx, "%sentry point 0x%llx is not in an executable segment", img->what,
+         (unsigned long long)entry);
+
+  if (interp && img == &ctx->interp)
+    fail(ctx, "%shas an interpreter of its own (%s)", img->what, interp);
+  if (interp) {
+    memcpy(ctx->interp_path, interp, strlen(interp) + 1);  // fits: at most PATH_MAX
+    img->interp = ctx->interp_path;
+  }
+
+  trace(ctx, "check_plan", "%s: PT_LOADs span [0x%llx, 0x%llx) (%llu pages), largest p_align 0x%llx",
+        img->role, (unsigned long long)img->lo, (unsigned long long)img->hi,
+        (unsigned long long)((img->hi - img->lo) / PAGESZ), (unsigned long long)img->align);
+  if (img->phdr_vaddr)
+    trace(ctx, "check_plan", "%s: the program headers are loaded at 0x%llx (AT_PHDR, before the bias)",
+          img->role, (unsigned long long)img->phdr_vaddr);
+  else
+    trace(ctx, "check_plan", "%s: no PT_LOAD contains the program headers: AT_PHDR will be 0",
+          img->role);
+  trace(ctx, "check_plan", "%s: entry 0x%llx is in an executable segment; stack %s", img->role,
+        (unsigned long long)entry,
+        img->exec_stack ? "executable (PT_GNU_STACK has PF_X)" : "not executable");
+}
+
+void check_plan(Ctx *ctx) {
+  check_image(ctx, &ctx->exe);
+  if (!ctx->exe.interp) {
+    trace(ctx, "check_plan", "program: no PT_INTERP: statically linked, it starts itself");
+    return;
+  }
+
+  // The kernel opens the interpreter before it commits to the new program
+  // (open_exec in load_elf_binary), so a missing ld.so is a clean ENOENT.
+  Image *in = &ctx->interp;
+  in->path = ctx->interp_path;
+  in->role = "interpreter";
+  snprintf(ctx->interp_what, sizeof ctx->interp_what, "interpreter %s: ", ctx->interp_path);
+  in->what = ctx->interp_what;
+  trace(ctx, "check_plan", "program: PT_INTERP asks for %s: it will link the program, then jump to it",
+        ctx->interp_path);
+  int err = check_executable(in->path);
+  if (err)
+    fail(ctx, "%s%s", in->what, strerror(err));
+  read_headers(ctx, in);
+  check_image(ctx, in);
+}
