@@ -395,3 +395,44 @@ C
   [[ "$output" == *"3	  int result = x * x;"* ]]
   [[ "$output" == *"in main () at d.c:7"* ]]
 }
+
+@test "libc: .init_array.N and .ctors.N run in priority order, .ctors joins .init_array as in GNU ld" {
+  cat >ct.c <<'C'
+#include <stdio.h>
+static void a(void) { puts("ctors (no priority)"); }
+static void b(void) { puts("ctors.65000 = priority 535"); }
+static void c(void) { puts("init_array.600"); }
+static void d(void) { puts("init_array.500"); }
+static void e(void) { puts("init_array (no priority)"); }
+__attribute__((section(".ctors"), used)) static void (*pa)(void) = a;
+__attribute__((section(".ctors.65000"), used)) static void (*pb)(void) = b;
+__attribute__((section(".init_array.600"), used)) static void (*pc)(void) = c;
+__attribute__((section(".init_array.00500"), used)) static void (*pd)(void) = d;
+__attribute__((section(".init_array"), used)) static void (*pe)(void) = e;
+int main(void) { puts("main"); return 0; }
+C
+  gcc -O1 -c ct.c
+  cc_both prog ct.o
+  run_both prog
+  [ "$output" = "init_array.500
+ctors.65000 = priority 535
+init_array.600
+init_array (no priority)
+ctors (no priority)
+main" ]
+}
+
+@test "libc: an undefined weak TLS symbol gets offset 0, as with GNU ld" {
+  cat >wt.c <<'C'
+#include <stdio.h>
+extern __thread int maybe __attribute__((weak));
+__thread int real = 5;
+int main(void) { printf("%d %d\n", &maybe == 0, real); return 0; }
+C
+  for flags in "" "-fPIC" "-fno-pic"; do
+    gcc $flags -O1 -c wt.c
+    cc_both prog wt.o
+    run_both prog
+    [ "$output" = "0 5" ]
+  done
+}
