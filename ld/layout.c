@@ -227,7 +227,7 @@ static void assign_addresses(Ctx *ctx) {
       tls_align = osec->sh_addralign;
   }
   Segment tls = {.p_type = PT_TLS, .p_flags = PF_R, .p_align = tls_align};
-  bool in_tls = false, seen_tls = false;
+  bool seen_tls = false;
 
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
@@ -259,12 +259,10 @@ static void assign_addresses(Ctx *ctx) {
       tls.p_offset = off;
     }
     if (is_tls) {
-      seen_tls = in_tls = true;
+      seen_tls = true;
       tls.p_memsz = addr + osec->size - tls.p_vaddr;
       if (osec->sh_type != SHT_NOBITS)
         tls.p_filesz = addr + osec->size - tls.p_vaddr;
-    } else {
-      in_tls = false;
     }
     // .tbss takes no room in the image: it exists only in each thread's copy of the
     // TLS block. The sections after it reuse its addresses.
@@ -275,7 +273,6 @@ static void assign_addresses(Ctx *ctx) {
     if (osec->sh_type != SHT_NOBITS)
       file_end = off;
   }
-  (void)in_tls;
   cur->p_filesz = file_end - cur->p_offset;
   cur->p_memsz = addr - cur->p_vaddr;
   if (addr > MAX_USER_ADDRESS)
