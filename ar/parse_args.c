@@ -22,7 +22,6 @@
  */
 #include "ar.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -137,49 +136,13 @@ static void long_option(Options *o, int argc, char **argv, int *i, bool *help, b
   }
 }
 
-// Response files, with libiberty's rules (expandargv), which GNU ar uses: whitespace
-// separates words, single and double quotes group them, a backslash escapes the
-// next character, and a file that cannot be read leaves the word "@FILE" as it is.
-static void expand_word(Ctx *ctx, char *word, PtrVec *out, int depth) {
-  View v;
-  if (word[0] != '@' || !word[1] || !map_file(word + 1, word + 1, &v)) {
-    vec_push(&ctx->arena, out, word);
-    return;
-  }
-  if (depth > 16)
-    usage_error("%s: response files nested too deeply", word + 1);
-  char *buf = arena_alloc(&ctx->arena, v.size + 1);
-  uint64_t i = 0;
-  while (i < v.size) {
-    if (isspace(v.data[i])) {
-      i++;
-      continue;
-    }
-    char *w = buf;
-    char quote = 0;
-    for (; i < v.size && (quote || !isspace(v.data[i])); i++) {
-      char c = (char)v.data[i];
-      if (c == '\\' && i + 1 < v.size)
-        *buf++ = (char)v.data[++i];
-      else if (quote && c == quote)
-        quote = 0;
-      else if (!quote && (c == '\'' || c == '"'))
-        quote = c;
-      else
-        *buf++ = c;
-    }
-    *buf++ = '\0';
-    expand_word(ctx, w, out, depth + 1);
-  }
-}
-
 void parse_args(Ctx *ctx, int argc, char **argv) {
   Options *o = &ctx->opt;
   o->deterministic = true;
   PtrVec words = {0};
   vec_push(&ctx->arena, &words, argv[0]);
   for (int k = 1; k < argc; k++)
-    expand_word(ctx, argv[k], &words, 0);
+    expand_response_file(&ctx->arena, argv[k], &words);
   argc = (int)words.len;
   argv = (char **)words.data;
   if (argc < 2)

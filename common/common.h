@@ -72,6 +72,14 @@ typedef struct {
 void vec_push(Arena *arena, PtrVec *vec, void *item);
 
 //
+// response_file.c — @FILE arguments (libiberty's rules, as gcc, GNU ld and ar use)
+//
+
+// Appends `word` to `out`, or, if it is "@FILE" naming a readable file, the words
+// in that file (recursively). The words live in the arena.
+void expand_response_file(Arena *arena, char *word, PtrVec *out);
+
+//
 // view.c — bounds-checked access to bytes of an input file
 //
 // A View is a window on bytes we did not write (usually a mapped file). Every read

@@ -150,61 +150,6 @@ static void print_version(void) {
   printf("mini-ld " MINI_LD_VERSION " (compatible with GNU linkers)\n");
 }
 
-// Response files: whitespace separates words; single and double quotes group them; a
-// backslash escapes the next character (libiberty's rules, which gcc follows).
-static void read_response_file(Ctx *ctx, const char *path, PtrVec *out, int depth);
-
-static void expand_arg(Ctx *ctx, const char *arg, PtrVec *out, int depth) {
-  if (arg[0] == '@' && arg[1]) {
-    View v;
-    // A response file that cannot be opened is taken as a plain argument, as
-    // libiberty does; it will then fail as a missing input file.
-    if (map_file(arg + 1, arg + 1, &v)) {
-      if (depth > 16)
-        usage_error("%s: response files nested too deeply", arg + 1);
-      read_response_file(ctx, arg + 1, out, depth + 1);
-      return;
-    }
-  }
-  vec_push(&ctx->arena, out, (void *)arg);
-}
-
-static void read_response_file(Ctx *ctx, const char *path, PtrVec *out, int depth) {
-  View v;
-  if (!map_file(path, path, &v))
-    usage_error("%s: cannot read response file: %s", path, strerror(errno));
-  char *buf = arena_alloc(&ctx->arena, v.size + 1);
-  for (uint64_t i = 0; i < v.size;) {
-    while (i < v.size && strchr(" \t\r\n\f\v", v.data[i]))
-      i++;
-    if (i == v.size)
-      break;
-    size_t len = 0;
-    char quote = 0;
-    char *word = buf;
-    for (; i < v.size; i++) {
-      char c = (char)v.data[i];
-      if (c == '\\' && i + 1 < v.size) {
-        word[len++] = (char)v.data[++i];
-      } else if (quote) {
-        if (c == quote)
-          quote = 0;
-        else
-          word[len++] = c;
-      } else if (c == '\'' || c == '"') {
-        quote = c;
-      } else if (strchr(" \t\r\n\f\v", c)) {
-        break;
-      } else {
-        word[len++] = c;
-      }
-    }
-    word[len] = '\0';
-    buf += len + 1;
-    expand_arg(ctx, word, out, depth);
-  }
-}
-
 static uint64_t parse_number(const char *s, const char *what) {
   char *end;
   errno = 0;
@@ -310,7 +255,7 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
 
   PtrVec args = {0};
   for (int i = 1; i < argc; i++)
-    expand_arg(ctx, argv[i], &args, 0);
+    expand_response_file(&ctx->arena, argv[i], &args);
 
   PtrVec inputs = {0};
   int group_depth = 0;
