@@ -102,6 +102,10 @@ typedef struct {
   // find_program
   char path[PATH_MAX];     // the file to run: PROG itself, or DIR/PROG from PATH
 
+  // run_script: a "#!" file's interpreter and its one optional argument
+  char script_interp[PATH_MAX];
+  char script_arg[256];
+
   // read_headers, check_plan, reserve_span, map_segments, zero_bss, load_interp
   Image exe;               // the program
   Image interp;            // its interpreter, if exe.interp != NULL
@@ -152,6 +156,15 @@ int prot_of(uint32_t p_flags);
 // A name without '/' is looked up in PATH (default "/bin:/usr/bin"); fills ctx->path.
 // Exit 127 when nothing is found, 126 when something is found but not executable.
 void find_program(Ctx *ctx);
+
+//
+// run_script.c — "#!" files, like binfmt_script
+//
+
+// If ctx->path starts with "#!", runs its interpreter instead: rewrites argv and
+// points ctx->exe.path at the interpreter.
+void run_script(Ctx *ctx);
+
 // 0 if the kernel would execute path (a regular file we may execute), else the errno
 // execve would give (EISDIR for a directory). Also used for the interpreter.
 int check_executable(const char *path);

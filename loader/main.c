@@ -102,6 +102,9 @@ int main(int argc, char **argv, char **envp) {
   // searched PATH first.)
   find_program(ctx);
 
+  // A "#!" script is run by the interpreter its first line names (binfmt_script).
+  run_script(ctx);
+
   // The kernel reads the ELF header and the program header table first
   // (load_elf_binary's first lines and load_elf_phdrs) and gives up on any file that
   // is not an x86-64 executable.

@@ -55,9 +55,10 @@ static void open_file(Ctx *ctx, Image *img) {
 static void check_ident(Ctx *ctx, Image *img) {
   View f = img->file;
   if (!view_has(f, 0, SELFMAG) || memcmp(f.data, ELFMAG, SELFMAG) != 0) {
-    // The kernel would hand a "#!" file to binfmt_script; we load ELF only.
+    // A script's interpreter that is a script itself: the kernel would nest.
     if (view_has(f, 0, 2) && f.data[0] == '#' && f.data[1] == '!')
-      fail(ctx, "%snot an ELF file: a #! script (run its interpreter instead)", img->what);
+      fail(ctx, "%snot an ELF file: a #! script (nested scripts are not supported)",
+           img->what);
     fail(ctx, "%snot an ELF file (no \\177ELF magic)", img->what);
   }
   if (!view_has(f, 0, sizeof(Elf64_Ehdr)))

@@ -97,7 +97,7 @@ void set_mm(Ctx *ctx) {
   map.auxv = (__u64 *)image_at(ctx, ctx->auxv_addr);
   map.auxv_size = (uint32_t)ctx->auxv_size;
   // /proc/self/exe: the program's file, if the loader's own can be let go of.
-  int fd = detach_loader_file(ctx) ? open(ctx->path, O_RDONLY | O_CLOEXEC) : -1;
+  int fd = detach_loader_file(ctx) ? open(ctx->exe.path, O_RDONLY | O_CLOEXEC) : -1;
   map.exe_fd = (uint32_t)fd;
 
   int ok = prctl(PR_SET_MM, PR_SET_MM_MAP, &map, sizeof map, 0);
@@ -107,7 +107,7 @@ void set_mm(Ctx *ctx) {
     map.exe_fd = (uint32_t)-1;
     ok = prctl(PR_SET_MM, PR_SET_MM_MAP, &map, sizeof map, 0);
   } else if (ok == 0 && fd >= 0) {
-    trace(ctx, "set_mm", "prctl(PR_SET_MM_MAP): /proc/self/exe is now %s", ctx->path);
+    trace(ctx, "set_mm", "prctl(PR_SET_MM_MAP): /proc/self/exe is now %s", ctx->exe.path);
   }
   if (fd >= 0)
     close(fd);

@@ -123,10 +123,11 @@ expect_fail() {
   expect_fail 126 "mini-loader: ./dir: Is a directory" ./dir
 }
 
-@test "loader: a #! script is not an ELF file" {
-  printf '#!/bin/sh\necho hi\n' >script
-  chmod +x script
-  expect_fail 126 "mini-loader: ./script: not an ELF file: a #! script (run its interpreter instead)" ./script
+@test "loader: a #! script whose interpreter is a script too is refused" {
+  printf '#!/bin/sh\necho hi\n' >inner
+  printf '#!%s/inner\n' "$PWD" >script
+  chmod +x inner script
+  expect_fail 126 "mini-loader: ./script: not an ELF file: a #! script (nested scripts are not supported)" ./script
 }
 
 @test "loader: bad magic" {

@@ -367,3 +367,28 @@ LD
   [ "$status" -eq 0 ]
   [ "$output" = "ok" ]
 }
+
+@test "loader: a #! script runs its interpreter with the script's path, as binfmt_script does" {
+  hello_c
+  cc hello.c -o hello
+  # The interpreter gets its one argument (blanks inside kept), then the script.
+  printf '#! %s  an arg  \nignored\n' "$PWD/hello" >script
+  chmod +x script
+  same_run ./script x y
+  [ "$status" -eq 5 ]
+  [ "${lines[0]}" = "argv[0] = $PWD/hello" ]
+  [ "${lines[1]}" = "argv[1] = an arg" ]
+  [ "${lines[2]}" = "argv[2] = ./script" ]
+  [ "${lines[4]}" = "argv[4] = y" ]
+  # A shell script: /proc/self/comm names the script, /proc/self/exe the shell.
+  printf '#!/bin/sh\necho "$0 $*"; cat /proc/$$/comm; readlink /proc/$$/exe\n' >sh-script
+  chmod +x sh-script
+  same_run ./sh-script a b
+  [ "${lines[0]}" = "./sh-script a b" ]
+  [ "${lines[1]}" = "sh-script" ]
+  # An interpreter that does not exist: 127, like a shell running it would say.
+  printf '#!/nonexistent/interp\n' >bad-script
+  chmod +x bad-script
+  run -127 "$MINI_LOADER" ./bad-script
+  [ "$output" = "mini-loader: ./bad-script: #! interpreter /nonexistent/interp: No such file or directory" ]
+}
