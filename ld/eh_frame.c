@@ -212,5 +212,6 @@ void write_eh_frame_hdr(Ctx *ctx, uint8_t *out) {
     p[3] = DW_EH_PE_omit;
   }
   write_u32le(p + 8, (uint32_t)b.n);
-  qsort(b.table, b.n, 8, compare_entries);
+  if (b.n > 1)
+    qsort(b.table, b.n, 8, compare_entries);
 }

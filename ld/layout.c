@@ -123,7 +123,8 @@ static void sort_output_sections(Ctx *ctx) {
     osec->seg_kind = segment_of(ctx, osec);
     osec->rank = osec->seg_kind * 1000 + rank_in_segment(osec, osec->seg_kind);
   }
-  qsort(ctx->osecs.data, ctx->osecs.len, sizeof(void *), compare_osecs);
+  if (ctx->osecs.len > 1)  // qsort of an empty (NULL) array is undefined
+    qsort(ctx->osecs.data, ctx->osecs.len, sizeof(void *), compare_osecs);
   for (size_t i = 0; i < ctx->osecs.len; i++)
     ((OutputSection *)ctx->osecs.data[i])->shndx = (uint32_t)i + 1;
 }

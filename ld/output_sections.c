@@ -153,7 +153,7 @@ static int compare_priority(const void *a, const void *b) {
 }
 
 static void sort_by_priority(OutputSection *osec) {
-  if (osec)
+  if (osec && osec->members.len > 1)
     qsort(osec->members.data, osec->members.len, sizeof(void *), compare_priority);
 }
 

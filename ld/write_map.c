@@ -129,7 +129,8 @@ static PtrVec sorted_symbols(Ctx *ctx) {
   for (size_t i = 0; i < ctx->globals.len; i++)
     if (is_mappable(ctx->globals.data[i]))
       vec_push(&ctx->arena, &syms, ctx->globals.data[i]);
-  qsort(syms.data, syms.len, sizeof(void *), compare_syms);
+  if (syms.len > 1)
+    qsort(syms.data, syms.len, sizeof(void *), compare_syms);
   return syms;
 }
 

@@ -433,3 +433,16 @@ C
   [ "$output" = "" ]
   check_layout prog
 }
+
+@test "ld: a link that loads nothing at all writes a program of headers only, with a warning" {
+  obj lib <<'C'
+int helper(void) { return 1; }
+C
+  ar rcs libh.a lib.o
+  run "$MINI_LD" libh.a -o empty
+  [ "$status" -eq 0 ]
+  [ "$output" = "mini-ld: warning: cannot find entry symbol '_start'; defaulting to 0x400000" ]
+  [ "$(readelf -lW empty | grep -c ' LOAD ')" -eq 1 ]
+  run ld.bfd libh.a -o empty.bfd
+  [ "$status" -eq 0 ]
+}
