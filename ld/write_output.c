@@ -66,8 +66,21 @@ static size_t buf_add(Buf *b, const void *p, size_t n) {
   return off;
 }
 
-static uint32_t add_string(Buf *strtab, const char *s) {
-  return (uint32_t)buf_add(strtab, s, strlen(s) + 1);
+// A string table that stores each distinct string once: static functions named
+// "helper" in fifty objects share one "helper\0".
+typedef struct {
+  Buf buf;
+  HashMap index;  // string -> its offset + 1
+} StringTable;
+
+static uint32_t add_string(StringTable *t, const char *s) {
+  size_t len = strlen(s);
+  HashEntry *e = hashmap_slot(&t->index, s, len);
+  if (e->value)
+    return (uint32_t)((uintptr_t)e->value - 1);
+  uint32_t off = (uint32_t)buf_add(&t->buf, s, len + 1);
+  e->value = (void *)(uintptr_t)(off + 1);
+  return off;
 }
 
 static uint16_t output_shndx(const Symbol *sym) {
@@ -82,7 +95,7 @@ static uint16_t output_shndx(const Symbol *sym) {
   return (uint16_t)sym->isec->osec->shndx;
 }
 
-static void add_symbol(Buf *symtab, Buf *strtab, const Symbol *sym, uint8_t bind,
+static void add_symbol(Buf *symtab, StringTable *strtab, const Symbol *sym, uint8_t bind,
                        uint64_t tls_start) {
   Elf64_Sym es = {0};
   es.st_name = *sym->name ? add_string(strtab, sym->name) : 0;
@@ -110,10 +123,10 @@ static bool keep_local(const Symbol *sym) {
 // .symtab: the null symbol, then each file's STT_FILE and local symbols, then the
 // globals; a global with hidden visibility is local to the executable, so it joins
 // the locals (as GNU ld does). sh_info is the index of the first global.
-static uint32_t build_symtab(Ctx *ctx, Buf *symtab, Buf *strtab) {
+static uint32_t build_symtab(Ctx *ctx, Buf *symtab, StringTable *strtab) {
   Elf64_Sym null = {0};
   buf_add(symtab, &null, sizeof null);
-  buf_add(strtab, "", 1);
+  add_string(strtab, "");
   for (size_t f = 0; f < ctx->files.len; f++) {
     InputFile *file = ctx->files.data[f];
     for (uint64_t i = 1; i < file->obj.nsyms; i++) {
@@ -261,13 +274,14 @@ static uint8_t *create_output(Ctx *ctx, uint64_t size, int *fd_out) {
 }
 
 void write_output(Ctx *ctx) {
-  Buf symtab = {0}, strtab = {0}, shstrtab = {0};
+  Buf symtab = {0};
+  StringTable strtab = {0}, shstrtab = {0};
   uint32_t first_global = 0;
   if (!ctx->opt.strip_all)
     first_global = build_symtab(ctx, &symtab, &strtab);
 
   // Section names, and where the trailing tables go.
-  buf_add(&shstrtab, "", 1);
+  add_string(&shstrtab, "");
   uint32_t *names = arena_array(&ctx->arena, ctx->osecs.len, sizeof(uint32_t));
   for (size_t i = 0; i < ctx->osecs.len; i++)
     names[i] = add_string(&shstrtab, ((OutputSection *)ctx->osecs.data[i])->name);
@@ -282,9 +296,9 @@ void write_output(Ctx *ctx) {
   uint64_t symtab_off = off = align_to(off, 8);
   off += symtab.len;
   uint64_t strtab_off = off;
-  off += strtab.len;
+  off += strtab.buf.len;
   uint64_t shstrtab_off = off;
-  off += shstrtab.len;
+  off += shstrtab.buf.len;
   uint64_t shoff = align_to(off, 8);
   uint32_t nosecs = (uint32_t)ctx->osecs.len;
   uint32_t shnum = 1 + nosecs + (ctx->opt.strip_all ? 0 : 2) + 1;
@@ -310,7 +324,7 @@ void write_output(Ctx *ctx) {
   uint32_t idx = nosecs + 1;
   if (!ctx->opt.strip_all) {
     memcpy(out + symtab_off, symtab.data, symtab.len);
-    memcpy(out + strtab_off, strtab.data, strtab.len);
+    memcpy(out + strtab_off, strtab.buf.data, strtab.buf.len);
     Elf64_Shdr sh = {
       .sh_name = symtab_name, .sh_type = SHT_SYMTAB, .sh_offset = symtab_off,
       .sh_size = symtab.len, .sh_link = idx + 1, .sh_info = first_global, .sh_addralign = 8,
@@ -319,19 +333,21 @@ void write_output(Ctx *ctx) {
     write_shdr(out, shoff, idx++, &sh);
     Elf64_Shdr st = {
       .sh_name = strtab_name, .sh_type = SHT_STRTAB, .sh_offset = strtab_off,
-      .sh_size = strtab.len, .sh_addralign = 1,
+      .sh_size = strtab.buf.len, .sh_addralign = 1,
     };
     write_shdr(out, shoff, idx++, &st);
   }
-  memcpy(out + shstrtab_off, shstrtab.data, shstrtab.len);
+  memcpy(out + shstrtab_off, shstrtab.buf.data, shstrtab.buf.len);
   Elf64_Shdr ss = {
     .sh_name = shstrtab_name, .sh_type = SHT_STRTAB, .sh_offset = shstrtab_off,
-    .sh_size = shstrtab.len, .sh_addralign = 1,
+    .sh_size = shstrtab.buf.len, .sh_addralign = 1,
   };
   write_shdr(out, shoff, idx, &ss);
   free(symtab.data);
-  free(strtab.data);
-  free(shstrtab.data);
+  free(strtab.buf.data);
+  free(strtab.index.entries);
+  free(shstrtab.buf.data);
+  free(shstrtab.index.entries);
   if (ctx->build_id)
     write_build_id(ctx, out, size);
 

@@ -57,8 +57,10 @@ C
   [ "$output" = "hello from a
 hello from b" ]
   check_layout prog
-  # Both copies are in the output's symbol table, as two local symbols.
+  # Both copies are in the output's symbol table, as two local symbols, whose names
+  # share one string in .strtab.
   [ "$(nm prog | awk '$2 == "t" && $3 == "hello"' | wc -l)" -eq 2 ]
+  [ "$(readelf -p .strtab prog | grep -c '\]  hello$')" -eq 1 ]
 }
 
 @test "ld: a weak undefined function has address 0 and is not called" {
