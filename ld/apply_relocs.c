@@ -60,15 +60,27 @@ static bool describes_code(const InputSection *isec) {
   return !strcmp(isec->name, ".eh_frame") || !strncmp(isec->name, ".gcc_except_table", 17);
 }
 
-void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out) {
+void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out, const EhRecord *rec) {
   InputFile *file = isec->file;
   bool alloc = isec->sh_flags & SHF_ALLOC;
-  for (uint64_t i = 0; i < isec->nrels; i++) {
+  // Offsets below are from `base` in the input and land at `out` in the output.
+  uint64_t base = rec ? rec->in_off : 0;
+  uint64_t out_addr = !alloc ? 0 : rec ? isec->osec->addr + rec->out_off : isec_address(isec);
+  uint64_t end = rec ? rec->rel_end : isec->nrels;
+  for (uint64_t i = rec ? rec->rel_begin : 0; i < end; i++) {
     const Elf64_Rela *rel = &isec->rels[i];
     uint32_t type = ELF64_R_TYPE(rel->r_info);
     RelocHowto h = reloc_howto(type);
     Symbol *sym = file->syms[ELF64_R_SYM(rel->r_info)];
-    uint8_t *loc = out + rel->r_offset;
+    uint8_t *loc = out + (rel->r_offset - base);
+    // Instruction rewrites (GOT and TLS relaxation) only happen in code, which is
+    // always relocated whole.
+    if (rec && (h.relaxable || h.expr == RX_GOTTPOFF || h.expr == RX_TLSGD ||
+                h.expr == RX_TLSLD || h.expr == RX_TLSDESC || h.expr == RX_TLSDESC_CALL)) {
+      error("%s:(%s+0x%" PRIx64 "): unexpected %s in .eh_frame", file->name, isec->name,
+            (uint64_t)rel->r_offset, h.name);
+      continue;
+    }
 
     // A reference from kept code or data into a discarded section would point at
     // nothing. Tables that describe code may: debug information and the unwind
@@ -84,7 +96,7 @@ void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out) {
 
     uint64_t S = sym ? symbol_address(sym) : 0;
     uint64_t A = (uint64_t)rel->r_addend;
-    uint64_t P = (alloc ? isec_address(isec) : 0) + rel->r_offset;
+    uint64_t P = out_addr + (rel->r_offset - base);
     uint64_t GOT = ctx->got_addr;
     uint64_t G = sym && sym->got_index >= 0 ? 8 * (uint64_t)sym->got_index : 0;
     uint64_t Z = sym ? sym->size : 0;

@@ -63,12 +63,6 @@ static bool walk_records(View v, FdeFn *fn, void *arg) {
   return true;
 }
 
-static void count_one(void *arg, uint64_t fde, uint64_t cie) {
-  (void)fde;
-  (void)cie;
-  (*(uint64_t *)arg)++;
-}
-
 static uint64_t read_uleb(View v, uint64_t *off) {
   uint64_t r = 0;
   for (int shift = 0; *off < v.size && shift < 64; shift += 7) {
@@ -135,17 +129,6 @@ static int fde_encoding(View v, uint64_t off) {
     }
   }
   return DW_EH_PE_absptr;
-}
-
-uint64_t count_fdes(Ctx *ctx, OutputSection *eh_frame) {
-  uint64_t n = 0;
-  for (size_t i = 0; i < eh_frame->members.len; i++) {
-    InputSection *isec = eh_frame->members.data[i];
-    if (isec->synthetic || !walk_records(isec->data, count_one, &n))
-      error("%s: .eh_frame: malformed record", isec->file->name);
-  }
-  (void)ctx;
-  return n;
 }
 
 typedef struct {

@@ -59,6 +59,8 @@ uint64_t symbol_definition_address(const Symbol *sym) {
     return sym->value;  // absolute
   if (!sym->isec->is_alive || !sym->isec->osec)
     return 0;  // defined in a discarded section
+  if (sym->isec->eh)
+    return sym->isec->osec->addr + eh_frame_offset(sym->isec, sym->value);
   return isec_address(sym->isec) + sym->value;
 }
 
@@ -134,13 +136,9 @@ static void sort_output_sections(Ctx *ctx) {
 static void size_output_sections(Ctx *ctx) {
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
+    if (osec == ctx->eh_frame_osec)
+      continue;  // laid out record by record (split_eh_frame.c)
     uint64_t size = 0;
-    // .eh_frame is a list of records, each starting with its length, read until a
-    // record of length 0. Padding between two inputs' records would be zeros, and so
-    // a premature end of the list: the unwinder would stop there. The records are
-    // read unaligned anyway, so pack them at 4 bytes (their lengths are multiples of
-    // 4), as if the section were one.
-    bool eh_frame = !strcmp(osec->name, ".eh_frame");
     for (size_t j = 0; j < osec->members.len; j++) {
       InputSection *isec = osec->members.data[j];
       // Nothing may wrap: a section (say a .bss from a corrupt object) bigger than
@@ -150,7 +148,7 @@ static void size_output_sections(Ctx *ctx) {
               isec->file->name, isec->name, (unsigned long long)isec->sh_size);
         isec->sh_size = 0;
       }
-      size = align_to(size, eh_frame && j > 0 && isec->sh_addralign > 4 ? 4 : isec->sh_addralign);
+      size = align_to(size, isec->sh_addralign);
       isec->offset = size;
       isec->order = (uint32_t)j;
       size += isec->sh_size;

@@ -66,6 +66,19 @@ struct Symbol {
 // Input files and sections
 //
 
+// One record of an .eh_frame input section (see split_eh_frame.c).
+typedef struct {
+  uint64_t in_off, size;        // where it is in the input section, header included
+  uint64_t id_off;              // offset of the CIE id / CIE pointer in the record
+  uint64_t cie_in;              // FDE: its CIE's offset in the input section
+  uint64_t out_off;             // where it goes, from the start of the output .eh_frame
+                                // (a dropped duplicate CIE: where its twin went)
+  uint64_t cie_out;             // FDE: its CIE's output offset
+  uint64_t rel_begin, rel_end;  // its relocations: rels[rel_begin, rel_end)
+  bool is_cie;
+  bool kept;
+} EhRecord;
+
 struct InputSection {
   InputFile *file;
   const char *name;
@@ -84,6 +97,8 @@ struct InputSection {
   uint64_t offset;        // within osec
   uint32_t order;         // position among osec's members
   const uint8_t *synthetic;  // contents made by the linker (e.g. merged .comment)
+  EhRecord *eh;           // .eh_frame: its records, placed one by one
+  uint64_t neh;
 };
 
 struct InputFile {
@@ -299,8 +314,21 @@ void sha1(const uint8_t *data, uint64_t len, uint8_t out[20]);
 // eh_frame.c — .eh_frame_hdr and PT_GNU_EH_FRAME (--eh-frame-hdr)
 //
 
-uint64_t count_fdes(Ctx *ctx, OutputSection *eh_frame);
 void write_eh_frame_hdr(Ctx *ctx, uint8_t *out);
+
+//
+// split_eh_frame.c — .eh_frame record by record: one copy of each CIE, no FDEs for
+// code that is not in the output
+//
+
+// Lays out the records of every member; sets the output section's size and returns
+// how many FDEs it keeps.
+uint64_t split_eh_frame(Ctx *ctx, OutputSection *osec);
+// Where a symbol at `value` in an .eh_frame input section ends up, from the start of
+// the output section.
+uint64_t eh_frame_offset(const InputSection *isec, uint64_t value);
+// Copies and relocates the kept records of one member into the output section.
+void write_eh_frame_records(Ctx *ctx, InputSection *isec, uint8_t *osec_out);
 
 //
 // write_map.c — the link map (-Map, -M) and --why-extract
@@ -312,7 +340,9 @@ void write_map(Ctx *ctx);
 // apply_relocs.c — patch section bytes in the output image
 //
 
-void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out);
+// Relocates isec's bytes already copied to `out`: the whole section, or only one
+// .eh_frame record (then `out` is where that record went).
+void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out, const EhRecord *rec);
 
 //
 // arch_x86_64.c — the only file that knows x86-64 relocation numbers
@@ -399,7 +429,8 @@ struct Ctx {
   InputSection *got;     // .got contents, made by the linker
   InputSection *build_id;  // .note.gnu.build-id, if asked for
   InputSection *eh_frame_hdr;  // --eh-frame-hdr: the search table
-  OutputSection *eh_frame_osec;
+  OutputSection *eh_frame_osec;  // split record by record (split_eh_frame.c)
+  uint64_t eh_frame_fdes;        // FDEs it keeps
   PtrVec iplt_syms;      // Symbol *, IFUNCs called or addressed, in stub order
   InputSection *iplt;    // the stubs (R X)
   InputSection *igot;    // their GOT slots, filled at start-up (R W)

@@ -200,12 +200,15 @@ void make_output_sections(Ctx *ctx) {
     add_to_osec(ctx, &by_name, ctx->rela_iplt);
   }
   OutputSection *eh = hashmap_get(&by_name, ".eh_frame", 9);
+  if (eh && (eh->sh_flags & SHF_ALLOC)) {
+    ctx->eh_frame_osec = eh;
+    ctx->eh_frame_fdes = split_eh_frame(ctx, eh);
+  }
   if (eh && ctx->opt.eh_frame_hdr && (eh->sh_flags & SHF_ALLOC)) {
-    uint64_t n = count_fdes(ctx, eh);
+    uint64_t n = ctx->eh_frame_fdes;
     InputSection *hdr = new_synthetic_section(ctx, ".eh_frame_hdr", SHT_PROGBITS, SHF_ALLOC,
                                               12 + 8 * n, 4);
     ctx->eh_frame_hdr = hdr;
-    ctx->eh_frame_osec = eh;
     add_to_osec(ctx, &by_name, hdr);
   }
   sort_by_priority(hashmap_get(&by_name, ".init_array", 11));

@@ -232,6 +232,10 @@ static void write_sections(Ctx *ctx, uint8_t *out) {
       }
       if (isec == ctx->eh_frame_hdr)
         continue;  // filled in below, once .eh_frame is relocated
+      if (isec->eh) {
+        write_eh_frame_records(ctx, isec, out + osec->offset);
+        continue;
+      }
       if (isec == ctx->iplt || isec == ctx->igot || isec == ctx->rela_iplt) {
         write_ifunc_tables(ctx, isec, dst);
         continue;
@@ -240,7 +244,7 @@ static void write_sections(Ctx *ctx, uint8_t *out) {
       if (isec->sh_size)
         memcpy(dst, src, isec->sh_size);
       if (isec->nrels)
-        apply_relocs(ctx, isec, dst);
+        apply_relocs(ctx, isec, dst, NULL);
     }
   }
 }

@@ -1,0 +1,221 @@
+/*
+ * split_eh_frame.c — .eh_frame, record by record.
+ *
+ * .eh_frame is the one section a linker must understand rather than concatenate.
+ * Every object brings a CIE (the preamble its functions share: code alignment,
+ * return-address column, personality routine) and an FDE per function. Copied
+ * whole, the output would hold a thousand identical CIEs for a static glibc
+ * program, and FDEs for functions that are not in the output at all (the losing
+ * copies of COMDAT groups, sections --gc-sections dropped), which would claim to
+ * describe address 0.
+ *
+ * So each input .eh_frame is split into its records:
+ *
+ *   +-----------+-------------+--------------------------+
+ *   | length u32| CIE id u32  | body...                  |   CIE: id == 0
+ *   +-----------+-------------+--------------------------+
+ *   | length u32| CIE pointer | pc_begin, pc_range, ...  |   FDE: pointer = distance
+ *   +-----------+-------------+--------------------------+        back to its CIE
+ *
+ * An FDE is kept only if the function its first relocation (pc_begin) names is
+ * kept. A CIE is kept once per distinct content: equal bytes and equal relocations
+ * (same type, addend and target). Kept records are laid out in input order, each
+ * FDE's CIE pointer is rewritten for the new distance, and one zero terminator ends
+ * the section (the inputs' own terminators, such as crtend.o's, are dropped).
+ *
+ * Runs when output sections are made (after --gc-sections, so liveness is known);
+ * fills InputSection.eh, .neh and .offset for the members of .eh_frame, and the
+ * output section's size. write_output copies and relocates record by record.
+ */
+#include "ld.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int compare_rels(const void *a, const void *b) {
+  const Elf64_Rela *x = a, *y = b;
+  return x->r_offset < y->r_offset ? -1 : x->r_offset > y->r_offset;
+}
+
+// The CIE's identity for deduplication: its bytes, then for each relocation its
+// offset, type, addend and target (the Symbol for a global, the section and value
+// for a local).
+static const char *cie_key(Ctx *ctx, InputSection *isec, const EhRecord *r, size_t *len) {
+  size_t nrels = r->rel_end - r->rel_begin;
+  size_t n = r->size + nrels * 40;
+  uint8_t *key = arena_alloc(&ctx->arena, n);
+  memcpy(key, isec->data.data + r->in_off, r->size);
+  uint8_t *p = key + r->size;
+  for (uint64_t i = r->rel_begin; i < r->rel_end; i++) {
+    const Elf64_Rela *rel = &isec->rels[i];
+    Symbol *sym = isec->file->syms[ELF64_R_SYM(rel->r_info)];
+    uint64_t fields[5] = {rel->r_offset - r->in_off, ELF64_R_TYPE(rel->r_info),
+                          (uint64_t)rel->r_addend, 0, 0};
+    if (sym && sym->is_global) {
+      fields[3] = (uint64_t)(uintptr_t)sym;
+    } else if (sym) {
+      fields[3] = (uint64_t)(uintptr_t)sym->isec;
+      fields[4] = sym->value;
+    }
+    memcpy(p, fields, sizeof fields);
+    p += sizeof fields;
+  }
+  *len = n;
+  return (const char *)key;
+}
+
+// Is the function this FDE describes in the output?
+static bool fde_is_live(InputSection *isec, const EhRecord *r) {
+  if (r->rel_begin == r->rel_end)
+    return true;  // no relocation: an absolute address, keep it
+  const Elf64_Rela *rel = &isec->rels[r->rel_begin];
+  Symbol *sym = isec->file->syms[ELF64_R_SYM(rel->r_info)];
+  if (!sym || sym->state != SYM_DEFINED || !sym->isec)
+    return true;
+  return sym->isec->is_alive && sym->isec->osec;
+}
+
+// Splits one input section into records. Returns false if it is malformed.
+static bool split(Ctx *ctx, InputSection *isec) {
+  View v = isec->data;
+  // Count, then fill.
+  uint64_t n = 0;
+  for (uint64_t off = 0; off + 4 <= v.size;) {
+    uint64_t len = read_u32le(v.data + off), hdr = 4;
+    if (len == 0)
+      break;
+    if (len == 0xffffffff) {
+      if (!view_has(v, off, 12))
+        return false;
+      len = read_u64le(v.data + off + 4);
+      hdr = 12;
+    }
+    if (len < 4 || !view_has(v, off + hdr, len))
+      return false;
+    off += hdr + len;
+    n++;
+  }
+  isec->eh = arena_array(&ctx->arena, n, sizeof(EhRecord));
+  isec->neh = n;
+
+  // Relocations are matched to records by offset; make sure they are in order.
+  for (uint64_t i = 1; i < isec->nrels; i++)
+    if (isec->rels[i].r_offset < isec->rels[i - 1].r_offset) {
+      qsort((void *)isec->rels, isec->nrels, sizeof(Elf64_Rela), compare_rels);
+      break;
+    }
+
+  uint64_t off = 0, r = 0;
+  for (uint64_t i = 0; i < n; i++) {
+    EhRecord *rec = &isec->eh[i];
+    uint64_t len = read_u32le(v.data + off), hdr = 4;
+    if (len == 0xffffffff) {
+      len = read_u64le(v.data + off + 4);
+      hdr = 12;
+    }
+    rec->in_off = off;
+    rec->size = hdr + len;
+    rec->id_off = hdr;
+    uint32_t id = read_u32le(v.data + off + hdr);
+    rec->is_cie = id == 0;
+    if (!rec->is_cie) {
+      uint64_t id_pos = off + hdr;
+      if (id > id_pos)
+        return false;
+      rec->cie_in = id_pos - id;
+    }
+    while (r < isec->nrels && isec->rels[r].r_offset < off)
+      r++;
+    rec->rel_begin = r;
+    while (r < isec->nrels && isec->rels[r].r_offset < off + rec->size)
+      r++;
+    rec->rel_end = r;
+    off += rec->size;
+  }
+  return true;
+}
+
+static EhRecord *find_cie(InputSection *isec, uint64_t in_off) {
+  for (uint64_t i = 0; i < isec->neh; i++)
+    if (isec->eh[i].in_off == in_off && isec->eh[i].is_cie)
+      return &isec->eh[i];
+  return NULL;
+}
+
+uint64_t split_eh_frame(Ctx *ctx, OutputSection *osec) {
+  HashMap cies = {0};  // CIE key -> output offset + 1
+  uint64_t out = 0, fdes = 0;
+  for (size_t m = 0; m < osec->members.len; m++) {
+    InputSection *isec = osec->members.data[m];
+    if (isec->sh_addralign > osec->sh_addralign)
+      osec->sh_addralign = isec->sh_addralign;
+    isec->offset = out;
+    isec->order = (uint32_t)m;
+    if (!split(ctx, isec)) {
+      error("%s: .eh_frame: malformed record", isec->file->name);
+      continue;
+    }
+    for (uint64_t i = 0; i < isec->neh; i++) {
+      EhRecord *rec = &isec->eh[i];
+      if (rec->is_cie) {
+        size_t len;
+        const char *key = cie_key(ctx, isec, rec, &len);
+        HashEntry *e = hashmap_slot(&cies, key, len);
+        if (e->value) {
+          rec->out_off = (uint64_t)(uintptr_t)e->value - 1;  // an earlier copy
+          continue;
+        }
+        rec->kept = true;
+        rec->out_off = out;
+        e->value = (void *)(uintptr_t)(out + 1);
+        out += rec->size;
+        continue;
+      }
+      EhRecord *cie = find_cie(isec, rec->cie_in);
+      if (!cie) {
+        error("%s: .eh_frame: FDE at 0x%llx points to no CIE", isec->file->name,
+              (unsigned long long)rec->in_off);
+        continue;
+      }
+      if (!fde_is_live(isec, rec))
+        continue;
+      rec->kept = true;
+      rec->out_off = out;
+      rec->cie_out = cie->out_off;
+      out += rec->size;
+      fdes++;
+    }
+  }
+  free(cies.entries);
+  osec->size = out + 4;  // and the terminator: a record of length 0
+  return fdes;
+}
+
+uint64_t eh_frame_offset(const InputSection *isec, uint64_t value) {
+  // A symbol inside .eh_frame (crtbeginT.o's __EH_FRAME_BEGIN__, crtend.o's
+  // __FRAME_END__) moves with the record it is in; one in a dropped record, or at
+  // the end, goes to where the next kept record would be.
+  uint64_t next = isec->offset;
+  for (uint64_t i = 0; i < isec->neh; i++) {
+    const EhRecord *rec = &isec->eh[i];
+    if (!rec->kept)
+      continue;
+    if (value < rec->in_off + rec->size)
+      return value >= rec->in_off ? rec->out_off + (value - rec->in_off) : rec->out_off;
+    next = rec->out_off + rec->size;
+  }
+  return next;
+}
+
+void write_eh_frame_records(Ctx *ctx, InputSection *isec, uint8_t *osec_out) {
+  for (uint64_t i = 0; i < isec->neh; i++) {
+    const EhRecord *rec = &isec->eh[i];
+    if (!rec->kept)
+      continue;
+    uint8_t *dst = osec_out + rec->out_off;
+    memcpy(dst, isec->data.data + rec->in_off, rec->size);
+    if (!rec->is_cie)
+      write_u32le(dst + rec->id_off, (uint32_t)(rec->out_off + rec->id_off - rec->cie_out));
+    apply_relocs(ctx, isec, dst, rec);
+  }
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bats
+# .eh_frame is split into records: one copy of each CIE, and no FDE for a function
+# that is not in the output.
+
+load helpers
+
+# Objects with unwind tables (the helpers' default flags turn them off).
+uobj() {
+  local name=$1
+  shift
+  cc -O1 -ffreestanding -fno-builtin -fno-stack-protector -fcf-protection=none \
+    -fasynchronous-unwind-tables "$@" -c -x c - -o "$name.o"
+}
+
+# The FDEs of an executable, one line each: "pc=BEGIN..END".
+fdes() {
+  readelf --debug-dump=frames "$1" | awk '/ FDE / { print $NF }'
+}
+
+@test "eh_frame: identical CIEs of many objects are kept once" {
+  runtime
+  for i in 1 2 3; do
+    echo "int f$i(int x) { return x + $i; }" | uobj "f$i"
+  done
+  echo 'int f1(int), f2(int), f3(int); int main(void) { return f3(f2(f1(0))); }' | uobj main
+  [ "$(readelf --debug-dump=frames f1.o | grep -c ' CIE')" -eq 1 ]
+  link_both prog rt.o main.o f1.o f2.o f3.o
+  run_both prog
+  [ "$status" -eq 6 ]
+  [ "$(readelf --debug-dump=frames prog | grep -c ' CIE')" -eq 1 ]
+  [ "$(fdes prog | wc -l)" -eq 4 ]
+  # Each FDE still covers its function.
+  for f in main f1 f2 f3; do
+    addr=$(nm prog | awk -v f="$f" '$3 == f { print $1 }')
+    fdes prog | grep -q "^pc=0*$addr\.\."
+  done
+}
+
+@test "eh_frame: FDEs of functions that --gc-sections drops are dropped too" {
+  runtime
+  uobj main -ffunction-sections <<'C'
+__attribute__((noinline)) int used(int x) { return x * 2; }
+__attribute__((noinline)) int unused(int x) { return x * 3; }
+int main(void) { return used(21); }
+C
+  run "$MINI_LD" --gc-sections rt.o main.o -o prog
+  [ "$status" -eq 0 ]
+  run ./prog
+  [ "$status" -eq 42 ]
+  ! nm prog | grep -q unused
+  # main and used have FDEs; unused's is gone, and none describes address 0.
+  [ "$(fdes prog | wc -l)" -eq 2 ]
+  ! fdes prog | grep -q '^pc=0*\.\.'
+  ! fdes prog | grep -q '^pc=00*\.\.'
+  run "$MINI_LD" rt.o main.o -o full
+  [ "$(fdes full | wc -l)" -eq 3 ]
+}
+
+@test "eh_frame: the FDE of a discarded COMDAT copy is dropped" {
+  runtime
+  # A C++ template instance is emitted in a COMDAT group by every object that uses it.
+  for n in a b; do
+    g++ -O1 -fno-exceptions -fasynchronous-unwind-tables -fcf-protection=none -c -x c++ - \
+      -o "$n.o" <<C
+template <typename T> __attribute__((noinline)) T shared(T x) { return x + 1; }
+extern "C" int call_$n(int x) { return shared(x); }
+C
+  done
+  echo 'int call_a(int), call_b(int); int main(void) { return call_a(1) + call_b(2); }' | uobj main
+  readelf -gW a.o | grep -q COMDAT
+  link_both prog rt.o main.o a.o b.o
+  run_both prog
+  [ "$status" -eq 5 ]
+  # main, call_a, call_b and one shared: four FDEs, none at 0.
+  [ "$(fdes prog | wc -l)" -eq 4 ]
+  ! fdes prog | grep -q '^pc=0*\.\.'
+}
