@@ -24,7 +24,7 @@ typedef enum {
   OPT_OUTPUT, OPT_ENTRY, OPT_LIBPATH, OPT_LIBRARY, OPT_STATIC, OPT_DYNAMIC, OPT_NOSTDLIB,
   OPT_START_GROUP, OPT_END_GROUP, OPT_WHOLE, OPT_NO_WHOLE, OPT_STRIP_ALL,
   OPT_STRIP_DEBUG, OPT_VERSION, OPT_V, OPT_HELP, OPT_EMULATION, OPT_Z, OPT_IGNORE,
-  OPT_IGNORE_ARG, OPT_BUILD_ID, OPT_BUILD_ID_STYLE, OPT_MAP, OPT_EH_FRAME_HDR, OPT_GC, OPT_NO_GC, OPT_PRINT_GC, OPT_PRINT_MAP, OPT_WHY_EXTRACT, OPT_TRACE, OPT_TRACE_SYMBOL,
+  OPT_IGNORE_ARG, OPT_BUILD_ID, OPT_BUILD_ID_STYLE, OPT_MAP, OPT_PIE, OPT_SHARED, OPT_RELOCATABLE, OPT_EH_FRAME_HDR, OPT_GC, OPT_NO_GC, OPT_PRINT_GC, OPT_PRINT_MAP, OPT_WHY_EXTRACT, OPT_TRACE, OPT_TRACE_SYMBOL,
 } OptId;
 
 typedef struct {
@@ -55,6 +55,12 @@ static const LongOpt long_opts[] = {
   {"version", OPT_VERSION, false},
   {"help", OPT_HELP, false},
   {"Map", OPT_MAP, true},
+  // Known, and refused with a reason rather than "unknown option".
+  {"pie", OPT_PIE, false},
+  {"pic-executable", OPT_PIE, false},
+  {"shared", OPT_SHARED, false},
+  {"Bshareable", OPT_SHARED, false},
+  {"relocatable", OPT_RELOCATABLE, false},
   {"build-id", OPT_BUILD_ID, false},
   {"eh-frame-hdr", OPT_EH_FRAME_HDR, false},
   {"gc-sections", OPT_GC, false},
@@ -97,6 +103,7 @@ static bool short_opt(char c, OptId *id, bool *has_arg) {
   case 'S': *id = OPT_STRIP_DEBUG; return true;
   case 'M': *id = OPT_PRINT_MAP; return true;
   case 't': *id = OPT_TRACE; return true;
+  case 'r': *id = OPT_RELOCATABLE; return true;
   case 'v': *id = OPT_V; return true;
   case 'V': *id = OPT_V; return true;
   case '(': *id = OPT_START_GROUP; return true;
@@ -225,6 +232,13 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_Z: z_keyword(ctx, val); break;
   case OPT_IGNORE: case OPT_IGNORE_ARG: break;
   case OPT_MAP: opt->map_file = val; break;
+  case OPT_PIE:
+    usage_error("-pie: position-independent executables are not supported yet; "
+                "link a static executable (gcc -static)");
+  case OPT_SHARED:
+    usage_error("-shared: mini-ld makes static executables, not shared libraries");
+  case OPT_RELOCATABLE:
+    usage_error("-r: relocatable output (ld -r) is not supported");
   case OPT_EH_FRAME_HDR: opt->eh_frame_hdr = true; break;
   case OPT_GC: opt->gc_sections = true; break;
   case OPT_NO_GC: opt->gc_sections = false; break;

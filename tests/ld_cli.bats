@@ -321,6 +321,22 @@ C
   [ ! -e prog ]
 }
 
+@test "ld: -pie, -shared and -r are refused with a reason, not as unknown options" {
+  hello_program
+  run -2 "$MINI_LD" -pie rt.o main.o -o prog
+  [ "$output" = "mini-ld: -pie: position-independent executables are not supported yet; link a static executable (gcc -static)" ]
+  run -2 "$MINI_LD" --shared rt.o main.o -o prog
+  [ "$output" = "mini-ld: -shared: mini-ld makes static executables, not shared libraries" ]
+  run -2 "$MINI_LD" -r rt.o main.o -o prog
+  [ "$output" = "mini-ld: -r: relocatable output (ld -r) is not supported" ]
+  [ ! -e prog ]
+  # gcc's default (a dynamic PIE) says so through the driver.
+  echo 'int main(void) { return 0; }' >m.c
+  run gcc -B "$MINI_BIN/" m.c -o prog
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"mini-ld: -pie: position-independent executables are not supported yet"* ]]
+}
+
 @test "ld: an option missing its value is a usage error" {
   hello_program
   run ! ld.bfd rt.o main.o -o
