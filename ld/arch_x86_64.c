@@ -375,3 +375,23 @@ void write_irelative(uint8_t *p, uint64_t slot_addr, uint64_t resolver) {
   };
   memcpy(p, &r, sizeof r);
 }
+
+/*
+ * A static PIE is linked at address 0 and moved by the kernel. Every absolute
+ * address stored in its data (R_X86_64_64 places, GOT slots) must then have the load
+ * address added, which the C library does at start-up (_dl_relocate_static_pie)
+ * from the .rela.dyn entries below: R_X86_64_RELATIVE means *offset = base + addend.
+ */
+void write_relative(uint8_t *p, uint64_t offset, uint64_t addend) {
+  Elf64_Rela r = {
+    .r_offset = offset,
+    .r_info = ELF64_R_INFO(0, R_X86_64_RELATIVE),
+    .r_addend = (int64_t)addend,
+  };
+  memcpy(p, &r, sizeof r);
+}
+
+void write_none_reloc(uint8_t *p) {
+  Elf64_Rela r = {.r_info = ELF64_R_INFO(0, R_X86_64_NONE)};
+  memcpy(p, &r, sizeof r);
+}

@@ -25,7 +25,7 @@ static const char *const fixed_names[] = {
   "__ehdr_start", "__executable_start", "_etext", "etext", "__etext", "_edata", "edata",
   "_end", "end", "__bss_start", "__init_array_start", "__init_array_end",
   "__fini_array_start", "__fini_array_end", "__preinit_array_start", "__preinit_array_end",
-  "__rela_iplt_start", "__rela_iplt_end", "_GLOBAL_OFFSET_TABLE_", NULL,
+  "__rela_iplt_start", "__rela_iplt_end", "_GLOBAL_OFFSET_TABLE_", "_DYNAMIC", NULL,
 };
 
 // Can `s` be part of a C identifier (so __start_s names a valid symbol)?
@@ -170,6 +170,8 @@ void define_linker_symbols(Ctx *ctx) {
               base);
   if (ctx->got_osec)
     set(ctx, "_GLOBAL_OFFSET_TABLE_", ctx->got_osec, ctx->got_addr);
+  if (ctx->dynamic)
+    set(ctx, "_DYNAMIC", ctx->dynamic->osec, isec_address(ctx->dynamic));
 
   for (size_t i = 0; i < ctx->globals.len; i++) {
     Symbol *sym = ctx->globals.data[i];

@@ -69,7 +69,7 @@ uint64_t symbol_definition_address(const Symbol *sym) {
 // but never after. PT_GNU_RELRO tells the C library to make it read-only then, which
 // stops an attacker from overwriting constructor tables, GOT slots or vtables.
 static bool is_relro(const OutputSection *osec) {
-  static const char *const names[] = {".data.rel.ro", ".got", NULL};
+  static const char *const names[] = {".data.rel.ro", ".dynamic", ".got", NULL};
   if ((osec->sh_flags & SHF_TLS) || osec->sh_type == SHT_INIT_ARRAY ||
       osec->sh_type == SHT_FINI_ARRAY || osec->sh_type == SHT_PREINIT_ARRAY ||
       has_section_prefix(osec->name, ".init_array") || has_section_prefix(osec->name, ".fini_array"))
@@ -87,7 +87,8 @@ static int segment_of(Ctx *ctx, const OutputSection *osec) {
     return SEG_TEXT;
   if (osec->sh_flags & SHF_WRITE)
     return ctx->opt.relro && is_relro(osec) ? SEG_RELRO : SEG_DATA;
-  if (osec->sh_type == SHT_NOTE || osec->sh_type == SHT_RELA)
+  if (osec->sh_type == SHT_NOTE || osec->sh_type == SHT_RELA || osec->sh_type == SHT_DYNSYM ||
+      osec->sh_type == SHT_STRTAB)
     return SEG_HEADERS;
   return SEG_RODATA;
 }
@@ -96,11 +97,11 @@ static int segment_of(Ctx *ctx, const OutputSection *osec) {
 // not know go in the middle, and zero-filled ones last so that .bss ends the image.
 static int rank_in_segment(const OutputSection *osec, int seg) {
   static const struct { const char *name; int rank; } known[] = {
-    {".rela.iplt", 20},
+    {".dynsym", 12}, {".dynstr", 14}, {".rela.dyn", 18}, {".rela.iplt", 20},
     {".init", 10}, {".plt", 20}, {".iplt", 25}, {".text", 30}, {".fini", 50},
     {".rodata", 10}, {".eh_frame_hdr", 30}, {".eh_frame", 40}, {".gcc_except_table", 50},
     {".tdata", 10}, {".tbss", 11}, {".preinit_array", 15}, {".init_array", 20},
-    {".fini_array", 30}, {".data.rel.ro", 40}, {".got", 50}, {".got.plt", 60},
+    {".fini_array", 30}, {".data.rel.ro", 40}, {".dynamic", 45}, {".got", 50}, {".got.plt", 60},
     {".data", 70}, {".bss", 90},
   };
   for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
@@ -193,6 +194,7 @@ static size_t count_phdrs(Ctx *ctx) {
   }
   n += tls;  // PT_TLS
   n += ctx->eh_frame_hdr != NULL;  // PT_GNU_EH_FRAME
+  n += ctx->dynamic != NULL;       // PT_DYNAMIC
   for (int s = 0; s < SEG_NONE; s++)
     n += used[s];
   n += used[SEG_RELRO];  // PT_GNU_RELRO
@@ -323,6 +325,14 @@ static void assign_addresses(Ctx *ctx) {
     relro->p_filesz = load.p_filesz;
     relro->p_memsz = align_to(load.p_vaddr + load.p_memsz, page) - load.p_vaddr;
     relro->p_align = 1;
+  }
+  if (ctx->dynamic) {
+    OutputSection *osec = ctx->dynamic->osec;
+    Segment *seg = add_segment(ctx, PT_DYNAMIC, PF_R | PF_W);
+    seg->p_offset = osec->offset;
+    seg->p_vaddr = seg->p_paddr = osec->addr;
+    seg->p_filesz = seg->p_memsz = osec->size;
+    seg->p_align = 8;
   }
   if (ctx->eh_frame_hdr) {
     OutputSection *osec = ctx->eh_frame_hdr->osec;

@@ -179,6 +179,8 @@ typedef enum {
   ARG_GROUP_END,
   ARG_WHOLE_ARCHIVE,
   ARG_NO_WHOLE_ARCHIVE,
+  ARG_PUSH_STATE,       // --push-state: save --whole-archive's state
+  ARG_POP_STATE,        // --pop-state: restore it
 } ArgKind;
 
 typedef struct {
@@ -200,6 +202,9 @@ typedef struct {
   bool nostdlib;            // -nostdlib: no default library directories
   bool eh_frame_hdr;        // --eh-frame-hdr
   bool relro;               // -z relro (the default): emit PT_GNU_RELRO
+  bool pie;                 // -pie: a static PIE (ET_DYN, base 0, RELATIVE relocations)
+  bool static_link;         // -static / -Bstatic
+  bool no_dynamic_linker;   // --no-dynamic-linker
   bool gc_sections;         // --gc-sections
   bool print_gc_sections;   // --print-gc-sections
   int execstack;            // -z execstack: 1, -z noexecstack: -1 (the last wins), or 0
@@ -331,6 +336,20 @@ uint64_t eh_frame_offset(const InputSection *isec, uint64_t value);
 void write_eh_frame_records(Ctx *ctx, InputSection *isec, uint8_t *osec_out);
 
 //
+// dynamic.c — a static PIE's .dynamic and .rela.dyn
+//
+
+// During scan_relocs: can this absolute relocation be moved at start-up? Counts it.
+void note_absolute_in_pie(Ctx *ctx, InputSection *isec, const Elf64_Rela *rel, Symbol *sym);
+// After scan_relocs: makes .dynamic, .rela.dyn, .dynsym and .dynstr.
+void make_dynamic_sections(Ctx *ctx);
+// For section headers: the sh_link/sh_info of the dynamic sections.
+void dynamic_shdr_links(Ctx *ctx, const OutputSection *osec, Elf64_Shdr *sh);
+// After the sections are relocated in `out`: fills .rela.dyn and .dynamic.
+void write_dynamic(Ctx *ctx, uint8_t *out);
+bool is_image_relative(const Symbol *sym);
+
+//
 // write_map.c — the link map (-Map, -M) and --why-extract
 //
 
@@ -399,6 +418,10 @@ bool is_tls_sequence_start(const Elf64_Rela *rel);  // TLSGD or TLSLD
 enum { IPLT_STUB_SIZE = 16 };
 void write_iplt_stub(uint8_t *p, uint64_t stub_addr, uint64_t slot_addr);
 void write_irelative(uint8_t *p, uint64_t slot_addr, uint64_t resolver);
+// Static PIE: "add the load address to the addend and store it at offset".
+void write_relative(uint8_t *p, uint64_t offset, uint64_t addend);
+// A placeholder entry the C library skips.
+void write_none_reloc(uint8_t *p);
 
 //
 // The context
@@ -411,6 +434,8 @@ struct Ctx {
   // read_inputs
   PtrVec files;          // InputFile *, in load order
   PtrVec archives;       // ArchiveFile *
+  bool state_stack[16];  // --push-state: saved --whole-archive states
+  size_t state_depth;
 
   // resolve_symbols
   HashMap symtab;        // name -> Symbol *
@@ -434,7 +459,11 @@ struct Ctx {
   PtrVec iplt_syms;      // Symbol *, IFUNCs called or addressed, in stub order
   InputSection *iplt;    // the stubs (R X)
   InputSection *igot;    // their GOT slots, filled at start-up (R W)
-  InputSection *rela_iplt;  // R_X86_64_IRELATIVE for each slot (R)
+  InputSection *rela_iplt;  // R_X86_64_IRELATIVE for each slot (R); not in a PIE
+
+  // static PIE (dynamic.c)
+  uint64_t ndyn_relative;    // R_X86_64_64 places that need the load address added
+  InputSection *dynamic, *rela_dyn, *dynsym, *dynstr;
 
   // layout
   PtrVec osecs;          // OutputSection *, in address (then file) order

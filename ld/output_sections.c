@@ -194,10 +194,17 @@ void make_output_sections(Ctx *ctx) {
     add_to_osec(ctx, &by_name, ctx->got);
     ctx->got_osec = ctx->got->osec;
   }
+  if (ctx->dynamic) {
+    add_to_osec(ctx, &by_name, ctx->dynsym);
+    add_to_osec(ctx, &by_name, ctx->dynstr);
+    add_to_osec(ctx, &by_name, ctx->rela_dyn);
+    add_to_osec(ctx, &by_name, ctx->dynamic);
+  }
   if (ctx->iplt) {
     add_to_osec(ctx, &by_name, ctx->iplt);
     add_to_osec(ctx, &by_name, ctx->igot);
-    add_to_osec(ctx, &by_name, ctx->rela_iplt);
+    if (ctx->rela_iplt)
+      add_to_osec(ctx, &by_name, ctx->rela_iplt);
   }
   OutputSection *eh = hashmap_get(&by_name, ".eh_frame", 9);
   if (eh && (eh->sh_flags & SHF_ALLOC)) {

@@ -24,7 +24,7 @@ typedef enum {
   OPT_OUTPUT, OPT_ENTRY, OPT_LIBPATH, OPT_LIBRARY, OPT_STATIC, OPT_DYNAMIC, OPT_NOSTDLIB,
   OPT_START_GROUP, OPT_END_GROUP, OPT_WHOLE, OPT_NO_WHOLE, OPT_STRIP_ALL,
   OPT_STRIP_DEBUG, OPT_VERSION, OPT_V, OPT_HELP, OPT_EMULATION, OPT_Z, OPT_IGNORE,
-  OPT_IGNORE_ARG, OPT_BUILD_ID, OPT_BUILD_ID_STYLE, OPT_MAP, OPT_PIE, OPT_SHARED, OPT_RELOCATABLE, OPT_EH_FRAME_HDR, OPT_GC, OPT_NO_GC, OPT_PRINT_GC, OPT_PRINT_MAP, OPT_WHY_EXTRACT, OPT_TRACE, OPT_TRACE_SYMBOL,
+  OPT_IGNORE_ARG, OPT_BUILD_ID, OPT_BUILD_ID_STYLE, OPT_MAP, OPT_PUSH_STATE, OPT_POP_STATE, OPT_NO_DYNAMIC_LINKER, OPT_PIE, OPT_SHARED, OPT_RELOCATABLE, OPT_EH_FRAME_HDR, OPT_GC, OPT_NO_GC, OPT_PRINT_GC, OPT_PRINT_MAP, OPT_WHY_EXTRACT, OPT_TRACE, OPT_TRACE_SYMBOL,
 } OptId;
 
 typedef struct {
@@ -49,6 +49,8 @@ static const LongOpt long_opts[] = {
   {"start-group", OPT_START_GROUP, false},
   {"end-group", OPT_END_GROUP, false},
   {"whole-archive", OPT_WHOLE, false},
+  {"push-state", OPT_PUSH_STATE, false},
+  {"pop-state", OPT_POP_STATE, false},
   {"no-whole-archive", OPT_NO_WHOLE, false},
   {"strip-all", OPT_STRIP_ALL, false},
   {"strip-debug", OPT_STRIP_DEBUG, false},
@@ -77,7 +79,7 @@ static const LongOpt long_opts[] = {
   {"plugin", OPT_IGNORE_ARG, true},
   {"plugin-opt", OPT_IGNORE_ARG, true},
   {"dynamic-linker", OPT_IGNORE_ARG, true},
-  {"no-dynamic-linker", OPT_IGNORE, false},
+  {"no-dynamic-linker", OPT_NO_DYNAMIC_LINKER, false},
   {"no-pie", OPT_IGNORE, false},
   {"no-relax", OPT_IGNORE, false},
   {"relax", OPT_IGNORE, false},
@@ -123,12 +125,15 @@ static void usage(void) {
          "  -l NAME, --library=NAME     link libNAME.a, found in the search path\n"
          "  -l :FILE                    link FILE, found in the search path\n"
          "  -static, -Bstatic           link static libraries only (always the case)\n"
+         "  -pie --no-dynamic-linker    make a static PIE (ET_DYN that relocates itself at\n"
+         "                              start-up; what gcc -static-pie asks for)\n"
          "  -nostdlib                   search only the -L directories (always the case)\n"
          "  --start-group ... --end-group, -( ... -)\n"
          "                              rescan the archives in the group until nothing new\n"
          "                              is pulled in\n"
          "  --whole-archive, --no-whole-archive\n"
          "                              load every member of the archives that follow\n"
+         "  --push-state, --pop-state   save and restore --whole-archive's state\n"
          "  -s, --strip-all             omit the symbol table\n"
          "  -S, --strip-debug           omit debugging sections\n"
          "  -z execstack|noexecstack    mark the stack executable or not\n"
@@ -204,7 +209,9 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_ENTRY: opt->entry = val; opt->entry_given = true; break;
   case OPT_LIBPATH: vec_push(&ctx->arena, &opt->lib_paths, (void *)val); break;
   case OPT_LIBRARY: add_input(ctx, inputs, ARG_LIBRARY, val); break;
-  case OPT_STATIC: case OPT_DYNAMIC: break;
+  case OPT_STATIC: opt->static_link = true; break;
+  case OPT_DYNAMIC: break;
+  case OPT_NO_DYNAMIC_LINKER: opt->no_dynamic_linker = true; break;
   case OPT_NOSTDLIB: opt->nostdlib = true; break;
   case OPT_START_GROUP:
     if (*group_depth)
@@ -220,6 +227,8 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
     break;
   case OPT_WHOLE: add_input(ctx, inputs, ARG_WHOLE_ARCHIVE, NULL); break;
   case OPT_NO_WHOLE: add_input(ctx, inputs, ARG_NO_WHOLE_ARCHIVE, NULL); break;
+  case OPT_PUSH_STATE: add_input(ctx, inputs, ARG_PUSH_STATE, NULL); break;
+  case OPT_POP_STATE: add_input(ctx, inputs, ARG_POP_STATE, NULL); break;
   case OPT_STRIP_ALL: opt->strip_all = true; break;
   case OPT_STRIP_DEBUG: opt->strip_debug = true; break;
   case OPT_VERSION: print_version(); exit(0);
@@ -232,9 +241,7 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_Z: z_keyword(ctx, val); break;
   case OPT_IGNORE: case OPT_IGNORE_ARG: break;
   case OPT_MAP: opt->map_file = val; break;
-  case OPT_PIE:
-    usage_error("-pie: position-independent executables are not supported yet; "
-                "link a static executable (gcc -static)");
+  case OPT_PIE: opt->pie = true; break;
   case OPT_SHARED:
     usage_error("-shared: mini-ld makes static executables, not shared libraries");
   case OPT_RELOCATABLE:
@@ -333,6 +340,13 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
 
   if (group_depth)
     usage_error("--start-group without --end-group");
+  // A static PIE (gcc -static-pie passes -static -pie --no-dynamic-linker) relocates
+  // itself; a PIE that needs ld.so would need dynamic linking, which we do not do.
+  if (opt->pie && !opt->static_link && !opt->no_dynamic_linker)
+    usage_error("-pie: only static PIEs can be made (add -static or --no-dynamic-linker; "
+                "gcc -static-pie does): mini-ld does no dynamic linking");
+  if (opt->pie)
+    opt->image_base = 0;
   opt->inputs = arena_array(&ctx->arena, inputs.len, sizeof(InputArg));
   size_t nfiles = 0;
   for (size_t i = 0; i < inputs.len; i++) {

@@ -191,6 +191,22 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, bool *whole, int
     switch (arg->kind) {
     case ARG_WHOLE_ARCHIVE: *whole = true; continue;
     case ARG_NO_WHOLE_ARCHIVE: *whole = false; continue;
+    case ARG_PUSH_STATE:
+      // The only state that changes how inputs are read here is --whole-archive
+      // (-Bstatic/-Bdynamic and --as-needed mean nothing to a static link).
+      if (ctx->state_depth == sizeof ctx->state_stack / sizeof ctx->state_stack[0]) {
+        error("--push-state nested too deeply");
+        continue;
+      }
+      ctx->state_stack[ctx->state_depth++] = *whole;
+      continue;
+    case ARG_POP_STATE:
+      if (ctx->state_depth == 0) {
+        error("--pop-state without --push-state");
+        continue;
+      }
+      *whole = ctx->state_stack[--ctx->state_depth];
+      continue;
     case ARG_GROUP_START:
       group_start = ctx->archives.len;
       continue;

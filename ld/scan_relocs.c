@@ -14,11 +14,13 @@
 #include "ld.h"
 
 // A symbol whose address is fixed relative to the image: defined in a kept section,
-// or a linker symbol relative to an output section.
-static bool is_image_relative(const Symbol *sym) {
+// or defined by the linker. Its address moves with the image in a PIE.
+bool is_image_relative(const Symbol *sym) {
   if (sym->state == SYM_DEFINED)
     return sym->isec && sym->isec->is_alive;
-  return sym->state == SYM_LINKER && sym->osec;
+  // Linker symbols get their values after layout, but every one of them is an
+  // address inside the image (define_linker_symbols.c anchors it to a section).
+  return sym->state == SYM_LINKER;
 }
 
 GotRelax got_relax(Ctx *ctx, const InputSection *isec, const Elf64_Rela *rel,
@@ -32,7 +34,12 @@ GotRelax got_relax(Ctx *ctx, const InputSection *isec, const Elf64_Rela *rel,
   if (!reloc_howto(type).relaxable || rel->r_addend != -4 || !is_image_relative(sym) ||
       !ctx->image_fits_32)
     return RELAX_NONE;
-  return got_relax_form(isec->data, rel->r_offset, type);
+  GotRelax form = got_relax_form(isec->data, rel->r_offset, type);
+  // An immediate operand holds an absolute address, which a PIE does not know at
+  // link time; the PC-relative forms are fine.
+  if (ctx->opt.pie && (form == RELAX_TEST || form == RELAX_BINOP))
+    return RELAX_NONE;
+  return form;
 }
 
 static void scan_section(Ctx *ctx, InputSection *isec) {
@@ -108,6 +115,10 @@ static void scan_section(Ctx *ctx, InputSection *isec) {
     case RX_GOTOFF:
       ctx->needs_got = true;
       break;
+    case RX_ABS:
+      if (ctx->opt.pie && (isec->sh_flags & SHF_ALLOC) && is_image_relative(sym))
+        note_absolute_in_pie(ctx, isec, rel, sym);
+      break;
     default:
       break;
     }
@@ -166,9 +177,15 @@ void scan_relocs(Ctx *ctx) {
     ctx->iplt = new_synthetic_section(ctx, ".iplt", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR,
                               IPLT_STUB_SIZE * n, 16);
     ctx->igot = new_synthetic_section(ctx, ".got.plt", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 8 * n, 8);
-    ctx->rela_iplt = new_synthetic_section(ctx, ".rela.iplt", SHT_RELA, SHF_ALLOC, 24 * n, 8);
-    ctx->rela_iplt->sh_entsize = 24;
+    // A static PIE lists its IRELATIVE entries in .rela.dyn instead, with the rest
+    // of its start-up relocations.
+    if (!ctx->opt.pie) {
+      ctx->rela_iplt = new_synthetic_section(ctx, ".rela.iplt", SHT_RELA, SHF_ALLOC, 24 * n, 8);
+      ctx->rela_iplt->sh_entsize = 24;
+    }
     for (size_t i = 0; i < n; i++)
       ((Symbol *)ctx->iplt_syms.data[i])->iplt = ctx->iplt;
   }
+  if (ctx->opt.pie)
+    make_dynamic_sections(ctx);
 }

@@ -163,7 +163,7 @@ static void write_ehdr(Ctx *ctx, uint8_t *out, uint64_t shoff, uint32_t shnum, u
   eh.e_ident[EI_VERSION] = EV_CURRENT;
   // GNU ld marks executables that use GNU extensions to the gABI (IFUNC) as GNU/Linux.
   eh.e_ident[EI_OSABI] = ctx->iplt ? ELFOSABI_GNU : ELFOSABI_NONE;
-  eh.e_type = ET_EXEC;
+  eh.e_type = ctx->opt.pie ? ET_DYN : ET_EXEC;
   eh.e_machine = EM_X86_64;
   eh.e_version = EV_CURRENT;
   eh.e_entry = ctx->entry;
@@ -230,8 +230,8 @@ static void write_sections(Ctx *ctx, uint8_t *out) {
         }
         continue;
       }
-      if (isec == ctx->eh_frame_hdr)
-        continue;  // filled in below, once .eh_frame is relocated
+      if (isec == ctx->eh_frame_hdr || isec == ctx->rela_dyn || isec == ctx->dynamic)
+        continue;  // filled in below, once everything else is relocated
       if (isec->eh) {
         write_eh_frame_records(ctx, isec, out + osec->offset);
         continue;
@@ -240,8 +240,10 @@ static void write_sections(Ctx *ctx, uint8_t *out) {
         write_ifunc_tables(ctx, isec, dst);
         continue;
       }
+      // Linker-made sections without contents of their own (.dynsym's null symbol,
+      // .dynstr's empty string) are zeros, which the new file already holds.
       const uint8_t *src = isec->synthetic ? isec->synthetic : isec->data.data;
-      if (isec->sh_size)
+      if (isec->sh_size && src)
         memcpy(dst, src, isec->sh_size);
       if (isec->nrels)
         apply_relocs(ctx, isec, dst, NULL);
@@ -315,6 +317,8 @@ void write_output(Ctx *ctx) {
   write_sections(ctx, out);
   if (ctx->eh_frame_hdr)
     write_eh_frame_hdr(ctx, out);
+  if (ctx->dynamic)
+    write_dynamic(ctx, out);
 
   for (uint32_t i = 0; i < nosecs; i++) {
     OutputSection *osec = ctx->osecs.data[i];
@@ -323,6 +327,7 @@ void write_output(Ctx *ctx) {
       .sh_addr = osec->addr, .sh_offset = osec->offset, .sh_size = osec->size,
       .sh_addralign = osec->sh_addralign, .sh_entsize = osec->sh_entsize,
     };
+    dynamic_shdr_links(ctx, osec, &sh);
     write_shdr(out, shoff, osec->shndx, &sh);
   }
   uint32_t idx = nosecs + 1;

@@ -446,3 +446,24 @@ C
   run ld.bfd libh.a -o empty.bfd
   [ "$status" -eq 0 ]
 }
+
+@test "ld: --push-state and --pop-state save and restore --whole-archive" {
+  runtime
+  obj main <<'C'
+int main(void) { return 0; }
+C
+  obj a_unused <<'C'
+int a_unused(void) { return 1; }
+C
+  obj b_unused <<'C'
+int b_unused(void) { return 2; }
+C
+  ar rcs liba.a a_unused.o
+  ar rcs libb.a b_unused.o
+  link_both prog rt.o main.o --push-state --whole-archive liba.a --pop-state libb.a
+  run_both prog
+  nm prog | grep -q ' a_unused$'
+  ! nm prog | grep -q ' b_unused$'
+  run -1 "$MINI_LD" rt.o main.o --pop-state -o prog2
+  [ "$output" = "mini-ld: --pop-state without --push-state" ]
+}
