@@ -198,6 +198,19 @@ static void report_link_warnings(Ctx *ctx) {
   free(seen.entries);
 }
 
+// The function whose code contains offset `off` of isec, for messages: a symbol of
+// type STT_FUNC defined there whose [value, value + size) covers it. NULL if none
+// (hand-written assembly often gives its labels no type or size).
+static const char *enclosing_function(InputFile *file, InputSection *isec, uint64_t off) {
+  for (uint64_t i = 1; i < file->obj.nsyms; i++) {
+    Symbol *sym = file->syms[i];
+    if (sym && sym->type == STT_FUNC && sym->state == SYM_DEFINED && sym->isec == isec &&
+        sym->value <= off && off - sym->value < sym->size)
+      return sym->name;
+  }
+  return NULL;
+}
+
 void report_undefined(Ctx *ctx) {
   if (ctx->link_warnings.len)
     report_link_warnings(ctx);
@@ -226,10 +239,13 @@ void report_undefined(Ctx *ctx) {
           vec_push(&ctx->arena, &order, sym);
         uintptr_t n = (uintptr_t)e->value + 1;
         e->value = (void *)n;
-        if (n <= MAX_PLACES)
+        if (n <= MAX_PLACES) {
+          const char *fn = enclosing_function(file, isec, rel->r_offset);
           vec_push(&ctx->arena, &lines,
-                   arena_printf(&ctx->arena, "%s\t%s:(%s+0x%llx)", sym->name, file->name,
-                                isec->name, (unsigned long long)rel->r_offset));
+                   arena_printf(&ctx->arena, "%s\t%s:(%s+0x%llx)%s%s%s", sym->name, file->name,
+                                isec->name, (unsigned long long)rel->r_offset,
+                                fn ? ": in function '" : "", fn ? fn : "", fn ? "'" : ""));
+        }
       }
     }
   }

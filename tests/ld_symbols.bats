@@ -433,3 +433,17 @@ C
   mysec=$(readelf -SW prog | sed 's/^ *\[ *[0-9]*\]//' | awk '$1 == "mysec" { print $3 }')
   [ "$(sym_addr prog __start_mysec)" = "$mysec" ]
 }
+
+@test "ld: an undefined symbol's message names the function that refers to it" {
+  runtime
+  obj main <<'C'
+int missing(int);
+static __attribute__((noinline)) int helper(int x) { return missing(x) + 1; }
+int main(void) { return helper(2); }
+C
+  run ! ld.bfd rt.o main.o -o prog.bfd
+  [[ "$output" == *"in function \`helper'"* ]]
+  off=$(readelf -rW main.o | awk '$5 == "missing" { print $1; exit }' | sed 's/^0*//')
+  expect_error "mini-ld: main.o:(.text+0x$off): in function 'helper': undefined symbol 'missing'" \
+    rt.o main.o
+}
