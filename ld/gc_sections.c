@@ -7,7 +7,7 @@
  * by following relocations (a relocation in a live section keeps its target alive),
  * then discards the rest.
  *
- * Roots: the entry point's section; constructors and destructors (.init_array,
+ * Roots: the entry point's section and those of -u symbols; constructors and destructors (.init_array,
  * .fini_array, .preinit_array, .ctors, .dtors, .init, .fini), notes, sections marked
  * SHF_GNU_RETAIN, and sections whose name is a C identifier when the program uses
  * __start_NAME or __stop_NAME to walk them. Non-allocated sections (debug
@@ -121,6 +121,10 @@ void gc_sections(Ctx *ctx) {
   Marker m = {ctx, {0}};
   Symbol *entry = hashmap_get(&ctx->symtab, ctx->opt.entry, strlen(ctx->opt.entry));
   mark_symbol(&m, entry);
+  for (size_t i = 0; i < ctx->opt.undefined.len; i++) {
+    const char *name = ctx->opt.undefined.data[i];
+    mark_symbol(&m, hashmap_get(&ctx->symtab, name, strlen(name)));
+  }
   PtrVec eh_frames = {0};
   for (size_t f = 0; f < ctx->files.len; f++) {
     InputFile *file = ctx->files.data[f];

@@ -214,6 +214,8 @@ typedef struct {
   const char *why_extract;  // --why-extract=FILE, "-" for stdout
   bool trace;               // -t: print each file as it is loaded
   PtrVec trace_symbols;     // -y SYM: names to report definitions and references of
+  PtrVec undefined;         // -u SYM: names to treat as undefined references
+  PtrVec require_defined;   // --require-defined=SYM: ... which must end up defined
   BuildIdStyle build_id;    // --build-id[=STYLE]
   uint64_t build_id_size;   // bytes of the ID
   const uint8_t *build_id_hex;  // --build-id=0xHEX

@@ -24,7 +24,7 @@ typedef enum {
   OPT_OUTPUT, OPT_ENTRY, OPT_LIBPATH, OPT_LIBRARY, OPT_STATIC, OPT_DYNAMIC, OPT_NOSTDLIB,
   OPT_START_GROUP, OPT_END_GROUP, OPT_WHOLE, OPT_NO_WHOLE, OPT_STRIP_ALL,
   OPT_STRIP_DEBUG, OPT_VERSION, OPT_V, OPT_HELP, OPT_EMULATION, OPT_Z, OPT_IGNORE,
-  OPT_IGNORE_ARG, OPT_BUILD_ID, OPT_BUILD_ID_STYLE, OPT_MAP, OPT_PUSH_STATE, OPT_POP_STATE, OPT_NO_DYNAMIC_LINKER, OPT_PIE, OPT_SHARED, OPT_RELOCATABLE, OPT_EH_FRAME_HDR, OPT_GC, OPT_NO_GC, OPT_PRINT_GC, OPT_PRINT_MAP, OPT_WHY_EXTRACT, OPT_TRACE, OPT_TRACE_SYMBOL,
+  OPT_IGNORE_ARG, OPT_BUILD_ID, OPT_BUILD_ID_STYLE, OPT_MAP, OPT_UNDEFINED, OPT_REQUIRE_DEFINED, OPT_PUSH_STATE, OPT_POP_STATE, OPT_NO_DYNAMIC_LINKER, OPT_PIE, OPT_SHARED, OPT_RELOCATABLE, OPT_EH_FRAME_HDR, OPT_GC, OPT_NO_GC, OPT_PRINT_GC, OPT_PRINT_MAP, OPT_WHY_EXTRACT, OPT_TRACE, OPT_TRACE_SYMBOL,
 } OptId;
 
 typedef struct {
@@ -50,6 +50,8 @@ static const LongOpt long_opts[] = {
   {"end-group", OPT_END_GROUP, false},
   {"whole-archive", OPT_WHOLE, false},
   {"push-state", OPT_PUSH_STATE, false},
+  {"undefined", OPT_UNDEFINED, true},
+  {"require-defined", OPT_REQUIRE_DEFINED, true},
   {"pop-state", OPT_POP_STATE, false},
   {"no-whole-archive", OPT_NO_WHOLE, false},
   {"strip-all", OPT_STRIP_ALL, false},
@@ -97,6 +99,7 @@ static bool short_opt(char c, OptId *id, bool *has_arg) {
   case 'l': *id = OPT_LIBRARY; return true;
   case 'm': *id = OPT_EMULATION; return true;
   case 'y': *id = OPT_TRACE_SYMBOL; return true;
+  case 'u': *id = OPT_UNDEFINED; return true;
   case 'z': *id = OPT_Z; return true;
   }
   *has_arg = false;
@@ -131,6 +134,8 @@ static void usage(void) {
          "  --start-group ... --end-group, -( ... -)\n"
          "                              rescan the archives in the group until nothing new\n"
          "                              is pulled in\n"
+         "  -u SYM, --undefined=SYM     treat SYM as undefined: pull in its definition\n"
+         "  --require-defined=SYM       ... and fail if nothing defines it\n"
          "  --whole-archive, --no-whole-archive\n"
          "                              load every member of the archives that follow\n"
          "  --push-state, --pop-state   save and restore --whole-archive's state\n"
@@ -214,16 +219,23 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_NO_DYNAMIC_LINKER: opt->no_dynamic_linker = true; break;
   case OPT_NOSTDLIB: opt->nostdlib = true; break;
   case OPT_START_GROUP:
-    if (*group_depth)
-      usage_error("nested --start-group");
-    (*group_depth)++;
-    add_input(ctx, inputs, ARG_GROUP_START, NULL);
+    // A group inside a group adds nothing: the outer one is rescanned as a whole
+    // (GNU ld accepts the nesting too).
+    if ((*group_depth)++ == 0)
+      add_input(ctx, inputs, ARG_GROUP_START, NULL);
     break;
   case OPT_END_GROUP:
     if (!*group_depth)
       usage_error("--end-group without --start-group");
-    (*group_depth)--;
-    add_input(ctx, inputs, ARG_GROUP_END, NULL);
+    if (--(*group_depth) == 0)
+      add_input(ctx, inputs, ARG_GROUP_END, NULL);
+    break;
+  case OPT_UNDEFINED:
+    vec_push(&ctx->arena, &opt->undefined, (void *)val);
+    break;
+  case OPT_REQUIRE_DEFINED:
+    vec_push(&ctx->arena, &opt->undefined, (void *)val);
+    vec_push(&ctx->arena, &opt->require_defined, (void *)val);
     break;
   case OPT_WHOLE: add_input(ctx, inputs, ARG_WHOLE_ARCHIVE, NULL); break;
   case OPT_NO_WHOLE: add_input(ctx, inputs, ARG_NO_WHOLE_ARCHIVE, NULL); break;
@@ -259,11 +271,21 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   }
 }
 
-static const LongOpt *find_long(const char *name, size_t len) {
-  for (const LongOpt *o = long_opts; o->name; o++)
+// The long option `name` (len bytes) names: exactly, or, with two dashes, as an
+// unambiguous abbreviation ("--out" for "--output"), as getopt_long allows.
+static const LongOpt *find_long(const char *name, size_t len, bool allow_prefix,
+                                const char *arg) {
+  const LongOpt *found = NULL;
+  for (const LongOpt *o = long_opts; o->name; o++) {
     if (strlen(o->name) == len && !strncmp(o->name, name, len))
       return o;
-  return NULL;
+    if (allow_prefix && len > 0 && strlen(o->name) > len && !strncmp(o->name, name, len)) {
+      if (found && found->id != o->id)
+        usage_error("option '%s' is ambiguous", arg);
+      found = o;
+    }
+  }
+  return found;
 }
 
 void parse_args(Ctx *ctx, int argc, char **argv) {
@@ -299,7 +321,7 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
     size_t len = eq ? (size_t)(eq - body) : strlen(body);
     const LongOpt *lo = NULL;
     if (two || (body[0] != 'o' && len > 1))
-      lo = find_long(body, len);
+      lo = find_long(body, len, two, arg);
     if (lo) {
       const char *val = NULL;
       if (lo->has_arg) {

@@ -266,6 +266,9 @@ void read_inputs(Ctx *ctx) {
   intern_symbol(ctx, ctx->opt.entry)->strong_ref = true;
   for (size_t i = 0; i < ctx->opt.trace_symbols.len; i++)
     intern_symbol(ctx, ctx->opt.trace_symbols.data[i])->traced = true;
+  // -u SYM: a reference made on the command line, to pull a member out of an archive.
+  for (size_t i = 0; i < ctx->opt.undefined.len; i++)
+    intern_symbol(ctx, ctx->opt.undefined.data[i])->strong_ref = true;
 
   bool whole = false;
   read_input_list(ctx, ctx->opt.inputs, ctx->opt.ninputs, &whole, 0);

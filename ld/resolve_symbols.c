@@ -214,6 +214,12 @@ static const char *enclosing_function(InputFile *file, InputSection *isec, uint6
 void report_undefined(Ctx *ctx) {
   if (ctx->link_warnings.len)
     report_link_warnings(ctx);
+  for (size_t i = 0; i < ctx->opt.require_defined.len; i++) {
+    const char *name = ctx->opt.require_defined.data[i];
+    Symbol *sym = hashmap_get(&ctx->symtab, name, strlen(name));
+    if (!sym || sym->state == SYM_UNDEF)
+      error("required symbol '%s' is not defined (--require-defined)", name);
+  }
   enum { MAX_PLACES = 3 };
   HashMap counts = {0};  // symbol name -> (uintptr_t) references reported
   PtrVec order = {0};

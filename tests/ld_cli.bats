@@ -536,3 +536,46 @@ C
   [ "$output" = "hello" ]
   check_layout prog
 }
+
+@test "ld: -u pulls a member nobody else needs; --require-defined fails if nothing defines it" {
+  hello_program
+  obj extra <<'C'
+int extra_symbol = 5;
+C
+  ar rcs libx.a extra.o
+  link_both prog rt.o main.o -L. -lx
+  ! nm prog | grep -q extra_symbol
+  link_both prog2 rt.o main.o -u extra_symbol -L. -lx
+  run_both prog2
+  nm prog2 | grep -q ' extra_symbol$'
+  link_both prog3 rt.o main.o --undefined=extra_symbol -L. -lx
+  nm prog3 | grep -q ' extra_symbol$'
+  # -u keeps it through --gc-sections too.
+  run "$MINI_LD" --gc-sections -u extra_symbol rt.o main.o -L. -lx -o prog4
+  [ "$status" -eq 0 ]
+  nm prog4 | grep -q ' extra_symbol$'
+  link_both prog5 rt.o main.o --require-defined=extra_symbol -L. -lx
+  run ! ld.bfd rt.o main.o --require-defined=nowhere -o prog6.bfd
+  expect_error "mini-ld: required symbol 'nowhere' is not defined (--require-defined)" \
+    rt.o main.o --require-defined=nowhere
+}
+
+@test "ld: long options may be abbreviated when unambiguous, and groups may nest" {
+  hello_program
+  obj a <<'C'
+int b_func(void);
+int a_func(void) { return b_func() + 1; }
+C
+  obj b <<'C'
+int a_func(void);
+int b_func(void) { return 1; }
+int b_other(void) { return a_func(); }
+C
+  ar rcs liba.a a.o
+  ar rcs libb.a b.o
+  run "$MINI_LD" rt.o main.o --out=prog --start --start-group liba.a --end-group libb.a --end-group
+  [ "$status" -eq 0 ]
+  [ -x prog ]
+  run -2 "$MINI_LD" rt.o main.o --no=x -o prog2
+  [ "$output" = "mini-ld: option '--no=x' is ambiguous" ]
+}
