@@ -195,6 +195,7 @@ static size_t count_phdrs(Ctx *ctx) {
   n += tls;  // PT_TLS
   n += ctx->eh_frame_hdr != NULL;  // PT_GNU_EH_FRAME
   n += ctx->dynamic != NULL;       // PT_DYNAMIC
+  n += ctx->gnu_property != NULL;  // PT_GNU_PROPERTY
   for (int s = 0; s < SEG_NONE; s++)
     n += used[s];
   n += used[SEG_RELRO];  // PT_GNU_RELRO
@@ -325,6 +326,15 @@ static void assign_addresses(Ctx *ctx) {
     relro->p_filesz = load.p_filesz;
     relro->p_memsz = align_to(load.p_vaddr + load.p_memsz, page) - load.p_vaddr;
     relro->p_align = 1;
+  }
+  if (ctx->gnu_property) {
+    // The kernel and the C library look for CET properties here (the x86-64 psABI).
+    OutputSection *osec = ctx->gnu_property->osec;
+    Segment *seg = add_segment(ctx, PT_GNU_PROPERTY, PF_R);
+    seg->p_offset = osec->offset;
+    seg->p_vaddr = seg->p_paddr = osec->addr;
+    seg->p_filesz = seg->p_memsz = osec->size;
+    seg->p_align = 8;
   }
   if (ctx->dynamic) {
     OutputSection *osec = ctx->dynamic->osec;

@@ -352,6 +352,14 @@ void write_dynamic(Ctx *ctx, uint8_t *out);
 bool is_image_relative(const Symbol *sym);
 
 //
+// gnu_property.c — one .note.gnu.property for the whole program
+//
+
+// Merges the objects' notes (AND, OR by property type); sets ctx->gnu_property if
+// anything holds for the program.
+void merge_gnu_properties(Ctx *ctx);
+
+//
 // write_map.c — the link map (-Map, -M) and --why-extract
 //
 
@@ -455,6 +463,7 @@ struct Ctx {
   PtrVec gottp_syms;     // Symbol *, TP-offset slots, after the address slots
   InputSection *got;     // .got contents, made by the linker
   InputSection *build_id;  // .note.gnu.build-id, if asked for
+  InputSection *gnu_property;  // the merged .note.gnu.property, if any
   InputSection *eh_frame_hdr;  // --eh-frame-hdr: the search table
   OutputSection *eh_frame_osec;  // split record by record (split_eh_frame.c)
   uint64_t eh_frame_fdes;        // FDEs it keeps

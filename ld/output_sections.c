@@ -164,10 +164,8 @@ static bool is_output_section(Ctx *ctx, const InputSection *isec) {
   if (ctx->opt.strip_debug && !(isec->sh_flags & SHF_ALLOC) &&
       (!strncmp(isec->name, ".debug", 6) || !strncmp(isec->name, ".zdebug", 7)))
     return false;
-  // Each object's .note.gnu.property describes that object (x86 ISA level, CET).
-  // Concatenated, the notes would describe nobody; merging them means proving a
-  // property holds for every input, which we do not do yet, so the output has none,
-  // as if some input lacked them.
+  // Each object's .note.gnu.property describes that object alone; the output gets
+  // one merged note instead (gnu_property.c).
   if (!strcmp(isec->name, ".note.gnu.property"))
     return false;
   return true;
@@ -175,6 +173,9 @@ static bool is_output_section(Ctx *ctx, const InputSection *isec) {
 
 void make_output_sections(Ctx *ctx) {
   HashMap by_name = {0};
+  merge_gnu_properties(ctx);
+  if (ctx->gnu_property)
+    add_to_osec(ctx, &by_name, ctx->gnu_property);
   if (ctx->opt.build_id != BUILD_ID_NONE) {
     ctx->build_id = new_build_id_section(ctx);
     add_to_osec(ctx, &by_name, ctx->build_id);

@@ -170,6 +170,8 @@ static const char *segment_type(uint32_t type) {
   case PT_GNU_STACK: return "GNU_STACK";
   case PT_GNU_EH_FRAME: return "GNU_EH_FRAME";
   case PT_GNU_RELRO: return "GNU_RELRO";
+  case PT_GNU_PROPERTY: return "GNU_PROPERTY";
+  case PT_DYNAMIC: return "DYNAMIC";
   }
   return "?";
 }

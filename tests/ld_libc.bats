@@ -436,3 +436,29 @@ C
     [ "$output" = "0 5" ]
   done
 }
+
+@test "libc: .note.gnu.property is merged into one note and PT_GNU_PROPERTY, as GNU ld does" {
+  echo 'int main(void) { return 0; }' >m.c
+  gcc -c m.c
+  cc_both prog m.o
+  readelf -lW prog | grep -q '^  GNU_PROPERTY '
+  [ "$(readelf -n prog | grep -c NT_GNU_PROPERTY_TYPE_0)" -eq 1 ]
+  [ "$(readelf -n prog | grep Properties:)" = "$(readelf -n prog.bfd | grep Properties:)" ]
+  # Every object compiled for IBT and SHSTK: the program keeps both (AND); one
+  # object without them clears them (and an OR property, the ISA level, stays).
+  runtime
+  obj a -fcf-protection=full <<'C'
+int main(void) { return 0; }
+C
+  obj b -fcf-protection=full <<'C'
+int other(void) { return 1; }
+C
+  for o in a b; do readelf -n $o.o | grep -q 'IBT, SHSTK'; done
+  printf '\t.section .note.GNU-stack,"",@progbits\n' >>rt.s
+  link_both cet a.o b.o
+  readelf -n cet | grep -q 'x86 feature: IBT, SHSTK'
+  [ "$(readelf -n cet | grep Properties:)" = "$(readelf -n cet.bfd | grep Properties:)" ]
+  link_both mixed rt.o a.o b.o
+  ! readelf -n mixed | grep -q 'IBT'
+  [ "$(readelf -n mixed | grep -c Properties:)" = "$(readelf -n mixed.bfd | grep -c Properties:)" ]
+}
