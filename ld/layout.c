@@ -102,7 +102,7 @@ static int rank_in_segment(const OutputSection *osec, int seg) {
     {".rodata", 10}, {".eh_frame_hdr", 30}, {".eh_frame", 40}, {".gcc_except_table", 50},
     {".tdata", 10}, {".tbss", 11}, {".preinit_array", 15}, {".init_array", 20},
     {".fini_array", 30}, {".data.rel.ro", 40}, {".dynamic", 45}, {".got", 50}, {".got.plt", 60},
-    {".data", 70}, {".bss", 90},
+    {".data", 70}, {".ldata", 85}, {".bss", 90}, {".lbss", 92}, {".lrodata", 60},
   };
   for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
     if (!strcmp(osec->name, known[i].name))

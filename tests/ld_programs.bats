@@ -489,8 +489,11 @@ C
     check_layout prog
     has_tls prog
   done
-  readelf -SW prog | grep -q ' \.ldata '
-  readelf -SW prog | grep -q ' \.lbss '
+  # They keep the psABI's SHF_X86_64_LARGE flag ('l'), and the large zero-filled
+  # data comes after .bss, as in GNU ld's output.
+  readelf -SW prog | grep ' \.ldata ' | grep -q ' WAl '
+  readelf -SW prog | grep ' \.lbss ' | grep -q ' WAl '
+  [ "$(readelf -SW prog | sed 's/^ *\[ *[0-9]*\] *//' | awk '$1 == ".bss" || $1 == ".lbss" { print $1 }' | tr '\n' ' ')" = ".bss .lbss " ]
 }
 
 @test "programs: -mcmodel=large -fPIC code with TLS links, its __tls_get_addr calls relaxed" {
