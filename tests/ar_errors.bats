@@ -6,8 +6,6 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-MINI_AR=$MINI_BIN/mini-ar
-
 # ar_error STATUS MSG ARGS...: mini-ar ARGS must exit with STATUS and print exactly
 # MSG, and leave no temporary file behind.
 ar_error() {

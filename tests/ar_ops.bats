@@ -5,28 +5,6 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-MINI_AR=$MINI_BIN/mini-ar
-
-# ar_both ARGS...: runs GNU ar and mini-ar with the same ARGS, where '@' in a word
-# stands for "gnu" and "mini" respectively (so "@.a" is gnu.a / mini.a). Both must
-# succeed and print the same stdout, and every archive named with '@' must come out
-# byte-identical.
-ar_both() {
-  local g=() m=() a
-  for a in "$@"; do
-    g+=("${a//@/gnu}")
-    m+=("${a//@/mini}")
-  done
-  ar "${g[@]}" >gnu.out 2>gnu.err || { echo "GNU ar failed: $(cat gnu.err)" >&2; return 1; }
-  "$MINI_AR" "${m[@]}" >mini.out 2>mini.err ||
-    { echo "mini-ar failed: $(cat mini.err)" >&2; return 1; }
-  diff -u gnu.out mini.out >&2 || return 1
-  for a in "$@"; do
-    case $a in *@*) [ -e "${a//@/gnu}" ] || continue ;; *) continue ;; esac
-    cmp "${a//@/gnu}" "${a//@/mini}" >&2 || return 1
-  done
-}
-
 # Objects m1.o .. m4.o (m1 defines f1, ...), an odd-sized text file, and base.a
 # made by GNU ar from m1 m2 m3 and the text file; gnu.a and mini.a start as copies.
 fixtures() {

@@ -14,12 +14,19 @@
 #                                  p_vaddr ≡ p_offset (mod p_align), no W+X segment
 #   expect_error MSG ARGS...       mini-ld ARGS must exit 1 with exactly MSG on stderr
 #                                  and create no output file
+#   cc_both OUT DRIVER ARGS...     DRIVER (gcc, g++, clang, musl-gcc) -static links ARGS
+#                                  through mini-ld to OUT and through GNU ld to OUT.bfd
+#   ar_both ARGS...                GNU ar and mini-ar with the same ARGS ('@' in a word
+#                                  is "gnu" or "mini"): same stdout, byte-identical
+#                                  archives
 
 bats_require_minimum_version 1.5.0
 
 REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 MINI_BIN=${MINI_BIN:-$REPO/bin}
 MINI_LD=$MINI_BIN/mini-ld
+MINI_AR=$MINI_BIN/mini-ar
+MINI_LOADER=$MINI_BIN/mini-loader
 CFLAGS_FREE=(-O1 -ffreestanding -fno-builtin -fno-stack-protector -fcf-protection=none
              -fno-asynchronous-unwind-tables)
 
@@ -167,4 +174,40 @@ expect_error() {
     echo "an output file was created" >&2
     return 1
   fi
+}
+
+cc_both() {
+  local out=$1 driver=$2
+  shift 2
+  run "$driver" -static -B "$MINI_BIN/" "$@" -o "$out"
+  if [ "$status" -ne 0 ]; then
+    echo "$driver -B mini-ld failed: $output" >&2
+    return 1
+  fi
+  run "$driver" -static "$@" -o "$out.bfd"
+  if [ "$status" -ne 0 ]; then
+    echo "$driver with GNU ld failed: $output" >&2
+    return 1
+  fi
+}
+
+ar_both() {
+  local g=() m=() a
+  for a in "$@"; do
+    g+=("${a//@/gnu}")
+    m+=("${a//@/mini}")
+  done
+  ar "${g[@]}" >gnu.out 2>gnu.err || { echo "GNU ar failed: $(cat gnu.err)" >&2; return 1; }
+  "$MINI_AR" "${m[@]}" >mini.out 2>mini.err ||
+    { echo "mini-ar failed: $(cat mini.err)" >&2; return 1; }
+  diff -u gnu.out mini.out >&2 || return 1
+  for a in "$@"; do
+    case $a in *@*) [ -e "${a//@/gnu}" ] || continue ;; *) continue ;; esac
+    if ! cmp "${a//@/gnu}" "${a//@/mini}" >&2; then
+      od -c "${a//@/gnu}" | head -20 >&2
+      echo --- >&2
+      od -c "${a//@/mini}" | head -20 >&2
+      return 1
+    fi
+  done
 }

@@ -5,25 +5,12 @@
 
 load helpers
 
-# cc_both OUT CFLAGS... -- SOURCES...: compile and link with both linkers.
-cc_both() {
-  local out=$1
-  shift
-  run gcc -static -B "$MINI_BIN/" "$@" -o "$out"
-  if [ "$status" -ne 0 ]; then
-    echo "gcc -B mini-ld failed: $output" >&2
-    return 1
-  fi
-  run gcc -static "$@" -o "$out.bfd"
-  [ "$status" -eq 0 ]
-}
-
 @test "libc: glibc printf hello links through gcc -static -B" {
   cat >hello.c <<'C'
 #include <stdio.h>
 int main(void) { printf("hello, %s %d\n", "world", 42); return 3; }
 C
-  cc_both hello hello.c
+  cc_both hello gcc hello.c
   run_both hello
   [ "$status" -eq 3 ]
   [ "$output" = "hello, world 42" ]
@@ -68,7 +55,7 @@ C
   # call *__tls_get_addr@GOTPCREL form), TLS descriptors, and -fno-pic.
   for flags in "" "-fPIC" "-fPIC -fno-plt" "-fPIC -mtls-dialect=gnu2" "-fno-pic"; do
     gcc -O1 $flags -c tls.c other.c
-    cc_both prog tls.o other.o -pthread
+    cc_both prog gcc tls.o other.o -pthread
     run_both prog
     # Each thread sees its own copy, initialised from the template: (5 + i) +
     # (100 + i) + 77 for i = 0..3.
@@ -83,7 +70,7 @@ __thread char c = 1;
 __thread long long big __attribute__((aligned(64))) = 7;
 int main(void) { printf("%d %lld %d\n", c, big, (int)((long)&big % 64)); return 0; }
 C
-  cc_both prog tls.c
+  cc_both prog gcc tls.c
   run_both prog
   [ "$output" = "1 7 0" ]
   readelf -lW prog | awk '$1 == "TLS" {
@@ -107,7 +94,7 @@ int main(void) { printf("f=%d fp=%d same=%d\n", f(), fp(), fp == &f); return 0; 
 C
   for flags in "" "-fPIC" "-fno-pic"; do
     gcc -O1 $flags -c ifunc.c
-    cc_both prog ifunc.o
+    cc_both prog gcc ifunc.o
     run_both prog
     [ "$output" = "f=2 fp=2 same=1" ]
   done
@@ -283,13 +270,13 @@ int main(void) {
 }
 C
   gcc -O1 -c sq.c lua.c z.c
-  cc_both sq sq.o -lsqlite3 -lm -pthread
+  cc_both sq gcc sq.o -lsqlite3 -lm -pthread
   run_both sq
   [ "$output" = $'a=2 b=y c=5.0 \na=1 b=x c=2.5 ' ]
-  cc_both lua lua.o -llua5.4 -lm
+  cc_both lua gcc lua.o -llua5.4 -lm
   run_both lua
   [ "$output" = $'1,4,9,16,25,36,49,64,81,100\n0.841' ]
-  cc_both z z.o -lz -lm
+  cc_both z gcc z.o -lz -lm
   run_both z
   [ "$output" = "hello hello hello hello zlib 3.0184" ]
 }
@@ -412,7 +399,7 @@ __attribute__((section(".init_array"), used)) static void (*pe)(void) = e;
 int main(void) { puts("main"); return 0; }
 C
   gcc -O1 -c ct.c
-  cc_both prog ct.o
+  cc_both prog gcc ct.o
   run_both prog
   [ "$output" = "init_array.500
 ctors.65000 = priority 535
@@ -431,7 +418,7 @@ int main(void) { printf("%d %d\n", &maybe == 0, real); return 0; }
 C
   for flags in "" "-fPIC" "-fno-pic"; do
     gcc $flags -O1 -c wt.c
-    cc_both prog wt.o
+    cc_both prog gcc wt.o
     run_both prog
     [ "$output" = "0 5" ]
   done
@@ -440,7 +427,7 @@ C
 @test "libc: .note.gnu.property is merged into one note and PT_GNU_PROPERTY, as GNU ld does" {
   echo 'int main(void) { return 0; }' >m.c
   gcc -c m.c
-  cc_both prog m.o
+  cc_both prog gcc m.o
   readelf -lW prog | grep -q '^  GNU_PROPERTY '
   [ "$(readelf -n prog | grep -c NT_GNU_PROPERTY_TYPE_0)" -eq 1 ]
   [ "$(readelf -n prog | grep Properties:)" = "$(readelf -n prog.bfd | grep Properties:)" ]

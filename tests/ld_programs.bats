@@ -6,23 +6,6 @@
 
 load helpers
 
-# cc_both OUT DRIVER ARGS...: link ARGS with DRIVER (gcc, g++, clang, clang++,
-# musl-gcc) through mini-ld to OUT and through GNU ld to OUT.bfd.
-cc_both() {
-  local out=$1 driver=$2
-  shift 2
-  run "$driver" -static -B "$MINI_BIN/" "$@" -o "$out"
-  if [ "$status" -ne 0 ]; then
-    echo "$driver -B mini-ld failed: $output" >&2
-    return 1
-  fi
-  run "$driver" -static "$@" -o "$out.bfd"
-  if [ "$status" -ne 0 ]; then
-    echo "$driver with GNU ld failed: $output" >&2
-    return 1
-  fi
-}
-
 # has_tls OUT: the program has a PT_TLS segment.
 has_tls() {
   readelf -lW "$1" | grep -q '^  TLS '

@@ -8,8 +8,6 @@
 
 load helpers
 
-MINI_LOADER=$MINI_BIN/mini-loader
-
 # The good executable: ET_EXEC, three PT_LOADs (R: headers, R X: .text, RW: .data
 # and .bss) and PT_GNU_STACK, as GNU ld lays them out; it prints "ok".
 good() {

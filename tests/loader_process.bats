@@ -5,8 +5,6 @@
 
 load helpers
 
-MINI_LOADER=$MINI_BIN/mini-loader
-
 # Running programs through the sanitizer build leaves ASan's shadow and handlers in the
 # process, so these comparisons run only with bin/ (loader_errors.bats and the --check
 # test below cover the sanitizer build).

@@ -10,8 +10,6 @@
 
 load helpers
 
-MINI_LOADER=$MINI_BIN/mini-loader
-
 not_under_sanitizer() {
   [ -z "${MINI_SANITIZED:-}" ] || skip "the sanitizer build leaves ASan's handlers and shadow behind"
 }
