@@ -94,8 +94,8 @@ void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out, const EhRecord *re
       continue;
     }
 
-    uint64_t S = sym ? symbol_address(sym) : 0;
     uint64_t A = (uint64_t)rel->r_addend;
+    uint64_t S = sym ? symbol_address_for(sym, A) : 0;
     uint64_t P = out_addr + (rel->r_offset - base);
     uint64_t GOT = ctx->got_addr;
     uint64_t G = sym && sym->got_index >= 0 ? 8 * (uint64_t)sym->got_index : 0;

@@ -118,7 +118,8 @@ void write_dynamic(Ctx *ctx, uint8_t *out) {
         RelocHowto h = reloc_howto(ELF64_R_TYPE(rel->r_info));
         if (h.expr == RX_ABS && h.width == 8 && sym && is_image_relative(sym))
           emit_relative(&w, isec_address(isec) + rel->r_offset,
-                        symbol_address(sym) + (uint64_t)rel->r_addend);
+                        symbol_address_for(sym, (uint64_t)rel->r_addend) +
+                            (uint64_t)rel->r_addend);
       }
     }
   }

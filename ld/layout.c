@@ -61,7 +61,24 @@ uint64_t symbol_definition_address(const Symbol *sym) {
     return 0;  // defined in a discarded section
   if (sym->isec->eh)
     return sym->isec->osec->addr + eh_frame_offset(sym->isec, sym->value);
+  if (sym->isec->merged)
+    return isec_address(sym->isec->merged) + merged_offset(sym->isec, sym->value);
   return isec_address(sym->isec) + sym->value;
+}
+
+uint64_t symbol_address_for(const Symbol *sym, uint64_t A) {
+  const InputSection *isec = sym->isec;
+  // A reference through the section symbol names the string at offset A. (Assemblers
+  // keep a symbol per string instead whenever the addend would not say which string,
+  // e.g. the -4 of a PC-relative reference; a negative offset is taken as 0.)
+  if (sym->type == STT_SECTION && sym->state == SYM_DEFINED && isec && isec->merged &&
+      isec->is_alive) {
+    uint64_t off = sym->value + A;
+    if ((int64_t)off < 0 || off >= isec->sh_size)
+      return isec_address(isec->merged) + merged_offset(isec, sym->value);
+    return isec_address(isec->merged) + merged_offset(isec, off) - A;
+  }
+  return symbol_address(sym);
 }
 
 // RELRO ("read-only after relocation"): data the program must be able to write

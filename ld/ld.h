@@ -79,6 +79,13 @@ typedef struct {
   bool kept;
 } EhRecord;
 
+// Where a string of a merged SHF_MERGE section went (see merge_strings.c).
+typedef struct {
+  uint64_t in_off;   // where the string starts in the input section
+  uint64_t out_off;  // where its one copy is in the merged section
+  const struct String *str;  // while merging: the distinct string it is
+} MergePiece;
+
 struct InputSection {
   InputFile *file;
   const char *name;
@@ -99,6 +106,9 @@ struct InputSection {
   const uint8_t *synthetic;  // contents made by the linker (e.g. merged .comment)
   EhRecord *eh;           // .eh_frame: its records, placed one by one
   uint64_t neh;
+  InputSection *merged;   // SHF_MERGE strings: the section they were merged into
+  MergePiece *pieces;     // ... and where each string went
+  uint64_t npieces;
 };
 
 struct InputFile {
@@ -290,6 +300,10 @@ void layout(Ctx *ctx);
 uint64_t symbol_address(const Symbol *sym);
 // Where sym itself is (for an IFUNC: its resolver), ignoring any stub.
 uint64_t symbol_definition_address(const Symbol *sym);
+// S for a relocation with addend A: symbol_address(sym), except that a section
+// symbol of a merged string section points at the string at offset A, wherever
+// merging put it (S is returned so that S + A lands there).
+uint64_t symbol_address_for(const Symbol *sym, uint64_t A);
 uint64_t isec_address(const InputSection *isec);
 
 //
@@ -350,6 +364,14 @@ void dynamic_shdr_links(Ctx *ctx, const OutputSection *osec, Elf64_Shdr *sh);
 // After the sections are relocated in `out`: fills .rela.dyn and .dynamic.
 void write_dynamic(Ctx *ctx, uint8_t *out);
 bool is_image_relative(const Symbol *sym);
+
+//
+// merge_strings.c — SHF_MERGE | SHF_STRINGS sections: each string once
+//
+
+void merge_strings(Ctx *ctx, OutputSection *osec);
+// Where offset `off` of a merged input section went, inside isec->merged.
+uint64_t merged_offset(const InputSection *isec, uint64_t off);
 
 //
 // gnu_property.c — one .note.gnu.property for the whole program

@@ -225,6 +225,8 @@ void make_output_sections(Ctx *ctx) {
     ctx->eh_frame_hdr = hdr;
     add_to_osec(ctx, &by_name, hdr);
   }
+  for (size_t i = 0; i < ctx->osecs.len; i++)
+    merge_strings(ctx, ctx->osecs.data[i]);
   sort_by_priority(hashmap_get(&by_name, ".init_array", 11));
   sort_by_priority(hashmap_get(&by_name, ".fini_array", 11));
   sort_by_priority(hashmap_get(&by_name, ".preinit_array", 14));

@@ -111,9 +111,11 @@ static int compare_syms(const void *a, const void *b) {
 }
 
 static bool is_mappable(const Symbol *sym) {
+  // (Symbols in merged string sections are not listed: their input section is no
+  // longer a member of its output section.)
   return sym && sym->state == SYM_DEFINED && sym->isec && sym->isec->is_alive &&
-         sym->isec->osec && *sym->name && sym->type != STT_SECTION && sym->type != STT_FILE &&
-         strncmp(sym->name, ".L", 2);
+         sym->isec->osec && !sym->isec->merged && *sym->name && sym->type != STT_SECTION &&
+         sym->type != STT_FILE && strncmp(sym->name, ".L", 2);
 }
 
 static PtrVec sorted_symbols(Ctx *ctx) {

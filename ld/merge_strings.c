@@ -1,0 +1,186 @@
+/*
+ * merge_strings.c — one copy of each string constant.
+ *
+ * A compiler puts string literals in sections flagged SHF_MERGE | SHF_STRINGS
+ * (.rodata.str1.1, or .rodata.str1.8 for strings it wants 8-byte aligned), which
+ * promises the linker that the section is just a sequence of NUL-terminated strings
+ * that nobody addresses except through symbols and relocations. So the linker may
+ * keep each distinct string once: "%d\n" used by a hundred objects is stored once.
+ *
+ * The mergeable input sections of an output section are replaced there by one
+ * section the linker makes (one per alignment, so that .str1.8 strings stay 8-byte
+ * aligned). Each input section remembers where its strings went:
+ *
+ *   input  a.o .rodata.str1.1:  "hi\0"  "%d\n\0"        pieces (0 -> 0) (3 -> 3)
+ *   input  b.o .rodata.str1.1:  "%d\n\0" "bye\0"        pieces (0 -> 3) (4 -> 7)
+ *   output:                     "hi\0%d\n\0bye\0"
+ *
+ * A symbol at offset v in an input section then lives at its piece's new offset
+ * plus v minus the piece's start (symbol_definition_address); a relocation against
+ * the section symbol with addend A points at offset A, so A picks the piece
+ * (symbol_address_for). Sections with relocations of their own, or strings not
+ * ending in NUL, are left alone: they do not keep the promise.
+ *
+ * Runs when output sections are made. Fills InputSection.merged and .pieces.
+ */
+#include "ld.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool is_mergeable(const InputSection *isec) {
+  return (isec->sh_flags & SHF_MERGE) && (isec->sh_flags & SHF_STRINGS) &&
+         (isec->sh_flags & SHF_ALLOC) && isec->sh_entsize == 1 && !isec->nrels &&
+         isec->sh_type == SHT_PROGBITS && !isec->synthetic && isec->data.size > 0 &&
+         isec->data.data[isec->data.size - 1] == '\0';
+}
+
+// One distinct string (with its NUL) and where it goes.
+typedef struct String {
+  const uint8_t *bytes;
+  uint64_t len;
+  uint64_t out;
+} String;
+
+// Orders strings by their bytes read backwards, greatest first, so that a string
+// comes right after one it is a suffix of ("x\0" after "max\0"), if there is one.
+static int compare_reversed(const void *a, const void *b) {
+  const String *x = *(String *const *)a, *y = *(String *const *)b;
+  uint64_t i = x->len, j = y->len;
+  while (i > 0 && j > 0) {
+    uint8_t cx = x->bytes[--i], cy = y->bytes[--j];
+    if (cx != cy)
+      return cx < cy ? 1 : -1;
+  }
+  return i < j ? 1 : i > j ? -1 : 0;  // the longer one (the superstring) first
+}
+
+static bool is_suffix(const String *s, const String *of) {
+  return s->len <= of->len && !memcmp(s->bytes, of->bytes + (of->len - s->len), s->len);
+}
+
+// Merges the strings of every mergeable member with this alignment into one section.
+static InputSection *merge_group(Ctx *ctx, OutputSection *osec, uint64_t align) {
+  // Each distinct string once, in the order first seen; pieces record its index.
+  PtrVec strings = {0};
+  HashMap seen = {0};  // bytes (with the NUL) -> String *
+  uint64_t bound = 0;
+  for (size_t i = 0; i < osec->members.len; i++) {
+    InputSection *isec = osec->members.data[i];
+    if (!is_mergeable(isec) || isec->sh_addralign != align)
+      continue;
+    View v = isec->data;
+    uint64_t n = 0;
+    for (uint64_t k = 0; k < v.size; k++)
+      n += v.data[k] == '\0';
+    isec->pieces = arena_array(&ctx->arena, n, sizeof(MergePiece));
+    isec->npieces = n;
+    uint64_t off = 0;
+    for (uint64_t p = 0; p < n; p++) {
+      const uint8_t *nul = memchr(v.data + off, '\0', v.size - off);
+      uint64_t len = (uint64_t)(nul - (v.data + off)) + 1;
+      HashEntry *e = hashmap_slot(&seen, (const char *)v.data + off, len);
+      if (!e->value) {
+        String *str = arena_alloc(&ctx->arena, sizeof *str);
+        str->bytes = v.data + off;
+        str->len = len;
+        e->value = str;
+        vec_push(&ctx->arena, &strings, str);
+        bound += align_to(len, align);
+      }
+      isec->pieces[p].in_off = off;
+      isec->pieces[p].str = e->value;
+      off += len;
+    }
+  }
+  free(seen.entries);
+
+  // Lay them out. With byte alignment a string that ends another one shares its
+  // bytes (tail merging, as GNU ld does): "func1\n" lives inside "local_func1\n".
+  uint8_t *buf = arena_alloc(&ctx->arena, bound ? bound : 1);
+  uint64_t size = 0;
+  if (align == 1 && strings.len > 1)
+    qsort(strings.data, strings.len, sizeof(void *), compare_reversed);
+  const String *prev = NULL;
+  for (size_t i = 0; i < strings.len; i++) {
+    String *str = strings.data[i];
+    if (align == 1 && prev && is_suffix(str, prev)) {
+      str->out = prev->out + (prev->len - str->len);
+      continue;
+    }
+    size = align_to(size, align);
+    memcpy(buf + size, str->bytes, str->len);
+    str->out = size;
+    size += str->len;
+    prev = str;
+  }
+  for (size_t i = 0; i < osec->members.len; i++) {
+    InputSection *isec = osec->members.data[i];
+    if (is_mergeable(isec) && isec->sh_addralign == align)
+      for (uint64_t p = 0; p < isec->npieces; p++)
+        isec->pieces[p].out_off = isec->pieces[p].str->out;
+  }
+
+  InputSection *merged = new_synthetic_section(ctx, "<merged strings>", SHT_PROGBITS,
+                                               SHF_ALLOC | SHF_MERGE | SHF_STRINGS, size, align);
+  merged->sh_entsize = 1;
+  merged->synthetic = buf;
+  merged->osec = osec;
+  return merged;
+}
+
+void merge_strings(Ctx *ctx, OutputSection *osec) {
+  // The alignments present, in order of first appearance.
+  enum { MAX_GROUPS = 64 };  // distinct alignments; more are left unmerged
+  uint64_t aligns[MAX_GROUPS];
+  InputSection *groups[MAX_GROUPS];
+  size_t ngroups = 0;
+  for (size_t i = 0; i < osec->members.len; i++) {
+    InputSection *isec = osec->members.data[i];
+    if (!is_mergeable(isec))
+      continue;
+    size_t g = 0;
+    while (g < ngroups && aligns[g] != isec->sh_addralign)
+      g++;
+    if (g == ngroups && ngroups < MAX_GROUPS)
+      aligns[ngroups++] = isec->sh_addralign;
+  }
+  if (!ngroups)
+    return;
+  for (size_t g = 0; g < ngroups; g++)
+    groups[g] = merge_group(ctx, osec, aligns[g]);
+
+  // The merged sections take the place of the first member of their group.
+  bool placed[MAX_GROUPS] = {false};
+  PtrVec members = {0};
+  for (size_t i = 0; i < osec->members.len; i++) {
+    InputSection *isec = osec->members.data[i];
+    if (!isec->pieces) {
+      vec_push(&ctx->arena, &members, isec);
+      continue;
+    }
+    size_t g = 0;
+    while (aligns[g] != isec->sh_addralign)
+      g++;
+    isec->merged = groups[g];
+    if (!placed[g]) {
+      vec_push(&ctx->arena, &members, groups[g]);
+      placed[g] = true;
+    }
+  }
+  osec->members = members;
+}
+
+uint64_t merged_offset(const InputSection *isec, uint64_t off) {
+  // The last piece starting at or before off.
+  uint64_t lo = 0, hi = isec->npieces;
+  while (hi - lo > 1) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    if (isec->pieces[mid].in_off <= off)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  const MergePiece *p = &isec->pieces[lo];
+  return p->out_off + (off - p->in_off);
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env bats
+# SHF_MERGE | SHF_STRINGS sections: each distinct string is kept once, a string that
+# ends another one shares its bytes, and every reference still finds its string.
+
+load helpers
+
+# How many times the bytes of $2 occur in file $1.
+count_in() {
+  grep -c -a -o -F "$2" "$1" || true
+}
+
+@test "merge: a string used by several objects is stored once, and suffixes share bytes" {
+  runtime
+  for n in a b c; do
+    obj "$n" <<C
+void print(const char *);
+void say_$n(void) { print("hi from all\\n"); print("$n-only\\n"); }
+C
+  done
+  obj main <<'C'
+void print(const char *);
+void say_a(void), say_b(void), say_c(void);
+int main(void) { say_a(); say_b(); say_c(); print("all\n"); return 0; }
+C
+  [ "$(readelf -SW a.o | grep -c '\.rodata\.str1\.1')" -ge 1 ]
+  link_both prog rt.o main.o a.o b.o c.o
+  run_both prog
+  [ "$output" = "hi from all
+a-only
+hi from all
+b-only
+hi from all
+c-only
+all" ]
+  [ "$(count_in prog 'hi from all')" -eq 1 ]
+  [ "$(count_in prog.bfd 'hi from all')" -eq 1 ]
+  # "all\n" is the tail of the shared greeting: no copy of its own.
+  readelf -SW a.o | grep -q '\.rodata\.str1\.1'
+  [ "$(readelf -p .rodata prog | grep -c ']  all\\n$')" -eq 0 ]
+  [ "$(readelf -p .rodata prog | grep -c ']  hi from all\\n$')" -eq 1 ]
+  check_layout prog
+}
+
+@test "merge: references through the section symbol, from code and from data, find their strings" {
+  runtime
+  asm strs <<'S'
+	.section .rodata.str1.1,"aMS",@progbits,1
+	.asciz "first"
+	.asciz "second"
+	.data
+	.globl table
+table:	.quad .rodata.str1.1 + 6
+S
+  asm dup <<'S'
+	.section .rodata.str1.1,"aMS",@progbits,1
+	.asciz "zero"
+	.asciz "second"
+	.text
+	.globl get_second
+get_second:
+	lea .Lsecond(%rip), %rax
+	ret
+	.section .rodata.str1.1,"aMS",@progbits,1
+.Lsecond = . - 7
+S
+  obj main <<'C'
+void print(const char *);
+extern const char *table[];
+const char *get_second(void);
+int main(void) { print(table[0]); print("\n"); print(get_second()); print("\n"); return table[0] == get_second(); }
+C
+  readelf -rW strs.o | grep -q 'R_X86_64_64 .*\.rodata\.str1\.1 + 6'
+  link_both prog rt.o main.o strs.o dup.o
+  run_both prog
+  [ "$output" = $'second\nsecond' ]
+  # Both references lead to the one "second".
+  [ "$status" -eq 1 ]
+  [ "$(readelf -p .rodata prog | grep -c ']  second$')" -eq 1 ]
+}
+
+@test "merge: strings of an 8-aligned string section stay 8-aligned" {
+  runtime
+  obj main <<'C'
+void print(const char *);
+static const char a[] __attribute__((section(".rodata.str1.8"), aligned(8))) = "aligned";
+int main(void) { print(a); return (int)((unsigned long)a % 8); }
+C
+  link_both prog rt.o main.o
+  run_both prog
+  [ "$status" -eq 0 ]
+  [ "$output" = aligned ]
+}
