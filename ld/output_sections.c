@@ -111,7 +111,7 @@ static void merge_comment(Ctx *ctx, OutputSection *osec) {
       }
       off += n + 1;
     }
-    isec->is_alive = false;
+    isec->is_alive = false;  // replaced by the merged copy (set below)
   }
   free(seen.entries);
   memcpy(out + len, ours, sizeof ours);
@@ -126,6 +126,8 @@ static void merge_comment(Ctx *ctx, OutputSection *osec) {
   merged->synthetic = (const uint8_t *)out;
   merged->is_alive = true;
   merged->osec = osec;
+  for (size_t i = 0; i < osec->members.len; i++)
+    ((InputSection *)osec->members.data[i])->merged = merged;
   osec->members.len = 0;
   vec_push(&ctx->arena, &osec->members, merged);
   osec->sh_flags |= SHF_MERGE | SHF_STRINGS;

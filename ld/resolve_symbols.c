@@ -144,6 +144,7 @@ static void allocate_commons(Ctx *ctx) {
       continue;
     InputSection *isec = new_synthetic_section(ctx, "COMMON", SHT_NOBITS, SHF_ALLOC | SHF_WRITE,
                                                sym->size, sym->common_align);
+    isec->file = sym->file;  // the object with the largest tentative definition
     vec_push(&ctx->arena, &ctx->common_sections, isec);
     sym->state = SYM_DEFINED;
     sym->isec = isec;

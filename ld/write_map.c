@@ -9,6 +9,9 @@
  *   Archive member included to satisfy reference by file (symbol)
  *   ./libprocess.a(process1.o)    main.o (func1)
  *
+ *   Discarded input sections
+ *     b.o:(.text._Z6squarei)  size 0x6        (a COMDAT copy, or --gc-sections)
+ *
  *   Output sections
  *        Address     Offset       Size  Align  Section / input section / symbol
  *       0x401158      0x158      0x446     16  .text
@@ -136,6 +139,27 @@ static PtrVec sorted_symbols(Ctx *ctx) {
   return syms;
 }
 
+// What the link dropped: the losing copies of COMDAT groups and the sections
+// --gc-sections found unreachable.
+static void print_discarded(Ctx *ctx, FILE *fp) {
+  bool any = false;
+  for (size_t f = 0; f < ctx->files.len; f++) {
+    InputFile *file = ctx->files.data[f];
+    for (uint64_t s = 1; s < file->obj.shnum; s++) {
+      InputSection *isec = file->sections[s];
+      if (!isec || isec->is_alive || isec->merged || !isec->sh_size)
+        continue;
+      if (!any)
+        fprintf(fp, "Discarded input sections\n\n");
+      any = true;
+      fprintf(fp, "  %s:(%s)  size %#llx\n", file->name, isec->name,
+              (unsigned long long)isec->sh_size);
+    }
+  }
+  if (any)
+    fprintf(fp, "\n");
+}
+
 static void print_sections(Ctx *ctx, FILE *fp) {
   PtrVec syms = sorted_symbols(ctx);
   size_t next = 0;
@@ -219,6 +243,7 @@ void write_map(Ctx *ctx) {
   Report r;
   if (ctx->opt.map_file && open_report(&r, ctx->opt.map_file)) {
     print_extractions(ctx, r.fp);
+    print_discarded(ctx, r.fp);
     print_sections(ctx, r.fp);
     print_segments(ctx, r.fp);
     close_report(&r);

@@ -147,3 +147,47 @@ mini-ld: ./libt.a(twice.o): definition of 'twice'" ]
   [ ! -e prog.map ]
   [ ! -e prog ]
 }
+
+@test "map: the map lists discarded COMDAT copies and sections --gc-sections dropped" {
+  asm a <<'S'
+	.section .text.dup,"axG",@progbits,dup,comdat
+	.globl dup
+dup:	mov $1, %eax
+	ret
+	.text
+	.globl _start
+_start:	call dup
+	mov %eax, %edi
+	mov $60, %eax
+	syscall
+	.section .text.unused,"ax",@progbits
+unused:	ret
+S
+  asm b <<'S'
+	.section .text.dup,"axG",@progbits,dup,comdat
+	.globl dup
+dup:	mov $2, %eax
+	ret
+S
+  run "$MINI_LD" --gc-sections a.o b.o -o prog -Map=prog.map
+  [ "$status" -eq 0 ]
+  run ./prog
+  [ "$status" -eq 1 ]
+  awk '/^Discarded input sections/ { f = 1 } /^Output sections/ { f = 0 } f' prog.map >discarded
+  [ "$(cat discarded)" = "Discarded input sections
+
+  a.o:(.text.unused)  size 0x1
+  b.o:(.text.dup)  size 0x6" ]
+}
+
+@test "map: COMMON space is listed under the object that defined it" {
+  runtime
+  obj main -fcommon <<'C'
+int shared_counter;
+int main(void) { return shared_counter; }
+C
+  run "$MINI_LD" rt.o main.o -o prog -M
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"main.o:(COMMON)"* ]]
+  [[ "$output" == *"shared_counter"* ]]
+}
