@@ -127,7 +127,38 @@ static void settle_entry(Ctx *ctx, OutputSection *text) {
        (unsigned long long)ctx->entry);
 }
 
+void reserve_defsyms(Ctx *ctx) {
+  for (size_t i = 0; i < ctx->opt.defsyms.len; i++) {
+    Defsym *d = ctx->opt.defsyms.data[i];
+    Symbol *sym = intern_symbol(ctx, d->name);
+    sym->defsym = true;
+    sym->state = SYM_DEFINED;  // absolute (isec NULL); its value is set after layout
+    sym->binding = STB_GLOBAL;
+    sym->type = STT_NOTYPE;
+    sym->value = (uint64_t)d->offset;
+    if (d->target)
+      intern_symbol(ctx, d->target)->strong_ref = true;  // may come from an archive
+  }
+}
+
+// --defsym values relative to another symbol are absolute, as in GNU ld.
+static void define_defsyms(Ctx *ctx) {
+  for (size_t i = 0; i < ctx->opt.defsyms.len; i++) {
+    Defsym *d = ctx->opt.defsyms.data[i];
+    if (!d->target)
+      continue;
+    Symbol *sym = hashmap_get(&ctx->symtab, d->name, strlen(d->name));
+    Symbol *target = hashmap_get(&ctx->symtab, d->target, strlen(d->target));
+    if (!target || target->state == SYM_UNDEF) {
+      error("--defsym: '%s' is not defined", d->target);
+      continue;
+    }
+    sym->value = symbol_address(target) + (uint64_t)d->offset;
+  }
+}
+
 void define_linker_symbols(Ctx *ctx) {
+  define_defsyms(ctx);
   OutputSection *first = NULL, *text = find_osec(ctx, ".text"), *bss = find_osec(ctx, ".bss");
   uint64_t etext = 0, edata = 0, end = 0;
   for (size_t i = 0; i < ctx->osecs.len; i++) {

@@ -49,6 +49,7 @@ struct Symbol {
   bool strong_ref;        // some loaded object refers to it with a non-weak reference
   bool needs_got;         // some relocation needs a GOT slot holding its address
   bool traced;            // named by -y: report each definition and reference
+  bool defsym;            // defined by --defsym: input definitions do not replace it
   InputFile *file;        // the file defining it (or first referencing it, if undefined)
   InputSection *isec;     // its section; NULL for absolute and linker symbols
   OutputSection *osec;    // linker symbols: the output section the value is relative to
@@ -198,6 +199,13 @@ typedef struct {
   const char *value;
 } InputArg;
 
+// --defsym NAME=EXPR, EXPR being a number, or a symbol plus or minus a number.
+typedef struct {
+  const char *name;
+  const char *target;  // NULL: the value is absolute
+  int64_t offset;
+} Defsym;
+
 typedef enum { BUILD_ID_NONE, BUILD_ID_SHA1, BUILD_ID_UUID, BUILD_ID_HEX } BuildIdStyle;
 
 typedef struct {
@@ -220,12 +228,14 @@ typedef struct {
   int execstack;            // -z execstack: 1, -z noexecstack: -1 (the last wins), or 0
   uint64_t page_size;       // -z max-page-size
   uint64_t image_base;      // -Ttext-segment / --image-base
+  bool image_base_given;
   const char *map_file;     // -Map=FILE, or "-" for -M (stdout)
   const char *why_extract;  // --why-extract=FILE, "-" for stdout
   bool trace;               // -t: print each file as it is loaded
   PtrVec trace_symbols;     // -y SYM: names to report definitions and references of
   PtrVec undefined;         // -u SYM: names to treat as undefined references
   PtrVec require_defined;   // --require-defined=SYM: ... which must end up defined
+  PtrVec defsyms;           // Defsym *, from --defsym
   BuildIdStyle build_id;    // --build-id[=STYLE]
   uint64_t build_id_size;   // bytes of the ID
   const uint8_t *build_id_hex;  // --build-id=0xHEX
@@ -314,6 +324,8 @@ uint64_t isec_address(const InputSection *isec);
 void reserve_linker_symbols(Ctx *ctx);
 // After layout: gives them their addresses.
 void define_linker_symbols(Ctx *ctx);
+// Before inputs are read: --defsym names, so that inputs do not define them.
+void reserve_defsyms(Ctx *ctx);
 bool is_c_identifier(const char *s);
 
 //

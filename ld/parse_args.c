@@ -24,7 +24,7 @@ typedef enum {
   OPT_OUTPUT, OPT_ENTRY, OPT_LIBPATH, OPT_LIBRARY, OPT_STATIC, OPT_DYNAMIC, OPT_NOSTDLIB,
   OPT_START_GROUP, OPT_END_GROUP, OPT_WHOLE, OPT_NO_WHOLE, OPT_STRIP_ALL,
   OPT_STRIP_DEBUG, OPT_VERSION, OPT_V, OPT_HELP, OPT_EMULATION, OPT_Z, OPT_IGNORE,
-  OPT_IGNORE_ARG, OPT_BUILD_ID, OPT_BUILD_ID_STYLE, OPT_MAP, OPT_UNDEFINED, OPT_REQUIRE_DEFINED, OPT_PUSH_STATE, OPT_POP_STATE, OPT_NO_DYNAMIC_LINKER, OPT_PIE, OPT_SHARED, OPT_RELOCATABLE, OPT_EH_FRAME_HDR, OPT_GC, OPT_NO_GC, OPT_PRINT_GC, OPT_PRINT_MAP, OPT_WHY_EXTRACT, OPT_TRACE, OPT_TRACE_SYMBOL,
+  OPT_IGNORE_ARG, OPT_BUILD_ID, OPT_BUILD_ID_STYLE, OPT_MAP, OPT_DEFSYM, OPT_IMAGE_BASE, OPT_UNDEFINED, OPT_REQUIRE_DEFINED, OPT_PUSH_STATE, OPT_POP_STATE, OPT_NO_DYNAMIC_LINKER, OPT_PIE, OPT_SHARED, OPT_RELOCATABLE, OPT_EH_FRAME_HDR, OPT_GC, OPT_NO_GC, OPT_PRINT_GC, OPT_PRINT_MAP, OPT_WHY_EXTRACT, OPT_TRACE, OPT_TRACE_SYMBOL,
 } OptId;
 
 typedef struct {
@@ -51,6 +51,9 @@ static const LongOpt long_opts[] = {
   {"whole-archive", OPT_WHOLE, false},
   {"push-state", OPT_PUSH_STATE, false},
   {"undefined", OPT_UNDEFINED, true},
+  {"defsym", OPT_DEFSYM, true},
+  {"image-base", OPT_IMAGE_BASE, true},
+  {"Ttext-segment", OPT_IMAGE_BASE, true},
   {"require-defined", OPT_REQUIRE_DEFINED, true},
   {"pop-state", OPT_POP_STATE, false},
   {"no-whole-archive", OPT_NO_WHOLE, false},
@@ -134,6 +137,10 @@ static void usage(void) {
          "  --start-group ... --end-group, -( ... -)\n"
          "                              rescan the archives in the group until nothing new\n"
          "                              is pulled in\n"
+         "  --defsym=SYM=EXPR           define SYM as a number, or as another symbol plus\n"
+         "                              or minus a number\n"
+         "  --image-base=ADDR, -Ttext-segment=ADDR\n"
+         "                              load the image at ADDR (default 0x400000)\n"
          "  -u SYM, --undefined=SYM     treat SYM as undefined: pull in its definition\n"
          "  --require-defined=SYM       ... and fail if nothing defines it\n"
          "  --whole-archive, --no-whole-archive\n"
@@ -174,6 +181,39 @@ static uint64_t parse_number(const char *s, const char *what) {
   if (!*s || *end || errno)
     usage_error("invalid number for %s: '%s'", what, s);
   return v;
+}
+
+// --defsym NAME=EXPR: EXPR is a number (decimal or 0x hex), or a symbol, optionally
+// followed by + or - and a number. (GNU ld's full expression language is not needed
+// for the uses seen in build systems.)
+static void parse_defsym(Ctx *ctx, const char *arg) {
+  const char *eq = strchr(arg, '=');
+  if (!eq || eq == arg || !eq[1])
+    usage_error("--defsym: '%s' is not NAME=EXPRESSION", arg);
+  Defsym *d = arena_alloc(&ctx->arena, sizeof *d);
+  size_t namelen = (size_t)(eq - arg);
+  while (namelen > 0 && arg[namelen - 1] == ' ')
+    namelen--;
+  d->name = arena_strndup(&ctx->arena, arg, namelen);
+  const char *expr = eq + 1;
+  while (*expr == ' ')
+    expr++;
+  if (*expr >= '0' && *expr <= '9') {
+    d->offset = (int64_t)parse_number(expr, "--defsym");
+  } else {
+    const char *op = strpbrk(expr, "+-");
+    d->target = op ? arena_strndup(&ctx->arena, expr, (size_t)(op - expr)) : expr;
+    while (op && d->target[0] && d->target[strlen(d->target) - 1] == ' ')
+      ((char *)d->target)[strlen(d->target) - 1] = '\0';
+    if (op) {
+      const char *num = op + 1;
+      while (*num == ' ')
+        num++;
+      uint64_t n = parse_number(num, "--defsym");
+      d->offset = *op == '-' ? -(int64_t)n : (int64_t)n;
+    }
+  }
+  vec_push(&ctx->arena, &ctx->opt.defsyms, d);
 }
 
 static void z_keyword(Ctx *ctx, const char *kw) {
@@ -229,6 +269,11 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
       usage_error("--end-group without --start-group");
     if (--(*group_depth) == 0)
       add_input(ctx, inputs, ARG_GROUP_END, NULL);
+    break;
+  case OPT_DEFSYM: parse_defsym(ctx, val); break;
+  case OPT_IMAGE_BASE:
+    opt->image_base = parse_number(val, "--image-base");
+    opt->image_base_given = true;
     break;
   case OPT_UNDEFINED:
     vec_push(&ctx->arena, &opt->undefined, (void *)val);
@@ -367,8 +412,11 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
   if (opt->pie && !opt->static_link && !opt->no_dynamic_linker)
     usage_error("-pie: only static PIEs can be made (add -static or --no-dynamic-linker; "
                 "gcc -static-pie does): mini-ld does no dynamic linking");
-  if (opt->pie)
+  if (opt->pie && !opt->image_base_given)
     opt->image_base = 0;
+  if (opt->image_base % opt->page_size)
+    usage_error("--image-base: 0x%llx is not a multiple of the page size (0x%llx)",
+                (unsigned long long)opt->image_base, (unsigned long long)opt->page_size);
   opt->inputs = arena_array(&ctx->arena, inputs.len, sizeof(InputArg));
   size_t nfiles = 0;
   for (size_t i = 0; i < inputs.len; i++) {

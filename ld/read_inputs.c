@@ -266,6 +266,7 @@ void read_inputs(Ctx *ctx) {
   intern_symbol(ctx, ctx->opt.entry)->strong_ref = true;
   for (size_t i = 0; i < ctx->opt.trace_symbols.len; i++)
     intern_symbol(ctx, ctx->opt.trace_symbols.data[i])->traced = true;
+  reserve_defsyms(ctx);
   // -u SYM: a reference made on the command line, to pull a member out of an archive.
   for (size_t i = 0; i < ctx->opt.undefined.len; i++)
     intern_symbol(ctx, ctx->opt.undefined.data[i])->strong_ref = true;

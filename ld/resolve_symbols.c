@@ -91,6 +91,8 @@ void add_file_symbols(Ctx *ctx, InputFile *file) {
                                           : "definition of",
            sym->name);
 
+    if (sym->defsym)
+      continue;  // --defsym wins over any definition in the inputs, as in GNU ld
     if (esym->st_shndx == SHN_UNDEF) {
       if (bind != STB_WEAK)
         sym->strong_ref = true;

@@ -579,3 +579,43 @@ C
   run -2 "$MINI_LD" rt.o main.o --no=x -o prog2
   [ "$output" = "mini-ld: option '--no=x' is ambiguous" ]
 }
+
+@test "ld: --defsym defines a number or a symbol plus an offset, over the inputs' definitions" {
+  runtime
+  asm d <<'S'
+	.data
+	.globl foo, bar
+foo:	.quad 1
+bar:	.quad 2
+	.text
+	.globl main
+main:	lea baz(%rip), %rax
+	lea bar(%rip), %rcx
+	sub %rcx, %rax            # baz - bar = 8
+	mov $foo, %ecx            # foo = 0x1234
+	cmp $0x1234, %ecx
+	jne 1f
+	ret
+1:	mov $99, %eax
+	ret
+S
+  link_both prog rt.o d.o --defsym foo=0x1234 --defsym=baz=bar+8 --defsym 'qux = bar - 0x10'
+  run_both prog
+  [ "$status" -eq 8 ]
+  [ "$(nm prog | grep -E ' (foo|baz|qux)$' | awk '{ print $2 }' | tr -d '\n')" = "AAA" ]
+  [ "$(nm prog | awk '$3 == "foo" { print $1 }')" = 0000000000001234 ]
+  run -1 "$MINI_LD" rt.o d.o --defsym baz=bar+8 --defsym x=nowhere+1 -o prog2
+  [ "$output" = "mini-ld: --defsym: 'nowhere' is not defined" ]
+}
+
+@test "ld: --image-base and -Ttext-segment move the image" {
+  hello_program
+  link_both prog rt.o main.o -Ttext-segment=0x10000000
+  run_both prog
+  [ "$(readelf -lW prog | awk '$1 == "LOAD" { print $3; exit }')" = 0x0000000010000000 ]
+  # lld's spelling.
+  run "$MINI_LD" rt.o main.o --image-base=0x20000000 -o prog2
+  [ "$(readelf -lW prog2 | awk '$1 == "LOAD" { print $3; exit }')" = 0x0000000020000000 ]
+  run -2 "$MINI_LD" rt.o main.o --image-base=0x10000010 -o prog3
+  [ "$output" = "mini-ld: --image-base: 0x10000010 is not a multiple of the page size (0x1000)" ]
+}
