@@ -44,11 +44,13 @@ int main(int argc, char **argv) {
   checkpoint(ctx);
 
   // From here on, every symbol is defined (or weak and undefined, hence 0).
-  // Find the relocations that need GOT slots, before layout sizes .got.
+  // Find the relocations that need GOT slots or IFUNC stubs (and, in a static PIE,
+  // the places to move at start-up), before layout sizes those tables.
   scan_relocs(ctx);
   checkpoint(ctx);
 
-  // Give every section an address and a file offset.
+  // Group input sections into output sections (merging strings and .eh_frame
+  // records on the way), then give every section an address and a file offset.
   layout(ctx);
   checkpoint(ctx);
 
