@@ -2,7 +2,8 @@
  * merge_strings.c — one copy of each string constant.
  *
  * A compiler puts string literals in sections flagged SHF_MERGE | SHF_STRINGS
- * (.rodata.str1.1, or .rodata.str1.8 for strings it wants 8-byte aligned), which
+ * (.rodata.str1.1, or .rodata.str1.8 for strings it wants 8-byte aligned; and the
+ * names in debug information, .debug_str and .debug_line_str), which
  * promises the linker that the section is just a sequence of NUL-terminated strings
  * that nobody addresses except through symbols and relocations. So the linker may
  * keep each distinct string once: "%d\n" used by a hundred objects is stored once.
@@ -30,7 +31,7 @@
 
 static bool is_mergeable(const InputSection *isec) {
   return (isec->sh_flags & SHF_MERGE) && (isec->sh_flags & SHF_STRINGS) &&
-         (isec->sh_flags & SHF_ALLOC) && isec->sh_entsize == 1 && !isec->nrels &&
+         isec->sh_entsize == 1 && !isec->nrels &&
          isec->sh_type == SHT_PROGBITS && !isec->synthetic && isec->data.size > 0 &&
          isec->data.data[isec->data.size - 1] == '\0';
 }
@@ -122,7 +123,9 @@ static InputSection *merge_group(Ctx *ctx, OutputSection *osec, uint64_t align) 
   }
 
   InputSection *merged = new_synthetic_section(ctx, "<merged strings>", SHT_PROGBITS,
-                                               SHF_ALLOC | SHF_MERGE | SHF_STRINGS, size, align);
+                                               (osec->sh_flags & SHF_ALLOC) | SHF_MERGE |
+                                                   SHF_STRINGS,
+                                               size, align);
   merged->sh_entsize = 1;
   merged->synthetic = buf;
   merged->osec = osec;
@@ -130,6 +133,9 @@ static InputSection *merge_group(Ctx *ctx, OutputSection *osec, uint64_t align) 
 }
 
 void merge_strings(Ctx *ctx, OutputSection *osec) {
+  // .comment gets its own treatment (output_sections.c adds our name to it).
+  if (!strcmp(osec->name, ".comment"))
+    return;
   // The alignments present, in order of first appearance.
   enum { MAX_GROUPS = 64 };  // distinct alignments; more are left unmerged
   uint64_t aligns[MAX_GROUPS];

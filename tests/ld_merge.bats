@@ -90,3 +90,24 @@ C
   [ "$status" -eq 0 ]
   [ "$output" = aligned ]
 }
+
+@test "merge: .debug_str strings are merged too, and gdb still reads the program" {
+  runtime
+  for n in a b; do
+    cat >"$n.c" <<C
+struct shared_struct_name { int field_one; };
+int use_$n(struct shared_struct_name *s) { return s->field_one; }
+C
+    cc -g -O0 -ffreestanding -fno-stack-protector -fcf-protection=none -c "$n.c" -o "$n.o"
+  done
+  echo 'struct shared_struct_name { int field_one; }; int use_a(struct shared_struct_name *); int use_b(struct shared_struct_name *); int main(void) { struct shared_struct_name s = {7}; return use_a(&s) + use_b(&s); }' >main.c
+  cc -g -O0 -ffreestanding -fno-stack-protector -fcf-protection=none -c main.c -o main.o
+  link_both prog rt.o main.o a.o b.o
+  run_both prog
+  [ "$status" -eq 14 ]
+  [ "$(readelf -p .debug_str a.o | grep -c ']  shared_struct_name$')" -eq 1 ]
+  [ "$(readelf -p .debug_str prog | grep -c ']  shared_struct_name$')" -eq 1 ]
+  run gdb -batch -nx -ex 'break use_b' -ex run -ex 'print *s' prog
+  [[ "$output" == *"use_b (s="* ]]
+  [[ "$output" == *"{field_one = 7}"* ]]
+}
