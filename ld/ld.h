@@ -217,6 +217,7 @@ typedef struct {
   size_t ninputs;
   bool strip_all;           // -s
   bool strip_debug;         // -S
+  bool discard_all;         // -x: no local symbols in .symtab
   bool nostdlib;            // -nostdlib: no default library directories
   bool eh_frame_hdr;        // --eh-frame-hdr
   bool relro;               // -z relro (the default): emit PT_GNU_RELRO

@@ -24,7 +24,7 @@ typedef enum {
   OPT_OUTPUT, OPT_ENTRY, OPT_LIBPATH, OPT_LIBRARY, OPT_STATIC, OPT_DYNAMIC, OPT_NOSTDLIB,
   OPT_START_GROUP, OPT_END_GROUP, OPT_WHOLE, OPT_NO_WHOLE, OPT_STRIP_ALL,
   OPT_STRIP_DEBUG, OPT_VERSION, OPT_V, OPT_HELP, OPT_EMULATION, OPT_Z, OPT_IGNORE,
-  OPT_IGNORE_ARG, OPT_BUILD_ID, OPT_BUILD_ID_STYLE, OPT_MAP, OPT_DEFSYM, OPT_IMAGE_BASE, OPT_UNDEFINED, OPT_REQUIRE_DEFINED, OPT_PUSH_STATE, OPT_POP_STATE, OPT_NO_DYNAMIC_LINKER, OPT_PIE, OPT_SHARED, OPT_RELOCATABLE, OPT_EH_FRAME_HDR, OPT_GC, OPT_NO_GC, OPT_PRINT_GC, OPT_PRINT_MAP, OPT_WHY_EXTRACT, OPT_TRACE, OPT_TRACE_SYMBOL,
+  OPT_IGNORE_ARG, OPT_BUILD_ID, OPT_BUILD_ID_STYLE, OPT_MAP, OPT_DISCARD_ALL, OPT_OPTIMIZE, OPT_DEFSYM, OPT_IMAGE_BASE, OPT_UNDEFINED, OPT_REQUIRE_DEFINED, OPT_PUSH_STATE, OPT_POP_STATE, OPT_NO_DYNAMIC_LINKER, OPT_PIE, OPT_SHARED, OPT_RELOCATABLE, OPT_EH_FRAME_HDR, OPT_GC, OPT_NO_GC, OPT_PRINT_GC, OPT_PRINT_MAP, OPT_WHY_EXTRACT, OPT_TRACE, OPT_TRACE_SYMBOL,
 } OptId;
 
 typedef struct {
@@ -89,6 +89,19 @@ static const LongOpt long_opts[] = {
   {"no-relax", OPT_IGNORE, false},
   {"relax", OPT_IGNORE, false},
   {"fatal-warnings", OPT_IGNORE, false},
+  // Meaningful only for dynamic linking; GNU ld accepts them for static links too.
+  {"export-dynamic", OPT_IGNORE, false},
+  {"Bsymbolic", OPT_IGNORE, false},
+  {"Bsymbolic-functions", OPT_IGNORE, false},
+  {"no-undefined", OPT_IGNORE, false},
+  {"allow-shlib-undefined", OPT_IGNORE, false},
+  {"enable-new-dtags", OPT_IGNORE, false},
+  {"disable-new-dtags", OPT_IGNORE, false},
+  {"rpath", OPT_IGNORE_ARG, true},
+  {"rpath-link", OPT_IGNORE_ARG, true},
+  {"sort-common", OPT_IGNORE, false},
+  {"discard-all", OPT_DISCARD_ALL, false},
+  {"discard-locals", OPT_IGNORE, false},  // .L symbols are always left out
   {NULL, 0, false},
 };
 
@@ -103,6 +116,7 @@ static bool short_opt(char c, OptId *id, bool *has_arg) {
   case 'm': *id = OPT_EMULATION; return true;
   case 'y': *id = OPT_TRACE_SYMBOL; return true;
   case 'u': *id = OPT_UNDEFINED; return true;
+  case 'O': *id = OPT_OPTIMIZE; return true;         // -O1: GNU ld's hash tuning
   case 'z': *id = OPT_Z; return true;
   }
   *has_arg = false;
@@ -110,6 +124,9 @@ static bool short_opt(char c, OptId *id, bool *has_arg) {
   case 's': *id = OPT_STRIP_ALL; return true;
   case 'S': *id = OPT_STRIP_DEBUG; return true;
   case 'M': *id = OPT_PRINT_MAP; return true;
+  case 'E': *id = OPT_IGNORE; return true;           // --export-dynamic
+  case 'x': *id = OPT_DISCARD_ALL; return true;
+  case 'X': *id = OPT_IGNORE; return true;           // --discard-locals
   case 't': *id = OPT_TRACE; return true;
   case 'r': *id = OPT_RELOCATABLE; return true;
   case 'v': *id = OPT_V; return true;
@@ -147,6 +164,7 @@ static void usage(void) {
          "                              load every member of the archives that follow\n"
          "  --push-state, --pop-state   save and restore --whole-archive's state\n"
          "  -s, --strip-all             omit the symbol table\n"
+         "  -x, --discard-all           omit local symbols from the symbol table\n"
          "  -S, --strip-debug           omit debugging sections\n"
          "  -z execstack|noexecstack    mark the stack executable or not\n"
          "  -z relro|norelro            make constructor tables, .got and .data.rel.ro\n"
@@ -271,6 +289,8 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
       add_input(ctx, inputs, ARG_GROUP_END, NULL);
     break;
   case OPT_DEFSYM: parse_defsym(ctx, val); break;
+  case OPT_DISCARD_ALL: opt->discard_all = true; break;
+  case OPT_OPTIMIZE: break;
   case OPT_IMAGE_BASE:
     opt->image_base = parse_number(val, "--image-base");
     opt->image_base_given = true;

@@ -131,7 +131,7 @@ static uint32_t build_symtab(Ctx *ctx, Buf *symtab, StringTable *strtab) {
     InputFile *file = ctx->files.data[f];
     for (uint64_t i = 1; i < file->obj.nsyms; i++) {
       Symbol *sym = file->syms[i];
-      if (sym && !sym->is_global && keep_local(sym))
+      if (sym && !sym->is_global && !ctx->opt.discard_all && keep_local(sym))
         add_symbol(symtab, strtab, sym, STB_LOCAL, ctx->tls_start);
     }
   }
@@ -144,7 +144,7 @@ static uint32_t build_symtab(Ctx *ctx, Buf *symtab, StringTable *strtab) {
         continue;  // an entry symbol nobody defined: warned about already
       if (sym->state == SYM_DEFINED && sym->isec && !sym->isec->is_alive)
         continue;  // its section was discarded (COMDAT copy, --gc-sections)
-      if (hidden != (pass == 0))
+      if (hidden != (pass == 0) || (hidden && ctx->opt.discard_all))
         continue;
       uint8_t bind = hidden ? STB_LOCAL : sym->state == SYM_UNDEF ? STB_WEAK : sym->binding;
       add_symbol(symtab, strtab, sym, bind, ctx->tls_start);

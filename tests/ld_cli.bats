@@ -619,3 +619,17 @@ S
   run -2 "$MINI_LD" rt.o main.o --image-base=0x10000010 -o prog3
   [ "$output" = "mini-ld: --image-base: 0x10000010 is not a multiple of the page size (0x1000)" ]
 }
+
+@test "ld: -x leaves local symbols out; options that only matter to dynamic links are accepted" {
+  hello_program
+  obj extra <<'C'
+static __attribute__((used, noinline)) int local_helper(void) { return 1; }
+int global_entry(void) { return local_helper(); }
+C
+  link_both prog rt.o main.o extra.o -x -O1 -E --export-dynamic -Bsymbolic --no-undefined -rpath /nowhere --sort-common -X
+  run_both prog
+  ! nm prog | grep -q local_helper
+  nm prog | grep -q ' T global_entry$'
+  link_both full rt.o main.o extra.o
+  nm full | grep -q ' t local_helper$'
+}
