@@ -185,8 +185,11 @@ static void read_symbols(Ctx *ctx, InputFile *file) {
       sym->state = SYM_DEFINED;
       if (esym->st_shndx != SHN_ABS) {
         sym->isec = file->sections[obj->sym_secidx[i]];
-        if (!sym->isec && sym->type != STT_SECTION && sym->type != STT_FILE)
-          sym->isec = NULL;  // a symbol in a dropped section: addresses resolve to 0
+        // In a section that never reaches the output (SHF_EXCLUDE, .note.GNU-stack,
+        // a .gnu.warning): it has no address, so references get 0 rather than the
+        // section offset taken for an absolute value.
+        if (!sym->isec)
+          sym->value = 0;
       }
     }
     file->syms[i] = sym;

@@ -111,8 +111,9 @@ void add_file_symbols(Ctx *ctx, InputFile *file) {
     if (esym->st_shndx != SHN_ABS) {
       isec = file->sections[obj->sym_secidx[i]];
       // A definition inside a discarded COMDAT copy is not a definition: the kept
-      // copy of the group defines the same name.
-      if (isec && !isec->is_alive)
+      // copy of the group defines the same name. Nor is one in a section that never
+      // reaches the output (SHF_EXCLUDE and the like).
+      if (!isec || !isec->is_alive)
         continue;
     }
     bool weak = bind == STB_WEAK;

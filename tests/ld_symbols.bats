@@ -447,3 +447,21 @@ C
   expect_error "mini-ld: main.o:(.text+0x$off): in function 'helper': undefined symbol 'missing'" \
     rt.o main.o
 }
+
+@test "ld: a symbol defined in an SHF_EXCLUDE section is no definition, as in GNU ld" {
+  asm ex <<'S'
+	.section .excl,"ae",@progbits
+	.globl inexcl
+inexcl:	.quad 5
+	.text
+	.globl _start
+_start:	mov $60, %eax
+	syscall
+S
+  asm ref <<'S'
+	.data
+	.quad inexcl
+S
+  run ! ld.bfd ex.o ref.o -o prog.bfd
+  expect_error "mini-ld: ref.o:(.data+0x0): undefined symbol 'inexcl'" ex.o ref.o
+}
