@@ -467,3 +467,22 @@ C
   run -1 "$MINI_LD" rt.o main.o --pop-state -o prog2
   [ "$output" = "mini-ld: --pop-state without --push-state" ]
 }
+
+@test "ld: BSD-format archives (llvm-ar --format=bsd: #1/LEN names, __.SYMDEF) link" {
+  command -v llvm-ar >/dev/null || skip "llvm-ar is not installed"
+  runtime
+  obj main <<'C'
+int helper_with_a_long_name(void);
+int main(void) { return helper_with_a_long_name(); }
+C
+  obj helper_object_with_long_name <<'C'
+int helper_with_a_long_name(void) { return 7; }
+C
+  llvm-ar --format=bsd rcs libbsd.a helper_object_with_long_name.o
+  head -c 11 libbsd.a | tail -c 3 | grep -q '#1/'
+  run "$MINI_LD" rt.o main.o libbsd.a -o prog -Map=prog.map
+  [ "$status" -eq 0 ]
+  run ./prog
+  [ "$status" -eq 7 ]
+  grep -qx 'libbsd.a(helper_object_with_long_name.o)' prog.map
+}
