@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct {
@@ -43,6 +44,16 @@ static bool open_report(Report *r, const char *path) {
   if (!strcmp(path, "-")) {
     r->fp = stdout;
     return true;
+  }
+  // A special file (/dev/null, a pipe) is written in place, never renamed over.
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    r->fp = fopen(path, "w");
+    if (!r->fp) {
+      error("%s: cannot open: %s", path, strerror(errno));
+      return false;
+    }
+    return true;  // r->path stays NULL: close_report just closes it
   }
   r->path = path;
   r->temp = malloc(strlen(path) + 16);
@@ -60,7 +71,10 @@ static bool open_report(Report *r, const char *path) {
 
 static void close_report(Report *r) {
   if (!r->path) {
-    fflush(stdout);
+    if (r->fp == stdout)
+      fflush(stdout);
+    else if (fclose(r->fp) != 0)
+      error("cannot write the report: %s", strerror(errno));
     return;
   }
   bool ok = !ferror(r->fp);

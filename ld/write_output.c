@@ -257,8 +257,26 @@ static void write_shdr(uint8_t *out, uint64_t shoff, uint32_t idx, const Elf64_S
 
 // Creates the temporary file in the output's directory (so rename() is atomic) and
 // maps it. Returns the mapping.
+// An output that exists and is not a regular file (/dev/null, a pipe, a terminal)
+// must not be replaced by renaming a new file over it: like GNU ld, we write into
+// it instead. (Renaming over /dev/null would replace the device with a file.)
+static bool is_special_output(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
+// Creates the temporary file in the output's directory (so rename() is atomic) and
+// maps it; for a special output, just memory. Returns the mapping; *fd_out is -1
+// for a special output.
 static uint8_t *create_output(Ctx *ctx, uint64_t size, int *fd_out) {
   const char *out = ctx->opt.output;
+  if (is_special_output(out)) {
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+      fatal("out of memory");
+    *fd_out = -1;
+    return p;
+  }
   temp_path = malloc(strlen(out) + 16);
   if (!temp_path)
     fatal("out of memory");
@@ -277,6 +295,24 @@ static uint8_t *create_output(Ctx *ctx, uint64_t size, int *fd_out) {
     fatal("%s: cannot map: %s", out, strerror(errno));
   *fd_out = fd;
   return p;
+}
+
+// Writes the finished image to a special output, in place.
+static void write_special_output(Ctx *ctx, const uint8_t *image, uint64_t size) {
+  const char *out = ctx->opt.output;
+  int fd = open(out, O_WRONLY | O_TRUNC);
+  if (fd < 0)
+    fatal("%s: cannot open: %s", out, strerror(errno));
+  for (uint64_t done = 0; done < size;) {
+    ssize_t n = write(fd, image + done, size - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      fatal("%s: cannot write: %s", out, n < 0 ? strerror(errno) : "short write");
+    done += (uint64_t)n;
+  }
+  if (close(fd) < 0)
+    fatal("%s: cannot write: %s", out, strerror(errno));
 }
 
 void write_output(Ctx *ctx) {
@@ -365,6 +401,11 @@ void write_output(Ctx *ctx) {
   if (error_count()) {
     remove_temp();
     exit(1);
+  }
+  if (fd < 0) {
+    write_special_output(ctx, out, size);
+    munmap(out, size);
+    return;
   }
   if (munmap(out, size) < 0)
     fatal("%s: cannot write: %s", ctx->opt.output, strerror(errno));

@@ -633,3 +633,17 @@ C
   link_both full rt.o main.o extra.o
   nm full | grep -q ' t local_helper$'
 }
+
+@test "ld: an output that is a device is written in place, never replaced (-o /dev/null works)" {
+  hello_program
+  # Through a symlink, so that a regression would replace the link, not /dev/null.
+  ln -s /dev/null out
+  ln -s /dev/null map
+  run "$MINI_LD" rt.o main.o -o out -Map=map --why-extract=map
+  [ "$status" -eq 0 ]
+  [ -L out ] && [ -c out ]
+  [ -L map ] && [ -c map ]
+  [ -c /dev/null ]
+  # The image goes through the device: a pipe gets the whole file.
+  "$MINI_LD" rt.o main.o -o /dev/stdout | cmp - <("$MINI_LD" rt.o main.o -o prog && cat prog)
+}
