@@ -26,10 +26,8 @@
 
 #include <string.h>
 
-// Not in every <elf.h>: the x86-64 psABI's large COMMON section index.
-#ifndef SHN_X86_64_LCOMMON
-#define SHN_X86_64_LCOMMON 0xff02
-#endif
+// The x86-64 psABI's section index for large COMMON symbols; <elf.h> does not name it.
+enum { X86_64_LCOMMON = 0xff02 };
 
 bool is_elf(View v) { return v.size >= 4 && !memcmp(v.data, ELFMAG, SELFMAG); }
 
@@ -226,10 +224,10 @@ static bool read_symbols(ElfObject *obj, Arena *arena) {
             obj->symnames[i], sym->st_shndx);
       return false;
     }
-    // x86-64 psABI §4.2.2: SHN_X86_64_LCOMMON is COMMON for the medium and large code
-    // models ("large" data, which may live beyond 2 GiB). Our images stay below that,
-    // so large COMMON symbols are ordinary COMMON ones: say so once, here.
-    if (sym->st_shndx == SHN_X86_64_LCOMMON)
+    // x86-64 psABI §4.2.2: SHN_X86_64_LCOMMON is COMMON for the medium and large
+    // code models ("large" data, which may live beyond 2 GiB). Our images stay below
+    // that, so large COMMON symbols are ordinary COMMON ones: say so once, here.
+    if (sym->st_shndx == X86_64_LCOMMON)
       sym->st_shndx = SHN_COMMON;
     if (sym->st_shndx >= SHN_LORESERVE && sym->st_shndx != SHN_ABS &&
         sym->st_shndx != SHN_COMMON) {

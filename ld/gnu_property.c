@@ -25,10 +25,6 @@
 
 #include <string.h>
 
-#ifndef NT_GNU_PROPERTY_TYPE_0
-#define NT_GNU_PROPERTY_TYPE_0 5
-#endif
-
 enum { MAX_PROPERTIES = 32 };
 
 typedef struct {

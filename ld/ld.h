@@ -448,6 +448,9 @@ typedef struct {
 } RelocHowto;
 
 RelocHowto reloc_howto(uint32_t type);
+// The x86-64 psABI's flag for "large" sections (.ldata, .lbss, .lrodata of the medium
+// and large code models); <elf.h> does not name it.
+enum { X86_64_SHF_LARGE = 0x10000000 };
 // The name of a relocation for messages: "R_X86_64_PC32" or "type 99".
 const char *reloc_name(Ctx *ctx, uint32_t type);
 GotRelax got_relax_form(View insn, uint64_t off, uint32_t type);

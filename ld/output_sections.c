@@ -17,10 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-// The x86-64 psABI's "large" sections (.ldata, .lbss, .lrodata of -mcmodel=medium).
-#ifndef SHF_X86_64_LARGE
-#define SHF_X86_64_LARGE 0x10000000
-#endif
 
 // Is `name` the section `prefix` or one of its dotted children (".text.foo")?
 bool has_section_prefix(const char *name, const char *prefix) {
@@ -54,7 +50,7 @@ static OutputSection *new_osec(Ctx *ctx, const char *name, const InputSection *f
   osec->name = name;
   osec->sh_type = first->sh_type;
   osec->sh_flags = first->sh_flags & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR | SHF_TLS |
-                                      SHF_MERGE | SHF_STRINGS | SHF_X86_64_LARGE);
+                                      SHF_MERGE | SHF_STRINGS | X86_64_SHF_LARGE);
   osec->sh_entsize = first->sh_entsize;
   osec->sh_addralign = 1;
   vec_push(&ctx->arena, &ctx->osecs, osec);
@@ -70,7 +66,7 @@ static void add_to_osec(Ctx *ctx, HashMap *by_name, InputSection *isec) {
   // The output section's flags and type must suit every member: one writable member
   // makes it writable, one member with contents makes it PROGBITS.
   osec->sh_flags |= isec->sh_flags & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR | SHF_TLS |
-                                       SHF_X86_64_LARGE);
+                                       X86_64_SHF_LARGE);
   if ((isec->sh_flags & (SHF_MERGE | SHF_STRINGS)) != (osec->sh_flags & (SHF_MERGE | SHF_STRINGS)) ||
       isec->sh_entsize != osec->sh_entsize) {
     osec->sh_flags &= ~(uint64_t)(SHF_MERGE | SHF_STRINGS);
