@@ -2,13 +2,18 @@
  * layout.c — where every byte of the executable goes.
  *
  * Output sections (made by output_sections.c) are grouped by what the program may
- * do with them,
- * because the kernel maps memory with one set of permissions per segment (PT_LOAD):
+ * do with them, because the kernel maps memory with one set of permissions per
+ * segment (PT_LOAD):
  *
- *   R    ELF header, program headers, .note.*
- *   R X  .init .text .fini                     code
- *   R    .rodata .eh_frame                     constants
- *   R W  .init_array .fini_array .got .data .bss   variables
+ *   R    ELF header, program headers, .note.*, .rela.*       headers
+ *   R X  .init .iplt .text .fini                            code
+ *   R    .rodata .eh_frame_hdr .eh_frame                    constants
+ *   R W  .tdata .init_array .fini_array .data.rel.ro .got   written at start-up only
+ *   R W  .got.plt .data .bss                                variables
+ *
+ * The first R W segment is RELRO: the C library makes it read-only once start-up
+ * is done (PT_GNU_RELRO), so it ends on a page of its own (-z norelro merges the
+ * two). Thread-local templates (.tdata, .tbss) also get a PT_TLS.
  *
  * No segment is both writable and executable. Each segment starts on a new page in
  * memory, but not in the file: the file is not padded to page boundaries. Instead
@@ -23,8 +28,7 @@
  * .bss takes memory but no file space: its segment's p_memsz is larger than its
  * p_filesz, and the kernel zero-fills the difference.
  *
- * Reads ctx->files; fills ctx->osecs, ctx->segs, section and segment addresses and
- * file offsets, ctx->entry.
+ * Reads ctx->osecs; fills ctx->segs, section and segment addresses and file offsets.
  */
 #include "ld.h"
 
