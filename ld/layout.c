@@ -227,7 +227,6 @@ static void assign_addresses(Ctx *ctx) {
   uint64_t page = ctx->opt.page_size;
   size_t nphdrs = count_phdrs(ctx);
   ctx->segs = arena_array(&ctx->arena, nphdrs, sizeof(Segment));
-  ctx->ehdr_size = sizeof(Elf64_Ehdr);
   ctx->phdrs_offset = sizeof(Elf64_Ehdr);
 
   // The first segment starts at file offset 0 and holds the headers, so the program

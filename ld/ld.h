@@ -119,7 +119,6 @@ struct InputFile {
   InputSection **sections;  // indexed by section index; NULL for those not kept
   Symbol **syms;            // indexed by symbol index; locals are private to the file
   uint32_t priority;        // load order, for deterministic output
-  bool is_loaded;
   // Archive members: the file and symbol that made the linker load it (for -Map and
   // --why-extract). extracted_by is NULL when the entry point pulled it in.
   const char *extracted_by;
@@ -518,8 +517,7 @@ struct Ctx {
   PtrVec osecs;          // OutputSection *, in address (then file) order
   Segment *segs;
   size_t nsegs;
-  uint64_t ehdr_size, phdrs_offset;
-  uint64_t shdrs_offset;
+  uint64_t phdrs_offset;
   uint64_t file_size;
   uint64_t entry;
   uint64_t got_addr;     // the GOT base for GOTPC/GOTOFF relocations
@@ -528,7 +526,6 @@ struct Ctx {
   uint64_t tp;           // where the thread pointer points, as an address in the
                          // template's terms: TLS start + its size, aligned
   OutputSection *got_osec;
-  OutputSection *symtab_osec, *strtab_osec, *shstrtab_osec;
 };
 
 // Stops the link if any pass so far recorded an error.

@@ -212,7 +212,6 @@ InputFile *load_object(Ctx *ctx, const char *name, View view) {
   if (ctx->opt.trace)
     printf("%s\n", name);
   file->priority = (uint32_t)ctx->files.len + 1;
-  file->is_loaded = true;
   vec_push(&ctx->arena, &ctx->files, file);
   read_sections(ctx, file);
   read_groups(ctx, file);
