@@ -367,13 +367,13 @@ void write_iplt_stub(uint8_t *p, uint64_t stub_addr, uint64_t slot_addr) {
   memcpy(p + 6, pad, sizeof pad);
 }
 
-void write_irelative(uint8_t *p, uint64_t slot_addr, uint64_t resolver) {
-  Elf64_Rela r = {
-    .r_offset = slot_addr,
-    .r_info = ELF64_R_INFO(0, R_X86_64_IRELATIVE),
-    .r_addend = (int64_t)resolver,
-  };
+static void write_rela(uint8_t *p, uint64_t offset, uint32_t type, uint64_t addend) {
+  Elf64_Rela r = {.r_offset = offset, .r_info = ELF64_R_INFO(0, type), .r_addend = (int64_t)addend};
   memcpy(p, &r, sizeof r);
+}
+
+void write_irelative(uint8_t *p, uint64_t slot_addr, uint64_t resolver) {
+  write_rela(p, slot_addr, R_X86_64_IRELATIVE, resolver);
 }
 
 /*
@@ -383,15 +383,7 @@ void write_irelative(uint8_t *p, uint64_t slot_addr, uint64_t resolver) {
  * from the .rela.dyn entries below: R_X86_64_RELATIVE means *offset = base + addend.
  */
 void write_relative(uint8_t *p, uint64_t offset, uint64_t addend) {
-  Elf64_Rela r = {
-    .r_offset = offset,
-    .r_info = ELF64_R_INFO(0, R_X86_64_RELATIVE),
-    .r_addend = (int64_t)addend,
-  };
-  memcpy(p, &r, sizeof r);
+  write_rela(p, offset, R_X86_64_RELATIVE, addend);
 }
 
-void write_none_reloc(uint8_t *p) {
-  Elf64_Rela r = {.r_info = ELF64_R_INFO(0, R_X86_64_NONE)};
-  memcpy(p, &r, sizeof r);
-}
+void write_none_reloc(uint8_t *p) { write_rela(p, 0, R_X86_64_NONE, 0); }

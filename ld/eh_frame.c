@@ -35,21 +35,9 @@ enum {
 typedef void FdeFn(void *arg, uint64_t fde, uint64_t cie);
 
 static bool walk_records(View v, FdeFn *fn, void *arg) {
-  uint64_t off = 0;
-  while (off < v.size) {
-    if (!view_has(v, off, 4))
-      return false;
-    uint64_t len = read_u32le(v.data + off), hdr = 4;
-    if (len == 0)
-      return true;  // terminator (crtend.o's), or padding: the list ends here
-    if (len == 0xffffffff) {
-      if (!view_has(v, off, 12))
-        return false;
-      len = read_u64le(v.data + off + 4);
-      hdr = 12;
-    }
-    if (len < 4 || !view_has(v, off + hdr, len))
-      return false;
+  uint64_t size, hdr;
+  int r;
+  for (uint64_t off = 0; (r = eh_record_at(v, off, &size, &hdr)) > 0; off += size) {
     uint32_t id = read_u32le(v.data + off + hdr);
     if (id != 0) {
       uint64_t id_pos = off + hdr;
@@ -58,9 +46,8 @@ static bool walk_records(View v, FdeFn *fn, void *arg) {
       if (fn)
         fn(arg, off, id_pos - id);
     }
-    off += hdr + len;
   }
-  return true;
+  return r == 0;
 }
 
 static uint64_t read_uleb(View v, uint64_t *off) {

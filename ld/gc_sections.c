@@ -87,13 +87,10 @@ static void propagate(Marker *m) {
 static bool mark_unwind_entries(Marker *m, InputSection *eh) {
   bool changed = false;
   View v = eh->data;
-  uint64_t r = 0;
-  for (uint64_t off = 0; off + 8 <= v.size;) {
-    uint64_t len = read_u32le(v.data + off);
-    if (len == 0 || len == 0xffffffff || len > v.size - off - 4)
-      break;
-    uint64_t end = off + 4 + len;
-    bool is_cie = read_u32le(v.data + off + 4) == 0;
+  uint64_t r = 0, size, hdr;
+  for (uint64_t off = 0; eh_record_at(v, off, &size, &hdr) > 0;) {
+    uint64_t end = off + size;
+    bool is_cie = read_u32le(v.data + off + hdr) == 0;
     while (r < eh->nrels && eh->rels[r].r_offset < off)
       r++;
     // The first relocation of an FDE is its initial location: the function.

@@ -189,6 +189,17 @@ static Segment *add_segment(Ctx *ctx, uint32_t type, uint32_t flags) {
   return seg;
 }
 
+// A program header that describes exactly one output section (PT_NOTE, PT_DYNAMIC,
+// PT_GNU_EH_FRAME, PT_GNU_PROPERTY).
+static void add_section_segment(Ctx *ctx, uint32_t type, uint32_t flags, const OutputSection *osec,
+                                uint64_t align) {
+  Segment *seg = add_segment(ctx, type, flags);
+  seg->p_offset = osec->offset;
+  seg->p_vaddr = seg->p_paddr = osec->addr;
+  seg->p_filesz = seg->p_memsz = osec->size;
+  seg->p_align = align;
+}
+
 static uint32_t load_flags(int seg) {
   switch (seg) {
   case SEG_TEXT: return PF_R | PF_X;
@@ -326,13 +337,8 @@ static void assign_addresses(Ctx *ctx) {
 
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
-    if (osec->sh_type == SHT_NOTE && osec->seg) {
-      Segment *note = add_segment(ctx, PT_NOTE, PF_R);
-      note->p_offset = osec->offset;
-      note->p_vaddr = note->p_paddr = osec->addr;
-      note->p_filesz = note->p_memsz = osec->size;
-      note->p_align = osec->sh_addralign;
-    }
+    if (osec->sh_type == SHT_NOTE && osec->seg)
+      add_section_segment(ctx, PT_NOTE, PF_R, osec, osec->sh_addralign);
   }
   for (size_t i = 0; i < ctx->nsegs; i++) {
     Segment load = ctx->segs[i];
@@ -349,28 +355,13 @@ static void assign_addresses(Ctx *ctx) {
   }
   if (ctx->gnu_property) {
     // The kernel and the C library look for CET properties here (the x86-64 psABI).
-    OutputSection *osec = ctx->gnu_property->osec;
-    Segment *seg = add_segment(ctx, PT_GNU_PROPERTY, PF_R);
-    seg->p_offset = osec->offset;
-    seg->p_vaddr = seg->p_paddr = osec->addr;
-    seg->p_filesz = seg->p_memsz = osec->size;
-    seg->p_align = 8;
+    add_section_segment(ctx, PT_GNU_PROPERTY, PF_R, ctx->gnu_property->osec, 8);
   }
   if (ctx->dynamic) {
-    OutputSection *osec = ctx->dynamic->osec;
-    Segment *seg = add_segment(ctx, PT_DYNAMIC, PF_R | PF_W);
-    seg->p_offset = osec->offset;
-    seg->p_vaddr = seg->p_paddr = osec->addr;
-    seg->p_filesz = seg->p_memsz = osec->size;
-    seg->p_align = 8;
+    add_section_segment(ctx, PT_DYNAMIC, PF_R | PF_W, ctx->dynamic->osec, 8);
   }
   if (ctx->eh_frame_hdr) {
-    OutputSection *osec = ctx->eh_frame_hdr->osec;
-    Segment *seg = add_segment(ctx, PT_GNU_EH_FRAME, PF_R);
-    seg->p_offset = osec->offset;
-    seg->p_vaddr = seg->p_paddr = osec->addr;
-    seg->p_filesz = seg->p_memsz = osec->size;
-    seg->p_align = 4;
+    add_section_segment(ctx, PT_GNU_EH_FRAME, PF_R, ctx->eh_frame_hdr->osec, 4);
   }
   if (seen_tls) {
     ctx->tls = add_segment(ctx, PT_TLS, PF_R);

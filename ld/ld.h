@@ -354,6 +354,10 @@ void write_eh_frame_hdr(Ctx *ctx, uint8_t *out);
 // code that is not in the output
 //
 
+// Reads the header of the .eh_frame record at `off`: its whole size and the length of
+// its length field (4, or 12 with the 64-bit escape). Returns 1 for a record, 0 at
+// the end (a terminator, or no bytes left), -1 if the record is malformed.
+int eh_record_at(View v, uint64_t off, uint64_t *size, uint64_t *hdr);
 // Lays out the records of every member; sets the output section's size and returns
 // how many FDEs it keeps.
 uint64_t split_eh_frame(Ctx *ctx, OutputSection *osec);

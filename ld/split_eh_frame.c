@@ -75,26 +75,38 @@ static bool fde_is_live(InputSection *isec, const EhRecord *r) {
   return sym->isec->is_alive && sym->isec->osec;
 }
 
+int eh_record_at(View v, uint64_t off, uint64_t *size, uint64_t *hdr) {
+  if (off == v.size)
+    return 0;
+  if (!view_has(v, off, 4))
+    return -1;
+  uint64_t len = read_u32le(v.data + off);
+  *hdr = 4;
+  if (len == 0)
+    return 0;  // a terminator (crtend.o's), or padding: the list ends here
+  if (len == 0xffffffff) {  // the 64-bit escape: the length follows
+    if (!view_has(v, off, 12))
+      return -1;
+    len = read_u64le(v.data + off + 4);
+    *hdr = 12;
+  }
+  // Every record holds at least its CIE id or CIE pointer.
+  if (len < 4 || !view_has(v, off + *hdr, len))
+    return -1;
+  *size = *hdr + len;
+  return 1;
+}
+
 // Splits one input section into records. Returns false if it is malformed.
 static bool split(Ctx *ctx, InputSection *isec) {
   View v = isec->data;
   // Count, then fill.
-  uint64_t n = 0;
-  for (uint64_t off = 0; off + 4 <= v.size;) {
-    uint64_t len = read_u32le(v.data + off), hdr = 4;
-    if (len == 0)
-      break;
-    if (len == 0xffffffff) {
-      if (!view_has(v, off, 12))
-        return false;
-      len = read_u64le(v.data + off + 4);
-      hdr = 12;
-    }
-    if (len < 4 || !view_has(v, off + hdr, len))
-      return false;
-    off += hdr + len;
+  uint64_t n = 0, size, hdr;
+  int r;
+  for (uint64_t off = 0; (r = eh_record_at(v, off, &size, &hdr)) > 0; off += size)
     n++;
-  }
+  if (r < 0)
+    return false;
   isec->eh = arena_array(&ctx->arena, n, sizeof(EhRecord));
   isec->neh = n;
 
@@ -105,17 +117,12 @@ static bool split(Ctx *ctx, InputSection *isec) {
       break;
     }
 
-  uint64_t off = 0, r = 0;
+  uint64_t off = 0, rel = 0;
   for (uint64_t i = 0; i < n; i++) {
     EhRecord *rec = &isec->eh[i];
-    uint64_t len = read_u32le(v.data + off), hdr = 4;
-    if (len == 0xffffffff) {
-      len = read_u64le(v.data + off + 4);
-      hdr = 12;
-    }
+    eh_record_at(v, off, &rec->size, &rec->id_off);
     rec->in_off = off;
-    rec->size = hdr + len;
-    rec->id_off = hdr;
+    uint64_t hdr = rec->id_off;
     uint32_t id = read_u32le(v.data + off + hdr);
     rec->is_cie = id == 0;
     if (!rec->is_cie) {
@@ -124,12 +131,12 @@ static bool split(Ctx *ctx, InputSection *isec) {
         return false;
       rec->cie_in = id_pos - id;
     }
-    while (r < isec->nrels && isec->rels[r].r_offset < off)
-      r++;
-    rec->rel_begin = r;
-    while (r < isec->nrels && isec->rels[r].r_offset < off + rec->size)
-      r++;
-    rec->rel_end = r;
+    while (rel < isec->nrels && isec->rels[rel].r_offset < off)
+      rel++;
+    rec->rel_begin = rel;
+    while (rel < isec->nrels && isec->rels[rel].r_offset < off + rec->size)
+      rel++;
+    rec->rel_end = rel;
     off += rec->size;
   }
   return true;

@@ -1112,6 +1112,30 @@ bad_thin_archive_missing_member() {
 }
 
 # ---------------------------------------------------------------------------------
+# .eh_frame, which the linker splits record by record.
+
+bad_eh_frame_length() {
+  asm eh <<'EOF'
+	.text
+	.globl _start
+_start:
+	.cfi_startproc
+	mov $60, %eax
+	syscall
+	.cfi_endproc
+EOF
+  derive eh.o eh-length.o
+  # The first record's length = 0x10000: it would run past the end of .eh_frame.
+  patch_le eh-length.o "$(section_offset eh.o .eh_frame)" 4 0x10000
+  args=(eh-length.o)
+}
+
+@test "ld: an .eh_frame record longer than its section is rejected" {
+  bad_eh_frame_length
+  expect_error "mini-ld: eh-length.o: .eh_frame: malformed record" "${args[@]}"
+}
+
+# ---------------------------------------------------------------------------------
 # Output.
 
 @test "ld: a failed link leaves an existing output file untouched" {
