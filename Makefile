@@ -7,7 +7,7 @@ CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -fPIE
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 COMMON_SRCS := $(wildcard common/*.c)
-LD_SRCS := $(wildcard ld/*.c)
+LD_SRCS := $(wildcard ld/*.c ld/*/*.c)
 AR_SRCS := $(wildcard ar/*.c)
 LOADER_SRCS := $(wildcard loader/*.c)
 HEADERS := $(wildcard common/*.h ld/*.h ar/*.h loader/*.h)

@@ -101,62 +101,65 @@ const char *reloc_name(Ctx *ctx, uint32_t type) {
 
 // Looks at the instruction whose 32-bit displacement starts at `off` in `insn` (the
 // section's input bytes) and says how the GOT load can be rewritten.
-GotRelax got_relax_form(View insn, uint64_t off, uint32_t type) {
+RelAction got_relax_form(View insn, uint64_t off, uint32_t type) {
   if (off < 2)
-    return RELAX_NONE;
+    return ACT_AS_IS;
   uint8_t op = insn.data[off - 2], modrm = insn.data[off - 1];
   // The operand must be (%rip)+disp32: mod = 00, r/m = 101.
   bool riprel = (modrm & 0xc7) == 0x05;
   if (type == R_X86_64_GOTPCRELX) {
     if (op == 0xff && modrm == 0x15)
-      return RELAX_CALL;
+      return ACT_GOT_TO_CALL;
     if (op == 0xff && modrm == 0x25)
-      return RELAX_JMP;
+      return ACT_GOT_TO_JMP;
     if (op == 0x8b && riprel)
-      return RELAX_MOV;
-    return RELAX_NONE;
+      return ACT_GOT_TO_LEA;
+    return ACT_AS_IS;
   }
   if (type != R_X86_64_REX_GOTPCRELX || off < 3 || !riprel)
-    return RELAX_NONE;
+    return ACT_AS_IS;
   uint8_t rex = insn.data[off - 3];
   if ((rex & 0xf0) != 0x40)
-    return RELAX_NONE;
+    return ACT_AS_IS;
   if (op == 0x8b)
-    return RELAX_MOV;
+    return ACT_GOT_TO_LEA;
   // The immediate forms sign-extend a 32-bit value into a 64-bit register, which is
   // only right for a REX.W operation.
   if (!(rex & 0x08))
-    return RELAX_NONE;
+    return ACT_AS_IS;
   if (op == 0x85)
-    return RELAX_TEST;
+    return ACT_GOT_TO_TEST;
   if ((op & 0xc7) == 0x03)
-    return RELAX_BINOP;
-  return RELAX_NONE;
+    return ACT_GOT_TO_BINOP;
+  return ACT_AS_IS;
 }
 
-void got_relax_rewrite(uint8_t *loc, GotRelax form) {
+void got_relax_rewrite(uint8_t *loc, RelAction form) {
   uint8_t modrm = loc[-1];
   uint8_t reg = (modrm >> 3) & 7;
   switch (form) {
-  case RELAX_NONE:
+  case ACT_AS_IS:
+  case ACT_TLS_TO_LE:
+  case ACT_TLS_GOT_TP:
+  case ACT_SKIP:
     break;
-  case RELAX_MOV:
+  case ACT_GOT_TO_LEA:
     loc[-2] = 0x8d;
     break;
-  case RELAX_CALL:
+  case ACT_GOT_TO_CALL:
     loc[-2] = 0x67;  // addr32 prefix: pads the 5-byte call to the original 6 bytes
     loc[-1] = 0xe8;
     break;
-  case RELAX_JMP:
+  case ACT_GOT_TO_JMP:
     loc[-2] = 0x90;
     loc[-1] = 0xe9;
     break;
-  case RELAX_TEST:
-  case RELAX_BINOP: {
+  case ACT_GOT_TO_TEST:
+  case ACT_GOT_TO_BINOP: {
     // The register moves from ModRM.reg to ModRM.r/m, so REX.R becomes REX.B.
     uint8_t rex = loc[-3];
     loc[-3] = (uint8_t)((rex & ~0x04) | ((rex & 0x04) >> 2));
-    if (form == RELAX_TEST) {
+    if (form == ACT_GOT_TO_TEST) {
       loc[-2] = 0xf7;
       loc[-1] = (uint8_t)(0xc0 | reg);
     } else {

@@ -1,14 +1,31 @@
 /*
  * ld.h — the map of mini-ld.
  *
- * mini-ld is a pipeline of passes over one context (Ctx). Each banner below belongs
- * to one .c file, in the order main() runs them:
+ * mini-ld is a pipeline of passes over one context (Ctx). Its files have one of
+ * four roles, and the folders show which:
  *
- *   parse_args → read_inputs → resolve_symbols → scan_relocs → layout
- *     → define_linker_symbols → write_output (copy sections + apply_relocs)
+ *   ld/main.c           the table of contents: calls the passes in order
+ *   ld/passes/          one file per pass (or sub-step of a pass), named after what it does
+ *   ld/model/           what every pass may ask: the symbol table and where a symbol
+ *                       is (symbols.c); input and output sections, their constructors
+ *                       and addresses (sections.c). The model calls no pass.
+ *   ld/synthetic/       the sections the linker makes itself (.got, .iplt, .dynamic,
+ *                       .eh_frame_hdr, the build ID, ...): one small file each, all
+ *                       registered in one table (SYNTHETIC_SECTIONS below)
+ *   ld/arch_x86_64.c    the only file that knows x86-64 relocation numbers and code
+ *
+ * Calls go down, never sideways or up: main → passes → synthetic → model → arch.
+ * A pass calls the model, the synthetic-section table and the arch file, and the
+ * sub-steps it owns (read_inputs owns read_object, linker_script and
+ * resolve_symbols; layout owns output_sections, merge_strings and split_eh_frame;
+ * write_output owns apply_relocs and write_symtab); never another pass's helpers.
+ * tests/deps.sh checks this.
  *
  * Passes talk to each other only through Ctx. A pass records errors and goes on;
  * main() calls checkpoint() after it, which stops the link if anything went wrong.
+ * The banners below follow the same order: model, passes in pipeline order, the
+ * synthetic sections, the arch file, then Ctx, whose fields are grouped by the pass
+ * that fills them.
  */
 #ifndef MINI_LD_H
 #define MINI_LD_H
@@ -25,12 +42,12 @@ typedef struct Segment Segment;
 typedef struct Symbol Symbol;
 
 //
-// Symbols
+// model/symbols.c — the symbol table, and where each symbol ends up
 //
 // Local symbols belong to one file; global symbols are shared through ctx->symtab,
 // so every file that names `foo` points at the same Symbol. A Symbol says where its
 // definition is (a section and an offset in it, or an absolute value), or that it is
-// still undefined.
+// still undefined, and which slots the linker gave it.
 
 typedef enum {
   SYM_UNDEF,    // referenced, not (yet) defined
@@ -47,7 +64,6 @@ struct Symbol {
   uint8_t visibility;     // STV_*
   bool is_global;         // lives in ctx->symtab
   bool strong_ref;        // some loaded object refers to it with a non-weak reference
-  bool needs_got;         // some relocation needs a GOT slot holding its address
   bool traced;            // named by -y: report each definition and reference
   bool defsym;            // defined by --defsym: input definitions do not replace it
   InputFile *file;        // the file defining it (or first referencing it, if undefined)
@@ -56,6 +72,7 @@ struct Symbol {
   uint64_t value;         // offset in isec (or osec), or the absolute value
   uint64_t size;
   uint64_t common_align;  // SYM_COMMON: the strictest alignment seen
+  // Slots, numbered by assign_slots (scan_relocs only records the need):
   int64_t got_index;      // slot in .got holding the address, or -1
   int64_t gottp_index;    // slot in .got holding the TP offset (initial exec), or -1
   int64_t iplt_index;     // STT_GNU_IFUNC: its stub in .iplt, or -1
@@ -63,11 +80,33 @@ struct Symbol {
   uint32_t out_index;     // index in the output .symtab
 };
 
+// A new symbol, undefined, with no slots; the caller fills in the rest.
+void init_symbol(Symbol *sym, const char *name);
+// The global symbol named `name`, created undefined if it is new.
+Symbol *intern_symbol(Ctx *ctx, const char *name);
+// The global symbol named `name`, or NULL if no input or option mentioned it.
+Symbol *find_symbol(Ctx *ctx, const char *name);
+// The address references to sym use. For an IFUNC that is its .iplt stub.
+uint64_t symbol_address(const Symbol *sym);
+// Where sym itself is (for an IFUNC: its resolver), ignoring any stub.
+uint64_t symbol_definition_address(const Symbol *sym);
+// S for a relocation with addend A: symbol_address(sym), except that a section
+// symbol of a merged string section points at the string at offset A, wherever
+// merging put it (S is returned so that S + A lands there).
+uint64_t symbol_address_for(const Symbol *sym, uint64_t A);
+// Is sym's address fixed relative to the image (it moves with the image in a PIE)?
+// True for symbols in kept sections and for linker-defined ones.
+bool is_image_relative(const Symbol *sym);
+// A name for sym in messages: its own, or its section's for a section symbol.
+const char *symbol_label(const Symbol *sym);
+// Can `s` be part of a C identifier (so that __start_s names a valid symbol)?
+bool is_c_identifier(const char *s);
+
 //
-// Input files and sections
+// model/sections.c — input and output sections, and where their bytes go
 //
 
-// One record of an .eh_frame input section (see split_eh_frame.c).
+// One record of an .eh_frame input section (see passes/split_eh_frame.c).
 typedef struct {
   uint64_t in_off, size;        // where it is in the input section, header included
   uint64_t id_off;              // offset of the CIE id / CIE pointer in the record
@@ -80,7 +119,7 @@ typedef struct {
   bool kept;
 } EhRecord;
 
-// Where a string of a merged SHF_MERGE section went (see merge_strings.c).
+// Where a string of a merged SHF_MERGE section went (see passes/merge_strings.c).
 typedef struct {
   uint64_t in_off;   // where the string starts in the input section
   uint64_t out_off;  // where its one copy is in the merged section
@@ -99,7 +138,10 @@ struct InputSection {
   View data;              // empty for SHT_NOBITS
   const Elf64_Rela *rels; // copied out of the file; NULL if none
   uint64_t nrels;
-  bool is_alive;          // false: discarded (COMDAT loser, SHF_EXCLUDE, ...)
+  uint8_t *actions;       // RelAction per relocation, decided by scan_relocs; NULL: all
+                          // ACT_AS_IS
+  bool is_alive;          // false: discarded (COMDAT loser, SHF_EXCLUDE, ...), or a
+                          // linker-made section this link does not need
   bool gc_live;           // --gc-sections: reached from a root
   OutputSection *osec;
   uint64_t offset;        // within osec
@@ -117,32 +159,22 @@ struct InputFile {
   View view;
   ElfObject obj;
   InputSection **sections;  // indexed by section index; NULL for those not kept
-  Symbol **syms;            // indexed by symbol index; locals are private to the file
+  Symbol **syms;            // indexed by symbol index (0: ctx->null_symbol); locals are
+                            // private to the file
   uint32_t priority;        // load order, for deterministic output
   // Archive members: the file and symbol that made the linker load it (for -Map and
   // --why-extract). extracted_by is NULL when the entry point pulled it in.
   const char *extracted_by;
   const char *extracted_for;
   bool from_archive;
+  // What scan_relocs found this file's relocations need, in the order they first
+  // need it (assign_slots numbers the slots from these lists, file by file).
+  PtrVec need_got;        // Symbol *: a GOT slot holding the address
+  PtrVec need_gottp;      // Symbol *: a GOT slot holding the TP offset
+  PtrVec need_iplt;       // Symbol *: an IFUNC stub
+  PtrVec need_dyn;        // DynReloc *: places a static PIE must move at start-up
+  bool uses_got;          // some relocation needs the GOT or measures from its base
 };
-
-// A .gnu.warning.SYM section: print `text` if SYM is used (or, for a bare
-// .gnu.warning, if `file` is linked at all), as GNU ld does for glibc's getpwnam.
-typedef struct {
-  const char *symbol;     // NULL for a bare .gnu.warning
-  InputFile *file;
-  const char *text;
-} LinkWarning;
-
-typedef struct {
-  const char *name;       // as messages show it
-  Archive ar;
-  bool *member_loaded;    // one flag per member
-} ArchiveFile;
-
-//
-// Output sections and segments
-//
 
 struct OutputSection {
   const char *name;
@@ -167,18 +199,54 @@ struct Segment {
   int kind;               // PT_LOAD: layout.c's SEG_* for what it holds
 };
 
-// GOT loads the linker may rewrite into direct references (see arch_x86_64.c).
+// A section whose contents the linker makes (COMMON space, merged strings, and the
+// sections of ld/synthetic/). It belongs to ctx->internal unless the caller says
+// otherwise.
+InputSection *new_linker_section(Ctx *ctx, const char *name, uint32_t type, uint64_t flags,
+                                 uint64_t size, uint64_t align);
+// An output section named `name` with the type and flags of its first member.
+OutputSection *new_output_section(Ctx *ctx, const char *name, const InputSection *first);
+// The output section named `name`, or NULL.
+OutputSection *find_output_section(Ctx *ctx, const char *name);
+// Is `name` the section `prefix` or one of its dotted children (".text.foo")?
+bool has_section_prefix(const char *name, const char *prefix);
+// The address of isec's first byte (after layout).
+uint64_t isec_address(const InputSection *isec);
+// Where offset `off` of isec went, from the start of its output section: for a
+// merged string section, where the string went; in .eh_frame, where its record
+// went. Sets *dropped (if given) when the byte is not in the output at all (in an
+// .eh_frame record that was dropped).
+uint64_t isec_output_offset(const InputSection *isec, uint64_t off, bool *dropped);
+// Where offset `off` of a merged input section went, inside isec->merged.
+uint64_t merged_offset(const InputSection *isec, uint64_t off);
+// Where a symbol at `value` in an .eh_frame input section ends up, from the start of
+// the output section.
+uint64_t eh_frame_offset(const InputSection *isec, uint64_t value);
+// Reads the header of the .eh_frame record at `off`: its whole size and the length of
+// its length field (4, or 12 with the 64-bit escape). Returns 1 for a record, 0 at
+// the end (a terminator, or no bytes left), -1 if the record is malformed.
+int eh_record_at(View v, uint64_t off, uint64_t *size, uint64_t *hdr);
+// "a.o:(.text+0x1c)": a place in an input section, as every message names it.
+const char *place(Ctx *ctx, const InputSection *isec, uint64_t off);
+
+// A dynamic relocation: a place the program (or the C library's start-up code)
+// fixes when it is loaded. scan_relocs and assign_slots record them; the writer of
+// .rela.dyn emits them in that order.
 typedef enum {
-  RELAX_NONE,   // keep the GOT load
-  RELAX_MOV,    // mov -> lea: the field becomes S + A - P
-  RELAX_CALL,   // call *GOT -> addr32 call: S + A - P
-  RELAX_JMP,    // jmp *GOT -> nop; jmp: S + A - P
-  RELAX_TEST,   // test -> test $imm32: the field becomes S (sign-extended)
-  RELAX_BINOP,  // add/sub/... -> op $imm32: S (sign-extended)
-} GotRelax;
+  DYN_RELATIVE,   // *place = load address + S + A (static PIE: an address in the image)
+  DYN_IRELATIVE,  // *place = resolver() (IFUNC), the resolver being sym's definition
+} DynKind;
+
+typedef struct {
+  DynKind kind;
+  InputSection *isec;  // the place: offset `offset` of isec
+  uint64_t offset;
+  Symbol *sym;         // S
+  int64_t addend;      // A
+} DynReloc;
 
 //
-// parse_args.c — GNU ld's command line
+// passes/parse_args.c — GNU ld's command line
 //
 
 // One input in command-line order: a file, an -l, or a group/whole-archive marker.
@@ -244,172 +312,212 @@ typedef struct {
 void parse_args(Ctx *ctx, int argc, char **argv);
 
 //
-// read_inputs.c — load objects, and archive members as they are needed
+// passes/read_inputs.c — load objects, and archive members as they are needed;
+// with its sub-steps read_object.c, linker_script.c and resolve_symbols.c
 //
 
 void read_inputs(Ctx *ctx);
 
-//
-// read_object.c — one object: its sections, groups, symbols
-//
-
+// read_object.c: one object's sections, COMDAT groups and symbols. Returns NULL
+// (after an error) if the object cannot be used.
 InputFile *load_object(Ctx *ctx, const char *name, View view);
-// A section whose contents the linker makes (.got, COMMON space, ...).
-InputSection *new_synthetic_section(Ctx *ctx, const char *name, uint32_t type, uint64_t flags,
-                                    uint64_t size, uint64_t align);
 
-//
-// linker_script.c — input scripts such as Debian's libm.a: GROUP(...), INPUT(...)
-//
-
-// If v is a linker script, appends the inputs it names to `out` (InputArg *) and
-// returns true (errors in it are reported); returns false if it is not text.
+// linker_script.c: if v is a linker script, appends the inputs it names to `out`
+// (InputArg *) and returns true (errors in it are reported); returns false if it is
+// not text.
 bool read_input_script(Ctx *ctx, const char *path, View v, PtrVec *out);
-// Adds one loaded object's symbols to the global table (defined in resolve_symbols.c).
-void add_file_symbols(Ctx *ctx, InputFile *file);
 
 //
-// resolve_symbols.c — one definition per name
+// passes/resolve_symbols.c — one definition for every global name
 //
 
-Symbol *intern_symbol(Ctx *ctx, const char *name);
-void resolve_symbols(Ctx *ctx);
-// Every undefined symbol that live code refers to, with its places; and the
-// .gnu.warning messages for what live code uses.
-void report_undefined(Ctx *ctx);
+// Adds one loaded object's symbols to the global table, deciding which definition
+// of each name wins; read_inputs calls it as each object arrives.
+void resolve_file_symbols(Ctx *ctx, InputFile *file);
+// Once every input is in: tentative (COMMON) definitions become .bss space.
+void allocate_common_symbols(Ctx *ctx);
 
 //
-// gc_sections.c — --gc-sections
+// passes/define_linker_symbols.c — _end, __bss_start, __ehdr_start, ...
+//
+
+// Once every input is in: claims the names the linker can define, if referenced.
+void reserve_linker_symbols(Ctx *ctx);
+// After layout: gives them their addresses, and settles the entry point.
+void define_linker_symbols(Ctx *ctx);
+
+//
+// passes/gc_sections.c — --gc-sections
 //
 
 void gc_sections(Ctx *ctx);
 
 //
-// scan_relocs.c — which symbols need a GOT slot
+// passes/report_undefined.c — undefined symbols and .gnu.warning messages
 //
 
+// A .gnu.warning.SYM section: print `text` if SYM is used (or, for a bare
+// .gnu.warning, if `file` is linked at all), as GNU ld does for glibc's getpwnam.
+typedef struct {
+  const char *symbol;     // NULL for a bare .gnu.warning
+  InputFile *file;
+  const char *text;
+} LinkWarning;
+
+// Every undefined symbol that live code refers to, with its places; and the
+// .gnu.warning messages for what live code uses.
+void report_undefined(Ctx *ctx);
+
+//
+// passes/scan_relocs.c — what each relocation needs, decided once
+//
+
+// What apply_relocs does with one relocation (InputSection.actions). scan_relocs
+// decides; apply_relocs obeys and never decides again.
+typedef enum {
+  ACT_AS_IS,        // compute what the relocation type says
+  // A GOT load rewritten into a direct reference (arch_x86_64.c shows the bytes):
+  ACT_GOT_TO_LEA,   // mov -> lea: the field becomes S + A - P
+  ACT_GOT_TO_CALL,  // call *GOT -> addr32 call: S + A - P
+  ACT_GOT_TO_JMP,   // jmp *GOT -> nop; jmp: S + A - P
+  ACT_GOT_TO_TEST,  // test -> test $imm32: the field becomes S (sign-extended)
+  ACT_GOT_TO_BINOP, // add/sub/... -> op $imm32: S (sign-extended)
+  ACT_TLS_TO_LE,    // a TLS sequence rewritten to local exec: S + A + 4 - TP
+  ACT_TLS_GOT_TP,   // initial exec kept: the GOT slot holding S - TP
+  ACT_SKIP,         // the __tls_get_addr call of a rewritten sequence: gone
+} RelAction;
+
+// Records, file by file, what each relocation needs (InputFile.need_*,
+// InputSection.actions); rejects relocations that cannot be applied.
 void scan_relocs(Ctx *ctx);
-// How a GOT-relative relocation against sym will be rewritten, if at all. scan_relocs
-// and apply_relocs both ask, so they always agree on whether a slot is used.
-GotRelax got_relax(Ctx *ctx, const InputSection *isec, const Elf64_Rela *rel,
-                   const Symbol *sym);
 
 //
-// output_sections.c — input sections grouped into output sections
+// passes/assign_slots.c — numbering GOT, TLS GOT and IFUNC slots in a fixed order
 //
 
-void make_output_sections(Ctx *ctx);
-bool has_section_prefix(const char *name, const char *prefix);
+void assign_slots(Ctx *ctx);
 
 //
-// layout.c — segments, addresses, file offsets
+// passes/layout.c — output sections, segments, addresses, file offsets; with its
+// sub-steps output_sections.c, merge_strings.c and split_eh_frame.c
 //
 
 void layout(Ctx *ctx);
-// The address references to sym use. For an IFUNC that is its .iplt stub.
-uint64_t symbol_address(const Symbol *sym);
-// Where sym itself is (for an IFUNC: its resolver), ignoring any stub.
-uint64_t symbol_definition_address(const Symbol *sym);
-// S for a relocation with addend A: symbol_address(sym), except that a section
-// symbol of a merged string section points at the string at offset A, wherever
-// merging put it (S is returned so that S + A lands there).
-uint64_t symbol_address_for(const Symbol *sym, uint64_t A);
-uint64_t isec_address(const InputSection *isec);
+
+// output_sections.c: groups input sections (and the linker's) into output sections.
+void make_output_sections(Ctx *ctx);
+
+// merge_strings.c: SHF_MERGE | SHF_STRINGS members of osec become one copy of each
+// string.
+void merge_strings(Ctx *ctx, OutputSection *osec);
+
+// split_eh_frame.c: lays out the records of every member of .eh_frame (one copy of
+// each CIE, no FDE for code that is not in the output); sets the output section's
+// size and returns how many FDEs it keeps.
+uint64_t split_eh_frame(Ctx *ctx, OutputSection *osec);
 
 //
-// define_linker_symbols.c — _end, __bss_start, __ehdr_start, ...
-//
-
-// Before resolution ends: claims the names the linker can define, if referenced.
-void reserve_linker_symbols(Ctx *ctx);
-// After layout: gives them their addresses.
-void define_linker_symbols(Ctx *ctx);
-// Before inputs are read: --defsym names, so that inputs do not define them.
-void reserve_defsyms(Ctx *ctx);
-bool is_c_identifier(const char *s);
-
-//
-// write_output.c — the executable file
+// passes/write_output.c — the executable file; with its sub-steps apply_relocs.c
+// and write_symtab.c
 //
 
 void write_output(Ctx *ctx);
 
-//
-// build_id.c — .note.gnu.build-id
-//
+// apply_relocs.c: relocates isec's bytes already copied to `out`: the whole
+// section, or only one .eh_frame record (then `out` is where that record went).
+void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out, const EhRecord *rec);
 
-void parse_build_id(Ctx *ctx, const char *style);
-InputSection *new_build_id_section(Ctx *ctx);
-void write_build_id(Ctx *ctx, uint8_t *out, uint64_t size);
-void sha1(const uint8_t *data, uint64_t len, uint8_t out[20]);
+// write_symtab.c: .symtab and .strtab, built in memory before the file is sized.
+typedef struct {
+  uint8_t *data;
+  size_t len, cap;
+} Buf;
 
-//
-// eh_frame.c — .eh_frame_hdr and PT_GNU_EH_FRAME (--eh-frame-hdr)
-//
+// A string table that stores each distinct string once: static functions named
+// "helper" in fifty objects share one "helper\0".
+typedef struct {
+  Buf buf;
+  HashMap index;  // string -> its offset + 1
+} StringTable;
 
-void write_eh_frame_hdr(Ctx *ctx, uint8_t *out);
-
-//
-// split_eh_frame.c — .eh_frame record by record: one copy of each CIE, no FDEs for
-// code that is not in the output
-//
-
-// Reads the header of the .eh_frame record at `off`: its whole size and the length of
-// its length field (4, or 12 with the 64-bit escape). Returns 1 for a record, 0 at
-// the end (a terminator, or no bytes left), -1 if the record is malformed.
-int eh_record_at(View v, uint64_t off, uint64_t *size, uint64_t *hdr);
-// Lays out the records of every member; sets the output section's size and returns
-// how many FDEs it keeps.
-uint64_t split_eh_frame(Ctx *ctx, OutputSection *osec);
-// Where a symbol at `value` in an .eh_frame input section ends up, from the start of
-// the output section.
-uint64_t eh_frame_offset(const InputSection *isec, uint64_t value);
-// Copies and relocates the kept records of one member into the output section.
-void write_eh_frame_records(Ctx *ctx, InputSection *isec, uint8_t *osec_out);
+uint32_t add_string(StringTable *t, const char *s);
+void free_string_table(StringTable *t);
+// Fills `symtab` and `strtab`; returns the index of the first global (sh_info).
+uint32_t build_symtab(Ctx *ctx, Buf *symtab, StringTable *strtab);
 
 //
-// dynamic.c — a static PIE's .dynamic and .rela.dyn
-//
-
-// During scan_relocs: can this absolute relocation be moved at start-up? Counts it.
-void note_absolute_in_pie(Ctx *ctx, InputSection *isec, const Elf64_Rela *rel, Symbol *sym);
-// After scan_relocs: makes .dynamic, .rela.dyn, .dynsym and .dynstr.
-void make_dynamic_sections(Ctx *ctx);
-// For section headers: the sh_link/sh_info of the dynamic sections.
-void dynamic_shdr_links(Ctx *ctx, const OutputSection *osec, Elf64_Shdr *sh);
-// After the sections are relocated in `out`: fills .rela.dyn and .dynamic.
-void write_dynamic(Ctx *ctx, uint8_t *out);
-bool is_image_relative(const Symbol *sym);
-
-//
-// merge_strings.c — SHF_MERGE | SHF_STRINGS sections: each string once
-//
-
-void merge_strings(Ctx *ctx, OutputSection *osec);
-// Where offset `off` of a merged input section went, inside isec->merged.
-uint64_t merged_offset(const InputSection *isec, uint64_t off);
-
-//
-// gnu_property.c — one .note.gnu.property for the whole program
-//
-
-// Merges the objects' notes (AND, OR by property type); sets ctx->gnu_property if
-// anything holds for the program.
-void merge_gnu_properties(Ctx *ctx);
-
-//
-// write_map.c — the link map (-Map, -M) and --why-extract
+// passes/write_map.c — the link map (-Map, -M) and --why-extract
 //
 
 void write_map(Ctx *ctx);
 
 //
-// apply_relocs.c — patch section bytes in the output image
+// synthetic/ — the sections the linker makes
 //
+// Each kind is one file with a SyntheticKind describing it, listed once in
+// SYNTHETIC_SECTIONS. Adding a section is: a new file in ld/synthetic/ and one line
+// here. create_synthetic_sections() makes one InputSection of every kind before the
+// relocations are scanned (so that slots and dynamic relocations can point into
+// them); layout asks each kind whether this link needs it and how big it is; the
+// writer asks each to fill its bytes once every address is final. The list's order
+// is the order in which they are written, and in which their program headers
+// follow the PT_LOADs.
 
-// Relocates isec's bytes already copied to `out`: the whole section, or only one
-// .eh_frame record (then `out` is where that record went).
-void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out, const EhRecord *rec);
+typedef struct {
+  const char *name;
+  uint32_t sh_type;
+  uint64_t sh_flags;
+  uint64_t sh_addralign;
+  uint64_t sh_entsize;
+  // Does this link need it? If so, sets isec->sh_size (and isec->synthetic, for
+  // contents known already). Runs in layout, once every input section is in its
+  // output section, .eh_frame is split and every slot is numbered.
+  bool (*size)(Ctx *ctx, InputSection *isec);
+  // Fills its bytes at `buf` once every address is final and the input sections
+  // are copied and relocated. NULL: its bytes are isec->synthetic, or zeros.
+  void (*write)(Ctx *ctx, InputSection *isec, uint8_t *buf);
+  // The sh_link and sh_info of its section header. NULL: both 0.
+  void (*link)(Ctx *ctx, Elf64_Shdr *sh);
+  // A program header that covers exactly this section (PT_DYNAMIC, ...), or 0.
+  uint32_t p_type;
+  uint32_t p_flags;
+  uint64_t p_align;
+} SyntheticKind;
+
+//   X(ID, name of its SyntheticKind)        file
+#define SYNTHETIC_SECTIONS(X)                                                           \
+  X(SYN_GOT, got_section)                    /* got.c: .got                         */ \
+  X(SYN_IPLT, iplt_section)                  /* iplt.c: .iplt, IFUNC stubs          */ \
+  X(SYN_IGOT, igot_section)                  /* igot.c: .got.plt, their slots       */ \
+  X(SYN_RELA_IPLT, rela_iplt_section)        /* rela_iplt.c: .rela.iplt             */ \
+  X(SYN_DYNSYM, dynsym_section)              /* dynsym.c: .dynsym (static PIE)      */ \
+  X(SYN_DYNSTR, dynstr_section)              /* dynstr.c: .dynstr (static PIE)      */ \
+  X(SYN_RELA_DYN, rela_dyn_section)          /* rela_dyn.c: .rela.dyn               */ \
+  X(SYN_GNU_PROPERTY, gnu_property_section)  /* gnu_property.c: .note.gnu.property  */ \
+  X(SYN_DYNAMIC, dynamic_section)            /* dynamic.c: .dynamic (static PIE)    */ \
+  X(SYN_EH_FRAME_HDR, eh_frame_hdr_section)  /* eh_frame_hdr.c: .eh_frame_hdr       */ \
+  X(SYN_BUILD_ID, build_id_section)          /* build_id.c: last: it hashes the rest */
+
+#define X(id, kind) id,
+typedef enum { SYNTHETIC_SECTIONS(X) NUM_SYNTHETIC } SyntheticId;
+#undef X
+#define X(id, kind) extern const SyntheticKind kind;
+SYNTHETIC_SECTIONS(X)
+#undef X
+
+// synthetic.c: the table. Makes one section of each kind (not yet in the output).
+void create_synthetic_sections(Ctx *ctx);
+// Asks each kind whether this link needs it and how big it is (layout).
+void size_synthetic_sections(Ctx *ctx);
+// Is this kind in the output? (Known once layout has sized them.)
+bool has_synthetic(Ctx *ctx, SyntheticId id);
+// Counts the program headers the kinds in the output need; then adds them.
+size_t count_synthetic_phdrs(Ctx *ctx);
+void add_synthetic_phdrs(Ctx *ctx, Segment *(*add)(Ctx *ctx, uint32_t type, uint32_t flags));
+// The sh_link/sh_info of an output section that holds a linker-made section.
+void synthetic_shdr_links(Ctx *ctx, const OutputSection *osec, Elf64_Shdr *sh);
+// Fills every linker-made section in the output image `out`, in table order.
+void write_synthetic_sections(Ctx *ctx, uint8_t *out);
 
 //
 // arch_x86_64.c — the only file that knows x86-64 relocation numbers
@@ -456,8 +564,10 @@ RelocHowto reloc_howto(uint32_t type);
 enum { X86_64_SHF_LARGE = 0x10000000 };
 // The name of a relocation for messages: "R_X86_64_PC32" or "type 99".
 const char *reloc_name(Ctx *ctx, uint32_t type);
-GotRelax got_relax_form(View insn, uint64_t off, uint32_t type);
-void got_relax_rewrite(uint8_t *loc, GotRelax form);
+// How the GOT load whose field is at `off` can be rewritten (an ACT_GOT_TO_*), or
+// ACT_AS_IS if it cannot.
+RelAction got_relax_form(View insn, uint64_t off, uint32_t type);
+void got_relax_rewrite(uint8_t *loc, RelAction form);
 // Rewrites the TLS sequence around `off` to local exec in `out` (a copy of `in`);
 // with out == NULL only checks that it can. *field is the offset of the 32-bit field
 // that receives S + A - TP, or UINT64_MAX if none.
@@ -475,61 +585,75 @@ void write_relative(uint8_t *p, uint64_t offset, uint64_t addend);
 void write_none_reloc(uint8_t *p);
 
 //
-// The context
+// ArchiveFile: an archive being read (read_inputs.c)
+//
+
+typedef struct {
+  const char *name;       // as messages show it
+  Archive ar;
+  bool *member_loaded;    // one flag per member
+} ArchiveFile;
+
+//
+// The context, its fields grouped by the pass that fills them
 //
 
 struct Ctx {
   Arena arena;
-  Options opt;
+  Options opt;               // parse_args
+  InputFile *internal;       // main: owner of the sections the linker makes
+  Symbol *null_symbol;       // main: what symbol index 0 of every object names: an
+                             // absolute 0 (a relocation "against no symbol")
 
-  // read_inputs
-  PtrVec files;          // InputFile *, in load order
-  PtrVec archives;       // ArchiveFile *
-  bool state_stack[16];  // --push-state: saved --whole-archive states
+  // read_inputs (and resolve_symbols, as each object arrives)
+  PtrVec files;              // InputFile *, in load order
+  PtrVec archives;           // ArchiveFile *
+  bool state_stack[16];      // --push-state: saved --whole-archive states
   size_t state_depth;
-
-  // resolve_symbols
-  HashMap symtab;        // name -> Symbol *
-  PtrVec globals;        // Symbol *, in the order they were first seen
-  InputFile *internal;   // owner of sections the linker makes (COMMON, .got)
+  HashMap symtab;            // name -> Symbol *
+  PtrVec globals;            // Symbol *, in the order they were first seen
+  HashMap comdat;            // group signature -> InputFile * that keeps the group
   const char *execstack_file;  // an input whose .note.GNU-stack asks for an executable stack
-  HashMap comdat;        // group signature -> InputFile * that keeps the group
-  PtrVec link_warnings;  // LinkWarning *, from .gnu.warning sections
+  PtrVec link_warnings;      // LinkWarning *, from .gnu.warning sections
+
+  // allocate_common_symbols
+  PtrVec common_sections;    // InputSection *, .bss space for COMMON symbols
+
+  // create_synthetic_sections
+  InputSection *synth[NUM_SYNTHETIC];  // one of each kind; is_alive once layout wants it
 
   // scan_relocs
-  PtrVec common_sections;  // InputSection *, .bss space for COMMON symbols
-  bool needs_got;        // some relocation uses the GOT or its base
-  bool image_fits_32;    // the image surely ends below 2 GiB: GOT loads may be relaxed
-  PtrVec got_syms;       // Symbol *, in slot order
-  PtrVec gottp_syms;     // Symbol *, TP-offset slots, after the address slots
-  InputSection *got;     // .got contents, made by the linker
-  InputSection *build_id;  // .note.gnu.build-id, if asked for
-  InputSection *gnu_property;  // the merged .note.gnu.property, if any
-  InputSection *eh_frame_hdr;  // --eh-frame-hdr: the search table
-  OutputSection *eh_frame_osec;  // split record by record (split_eh_frame.c)
-  uint64_t eh_frame_fdes;        // FDEs it keeps
-  PtrVec iplt_syms;      // Symbol *, IFUNCs called or addressed, in stub order
-  InputSection *iplt;    // the stubs (R X)
-  InputSection *igot;    // their GOT slots, filled at start-up (R W)
-  InputSection *rela_iplt;  // R_X86_64_IRELATIVE for each slot (R); not in a PIE
+  bool image_fits_32;        // the image surely ends below 2 GiB: GOT loads may be relaxed
 
-  // static PIE (dynamic.c)
-  uint64_t ndyn_relative;    // R_X86_64_64 places that need the load address added
-  InputSection *dynamic, *rela_dyn, *dynsym, *dynstr;
+  // assign_slots
+  bool uses_got;             // some relocation uses the GOT or its base
+  PtrVec got_syms;           // Symbol *, in slot order
+  PtrVec gottp_syms;         // Symbol *, TP-offset slots, after the address slots
+  PtrVec iplt_syms;          // Symbol *, IFUNCs called or addressed, in stub order
+  PtrVec dyn_relocs;         // DynReloc *, in the order .rela.dyn lists them
 
   // layout
-  PtrVec osecs;          // OutputSection *, in address (then file) order
+  OutputSection *eh_frame_osec;  // split record by record (split_eh_frame.c)
+  uint64_t eh_frame_fdes;        // FDEs it keeps
+  uint64_t dyn_relative;     // DYN_RELATIVE entries whose place is in the output
+                             // (rela_dyn.c, when sized): DT_RELACOUNT
+  PtrVec osecs;              // OutputSection *, in address (then file) order
   Segment *segs;
   size_t nsegs;
   uint64_t phdrs_offset;
   uint64_t file_size;
+  uint64_t got_addr;         // the GOT base for GOTPC/GOTOFF relocations
+  Segment *tls;              // PT_TLS, if any
+  uint64_t tls_start;        // the TLS template's address
+  uint64_t tp;               // where the thread pointer points, as an address in the
+                             // template's terms: TLS start + its size, aligned
+
+  // define_linker_symbols
   uint64_t entry;
-  uint64_t got_addr;     // the GOT base for GOTPC/GOTOFF relocations
-  Segment *tls;          // PT_TLS, if any
-  uint64_t tls_start;    // the TLS template's address
-  uint64_t tp;           // where the thread pointer points, as an address in the
-                         // template's terms: TLS start + its size, aligned
-  OutputSection *got_osec;
+
+  // write_output
+  uint8_t *image;            // the output file's bytes while they are written
+  uint64_t image_size;
 };
 
 // Stops the link if any pass so far recorded an error.

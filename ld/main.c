@@ -2,7 +2,9 @@
  * main.c — mini-ld, a static linker for x86-64 Linux.
  *
  * It reads like the table of contents of a linker: each pass below runs over one
- * context (Ctx) and hands its results to the next through it. ld.h is the map.
+ * context (Ctx) and hands its results to the next through it. ld.h is the map; the
+ * passes are in ld/passes/, what they ask about symbols and sections in ld/model/,
+ * the sections the linker makes itself in ld/synthetic/.
  */
 #include "ld.h"
 
@@ -21,6 +23,9 @@ int main(int argc, char **argv) {
     fatal("out of memory");
   ctx->internal = arena_alloc(&ctx->arena, sizeof *ctx->internal);
   ctx->internal->name = "<internal>";
+  ctx->null_symbol = arena_alloc(&ctx->arena, sizeof *ctx->null_symbol);
+  init_symbol(ctx->null_symbol, "");
+  ctx->null_symbol->state = SYM_DEFINED;
 
   // The command line says what to link, in which order, and how.
   parse_args(ctx, argc, argv);
@@ -31,9 +36,11 @@ int main(int argc, char **argv) {
   read_inputs(ctx);
   checkpoint(ctx);
 
-  // From here on, the set of input files is final. Settle what is left: linker-made
-  // symbols and COMMON space.
-  resolve_symbols(ctx);
+  // From here on, the set of input files is final. Settle what is left of
+  // resolution: the names only the linker can define (_end, __start_SEC, ...), and
+  // tentative definitions, which become .bss space.
+  reserve_linker_symbols(ctx);
+  allocate_common_symbols(ctx);
   checkpoint(ctx);
 
   // With --gc-sections, drop what the program cannot reach, before anything is
@@ -44,13 +51,21 @@ int main(int argc, char **argv) {
   checkpoint(ctx);
 
   // From here on, every symbol is defined (or weak and undefined, hence 0).
-  // Find the relocations that need GOT slots or IFUNC stubs (and, in a static PIE,
-  // the places to move at start-up), before layout sizes those tables.
+  // Make the sections only the linker can write (.got, .iplt, ...), still empty, so
+  // that the decisions below can point into them.
+  create_synthetic_sections(ctx);
+
+  // Decide, once, what each relocation needs: a GOT slot, an IFUNC stub, a
+  // rewritten instruction, a place a PIE moves at start-up. File by file, writing
+  // down needs only; then number the slots in a fixed order, before layout sizes
+  // the tables that hold them.
   scan_relocs(ctx);
   checkpoint(ctx);
+  assign_slots(ctx);
 
   // Group input sections into output sections (merging strings and .eh_frame
-  // records on the way), then give every section an address and a file offset.
+  // records on the way, and adding the linker's sections this link needs), then
+  // give every section an address and a file offset.
   layout(ctx);
   checkpoint(ctx);
 
@@ -58,7 +73,8 @@ int main(int argc, char **argv) {
   define_linker_symbols(ctx);
   checkpoint(ctx);
 
-  // Copy the sections into the output, relocate them there, and rename into place.
+  // Copy the sections into the output, relocate them there, write the linker's
+  // sections, and rename into place.
   write_output(ctx);
 
   // Explain the link, if asked: what was loaded and why, and where everything went.

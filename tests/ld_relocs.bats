@@ -650,6 +650,25 @@ ASM
   [ "$status" -eq 0 ]
 }
 
+@test "ld: a GOT load against no symbol (index 0) gets a slot holding 0, as in GNU ld" {
+  # Symbol index 0 names no symbol: S = 0. Found by fuzzing: mini-ld used to crash
+  # here while deciding whether the load could be relaxed.
+  runtime
+  asm a <<'ASM'
+	.text
+	.globl main
+main:
+	movq 0(%rip), %rax
+1:	.reloc 1b-4, R_X86_64_REX_GOTPCRELX, -4
+	ret
+	.section .note.GNU-stack,"",@progbits
+ASM
+  readelf -rW a.o | grep -E 'R_X86_64_REX_GOTPCRELX +-4$'
+  link_both prog rt.o a.o
+  run_both prog
+  [ "$status" -eq 0 ]
+}
+
 @test "ld: R_X86_64_GOTPC32 stores GOT + A - P" {
   runtime
   defs

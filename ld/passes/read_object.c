@@ -8,26 +8,15 @@
  * wins), a Symbol for every symbol (locals private to the file, globals shared
  * through the symbol table), and .gnu.warning messages set aside.
  *
- * Called by read_inputs.c for each object and each archive member it loads.
- * Fills InputFile.sections and InputFile.syms, ctx->files, ctx->link_warnings.
+ * A sub-step of read_inputs, which calls it for each object and each archive member
+ * it loads, then resolves the object's global symbols (resolve_symbols.c).
+ * Fills InputFile.sections and the local entries of InputFile.syms, ctx->files,
+ * ctx->comdat, ctx->link_warnings.
  */
-#include "ld.h"
+#include "../ld.h"
 
 #include <stdio.h>
 #include <string.h>
-
-InputSection *new_synthetic_section(Ctx *ctx, const char *name, uint32_t type, uint64_t flags,
-                                    uint64_t size, uint64_t align) {
-  InputSection *isec = arena_alloc(&ctx->arena, sizeof *isec);
-  isec->file = ctx->internal;
-  isec->name = name;
-  isec->sh_type = type;
-  isec->sh_flags = flags;
-  isec->sh_size = size;
-  isec->sh_addralign = align;
-  isec->is_alive = true;
-  return isec;
-}
 
 // Sections that only steer the linker and never reach the output.
 static bool is_control_section(const char *name, uint32_t type) {
@@ -154,7 +143,11 @@ static void read_sections(Ctx *ctx, InputFile *file) {
 // Gives every symbol of the file a Symbol: locals their own, globals the shared one.
 static void read_symbols(Ctx *ctx, InputFile *file) {
   ElfObject *obj = &file->obj;
-  file->syms = arena_array(&ctx->arena, obj->nsyms, sizeof(Symbol *));
+  file->syms = arena_array(&ctx->arena, obj->nsyms ? obj->nsyms : 1, sizeof(Symbol *));
+  // A relocation with symbol index 0 refers to no symbol: S is 0. Giving it a
+  // symbol of its own, absolute 0, lets every pass treat it like any other (a GOT
+  // load through it gets a slot holding 0, as in GNU ld).
+  file->syms[0] = ctx->null_symbol;
   size_t nlocal = 0;
   for (uint64_t i = 1; i < obj->nsyms; i++)
     if (ELF64_ST_BIND(obj->syms[i].st_info) == STB_LOCAL)
@@ -165,16 +158,13 @@ static void read_symbols(Ctx *ctx, InputFile *file) {
     if (ELF64_ST_BIND(esym->st_info) != STB_LOCAL)
       continue;
     Symbol *sym = locals++;
-    sym->name = obj->symnames[i];
+    init_symbol(sym, obj->symnames[i]);
     sym->binding = STB_LOCAL;
     sym->type = ELF64_ST_TYPE(esym->st_info);
     sym->visibility = ELF64_ST_VISIBILITY(esym->st_other);
     sym->file = file;
     sym->value = esym->st_value;
     sym->size = esym->st_size;
-    sym->got_index = -1;
-    sym->gottp_index = -1;
-    sym->iplt_index = -1;
     if (esym->st_shndx == SHN_UNDEF) {
       // A local undefined symbol means nothing; treat it as absolute zero.
       sym->state = SYM_DEFINED;
@@ -194,7 +184,7 @@ static void read_symbols(Ctx *ctx, InputFile *file) {
     }
     file->syms[i] = sym;
   }
-  add_file_symbols(ctx, file);
+  // Global symbols get theirs from the symbol table (resolve_symbols.c).
 }
 
 InputFile *load_object(Ctx *ctx, const char *name, View view) {

@@ -1,5 +1,5 @@
 /*
- * eh_frame.c — .eh_frame_hdr: a sorted index of the unwind tables.
+ * eh_frame_hdr.c — .eh_frame_hdr: a sorted index of the unwind tables.
  *
  * .eh_frame holds, for every function, how to unwind its stack frame (a Frame
  * Description Entry, FDE) plus shared preambles (Common Information Entries, CIEs).
@@ -18,7 +18,7 @@
  * u32 CIE id (0 for a CIE, else the distance back to this FDE's CIE), then the body.
  * An FDE's initial_location is encoded as its CIE's augmentation 'R' says.
  */
-#include "ld.h"
+#include "../ld.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -156,11 +156,20 @@ static int compare_entries(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-// Fills .eh_frame_hdr once .eh_frame has been copied and relocated in `out`.
-void write_eh_frame_hdr(Ctx *ctx, uint8_t *out) {
+// Exists with --eh-frame-hdr when the output has an allocated .eh_frame; one
+// table entry per FDE that split_eh_frame kept.
+static bool size_eh_frame_hdr(Ctx *ctx, InputSection *isec) {
+  if (!ctx->opt.eh_frame_hdr || !ctx->eh_frame_osec)
+    return false;
+  isec->sh_size = 12 + 8 * ctx->eh_frame_fdes;
+  return true;
+}
+
+// Fills the table once .eh_frame has been copied and relocated: it reads the
+// output's own FDEs, so what it indexes is exactly what the unwinder will see.
+static void write_eh_frame_hdr(Ctx *ctx, InputSection *hdr, uint8_t *p) {
   OutputSection *eh = ctx->eh_frame_osec;
-  InputSection *hdr = ctx->eh_frame_hdr;
-  uint8_t *p = out + hdr->osec->offset + hdr->offset;
+  uint8_t *out = ctx->image;
   uint64_t hdr_addr = isec_address(hdr);
   HdrBuilder b = {
     .v = {out + eh->offset, eh->size, ".eh_frame"},
@@ -185,3 +194,15 @@ void write_eh_frame_hdr(Ctx *ctx, uint8_t *out) {
   if (b.n > 1)
     qsort(b.table, b.n, 8, compare_entries);
 }
+
+const SyntheticKind eh_frame_hdr_section = {
+  .name = ".eh_frame_hdr",
+  .sh_type = SHT_PROGBITS,
+  .sh_flags = SHF_ALLOC,
+  .sh_addralign = 4,
+  .size = size_eh_frame_hdr,
+  .write = write_eh_frame_hdr,
+  .p_type = PT_GNU_EH_FRAME,
+  .p_flags = PF_R,
+  .p_align = 4,
+};

@@ -22,9 +22,10 @@
  * (symbol_address_for). Sections with relocations of their own, or strings not
  * ending in NUL, are left alone: they do not keep the promise.
  *
- * Runs when output sections are made. Fills InputSection.merged and .pieces.
+ * A sub-step of layout, run when output sections are made. Fills
+ * InputSection.merged and .pieces; model/sections.c answers where a string went.
  */
-#include "ld.h"
+#include "../ld.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -122,10 +123,10 @@ static InputSection *merge_group(Ctx *ctx, OutputSection *osec, uint64_t align) 
         isec->pieces[p].out_off = isec->pieces[p].str->out;
   }
 
-  InputSection *merged = new_synthetic_section(ctx, "<merged strings>", SHT_PROGBITS,
-                                               (osec->sh_flags & SHF_ALLOC) | SHF_MERGE |
-                                                   SHF_STRINGS,
-                                               size, align);
+  InputSection *merged = new_linker_section(ctx, "<merged strings>", SHT_PROGBITS,
+                                            (osec->sh_flags & SHF_ALLOC) | SHF_MERGE |
+                                                SHF_STRINGS,
+                                            size, align);
   merged->sh_entsize = 1;
   merged->synthetic = buf;
   merged->osec = osec;
@@ -175,18 +176,4 @@ void merge_strings(Ctx *ctx, OutputSection *osec) {
     }
   }
   osec->members = members;
-}
-
-uint64_t merged_offset(const InputSection *isec, uint64_t off) {
-  // The last piece starting at or before off.
-  uint64_t lo = 0, hi = isec->npieces;
-  while (hi - lo > 1) {
-    uint64_t mid = lo + (hi - lo) / 2;
-    if (isec->pieces[mid].in_off <= off)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  const MergePiece *p = &isec->pieces[lo];
-  return p->out_off + (off - p->in_off);
 }

@@ -22,7 +22,7 @@
  * Runs after resolve_symbols (every reference has its definition) and before
  * scan_relocs (dead code must not ask for GOT slots). Clears is_alive.
  */
-#include "ld.h"
+#include "../ld.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -64,8 +64,8 @@ static bool is_root(Ctx *ctx, const InputSection *isec) {
   if (is_c_identifier(isec->name)) {
     const char *start = arena_printf(&ctx->arena, "__start_%s", isec->name);
     const char *stop = arena_printf(&ctx->arena, "__stop_%s", isec->name);
-    if (hashmap_get(&ctx->symtab, start, strlen(start)) ||
-        hashmap_get(&ctx->symtab, stop, strlen(stop)))
+    if (find_symbol(ctx, start) ||
+        find_symbol(ctx, stop))
       return true;
   }
   return false;
@@ -116,11 +116,11 @@ static bool mark_unwind_entries(Marker *m, InputSection *eh) {
 
 void gc_sections(Ctx *ctx) {
   Marker m = {ctx, {0}};
-  Symbol *entry = hashmap_get(&ctx->symtab, ctx->opt.entry, strlen(ctx->opt.entry));
+  Symbol *entry = find_symbol(ctx, ctx->opt.entry);
   mark_symbol(&m, entry);
   for (size_t i = 0; i < ctx->opt.undefined.len; i++) {
     const char *name = ctx->opt.undefined.data[i];
-    mark_symbol(&m, hashmap_get(&ctx->symtab, name, strlen(name)));
+    mark_symbol(&m, find_symbol(ctx, name));
   }
   PtrVec eh_frames = {0};
   for (size_t f = 0; f < ctx->files.len; f++) {

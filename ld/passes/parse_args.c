@@ -13,7 +13,7 @@
  *
  * Fills ctx->opt.
  */
-#include "ld.h"
+#include "../ld.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -204,6 +204,45 @@ static uint64_t parse_number(const char *s, const char *what) {
 // --defsym NAME=EXPR: EXPR is a number (decimal or 0x hex), or a symbol, optionally
 // followed by + or - and a number. (GNU ld's full expression language is not needed
 // for the uses seen in build systems.)
+static int hex_digit(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+// --build-id[=STYLE]: sha1 (the default, as in GNU ld), uuid, 0xHEX or none.
+static void parse_build_id(Ctx *ctx, const char *style) {
+  Options *opt = &ctx->opt;
+  opt->build_id = BUILD_ID_NONE;
+  if (!style || !strcmp(style, "sha1") || !strcmp(style, "tree")) {
+    opt->build_id = BUILD_ID_SHA1;
+    opt->build_id_size = 20;
+  } else if (!strcmp(style, "uuid")) {
+    opt->build_id = BUILD_ID_UUID;
+    opt->build_id_size = 16;
+  } else if (!strcmp(style, "none")) {
+    opt->build_id = BUILD_ID_NONE;
+  } else if (!strncmp(style, "0x", 2) && strlen(style) > 2 && strlen(style) % 2 == 0) {
+    size_t n = (strlen(style) - 2) / 2;
+    uint8_t *bytes = arena_alloc(&ctx->arena, n);
+    for (size_t i = 0; i < n; i++) {
+      int hi = hex_digit(style[2 + 2 * i]), lo = hex_digit(style[3 + 2 * i]);
+      if (hi < 0 || lo < 0)
+        usage_error("--build-id: '%s' is not a hexadecimal string", style);
+      bytes[i] = (uint8_t)(hi << 4 | lo);
+    }
+    opt->build_id = BUILD_ID_HEX;
+    opt->build_id_size = n;
+    opt->build_id_hex = bytes;
+  } else {
+    usage_error("--build-id: unsupported style '%s' (use sha1, uuid, 0xHEX or none)", style);
+  }
+}
+
 static void parse_defsym(Ctx *ctx, const char *arg) {
   const char *eq = strchr(arg, '=');
   if (!eq || eq == arg || !eq[1])

@@ -9,17 +9,27 @@
  * sits between --start-group and --end-group, where all the group's archives are
  * rescanned until a whole pass loads nothing new.
  *
- * Loading an object (read_object.c) adds its symbols to the global table as it
- * arrives, because the next archive's decisions depend on what is undefined now.
+ * Each object is read (read_object.c) and its symbols resolved against the global
+ * table (resolve_symbols.c) as it arrives, because the next archive's decisions
+ * depend on what is undefined now. So this pass is also where symbol resolution
+ * happens.
  *
- * Reads ctx->opt; fills ctx->files, ctx->archives and, through add_file_symbols(),
- * ctx->symtab.
+ * Reads ctx->opt; fills ctx->files, ctx->archives and, through
+ * resolve_file_symbols(), ctx->symtab and ctx->globals.
  */
-#include "ld.h"
+#include "../ld.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+// Reads one object and resolves its symbols. Returns NULL if it cannot be used.
+static InputFile *add_object(Ctx *ctx, const char *name, View view) {
+  InputFile *file = load_object(ctx, name, view);
+  if (file)
+    resolve_file_symbols(ctx, file);
+  return file;
+}
 
 // Loads one member of an archive, once. `why` is the symbol whose definition it is
 // loaded for (NULL under --whole-archive), remembered for -Map and --why-extract
@@ -41,7 +51,7 @@ static void load_member(Ctx *ctx, ArchiveFile *af, ArMember *m, const Symbol *wh
     error("%s: not an ELF object", name);
     return;
   }
-  InputFile *file = load_object(ctx, name, data);
+  InputFile *file = add_object(ctx, name, data);
   if (!file)
     return;
   file->from_archive = true;
@@ -109,7 +119,7 @@ static size_t scan_archive(Ctx *ctx, ArchiveFile *af) {
   size_t loaded = 0;
   for (size_t i = 0; i < af->ar.nsyms; i++) {
     ArSymbol *as = &af->ar.syms[i];
-    Symbol *sym = hashmap_get(&ctx->symtab, as->name, strlen(as->name));
+    Symbol *sym = find_symbol(ctx, as->name);
     if (!sym || !((sym->state == SYM_UNDEF && sym->strong_ref) || sym->state == SYM_COMMON))
       continue;
     ArMember *m = archive_member_at(&af->ar, as->offset);
@@ -242,7 +252,7 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, bool *whole, int
       if (af && !*whole)
         scan_until_stable(ctx, af);
     } else if (is_elf(view)) {
-      load_object(ctx, path, view);
+      add_object(ctx, path, view);
     } else if (view.size == 0) {
       error("%s: file is empty", path);
     } else if (read_input_script(ctx, path, view, &script)) {
@@ -257,6 +267,22 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, bool *whole, int
     } else {
       error("%s: unknown file type (not an ELF object, ar archive or linker script)", path);
     }
+  }
+}
+
+// --defsym names are claimed before any input is read, so that no input defines
+// them (GNU ld lets the command line win); their values come after layout.
+static void reserve_defsyms(Ctx *ctx) {
+  for (size_t i = 0; i < ctx->opt.defsyms.len; i++) {
+    Defsym *d = ctx->opt.defsyms.data[i];
+    Symbol *sym = intern_symbol(ctx, d->name);
+    sym->defsym = true;
+    sym->state = SYM_DEFINED;  // absolute (isec NULL); its value is set after layout
+    sym->binding = STB_GLOBAL;
+    sym->type = STT_NOTYPE;
+    sym->value = (uint64_t)d->offset;
+    if (d->target)
+      intern_symbol(ctx, d->target)->strong_ref = true;  // may come from an archive
   }
 }
 

@@ -8,14 +8,14 @@
  *
  *   n_namesz = 4 | n_descsz = 20 | n_type = NT_GNU_BUILD_ID (3) | "GNU\0" | 20-byte hash
  *
- * layout() reserves the note with the hash zeroed; once every other byte of the
- * file is final, write_output() hashes the whole image and fills the hash in.
+ * Layout reserves the note with the hash zeroed; once every other byte of the file
+ * is final, the writer hashes the whole image and fills the hash in.
  *
- * Styles (--build-id=STYLE): sha1 (the default, as in GNU ld), uuid (random, not
- * reproducible by design), 0xHEX (given by the user), none. SHA-1 is FIPS 180-4,
- * written out here in plain C.
+ * Styles (--build-id=STYLE, read by parse_args): sha1 (the default, as in GNU ld),
+ * uuid (random, not reproducible by design), 0xHEX (given by the user), none.
+ * SHA-1 is FIPS 180-4, written out here in plain C.
  */
-#include "ld.h"
+#include "../ld.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -62,7 +62,7 @@ static void sha1_block(uint32_t h[5], const uint8_t *p) {
   h[4] += e;
 }
 
-void sha1(const uint8_t *data, uint64_t len, uint8_t out[20]) {
+static void sha1(const uint8_t *data, uint64_t len, uint8_t out[20]) {
   uint32_t h[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
   uint64_t i = 0;
   for (; len - i >= 64; i += 64)
@@ -87,67 +87,31 @@ void sha1(const uint8_t *data, uint64_t len, uint8_t out[20]) {
   }
 }
 
-static int hex_digit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-void parse_build_id(Ctx *ctx, const char *style) {
-  Options *opt = &ctx->opt;
-  opt->build_id = BUILD_ID_NONE;
-  if (!style || !strcmp(style, "sha1") || !strcmp(style, "tree")) {
-    opt->build_id = BUILD_ID_SHA1;
-    opt->build_id_size = 20;
-  } else if (!strcmp(style, "uuid")) {
-    opt->build_id = BUILD_ID_UUID;
-    opt->build_id_size = 16;
-  } else if (!strcmp(style, "none")) {
-    opt->build_id = BUILD_ID_NONE;
-  } else if (!strncmp(style, "0x", 2) && strlen(style) > 2 && strlen(style) % 2 == 0) {
-    size_t n = (strlen(style) - 2) / 2;
-    uint8_t *bytes = arena_alloc(&ctx->arena, n);
-    for (size_t i = 0; i < n; i++) {
-      int hi = hex_digit(style[2 + 2 * i]), lo = hex_digit(style[3 + 2 * i]);
-      if (hi < 0 || lo < 0)
-        usage_error("--build-id: '%s' is not a hexadecimal string", style);
-      bytes[i] = (uint8_t)(hi << 4 | lo);
-    }
-    opt->build_id = BUILD_ID_HEX;
-    opt->build_id_size = n;
-    opt->build_id_hex = bytes;
-  } else {
-    usage_error("--build-id: unsupported style '%s' (use sha1, uuid, 0xHEX or none)", style);
-  }
-}
-
-// The note's bytes with the hash left zero; called by layout().
-InputSection *new_build_id_section(Ctx *ctx) {
+// The note's bytes, with the hash left zero until the rest of the file is final.
+static bool size_build_id(Ctx *ctx, InputSection *isec) {
+  if (ctx->opt.build_id == BUILD_ID_NONE)
+    return false;
   uint64_t size = 12 + 4 + ctx->opt.build_id_size;
   uint8_t *buf = arena_alloc(&ctx->arena, size);
   write_u32le(buf, 4);
   write_u32le(buf + 4, (uint32_t)ctx->opt.build_id_size);
   write_u32le(buf + 8, NT_GNU_BUILD_ID);
   memcpy(buf + 12, "GNU", 4);
-  InputSection *isec =
-      new_synthetic_section(ctx, ".note.gnu.build-id", SHT_NOTE, SHF_ALLOC, size, 4);
+  isec->sh_size = size;
   isec->synthetic = buf;
-  return isec;
+  return true;
 }
 
-// Fills in the ID, once the rest of the image (out, size bytes) is final.
-void write_build_id(Ctx *ctx, uint8_t *out, uint64_t size) {
-  InputSection *isec = ctx->build_id;
-  uint8_t *desc = out + isec->osec->offset + isec->offset + 16;
+// Fills in the ID. It is last in SYNTHETIC_SECTIONS: every other byte of the image,
+// headers and symbol table included, is final by now.
+static void write_build_id(Ctx *ctx, InputSection *isec, uint8_t *buf) {
+  (void)isec;
+  uint8_t *desc = buf + 16;
   switch (ctx->opt.build_id) {
   case BUILD_ID_NONE:
     break;
   case BUILD_ID_SHA1:
-    sha1(out, size, desc);
+    sha1(ctx->image, ctx->image_size, desc);
     break;
   case BUILD_ID_UUID:
     if (getrandom(desc, 16, 0) != 16)
@@ -160,3 +124,12 @@ void write_build_id(Ctx *ctx, uint8_t *out, uint64_t size) {
     break;
   }
 }
+
+const SyntheticKind build_id_section = {
+  .name = ".note.gnu.build-id",
+  .sh_type = SHT_NOTE,
+  .sh_flags = SHF_ALLOC,
+  .sh_addralign = 4,
+  .size = size_build_id,
+  .write = write_build_id,
+};

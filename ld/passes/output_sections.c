@@ -5,24 +5,19 @@
  * names merge into one output section (.text.foo into .text, .rodata.str1.1 into
  * .rodata, .init_array.101 into .init_array), in link order, each at its own
  * alignment. A few output sections need more than concatenation: constructor
- * tables are sorted by priority, .comment keeps each compiler's string once, and
- * the linker adds sections of its own (.got, the IFUNC tables, the build ID,
- * .eh_frame_hdr).
+ * tables are sorted by priority, .comment keeps each compiler's string once,
+ * strings are merged (merge_strings.c), .eh_frame is laid out record by record
+ * (split_eh_frame.c), and the sections the linker makes itself (ld/synthetic/)
+ * join after the inputs.
  *
- * Reads the live input sections; fills ctx->osecs (in creation order; layout.c
- * sorts them) and InputSection.osec.
+ * A sub-step of layout. Reads the live input sections; fills ctx->osecs (in
+ * creation order; layout.c sorts them), InputSection.osec, ctx->eh_frame_osec.
  */
-#include "ld.h"
+#include "../ld.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-
-// Is `name` the section `prefix` or one of its dotted children (".text.foo")?
-bool has_section_prefix(const char *name, const char *prefix) {
-  size_t n = strlen(prefix);
-  return !strncmp(name, prefix, n) && (name[n] == '\0' || name[n] == '.');
-}
 
 // The output section an input section goes to. Order matters: .data.rel.ro must be
 // tried before .data.
@@ -45,23 +40,11 @@ static const char *output_name(const InputSection *isec) {
   return isec->name;
 }
 
-static OutputSection *new_osec(Ctx *ctx, const char *name, const InputSection *first) {
-  OutputSection *osec = arena_alloc(&ctx->arena, sizeof *osec);
-  osec->name = name;
-  osec->sh_type = first->sh_type;
-  osec->sh_flags = first->sh_flags & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR | SHF_TLS |
-                                      SHF_MERGE | SHF_STRINGS | X86_64_SHF_LARGE);
-  osec->sh_entsize = first->sh_entsize;
-  osec->sh_addralign = 1;
-  vec_push(&ctx->arena, &ctx->osecs, osec);
-  return osec;
-}
-
 static void add_to_osec(Ctx *ctx, HashMap *by_name, InputSection *isec) {
   const char *name = output_name(isec);
   HashEntry *e = hashmap_slot(by_name, name, strlen(name));
   if (!e->value)
-    e->value = new_osec(ctx, name, isec);
+    e->value = new_output_section(ctx, name, isec);
   OutputSection *osec = e->value;
   // The output section's flags and type must suit every member: one writable member
   // makes it writable, one member with contents makes it PROGBITS.
@@ -113,14 +96,11 @@ static void merge_comment(Ctx *ctx, OutputSection *osec) {
   memcpy(out + len, ours, sizeof ours);
   len += sizeof ours;
 
-  InputSection *merged = arena_alloc(&ctx->arena, sizeof *merged);
-  *merged = *(InputSection *)osec->members.data[0];
-  merged->file = ctx->internal;
-  merged->rels = NULL;
-  merged->nrels = 0;
-  merged->sh_size = len;
+  InputSection *first = osec->members.data[0];
+  InputSection *merged = new_linker_section(ctx, first->name, first->sh_type, first->sh_flags,
+                                            len, first->sh_addralign);
+  merged->sh_entsize = first->sh_entsize;
   merged->synthetic = (const uint8_t *)out;
-  merged->is_alive = true;
   merged->osec = osec;
   for (size_t i = 0; i < osec->members.len; i++)
     ((InputSection *)osec->members.data[i])->merged = merged;
@@ -177,13 +157,6 @@ static bool is_output_section(Ctx *ctx, const InputSection *isec) {
 
 void make_output_sections(Ctx *ctx) {
   HashMap by_name = {0};
-  merge_gnu_properties(ctx);
-  if (ctx->gnu_property)
-    add_to_osec(ctx, &by_name, ctx->gnu_property);
-  if (ctx->opt.build_id != BUILD_ID_NONE) {
-    ctx->build_id = new_build_id_section(ctx);
-    add_to_osec(ctx, &by_name, ctx->build_id);
-  }
   for (size_t f = 0; f < ctx->files.len; f++) {
     InputFile *file = ctx->files.data[f];
     for (uint64_t s = 1; s < file->obj.shnum; s++) {
@@ -195,34 +168,17 @@ void make_output_sections(Ctx *ctx) {
   // COMMON space goes after every input's .bss, as in GNU ld's *(COMMON).
   for (size_t i = 0; i < ctx->common_sections.len; i++)
     add_to_osec(ctx, &by_name, ctx->common_sections.data[i]);
-  if (ctx->got) {
-    add_to_osec(ctx, &by_name, ctx->got);
-    ctx->got_osec = ctx->got->osec;
-  }
-  if (ctx->dynamic) {
-    add_to_osec(ctx, &by_name, ctx->dynsym);
-    add_to_osec(ctx, &by_name, ctx->dynstr);
-    add_to_osec(ctx, &by_name, ctx->rela_dyn);
-    add_to_osec(ctx, &by_name, ctx->dynamic);
-  }
-  if (ctx->iplt) {
-    add_to_osec(ctx, &by_name, ctx->iplt);
-    add_to_osec(ctx, &by_name, ctx->igot);
-    if (ctx->rela_iplt)
-      add_to_osec(ctx, &by_name, ctx->rela_iplt);
-  }
   OutputSection *eh = hashmap_get(&by_name, ".eh_frame", 9);
   if (eh && (eh->sh_flags & SHF_ALLOC)) {
     ctx->eh_frame_osec = eh;
     ctx->eh_frame_fdes = split_eh_frame(ctx, eh);
   }
-  if (eh && ctx->opt.eh_frame_hdr && (eh->sh_flags & SHF_ALLOC)) {
-    uint64_t n = ctx->eh_frame_fdes;
-    InputSection *hdr = new_synthetic_section(ctx, ".eh_frame_hdr", SHT_PROGBITS, SHF_ALLOC,
-                                              12 + 8 * n, 4);
-    ctx->eh_frame_hdr = hdr;
-    add_to_osec(ctx, &by_name, hdr);
-  }
+  // Now every kind of linker-made section can say whether it is needed and how big
+  // it is (.eh_frame_hdr counts the FDEs just kept). They follow the inputs.
+  size_synthetic_sections(ctx);
+  for (int i = 0; i < NUM_SYNTHETIC; i++)
+    if (has_synthetic(ctx, (SyntheticId)i))
+      add_to_osec(ctx, &by_name, ctx->synth[i]);
   for (size_t i = 0; i < ctx->osecs.len; i++)
     merge_strings(ctx, ctx->osecs.data[i]);
   sort_by_priority(hashmap_get(&by_name, ".init_array", 11));

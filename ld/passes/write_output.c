@@ -21,7 +21,7 @@
  *
  * Reads everything; writes the file named by ctx->opt.output.
  */
-#include "ld.h"
+#include "../ld.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,117 +44,6 @@ static void remove_temp(void) {
   temp_path = NULL;
 }
 
-// A growable byte buffer for the string and symbol tables.
-typedef struct {
-  uint8_t *data;
-  size_t len, cap;
-} Buf;
-
-static size_t buf_add(Buf *b, const void *p, size_t n) {
-  if (b->len + n > b->cap) {
-    size_t cap = b->cap ? b->cap * 2 : 4096;
-    while (cap < b->len + n)
-      cap *= 2;
-    b->data = realloc(b->data, cap);
-    if (!b->data)
-      fatal("out of memory");
-    b->cap = cap;
-  }
-  size_t off = b->len;
-  memcpy(b->data + off, p, n);
-  b->len += n;
-  return off;
-}
-
-// A string table that stores each distinct string once: static functions named
-// "helper" in fifty objects share one "helper\0".
-typedef struct {
-  Buf buf;
-  HashMap index;  // string -> its offset + 1
-} StringTable;
-
-static uint32_t add_string(StringTable *t, const char *s) {
-  size_t len = strlen(s);
-  HashEntry *e = hashmap_slot(&t->index, s, len);
-  if (e->value)
-    return (uint32_t)((uintptr_t)e->value - 1);
-  uint32_t off = (uint32_t)buf_add(&t->buf, s, len + 1);
-  e->value = (void *)(uintptr_t)(off + 1);
-  return off;
-}
-
-static uint16_t output_shndx(const Symbol *sym) {
-  if (sym->state == SYM_UNDEF)
-    return SHN_UNDEF;
-  if (sym->state == SYM_LINKER)
-    return sym->osec ? (uint16_t)sym->osec->shndx : SHN_ABS;
-  if (!sym->isec)
-    return SHN_ABS;
-  if (!sym->isec->is_alive || !sym->isec->osec)
-    return SHN_UNDEF;
-  return (uint16_t)sym->isec->osec->shndx;
-}
-
-static void add_symbol(Buf *symtab, StringTable *strtab, const Symbol *sym, uint8_t bind,
-                       uint64_t tls_start) {
-  Elf64_Sym es = {0};
-  es.st_name = *sym->name ? add_string(strtab, sym->name) : 0;
-  es.st_info = ELF64_ST_INFO(bind, sym->type);
-  es.st_other = sym->visibility;
-  es.st_shndx = output_shndx(sym);
-  es.st_value = sym->type == STT_FILE ? 0 : symbol_definition_address(sym);
-  // A TLS symbol's value is its offset in the TLS template (gABI, "Symbol Values").
-  if (sym->type == STT_TLS && sym->state == SYM_DEFINED)
-    es.st_value -= tls_start;
-  es.st_size = sym->size;
-  buf_add(symtab, &es, sizeof es);
-}
-
-// A local symbol worth keeping: named, not a section symbol, not an assembler
-// temporary (.L...), and not inside something we dropped.
-static bool keep_local(const Symbol *sym) {
-  if (sym->type == STT_SECTION || !*sym->name || !strncmp(sym->name, ".L", 2))
-    return false;
-  if (sym->type == STT_FILE)
-    return true;
-  return !sym->isec || (sym->isec->is_alive && sym->isec->osec);
-}
-
-// .symtab: the null symbol, then each file's STT_FILE and local symbols, then the
-// globals; a global with hidden visibility is local to the executable, so it joins
-// the locals (as GNU ld does). sh_info is the index of the first global.
-static uint32_t build_symtab(Ctx *ctx, Buf *symtab, StringTable *strtab) {
-  Elf64_Sym null = {0};
-  buf_add(symtab, &null, sizeof null);
-  add_string(strtab, "");
-  for (size_t f = 0; f < ctx->files.len; f++) {
-    InputFile *file = ctx->files.data[f];
-    for (uint64_t i = 1; i < file->obj.nsyms; i++) {
-      Symbol *sym = file->syms[i];
-      if (sym && !sym->is_global && !ctx->opt.discard_all && keep_local(sym))
-        add_symbol(symtab, strtab, sym, STB_LOCAL, ctx->tls_start);
-    }
-  }
-  uint32_t first_global = 0;
-  for (int pass = 0; pass < 2; pass++) {
-    for (size_t i = 0; i < ctx->globals.len; i++) {
-      Symbol *sym = ctx->globals.data[i];
-      bool hidden = sym->visibility == STV_HIDDEN || sym->visibility == STV_INTERNAL;
-      if (sym->state == SYM_UNDEF && (sym->strong_ref || !sym->file))
-        continue;  // an entry symbol nobody defined: warned about already
-      if (sym->state == SYM_DEFINED && sym->isec && !sym->isec->is_alive)
-        continue;  // its section was discarded (COMDAT copy, --gc-sections)
-      if (hidden != (pass == 0) || (hidden && ctx->opt.discard_all))
-        continue;
-      uint8_t bind = hidden ? STB_LOCAL : sym->state == SYM_UNDEF ? STB_WEAK : sym->binding;
-      add_symbol(symtab, strtab, sym, bind, ctx->tls_start);
-    }
-    if (pass == 0)
-      first_global = (uint32_t)(symtab->len / sizeof(Elf64_Sym));
-  }
-  return first_global;
-}
-
 static void write_ehdr(Ctx *ctx, uint8_t *out, uint64_t shoff, uint32_t shnum, uint32_t shstrndx) {
   Elf64_Ehdr eh = {0};
   memcpy(eh.e_ident, ELFMAG, SELFMAG);
@@ -162,7 +51,7 @@ static void write_ehdr(Ctx *ctx, uint8_t *out, uint64_t shoff, uint32_t shnum, u
   eh.e_ident[EI_DATA] = ELFDATA2LSB;
   eh.e_ident[EI_VERSION] = EV_CURRENT;
   // GNU ld marks executables that use GNU extensions to the gABI (IFUNC) as GNU/Linux.
-  eh.e_ident[EI_OSABI] = ctx->iplt ? ELFOSABI_GNU : ELFOSABI_NONE;
+  eh.e_ident[EI_OSABI] = has_synthetic(ctx, SYN_IPLT) ? ELFOSABI_GNU : ELFOSABI_NONE;
   eh.e_type = ctx->opt.pie ? ET_DYN : ET_EXEC;
   eh.e_machine = EM_X86_64;
   eh.e_version = EV_CURRENT;
@@ -190,25 +79,26 @@ static void write_phdrs(Ctx *ctx, uint8_t *out) {
   }
 }
 
-// The IFUNC stubs, their slots (holding the resolver until start-up code calls it)
-// and the IRELATIVE entries that tell the C library to.
-static void write_ifunc_tables(Ctx *ctx, InputSection *isec, uint8_t *dst) {
-  for (size_t i = 0; i < ctx->iplt_syms.len; i++) {
-    Symbol *sym = ctx->iplt_syms.data[i];
-    uint64_t stub = isec_address(ctx->iplt) + IPLT_STUB_SIZE * i;
-    uint64_t slot = isec_address(ctx->igot) + 8 * i;
-    uint64_t resolver = symbol_definition_address(sym);
-    if (isec == ctx->iplt)
-      write_iplt_stub(dst + IPLT_STUB_SIZE * i, stub, slot);
-    else if (isec == ctx->igot)
-      write_u64le(dst + 8 * i, resolver);
-    else
-      write_irelative(dst + 24 * i, slot, resolver);
+// Copies the kept records of one .eh_frame member and relocates them in place; each
+// FDE's CIE pointer is rewritten for the distance to where its CIE went.
+static void copy_eh_frame_records(Ctx *ctx, InputSection *isec, uint8_t *osec_out) {
+  for (uint64_t i = 0; i < isec->neh; i++) {
+    const EhRecord *rec = &isec->eh[i];
+    if (!rec->kept)
+      continue;
+    uint8_t *dst = osec_out + rec->out_off;
+    memcpy(dst, isec->data.data + rec->in_off, rec->size);
+    if (!rec->is_cie)
+      write_u32le(dst + rec->id_off, (uint32_t)(rec->out_off + rec->id_off - rec->cie_out));
+    apply_relocs(ctx, isec, dst, rec);
   }
 }
 
-// Copies each member's bytes into the image and relocates them in place.
-static void write_sections(Ctx *ctx, uint8_t *out) {
+// Copies each member's bytes into the image and relocates them in place. The
+// linker-made sections of ld/synthetic/ are written afterwards, by their own code
+// (write_synthetic_sections); those whose contents were made while sizing them
+// (isec->synthetic) are copied here like any other.
+static void copy_sections(Ctx *ctx, uint8_t *out) {
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
     if (osec->sh_type == SHT_NOBITS)
@@ -217,31 +107,11 @@ static void write_sections(Ctx *ctx, uint8_t *out) {
       InputSection *isec = osec->members.data[j];
       if (isec->sh_type == SHT_NOBITS)
         continue;  // its space is already zero
-      uint8_t *dst = out + osec->offset + isec->offset;
-      if (isec == ctx->got) {
-        // A static executable's GOT holds final addresses, written now.
-        for (size_t k = 0; k < ctx->got_syms.len; k++)
-          write_u64le(dst + 8 * k, symbol_address(ctx->got_syms.data[k]));
-        // Initial-exec slots that could not be relaxed hold thread-pointer offsets.
-        for (size_t k = 0; k < ctx->gottp_syms.len; k++) {
-          Symbol *sym = ctx->gottp_syms.data[k];
-          uint64_t v = sym->state == SYM_UNDEF ? 0 : symbol_address(sym) - ctx->tp;
-          write_u64le(dst + 8 * (ctx->got_syms.len + k), v);
-        }
-        continue;
-      }
-      if (isec == ctx->eh_frame_hdr || isec == ctx->rela_dyn || isec == ctx->dynamic)
-        continue;  // filled in below, once everything else is relocated
       if (isec->eh) {
-        write_eh_frame_records(ctx, isec, out + osec->offset);
+        copy_eh_frame_records(ctx, isec, out + osec->offset);
         continue;
       }
-      if (isec == ctx->iplt || isec == ctx->igot || isec == ctx->rela_iplt) {
-        write_ifunc_tables(ctx, isec, dst);
-        continue;
-      }
-      // Linker-made sections without contents of their own (.dynsym's null symbol,
-      // .dynstr's empty string) are zeros, which the new file already holds.
+      uint8_t *dst = out + osec->offset + isec->offset;
       const uint8_t *src = isec->synthetic ? isec->synthetic : isec->data.data;
       if (isec->sh_size && src)
         memcpy(dst, src, isec->sh_size);
@@ -348,13 +218,10 @@ void write_output(Ctx *ctx) {
 
   int fd;
   uint8_t *out = create_output(ctx, size, &fd);
+  ctx->image = out;
+  ctx->image_size = size;
   write_ehdr(ctx, out, shoff, shnum, shnum - 1);
   write_phdrs(ctx, out);
-  write_sections(ctx, out);
-  if (ctx->eh_frame_hdr)
-    write_eh_frame_hdr(ctx, out);
-  if (ctx->dynamic)
-    write_dynamic(ctx, out);
 
   for (uint32_t i = 0; i < nosecs; i++) {
     OutputSection *osec = ctx->osecs.data[i];
@@ -363,7 +230,7 @@ void write_output(Ctx *ctx) {
       .sh_addr = osec->addr, .sh_offset = osec->offset, .sh_size = osec->size,
       .sh_addralign = osec->sh_addralign, .sh_entsize = osec->sh_entsize,
     };
-    dynamic_shdr_links(ctx, osec, &sh);
+    synthetic_shdr_links(ctx, osec, &sh);
     write_shdr(out, shoff, osec->shndx, &sh);
   }
   uint32_t idx = nosecs + 1;
@@ -389,12 +256,14 @@ void write_output(Ctx *ctx) {
   };
   write_shdr(out, shoff, idx, &ss);
   free(symtab.data);
-  free(strtab.buf.data);
-  free(strtab.index.entries);
-  free(shstrtab.buf.data);
-  free(shstrtab.index.entries);
-  if (ctx->build_id)
-    write_build_id(ctx, out, size);
+  free_string_table(&strtab);
+  free_string_table(&shstrtab);
+
+  // The sections' bytes, relocated; then the linker's own sections, which may read
+  // them (.eh_frame_hdr indexes the relocated .eh_frame; the build ID, last, hashes
+  // everything).
+  copy_sections(ctx, out);
+  write_synthetic_sections(ctx, out);
 
   // Relocation overflows were recorded while the sections were copied; a link with
   // errors must not produce a file.

@@ -23,11 +23,12 @@
  * FDE's CIE pointer is rewritten for the new distance, and one zero terminator ends
  * the section (the inputs' own terminators, such as crtend.o's, are dropped).
  *
- * Runs when output sections are made (after --gc-sections, so liveness is known);
- * fills InputSection.eh, .neh and .offset for the members of .eh_frame, and the
- * output section's size. write_output copies and relocates record by record.
+ * A sub-step of layout, run when output sections are made (after --gc-sections, so
+ * liveness is known); fills InputSection.eh, .neh and .offset for the members of
+ * .eh_frame, and the output section's size. write_output copies and relocates
+ * record by record; model/sections.c says where a byte of a record went.
  */
-#include "ld.h"
+#include "../ld.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -73,28 +74,6 @@ static bool fde_is_live(InputSection *isec, const EhRecord *r) {
   if (!sym || sym->state != SYM_DEFINED || !sym->isec)
     return true;
   return sym->isec->is_alive && sym->isec->osec;
-}
-
-int eh_record_at(View v, uint64_t off, uint64_t *size, uint64_t *hdr) {
-  if (off == v.size)
-    return 0;
-  if (!view_has(v, off, 4))
-    return -1;
-  uint64_t len = read_u32le(v.data + off);
-  *hdr = 4;
-  if (len == 0)
-    return 0;  // a terminator (crtend.o's), or padding: the list ends here
-  if (len == 0xffffffff) {  // the 64-bit escape: the length follows
-    if (!view_has(v, off, 12))
-      return -1;
-    len = read_u64le(v.data + off + 4);
-    *hdr = 12;
-  }
-  // Every record holds at least its CIE id or CIE pointer.
-  if (len < 4 || !view_has(v, off + *hdr, len))
-    return -1;
-  *size = *hdr + len;
-  return 1;
 }
 
 // Splits one input section into records. Returns false if it is malformed.
@@ -196,33 +175,4 @@ uint64_t split_eh_frame(Ctx *ctx, OutputSection *osec) {
   free(cies.entries);
   osec->size = out + 4;  // and the terminator: a record of length 0
   return fdes;
-}
-
-uint64_t eh_frame_offset(const InputSection *isec, uint64_t value) {
-  // A symbol inside .eh_frame (crtbeginT.o's __EH_FRAME_BEGIN__, crtend.o's
-  // __FRAME_END__) moves with the record it is in; one in a dropped record, or at
-  // the end, goes to where the next kept record would be.
-  uint64_t next = isec->offset;
-  for (uint64_t i = 0; i < isec->neh; i++) {
-    const EhRecord *rec = &isec->eh[i];
-    if (!rec->kept)
-      continue;
-    if (value < rec->in_off + rec->size)
-      return value >= rec->in_off ? rec->out_off + (value - rec->in_off) : rec->out_off;
-    next = rec->out_off + rec->size;
-  }
-  return next;
-}
-
-void write_eh_frame_records(Ctx *ctx, InputSection *isec, uint8_t *osec_out) {
-  for (uint64_t i = 0; i < isec->neh; i++) {
-    const EhRecord *rec = &isec->eh[i];
-    if (!rec->kept)
-      continue;
-    uint8_t *dst = osec_out + rec->out_off;
-    memcpy(dst, isec->data.data + rec->in_off, rec->size);
-    if (!rec->is_cie)
-      write_u32le(dst + rec->id_off, (uint32_t)(rec->out_off + rec->id_off - rec->cie_out));
-    apply_relocs(ctx, isec, dst, rec);
-  }
 }

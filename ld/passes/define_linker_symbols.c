@@ -12,10 +12,12 @@
  * identifier, so code can walk an array that many objects contributed to.
  *
  * reserve_linker_symbols() claims the names before undefined symbols are reported;
- * define_linker_symbols() gives them values once layout has fixed addresses. It also
- * settles the entry point. Fills Symbol.osec and Symbol.value, ctx->entry.
+ * define_linker_symbols() gives them values once layout has fixed addresses, and
+ * the values of --defsym symbols defined relative to another (read_inputs claimed
+ * their names). It also settles the entry point. Fills Symbol.state, Symbol.osec
+ * and Symbol.value, ctx->entry.
  */
-#include "ld.h"
+#include "../ld.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -27,17 +29,6 @@ static const char *const fixed_names[] = {
   "__fini_array_start", "__fini_array_end", "__preinit_array_start", "__preinit_array_end",
   "__rela_iplt_start", "__rela_iplt_end", "_GLOBAL_OFFSET_TABLE_", "_DYNAMIC", NULL,
 };
-
-// Can `s` be part of a C identifier (so __start_s names a valid symbol)?
-bool is_c_identifier(const char *s) {
-  if (!*s || (*s >= '0' && *s <= '9'))
-    return false;
-  for (; *s; s++)
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-          *s == '_'))
-      return false;
-  return true;
-}
 
 // The section name X of "__start_X" or "__stop_X", or NULL.
 static const char *bracketed_section(const char *name) {
@@ -62,7 +53,7 @@ static bool has_live_section(Ctx *ctx, const char *name) {
 
 void reserve_linker_symbols(Ctx *ctx) {
   for (int i = 0; fixed_names[i]; i++) {
-    Symbol *sym = hashmap_get(&ctx->symtab, fixed_names[i], strlen(fixed_names[i]));
+    Symbol *sym = find_symbol(ctx, fixed_names[i]);
     if (sym && sym->state == SYM_UNDEF)
       sym->state = SYM_LINKER;
   }
@@ -74,19 +65,10 @@ void reserve_linker_symbols(Ctx *ctx) {
   }
 }
 
-static OutputSection *find_osec(Ctx *ctx, const char *name) {
-  for (size_t i = 0; i < ctx->osecs.len; i++) {
-    OutputSection *osec = ctx->osecs.data[i];
-    if (!strcmp(osec->name, name))
-      return osec;
-  }
-  return NULL;
-}
-
 // Every value is kept relative to an output section (so the output .symtab can
 // name a section for it); `anchor` is the first allocated section.
 static void set(Ctx *ctx, const char *name, OutputSection *anchor, uint64_t addr) {
-  Symbol *sym = hashmap_get(&ctx->symtab, name, strlen(name));
+  Symbol *sym = find_symbol(ctx, name);
   if (!sym || sym->state != SYM_LINKER)
     return;
   sym->osec = anchor;
@@ -108,7 +90,7 @@ static void set_bracket(Ctx *ctx, const char *start, const char *end, OutputSect
 }
 
 static void settle_entry(Ctx *ctx, OutputSection *text) {
-  Symbol *sym = hashmap_get(&ctx->symtab, ctx->opt.entry, strlen(ctx->opt.entry));
+  Symbol *sym = find_symbol(ctx, ctx->opt.entry);
   if (sym && (sym->state == SYM_DEFINED || sym->state == SYM_LINKER)) {
     ctx->entry = symbol_address(sym);
     return;
@@ -127,28 +109,14 @@ static void settle_entry(Ctx *ctx, OutputSection *text) {
        (unsigned long long)ctx->entry);
 }
 
-void reserve_defsyms(Ctx *ctx) {
-  for (size_t i = 0; i < ctx->opt.defsyms.len; i++) {
-    Defsym *d = ctx->opt.defsyms.data[i];
-    Symbol *sym = intern_symbol(ctx, d->name);
-    sym->defsym = true;
-    sym->state = SYM_DEFINED;  // absolute (isec NULL); its value is set after layout
-    sym->binding = STB_GLOBAL;
-    sym->type = STT_NOTYPE;
-    sym->value = (uint64_t)d->offset;
-    if (d->target)
-      intern_symbol(ctx, d->target)->strong_ref = true;  // may come from an archive
-  }
-}
-
 // --defsym values relative to another symbol are absolute, as in GNU ld.
 static void define_defsyms(Ctx *ctx) {
   for (size_t i = 0; i < ctx->opt.defsyms.len; i++) {
     Defsym *d = ctx->opt.defsyms.data[i];
     if (!d->target)
       continue;
-    Symbol *sym = hashmap_get(&ctx->symtab, d->name, strlen(d->name));
-    Symbol *target = hashmap_get(&ctx->symtab, d->target, strlen(d->target));
+    Symbol *sym = find_symbol(ctx, d->name);
+    Symbol *target = find_symbol(ctx, d->target);
     if (!target || target->state == SYM_UNDEF) {
       error("--defsym: '%s' is not defined", d->target);
       continue;
@@ -159,7 +127,7 @@ static void define_defsyms(Ctx *ctx) {
 
 void define_linker_symbols(Ctx *ctx) {
   define_defsyms(ctx);
-  OutputSection *first = NULL, *text = find_osec(ctx, ".text"), *bss = find_osec(ctx, ".bss");
+  OutputSection *first = NULL, *text = find_output_section(ctx, ".text"), *bss = find_output_section(ctx, ".bss");
   uint64_t etext = 0, edata = 0, end = 0;
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
@@ -191,23 +159,23 @@ void define_linker_symbols(Ctx *ctx) {
   set(ctx, "_end", first, end);
   set(ctx, "end", first, end);
   set(ctx, "__bss_start", bss ? bss : first, bss ? bss->addr : edata);
-  set_bracket(ctx, "__init_array_start", "__init_array_end", find_osec(ctx, ".init_array"),
+  set_bracket(ctx, "__init_array_start", "__init_array_end", find_output_section(ctx, ".init_array"),
               first, base);
-  set_bracket(ctx, "__fini_array_start", "__fini_array_end", find_osec(ctx, ".fini_array"),
+  set_bracket(ctx, "__fini_array_start", "__fini_array_end", find_output_section(ctx, ".fini_array"),
               first, base);
   set_bracket(ctx, "__preinit_array_start", "__preinit_array_end",
-              find_osec(ctx, ".preinit_array"), first, base);
-  set_bracket(ctx, "__rela_iplt_start", "__rela_iplt_end", find_osec(ctx, ".rela.iplt"), first,
+              find_output_section(ctx, ".preinit_array"), first, base);
+  set_bracket(ctx, "__rela_iplt_start", "__rela_iplt_end", find_output_section(ctx, ".rela.iplt"), first,
               base);
-  if (ctx->got_osec)
-    set(ctx, "_GLOBAL_OFFSET_TABLE_", ctx->got_osec, ctx->got_addr);
-  if (ctx->dynamic)
-    set(ctx, "_DYNAMIC", ctx->dynamic->osec, isec_address(ctx->dynamic));
+  if (has_synthetic(ctx, SYN_GOT))
+    set(ctx, "_GLOBAL_OFFSET_TABLE_", ctx->synth[SYN_GOT]->osec, ctx->got_addr);
+  if (has_synthetic(ctx, SYN_DYNAMIC))
+    set(ctx, "_DYNAMIC", ctx->synth[SYN_DYNAMIC]->osec, isec_address(ctx->synth[SYN_DYNAMIC]));
 
   for (size_t i = 0; i < ctx->globals.len; i++) {
     Symbol *sym = ctx->globals.data[i];
     const char *sec = bracketed_section(sym->name);
-    OutputSection *osec = sec && sym->state == SYM_LINKER ? find_osec(ctx, sec) : NULL;
+    OutputSection *osec = sec && sym->state == SYM_LINKER ? find_output_section(ctx, sec) : NULL;
     if (osec)
       set(ctx, sym->name, osec,
           !strncmp(sym->name, "__start_", 8) ? osec->addr : osec->addr + osec->size);

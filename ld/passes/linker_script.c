@@ -15,7 +15,7 @@
  *
  * Turns the script into InputArgs, which read_inputs() then reads like a command line.
  */
-#include "ld.h"
+#include "../ld.h"
 
 #include <string.h>
 

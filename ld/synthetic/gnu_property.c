@@ -19,9 +19,10 @@
  *   namesz 4 | descsz | type NT_GNU_PROPERTY_TYPE_0 | "GNU\0" |
  *   { pr_type u32 | pr_datasz u32 (4) | value u32 | pad to 8 } ...
  *
- * Reads every loaded object's .note.gnu.property; makes ctx->gnu_property.
+ * Reads every loaded object's .note.gnu.property (output_sections.c keeps them out of
+ * the output).
  */
-#include "ld.h"
+#include "../ld.h"
 
 #include <string.h>
 
@@ -79,7 +80,8 @@ static bool read_note(View v, Property *mine, size_t *n) {
   return true;
 }
 
-void merge_gnu_properties(Ctx *ctx) {
+// Merges every object's note; the section exists if anything holds for the program.
+static bool size_gnu_property(Ctx *ctx, InputSection *isec) {
   Property props[MAX_PROPERTIES];
   size_t n = 0, objects = 0;
   for (size_t f = 0; f < ctx->files.len; f++) {
@@ -120,7 +122,7 @@ void merge_gnu_properties(Ctx *ctx) {
     }
   }
   if (nout == 0)
-    return;
+    return false;
 
   uint64_t descsz = 16 * nout, size = 16 + descsz;
   uint8_t *buf = arena_alloc(&ctx->arena, size);
@@ -133,8 +135,19 @@ void merge_gnu_properties(Ctx *ctx) {
     write_u32le(buf + 20 + 16 * i, 4);
     write_u32le(buf + 24 + 16 * i, out[i].value);
   }
-  InputSection *isec =
-      new_synthetic_section(ctx, ".note.gnu.property", SHT_NOTE, SHF_ALLOC, size, 8);
+  isec->sh_size = size;
   isec->synthetic = buf;
-  ctx->gnu_property = isec;
+  return true;
 }
+
+const SyntheticKind gnu_property_section = {
+  .name = ".note.gnu.property",
+  .sh_type = SHT_NOTE,
+  .sh_flags = SHF_ALLOC,
+  .sh_addralign = 8,
+  .size = size_gnu_property,
+  // The kernel and the C library look for CET properties here (the x86-64 psABI).
+  .p_type = PT_GNU_PROPERTY,
+  .p_flags = PF_R,
+  .p_align = 8,
+};

@@ -30,7 +30,7 @@
  *
  * Reads ctx->osecs; fills ctx->segs, section and segment addresses and file offsets.
  */
-#include "ld.h"
+#include "../ld.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,50 +40,6 @@
 
 // Which PT_LOAD a section belongs to, in address order.
 enum { SEG_HEADERS, SEG_TEXT, SEG_RODATA, SEG_RELRO, SEG_DATA, SEG_NONE };
-
-uint64_t isec_address(const InputSection *isec) { return isec->osec->addr + isec->offset; }
-
-uint64_t symbol_address(const Symbol *sym) {
-  if (sym->iplt)
-    return isec_address(sym->iplt) + IPLT_STUB_SIZE * (uint64_t)sym->iplt_index;
-  return symbol_definition_address(sym);
-}
-
-uint64_t symbol_definition_address(const Symbol *sym) {
-  switch (sym->state) {
-  case SYM_UNDEF:
-    return 0;  // only undefined weak symbols get here
-  case SYM_LINKER:
-    return sym->osec ? sym->osec->addr + sym->value : sym->value;
-  case SYM_COMMON:
-  case SYM_DEFINED:
-    break;
-  }
-  if (!sym->isec)
-    return sym->value;  // absolute
-  if (!sym->isec->is_alive || !sym->isec->osec)
-    return 0;  // defined in a discarded section
-  if (sym->isec->eh)
-    return sym->isec->osec->addr + eh_frame_offset(sym->isec, sym->value);
-  if (sym->isec->merged)
-    return isec_address(sym->isec->merged) + merged_offset(sym->isec, sym->value);
-  return isec_address(sym->isec) + sym->value;
-}
-
-uint64_t symbol_address_for(const Symbol *sym, uint64_t A) {
-  const InputSection *isec = sym->isec;
-  // A reference through the section symbol names the string at offset A. (Assemblers
-  // keep a symbol per string instead whenever the addend would not say which string,
-  // e.g. the -4 of a PC-relative reference; a negative offset is taken as 0.)
-  if (sym->type == STT_SECTION && sym->state == SYM_DEFINED && isec && isec->merged &&
-      isec->is_alive) {
-    uint64_t off = sym->value + A;
-    if ((int64_t)off < 0 || off >= isec->sh_size)
-      return isec_address(isec->merged) + merged_offset(isec, sym->value);
-    return isec_address(isec->merged) + merged_offset(isec, off) - A;
-  }
-  return symbol_address(sym);
-}
 
 // RELRO ("read-only after relocation"): data the program must be able to write
 // while it starts — the C library applies IRELATIVE relocations and sets up TLS —
@@ -114,23 +70,27 @@ static int segment_of(Ctx *ctx, const OutputSection *osec) {
   return SEG_RODATA;
 }
 
-// Order inside a segment, as GNU ld's default linker script has it; sections we do
-// not know go in the middle, and zero-filled ones last so that .bss ends the image.
+// Order inside a segment, as GNU ld's default linker script has it: the linker's
+// notes before the inputs' ones, sections we do not know in the middle, and
+// zero-filled ones last so that .bss ends the image. Equal ranks keep the order in
+// which the output sections were made (inputs first, then the linker's own).
 static int rank_in_segment(const OutputSection *osec, int seg) {
   static const struct { const char *name; int rank; } known[] = {
-    {".dynsym", 12}, {".dynstr", 14}, {".rela.dyn", 18}, {".rela.iplt", 20},
-    {".init", 10}, {".plt", 20}, {".iplt", 25}, {".text", 30}, {".fini", 50},
-    {".rodata", 10}, {".eh_frame_hdr", 30}, {".eh_frame", 40}, {".gcc_except_table", 50},
-    {".tdata", 10}, {".tbss", 11}, {".preinit_array", 15}, {".init_array", 20},
-    {".fini_array", 30}, {".data.rel.ro", 40}, {".dynamic", 45}, {".got", 50}, {".got.plt", 60},
-    {".data", 70}, {".ldata", 85}, {".bss", 90}, {".lbss", 92}, {".lrodata", 60},
+    {".dynsym", 120}, {".dynstr", 140}, {".rela.dyn", 180}, {".note.gnu.property", 190},
+    {".note.gnu.build-id", 195}, {".rela.iplt", 200},
+    {".init", 100}, {".plt", 200}, {".iplt", 250}, {".text", 300}, {".fini", 500},
+    {".rodata", 100}, {".eh_frame_hdr", 300}, {".eh_frame", 400}, {".gcc_except_table", 500},
+    {".tdata", 100}, {".tbss", 110}, {".preinit_array", 150}, {".init_array", 200},
+    {".fini_array", 300}, {".data.rel.ro", 400}, {".dynamic", 450}, {".got", 500},
+    {".got.plt", 600}, {".data", 700}, {".ldata", 850}, {".bss", 900}, {".lbss", 920},
+    {".lrodata", 600},
   };
   for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
     if (!strcmp(osec->name, known[i].name))
       return known[i].rank;
   if (osec->sh_type == SHT_NOBITS)
-    return 95;
-  return seg == SEG_DATA ? 80 : seg == SEG_TEXT ? 40 : 20;
+    return 950;
+  return seg == SEG_DATA ? 800 : seg == SEG_TEXT ? 400 : 200;
 }
 
 static int compare_osecs(const void *a, const void *b) {
@@ -145,7 +105,7 @@ static void sort_output_sections(Ctx *ctx) {
     OutputSection *osec = ctx->osecs.data[i];
     osec->shndx = (uint32_t)i;  // temporarily: creation order, for a stable sort
     osec->seg_kind = segment_of(ctx, osec);
-    osec->rank = osec->seg_kind * 1000 + rank_in_segment(osec, osec->seg_kind);
+    osec->rank = osec->seg_kind * 10000 + rank_in_segment(osec, osec->seg_kind);
   }
   if (ctx->osecs.len > 1)  // qsort of an empty (NULL) array is undefined
     qsort(ctx->osecs.data, ctx->osecs.len, sizeof(void *), compare_osecs);
@@ -189,15 +149,13 @@ static Segment *add_segment(Ctx *ctx, uint32_t type, uint32_t flags) {
   return seg;
 }
 
-// A program header that describes exactly one output section (PT_NOTE, PT_DYNAMIC,
-// PT_GNU_EH_FRAME, PT_GNU_PROPERTY).
-static void add_section_segment(Ctx *ctx, uint32_t type, uint32_t flags, const OutputSection *osec,
-                                uint64_t align) {
-  Segment *seg = add_segment(ctx, type, flags);
+// A PT_NOTE for one note section.
+static void add_note_segment(Ctx *ctx, const OutputSection *osec) {
+  Segment *seg = add_segment(ctx, PT_NOTE, PF_R);
   seg->p_offset = osec->offset;
   seg->p_vaddr = seg->p_paddr = osec->addr;
   seg->p_filesz = seg->p_memsz = osec->size;
-  seg->p_align = align;
+  seg->p_align = osec->sh_addralign;
 }
 
 static uint32_t load_flags(int seg) {
@@ -225,9 +183,7 @@ static size_t count_phdrs(Ctx *ctx) {
       tls = true;
   }
   n += tls;  // PT_TLS
-  n += ctx->eh_frame_hdr != NULL;  // PT_GNU_EH_FRAME
-  n += ctx->dynamic != NULL;       // PT_DYNAMIC
-  n += ctx->gnu_property != NULL;  // PT_GNU_PROPERTY
+  n += count_synthetic_phdrs(ctx);  // PT_GNU_PROPERTY, PT_DYNAMIC, PT_GNU_EH_FRAME
   for (int s = 0; s < SEG_NONE; s++)
     n += used[s];
   n += used[SEG_RELRO];  // PT_GNU_RELRO
@@ -338,7 +294,7 @@ static void assign_addresses(Ctx *ctx) {
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
     if (osec->sh_type == SHT_NOTE && osec->seg)
-      add_section_segment(ctx, PT_NOTE, PF_R, osec, osec->sh_addralign);
+      add_note_segment(ctx, osec);
   }
   for (size_t i = 0; i < ctx->nsegs; i++) {
     Segment load = ctx->segs[i];
@@ -353,16 +309,7 @@ static void assign_addresses(Ctx *ctx) {
     relro->p_memsz = align_to(load.p_vaddr + load.p_memsz, page) - load.p_vaddr;
     relro->p_align = 1;
   }
-  if (ctx->gnu_property) {
-    // The kernel and the C library look for CET properties here (the x86-64 psABI).
-    add_section_segment(ctx, PT_GNU_PROPERTY, PF_R, ctx->gnu_property->osec, 8);
-  }
-  if (ctx->dynamic) {
-    add_section_segment(ctx, PT_DYNAMIC, PF_R | PF_W, ctx->dynamic->osec, 8);
-  }
-  if (ctx->eh_frame_hdr) {
-    add_section_segment(ctx, PT_GNU_EH_FRAME, PF_R, ctx->eh_frame_hdr->osec, 4);
-  }
+  add_synthetic_phdrs(ctx, add_segment);
   if (seen_tls) {
     ctx->tls = add_segment(ctx, PT_TLS, PF_R);
     *ctx->tls = tls;
@@ -388,6 +335,6 @@ void layout(Ctx *ctx) {
   sort_output_sections(ctx);
   size_output_sections(ctx);
   assign_addresses(ctx);
-  if (ctx->got_osec)
-    ctx->got_addr = ctx->got_osec->addr + ctx->got->offset;
+  if (has_synthetic(ctx, SYN_GOT))
+    ctx->got_addr = isec_address(ctx->synth[SYN_GOT]);
 }

@@ -24,7 +24,7 @@
  * Runs last: it reads everything and changes nothing. Like the executable, each
  * report is written to a temporary file and renamed into place.
  */
-#include "ld.h"
+#include "../ld.h"
 
 #include <errno.h>
 #include <stdio.h>

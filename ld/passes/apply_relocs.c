@@ -10,23 +10,19 @@
  *   P  the address being patched     Z  the symbol's size
  *   G  the offset of the symbol's GOT slot from the GOT's base, GOT the base
  *
- * What each type computes comes from arch_x86_64.c. Every value is checked against
- * the width of its field before it is stored: a value that does not fit is an error
- * naming the place, never a silently truncated address.
+ * What each type computes comes from arch_x86_64.c; what to do with each
+ * relocation (apply it as is, or rewrite the instruction around it) was decided by
+ * scan_relocs and recorded in InputSection.actions, which this file obeys without
+ * deciding again. Every value is checked against the width of its field before it
+ * is stored: a value that does not fit is an error naming the place, never a
+ * silently truncated address.
  *
- * Runs from write_output(), on the output image. Reads everything layout() fixed.
+ * A sub-step of write_output, on the output image. Reads everything layout fixed.
  */
-#include "ld.h"
+#include "../ld.h"
 
 #include <inttypes.h>
 #include <string.h>
-
-// A name for the symbol in messages; section symbols have none of their own.
-static const char *symbol_label(const Symbol *sym) {
-  if (sym->type == STT_SECTION && sym->isec)
-    return sym->isec->name;
-  return sym->name;
-}
 
 // Checks that v fits a field of `width` bytes under `check`, and stores it
 // little-endian. Reports an overflow with the range that would have fitted.
@@ -41,10 +37,10 @@ static void store(Ctx *ctx, InputSection *isec, const Elf64_Rela *rel, const Sym
     int64_t hi = check == CHECK_SIGNED ? smax : umax;
     if (sv < lo || sv > hi) {
       uint32_t type = ELF64_R_TYPE(rel->r_info);
-      error("%s:(%s+0x%" PRIx64 "): relocation %s out of range: %" PRId64
-            " is not in [%" PRId64 ", %" PRId64 "]; references '%s'",
-            isec->file->name, isec->name, (uint64_t)rel->r_offset, reloc_name(ctx, type), sv,
-            lo, hi, sym ? symbol_label(sym) : "");
+      error("%s: relocation %s out of range: %" PRId64 " is not in [%" PRId64 ", %" PRId64
+            "]; references '%s'",
+            place(ctx, isec, rel->r_offset), reloc_name(ctx, type), sv, lo, hi,
+            symbol_label(sym));
       return;
     }
   }
@@ -71,14 +67,15 @@ void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out, const EhRecord *re
     const Elf64_Rela *rel = &isec->rels[i];
     uint32_t type = ELF64_R_TYPE(rel->r_info);
     RelocHowto h = reloc_howto(type);
+    RelAction act = isec->actions ? (RelAction)isec->actions[i] : ACT_AS_IS;
     Symbol *sym = file->syms[ELF64_R_SYM(rel->r_info)];
     uint8_t *loc = out + (rel->r_offset - base);
+    if (act == ACT_SKIP)
+      continue;
     // Instruction rewrites (GOT and TLS relaxation) only happen in code, which is
     // always relocated whole.
-    if (rec && (h.relaxable || h.expr == RX_GOTTPOFF || h.expr == RX_TLSGD ||
-                h.expr == RX_TLSLD || h.expr == RX_TLSDESC || h.expr == RX_TLSDESC_CALL)) {
-      error("%s:(%s+0x%" PRIx64 "): unexpected %s in .eh_frame", file->name, isec->name,
-            (uint64_t)rel->r_offset, h.name);
+    if (rec && act != ACT_AS_IS) {
+      error("%s: unexpected %s in .eh_frame", place(ctx, isec, rel->r_offset), h.name);
       continue;
     }
 
@@ -86,26 +83,56 @@ void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out, const EhRecord *re
     // nothing. Tables that describe code may: debug information and the unwind
     // tables (.eh_frame, .gcc_except_table) of a discarded COMDAT copy still hold
     // entries for it, which then describe address 0, where no code is.
-    if (alloc && sym && sym->state == SYM_DEFINED && sym->isec && !sym->isec->is_alive &&
+    if (alloc && sym->state == SYM_DEFINED && sym->isec && !sym->isec->is_alive &&
         !describes_code(isec)) {
-      error("%s:(%s+0x%" PRIx64 "): relocation refers to '%s' in discarded section '%s'",
-            file->name, isec->name, (uint64_t)rel->r_offset, symbol_label(sym),
-            sym->isec->name);
+      error("%s: relocation refers to '%s' in discarded section '%s'",
+            place(ctx, isec, rel->r_offset), symbol_label(sym), sym->isec->name);
       continue;
     }
 
     uint64_t A = (uint64_t)rel->r_addend;
-    uint64_t S = sym ? symbol_address_for(sym, A) : 0;
+    uint64_t S = symbol_address_for(sym, A);
     uint64_t P = out_addr + (rel->r_offset - base);
     uint64_t GOT = ctx->got_addr;
-    uint64_t G = sym && sym->got_index >= 0 ? 8 * (uint64_t)sym->got_index : 0;
-    uint64_t Z = sym ? sym->size : 0;
+    uint64_t G = sym->got_index >= 0 ? 8 * (uint64_t)sym->got_index : 0;
+    uint64_t Z = sym->size;
     // TLS: offsets from the thread pointer. An undefined weak TLS symbol has none:
     // its offset is 0.
     uint64_t TP = ctx->tp;
-    if (sym && sym->state == SYM_UNDEF)
+    if (sym->state == SYM_UNDEF)
       TP = 0;
     uint64_t field;
+
+    switch (act) {
+    case ACT_AS_IS:
+      break;
+    case ACT_GOT_TO_LEA:
+    case ACT_GOT_TO_CALL:
+    case ACT_GOT_TO_JMP:
+      got_relax_rewrite(loc, act);
+      store(ctx, isec, rel, sym, loc, S + A - P, 4, CHECK_SIGNED);
+      continue;
+    case ACT_GOT_TO_TEST:
+    case ACT_GOT_TO_BINOP:
+      got_relax_rewrite(loc, act);
+      store(ctx, isec, rel, sym, loc, S, 4, CHECK_SIGNED);
+      continue;
+    case ACT_TLS_TO_LE:
+      // The field (if the sequence keeps one) became an immediate: the offset
+      // itself, without the -4 that made the PC-relative form point past the
+      // instruction.
+      if (!relax_tls(isec->data, out, rel->r_offset, type, &field))
+        internal_error("%s: TLS sequence no longer matches", place(ctx, isec, rel->r_offset));
+      if (field != UINT64_MAX)
+        store(ctx, isec, rel, sym, out + field, S + A + 4 - TP, 4, CHECK_SIGNED);
+      continue;
+    case ACT_TLS_GOT_TP:
+      store(ctx, isec, rel, sym, loc, GOT + 8 * (uint64_t)sym->gottp_index + A - P, h.width,
+            h.check);
+      continue;
+    case ACT_SKIP:
+      continue;
+    }
 
     switch (h.expr) {
     case RX_NONE:
@@ -119,19 +146,9 @@ void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out, const EhRecord *re
     case RX_GOT:
       store(ctx, isec, rel, sym, loc, G + A, h.width, h.check);
       break;
-    case RX_GOTPCREL: {
-      GotRelax form = got_relax(ctx, isec, rel, sym);
-      if (form == RELAX_NONE) {
-        store(ctx, isec, rel, sym, loc, GOT + G + A - P, h.width, h.check);
-        break;
-      }
-      got_relax_rewrite(loc, form);
-      if (form == RELAX_TEST || form == RELAX_BINOP)
-        store(ctx, isec, rel, sym, loc, S, 4, CHECK_SIGNED);
-      else
-        store(ctx, isec, rel, sym, loc, S + A - P, 4, CHECK_SIGNED);
+    case RX_GOTPCREL:
+      store(ctx, isec, rel, sym, loc, GOT + G + A - P, h.width, h.check);
       break;
-    }
     case RX_GOTPC:
       store(ctx, isec, rel, sym, loc, GOT + A - P, h.width, h.check);
       break;
@@ -150,26 +167,11 @@ void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out, const EhRecord *re
       store(ctx, isec, rel, sym, loc, S + A - (alloc ? TP : ctx->tls_start), h.width, h.check);
       break;
     case RX_GOTTPOFF:
-      if (!relax_tls(isec->data, out, rel->r_offset, type, &field)) {
-        uint64_t slot = 8 * (ctx->got_syms.len + (uint64_t)sym->gottp_index);
-        store(ctx, isec, rel, sym, loc, GOT + slot + A - P, h.width, h.check);
-        break;
-      }
-      // The field became an immediate: the offset itself, without the -4 that
-      // made the PC-relative form point past the instruction.
-      store(ctx, isec, rel, sym, out + field, S + A + 4 - TP, 4, CHECK_SIGNED);
-      break;
     case RX_TLSGD:
     case RX_TLSLD:
     case RX_TLSDESC:
     case RX_TLSDESC_CALL:
-      relax_tls(isec->data, out, rel->r_offset, type, &field);
-      if (field != UINT64_MAX)
-        store(ctx, isec, rel, sym, out + field, S + A + 4 - TP, 4, CHECK_SIGNED);
-      if ((h.expr == RX_TLSGD || h.expr == RX_TLSLD) && i + 1 < isec->nrels &&
-          is_tls_get_addr_call(rel, &isec->rels[i + 1]))
-        i++;
-      break;
+      internal_error("%s: %s has no recorded action", place(ctx, isec, rel->r_offset), h.name);
     }
   }
 }

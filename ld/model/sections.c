@@ -1,0 +1,137 @@
+/*
+ * sections.c — input and output sections, and where their bytes end up.
+ *
+ * An input section is a piece of an object (or a piece the linker makes); an output
+ * section is what the executable has: one .text made of every object's .text.*.
+ * Layout gives each output section an address and each member an offset in it, so
+ * a byte at offset `off` of an input section usually lands at
+ *
+ *   osec->addr + isec->offset + off
+ *
+ * Two kinds of section break that rule, and this file is the one place that knows
+ * how: the strings of a merged string section moved to wherever their one copy
+ * went (merge_strings.c), and the records of .eh_frame were laid out one by one,
+ * some dropped (split_eh_frame.c). It also reads .eh_frame record headers for the
+ * passes that walk records, and names places for messages.
+ *
+ * Part of the model: passes call it; it calls no pass.
+ */
+#include "../ld.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+InputSection *new_linker_section(Ctx *ctx, const char *name, uint32_t type, uint64_t flags,
+                                 uint64_t size, uint64_t align) {
+  InputSection *isec = arena_alloc(&ctx->arena, sizeof *isec);
+  isec->file = ctx->internal;
+  isec->name = name;
+  isec->sh_type = type;
+  isec->sh_flags = flags;
+  isec->sh_size = size;
+  isec->sh_addralign = align;
+  isec->is_alive = true;
+  return isec;
+}
+
+OutputSection *new_output_section(Ctx *ctx, const char *name, const InputSection *first) {
+  OutputSection *osec = arena_alloc(&ctx->arena, sizeof *osec);
+  osec->name = name;
+  osec->sh_type = first->sh_type;
+  osec->sh_flags = first->sh_flags & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR | SHF_TLS |
+                                      SHF_MERGE | SHF_STRINGS | X86_64_SHF_LARGE);
+  osec->sh_entsize = first->sh_entsize;
+  osec->sh_addralign = 1;
+  vec_push(&ctx->arena, &ctx->osecs, osec);
+  return osec;
+}
+
+OutputSection *find_output_section(Ctx *ctx, const char *name) {
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    if (!strcmp(osec->name, name))
+      return osec;
+  }
+  return NULL;
+}
+
+bool has_section_prefix(const char *name, const char *prefix) {
+  size_t n = strlen(prefix);
+  return !strncmp(name, prefix, n) && (name[n] == '\0' || name[n] == '.');
+}
+
+uint64_t isec_address(const InputSection *isec) { return isec->osec->addr + isec->offset; }
+
+uint64_t isec_output_offset(const InputSection *isec, uint64_t off, bool *dropped) {
+  if (dropped)
+    *dropped = false;
+  if (isec->merged)
+    return isec->merged->offset + merged_offset(isec, off);
+  if (!isec->eh)
+    return isec->offset + off;
+  if (dropped) {
+    *dropped = true;
+    for (uint64_t i = 0; i < isec->neh; i++) {
+      const EhRecord *rec = &isec->eh[i];
+      if (rec->kept && off >= rec->in_off && off - rec->in_off < rec->size)
+        *dropped = false;
+    }
+  }
+  return eh_frame_offset(isec, off);
+}
+
+uint64_t merged_offset(const InputSection *isec, uint64_t off) {
+  // The last piece starting at or before off.
+  uint64_t lo = 0, hi = isec->npieces;
+  while (hi - lo > 1) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    if (isec->pieces[mid].in_off <= off)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  const MergePiece *p = &isec->pieces[lo];
+  return p->out_off + (off - p->in_off);
+}
+
+uint64_t eh_frame_offset(const InputSection *isec, uint64_t value) {
+  // A symbol inside .eh_frame (crtbeginT.o's __EH_FRAME_BEGIN__, crtend.o's
+  // __FRAME_END__) moves with the record it is in; one in a dropped record, or at
+  // the end, goes to where the next kept record would be.
+  uint64_t next = isec->offset;
+  for (uint64_t i = 0; i < isec->neh; i++) {
+    const EhRecord *rec = &isec->eh[i];
+    if (!rec->kept)
+      continue;
+    if (value < rec->in_off + rec->size)
+      return value >= rec->in_off ? rec->out_off + (value - rec->in_off) : rec->out_off;
+    next = rec->out_off + rec->size;
+  }
+  return next;
+}
+
+int eh_record_at(View v, uint64_t off, uint64_t *size, uint64_t *hdr) {
+  if (off == v.size)
+    return 0;
+  if (!view_has(v, off, 4))
+    return -1;
+  uint64_t len = read_u32le(v.data + off);
+  *hdr = 4;
+  if (len == 0)
+    return 0;  // a terminator (crtend.o's), or padding: the list ends here
+  if (len == 0xffffffff) {  // the 64-bit escape: the length follows
+    if (!view_has(v, off, 12))
+      return -1;
+    len = read_u64le(v.data + off + 4);
+    *hdr = 12;
+  }
+  // Every record holds at least its CIE id or CIE pointer.
+  if (len < 4 || !view_has(v, off + *hdr, len))
+    return -1;
+  *size = *hdr + len;
+  return 1;
+}
+
+const char *place(Ctx *ctx, const InputSection *isec, uint64_t off) {
+  return arena_printf(&ctx->arena, "%s:(%s+0x%" PRIx64 ")", isec->file->name, isec->name, off);
+}

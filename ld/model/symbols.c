@@ -1,0 +1,104 @@
+/*
+ * symbols.c — the symbol table, and the one place that knows where a symbol is.
+ *
+ * Every pass asks the same questions about symbols: which Symbol is `foo`, what
+ * address does a reference to it use, is that address part of the image (so that a
+ * PIE must move it at start-up). The answers live here, next to the data, so that
+ * no pass has to know how merged strings, .eh_frame records or IFUNC stubs move a
+ * symbol: a symbol in a merged string section lives where its string went; one in
+ * .eh_frame moves with its record; an IFUNC is called through its stub.
+ *
+ * This file is part of the model: passes call it, it calls no pass. It reads what
+ * layout has decided (output section addresses, member offsets) and never changes
+ * the link.
+ */
+#include "../ld.h"
+
+#include <string.h>
+
+void init_symbol(Symbol *sym, const char *name) {
+  sym->name = name;
+  sym->state = SYM_UNDEF;
+  sym->got_index = -1;
+  sym->gottp_index = -1;
+  sym->iplt_index = -1;
+}
+
+Symbol *intern_symbol(Ctx *ctx, const char *name) {
+  HashEntry *e = hashmap_slot(&ctx->symtab, name, strlen(name));
+  if (!e->value) {
+    Symbol *sym = arena_alloc(&ctx->arena, sizeof *sym);
+    init_symbol(sym, name);
+    sym->is_global = true;
+    sym->binding = STB_GLOBAL;
+    e->value = sym;
+    vec_push(&ctx->arena, &ctx->globals, sym);
+  }
+  return e->value;
+}
+
+Symbol *find_symbol(Ctx *ctx, const char *name) {
+  return hashmap_get(&ctx->symtab, name, strlen(name));
+}
+
+uint64_t symbol_address(const Symbol *sym) {
+  if (sym->iplt)
+    return isec_address(sym->iplt) + IPLT_STUB_SIZE * (uint64_t)sym->iplt_index;
+  return symbol_definition_address(sym);
+}
+
+uint64_t symbol_definition_address(const Symbol *sym) {
+  switch (sym->state) {
+  case SYM_UNDEF:
+    return 0;  // only undefined weak symbols get here
+  case SYM_LINKER:
+    return sym->osec ? sym->osec->addr + sym->value : sym->value;
+  case SYM_COMMON:
+  case SYM_DEFINED:
+    break;
+  }
+  if (!sym->isec)
+    return sym->value;  // absolute
+  if (!sym->isec->is_alive || !sym->isec->osec)
+    return 0;  // defined in a discarded section
+  return sym->isec->osec->addr + isec_output_offset(sym->isec, sym->value, NULL);
+}
+
+uint64_t symbol_address_for(const Symbol *sym, uint64_t A) {
+  const InputSection *isec = sym->isec;
+  // A reference through the section symbol names the string at offset A. (Assemblers
+  // keep a symbol per string instead whenever the addend would not say which string,
+  // e.g. the -4 of a PC-relative reference; a negative offset is taken as 0.)
+  if (sym->type == STT_SECTION && sym->state == SYM_DEFINED && isec && isec->merged &&
+      isec->is_alive) {
+    uint64_t off = sym->value + A;
+    if ((int64_t)off < 0 || off >= isec->sh_size)
+      return isec_address(isec->merged) + merged_offset(isec, sym->value);
+    return isec_address(isec->merged) + merged_offset(isec, off) - A;
+  }
+  return symbol_address(sym);
+}
+
+bool is_image_relative(const Symbol *sym) {
+  if (sym->state == SYM_DEFINED)
+    return sym->isec && sym->isec->is_alive;
+  // Linker symbols get their values after layout, but every one of them is an
+  // address inside the image (define_linker_symbols.c anchors it to a section).
+  return sym->state == SYM_LINKER;
+}
+
+const char *symbol_label(const Symbol *sym) {
+  if (sym->type == STT_SECTION && sym->isec)
+    return sym->isec->name;
+  return sym->name;
+}
+
+bool is_c_identifier(const char *s) {
+  if (!*s || (*s >= '0' && *s <= '9'))
+    return false;
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+          *s == '_'))
+      return false;
+  return true;
+}

@@ -1,0 +1,135 @@
+/*
+ * report_undefined.c — what the program needs and nobody defines, and the
+ * warnings the inputs asked for.
+ *
+ * Every undefined symbol is reported with the places that refer to it (at most a
+ * few, then a count), in a stable order: symbols in the order first seen, places
+ * in link order, each place with the function it is in, as GNU ld does. As in GNU
+ * ld, a name that an object lists as undefined but no relocation uses is not an
+ * error: nothing in the output would point at it (compilers leave such names
+ * behind, e.g. __tls_get_addr after TLS sequences the linker rewrites). Runs after
+ * --gc-sections, so only live code counts (lld's behaviour).
+ *
+ * .gnu.warning.SYM sections (glibc's getpwnam in a static link): a warning at the
+ * first place in each object that refers to SYM.
+ *
+ * Reads ctx->files, ctx->link_warnings, ctx->opt.require_defined; reports only.
+ */
+#include "../ld.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool is_undefined_error(const Symbol *sym) {
+  return sym && sym->is_global && sym->state == SYM_UNDEF && sym->strong_ref;
+}
+
+// .gnu.warning.SYM: warn at the first place in each object that refers to SYM.
+static void report_link_warnings(Ctx *ctx) {
+  HashMap by_symbol = {0}, seen = {0};
+  for (size_t i = 0; i < ctx->link_warnings.len; i++) {
+    LinkWarning *w = ctx->link_warnings.data[i];
+    if (!w->symbol)
+      warn("%s: %s", w->file->name, w->text);
+    else
+      hashmap_slot(&by_symbol, w->symbol, strlen(w->symbol))->value = w;
+  }
+  for (size_t f = 0; f < ctx->files.len && by_symbol.len; f++) {
+    InputFile *file = ctx->files.data[f];
+    for (uint64_t s = 1; s < file->obj.shnum; s++) {
+      InputSection *isec = file->sections[s];
+      if (!isec || !isec->is_alive)
+        continue;
+      for (uint64_t r = 0; r < isec->nrels; r++) {
+        const Elf64_Rela *rel = &isec->rels[r];
+        Symbol *sym = file->syms[ELF64_R_SYM(rel->r_info)];
+        if (!sym || !sym->is_global)
+          continue;
+        LinkWarning *w = hashmap_get(&by_symbol, sym->name, strlen(sym->name));
+        if (!w)
+          continue;
+        const char *key = arena_printf(&ctx->arena, "%s\t%s", file->name, sym->name);
+        HashEntry *e = hashmap_slot(&seen, key, strlen(key));
+        if (e->value)
+          continue;
+        e->value = w;
+        warn("%s: %s", place(ctx, isec, rel->r_offset), w->text);
+      }
+    }
+  }
+  free(by_symbol.entries);
+  free(seen.entries);
+}
+
+// The function whose code contains offset `off` of isec, for messages: a symbol of
+// type STT_FUNC defined there whose [value, value + size) covers it. NULL if none
+// (hand-written assembly often gives its labels no type or size).
+static const char *enclosing_function(InputFile *file, InputSection *isec, uint64_t off) {
+  for (uint64_t i = 1; i < file->obj.nsyms; i++) {
+    Symbol *sym = file->syms[i];
+    if (sym && sym->type == STT_FUNC && sym->state == SYM_DEFINED && sym->isec == isec &&
+        sym->value <= off && off - sym->value < sym->size)
+      return sym->name;
+  }
+  return NULL;
+}
+
+void report_undefined(Ctx *ctx) {
+  if (ctx->link_warnings.len)
+    report_link_warnings(ctx);
+  for (size_t i = 0; i < ctx->opt.require_defined.len; i++) {
+    const char *name = ctx->opt.require_defined.data[i];
+    Symbol *sym = find_symbol(ctx, name);
+    if (!sym || sym->state == SYM_UNDEF)
+      error("required symbol '%s' is not defined (--require-defined)", name);
+  }
+  enum { MAX_PLACES = 3 };
+  HashMap counts = {0};  // symbol name -> (uintptr_t) references reported
+  PtrVec order = {0};
+  PtrVec lines = {0};
+  for (size_t f = 0; f < ctx->files.len; f++) {
+    InputFile *file = ctx->files.data[f];
+    for (uint64_t s = 1; s < file->obj.shnum; s++) {
+      InputSection *isec = file->sections[s];
+      if (!isec || !isec->is_alive)
+        continue;
+      for (uint64_t r = 0; r < isec->nrels; r++) {
+        const Elf64_Rela *rel = &isec->rels[r];
+        Symbol *sym = file->syms[ELF64_R_SYM(rel->r_info)];
+        // The __tls_get_addr call of a general- or local-dynamic TLS sequence
+        // disappears when the sequence is relaxed (scan_relocs.c): not a reference.
+        if (r + 1 < isec->nrels && is_tls_sequence_start(rel) &&
+            is_tls_get_addr_call(rel, &isec->rels[r + 1]))
+          r++;
+        if (!is_undefined_error(sym))
+          continue;
+        HashEntry *e = hashmap_slot(&counts, sym->name, strlen(sym->name));
+        if (!e->value)
+          vec_push(&ctx->arena, &order, sym);
+        uintptr_t n = (uintptr_t)e->value + 1;
+        e->value = (void *)n;
+        if (n <= MAX_PLACES) {
+          const char *fn = enclosing_function(file, isec, rel->r_offset);
+          vec_push(&ctx->arena, &lines,
+                   arena_printf(&ctx->arena, "%s\t%s%s%s%s", sym->name,
+                                place(ctx, isec, rel->r_offset), fn ? ": in function '" : "",
+                                fn ? fn : "", fn ? "'" : ""));
+        }
+      }
+    }
+  }
+  for (size_t i = 0; i < order.len; i++) {
+    Symbol *sym = order.data[i];
+    size_t namelen = strlen(sym->name);
+    for (size_t j = 0; j < lines.len; j++) {
+      const char *line = lines.data[j];
+      if (!strncmp(line, sym->name, namelen) && line[namelen] == '\t')
+        error("%s: undefined symbol '%s'", line + namelen + 1, sym->name);
+    }
+    uintptr_t n = (uintptr_t)hashmap_get(&counts, sym->name, namelen);
+    if (n > MAX_PLACES)
+      error("undefined symbol '%s' is referenced %lu more times", sym->name,
+            (unsigned long)(n - MAX_PLACES));
+  }
+  free(counts.entries);
+}

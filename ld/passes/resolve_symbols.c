@@ -1,0 +1,140 @@
+/*
+ * resolve_symbols.c — one definition for every global name.
+ *
+ * Each object's symbol table says, for each global name, "I define it" or "I need
+ * it". The linker keeps one Symbol per name in ctx->symtab and, as objects arrive,
+ * decides which definition wins:
+ *
+ *   strong definition  >  COMMON  >  weak definition  >  undefined
+ *
+ * Two strong definitions of one name are an error naming both files. Two COMMON
+ * symbols (C's tentative definitions, `int x;` under -fcommon) merge into one, with
+ * the largest size and the strictest alignment. A weak undefined symbol that nobody
+ * defines is not an error: its address is 0, so `if (&f) f();` works.
+ *
+ * resolve_file_symbols() runs as each object is loaded: it is a sub-step of
+ * read_inputs, which needs the current state to decide which archive members to
+ * pull. allocate_common_symbols() runs once all inputs are in: the COMMON symbols
+ * that no real definition replaced become .bss space.
+ *
+ * Fills the global entries of InputFile.syms, ctx->symtab (through intern_symbol),
+ * ctx->common_sections.
+ */
+#include "../ld.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void define(Symbol *sym, InputFile *file, const Elf64_Sym *esym, InputSection *isec) {
+  sym->state = SYM_DEFINED;
+  sym->file = file;
+  sym->isec = isec;
+  sym->value = esym->st_value;
+  sym->size = esym->st_size;
+  sym->binding = ELF64_ST_BIND(esym->st_info);
+  sym->type = ELF64_ST_TYPE(esym->st_info);
+  sym->visibility = ELF64_ST_VISIBILITY(esym->st_other);
+}
+
+static void add_common(Symbol *sym, InputFile *file, const Elf64_Sym *esym) {
+  // For COMMON symbols, st_value holds the required alignment (gABI, "Symbol Values").
+  uint64_t align = esym->st_value ? esym->st_value : 1;
+  if (sym->state != SYM_COMMON) {
+    sym->state = SYM_COMMON;
+    sym->file = file;
+    sym->isec = NULL;
+    sym->value = 0;
+    sym->size = esym->st_size;
+    sym->common_align = align;
+    sym->binding = STB_GLOBAL;
+    sym->type = STT_OBJECT;
+    sym->visibility = ELF64_ST_VISIBILITY(esym->st_other);
+    return;
+  }
+  if (esym->st_size > sym->size) {
+    sym->size = esym->st_size;
+    sym->file = file;
+  }
+  if (align > sym->common_align)
+    sym->common_align = align;
+}
+
+void resolve_file_symbols(Ctx *ctx, InputFile *file) {
+  ElfObject *obj = &file->obj;
+  for (uint64_t i = 1; i < obj->nsyms; i++) {
+    const Elf64_Sym *esym = &obj->syms[i];
+    uint8_t bind = ELF64_ST_BIND(esym->st_info);
+    if (bind == STB_LOCAL)
+      continue;
+    Symbol *sym = intern_symbol(ctx, obj->symnames[i]);
+    file->syms[i] = sym;
+    if (sym->traced)
+      note("%s: %s '%s'", file->name,
+           esym->st_shndx == SHN_UNDEF    ? "reference to"
+           : esym->st_shndx == SHN_COMMON ? "common definition of"
+                                          : "definition of",
+           sym->name);
+
+    if (sym->defsym)
+      continue;  // --defsym wins over any definition in the inputs, as in GNU ld
+    if (esym->st_shndx == SHN_UNDEF) {
+      if (bind != STB_WEAK)
+        sym->strong_ref = true;
+      if (sym->state == SYM_UNDEF && !sym->file)
+        sym->file = file;
+      continue;
+    }
+    if (esym->st_shndx == SHN_COMMON) {
+      bool strong_def = sym->state == SYM_DEFINED && sym->binding != STB_WEAK;
+      if (!strong_def && sym->state != SYM_LINKER)
+        add_common(sym, file, esym);
+      continue;
+    }
+
+    InputSection *isec = NULL;
+    if (esym->st_shndx != SHN_ABS) {
+      isec = file->sections[obj->sym_secidx[i]];
+      // A definition inside a discarded COMDAT copy is not a definition: the kept
+      // copy of the group defines the same name. Nor is one in a section that never
+      // reaches the output (SHF_EXCLUDE and the like).
+      if (!isec || !isec->is_alive)
+        continue;
+    }
+    bool weak = bind == STB_WEAK;
+    switch (sym->state) {
+    case SYM_UNDEF:
+      define(sym, file, esym, isec);
+      break;
+    case SYM_COMMON:
+      if (!weak)
+        define(sym, file, esym, isec);
+      break;
+    case SYM_DEFINED:
+      if (sym->binding == STB_WEAK && !weak)
+        define(sym, file, esym, isec);
+      else if (sym->binding != STB_WEAK && !weak)
+        error("%s: duplicate symbol '%s' (first defined in %s)", file->name, sym->name,
+              sym->file->name);
+      break;
+    case SYM_LINKER:
+      break;
+    }
+  }
+}
+
+// Tentative definitions that no real definition replaced become zeroed space in
+// .bss, one linker-made section each, in the order the names were first seen.
+void allocate_common_symbols(Ctx *ctx) {
+  for (size_t i = 0; i < ctx->globals.len; i++) {
+    Symbol *sym = ctx->globals.data[i];
+    if (sym->state != SYM_COMMON)
+      continue;
+    InputSection *isec = new_linker_section(ctx, "COMMON", SHT_NOBITS, SHF_ALLOC | SHF_WRITE,
+                                            sym->size, sym->common_align);
+    isec->file = sym->file;  // the object with the largest tentative definition
+    vec_push(&ctx->arena, &ctx->common_sections, isec);
+    sym->state = SYM_DEFINED;
+    sym->isec = isec;
+    sym->value = 0;
+  }
+}

@@ -1,0 +1,217 @@
+/*
+ * scan_relocs.c — decide, once, what every relocation needs.
+ *
+ * Some relocations need more than a symbol's address: GOTPCREL loads a pointer from
+ * a GOT slot, so the slot must exist, which changes the size of .got, which changes
+ * the layout. So every relocation is looked at once, before layout, and the
+ * decision is written down:
+ *
+ *   per relocation   InputSection.actions: apply as is, rewrite the GOT load into a
+ *                    direct reference (arch_x86_64.c shows the rewrites), rewrite a
+ *                    TLS sequence to local exec, or skip (the __tls_get_addr call a
+ *                    rewritten sequence swallowed). apply_relocs obeys it.
+ *   per file         InputFile.need_got/need_gottp/need_iplt: the symbols that need a
+ *                    GOT slot, a TLS GOT slot or an IFUNC stub, in the order this
+ *                    file first needs them; need_dyn: the places a static PIE must
+ *                    move at start-up; uses_got.
+ *
+ * A file's scan writes only to that file and its own sections, never to a Symbol,
+ * so files can be scanned in any order, or at once; assign_slots then numbers the
+ * slots in file order, which keeps the output the same whatever the order was.
+ *
+ * This pass also rejects relocation types we do not know and offsets that would
+ * patch past the end of their section, so that apply_relocs can trust every
+ * relocation it sees.
+ *
+ * Reads ctx->files; fills ctx->image_fits_32 and the fields above.
+ */
+#include "../ld.h"
+
+// Which needs a file has already listed a symbol for, by the file's symbol index.
+enum { NEED_GOT = 1, NEED_GOTTP = 2, NEED_IPLT = 4 };
+
+typedef struct {
+  Ctx *ctx;
+  InputFile *file;
+  uint8_t *listed;  // NEED_* per symbol index of the file
+} Scan;
+
+// Lists sym (the file's symbol number `idx`) once in `list` for `need`.
+static void need(Scan *s, uint64_t idx, uint8_t need, PtrVec *list) {
+  if (s->listed[idx] & need)
+    return;
+  s->listed[idx] |= need;
+  vec_push(&s->ctx->arena, list, s->file->syms[idx]);
+}
+
+static void set_action(Ctx *ctx, InputSection *isec, uint64_t i, RelAction act) {
+  if (!isec->actions)
+    isec->actions = arena_alloc(&ctx->arena, isec->nrels);
+  isec->actions[i] = (uint8_t)act;
+}
+
+// How a GOT load through sym may be rewritten, if at all.
+static RelAction got_relax(Ctx *ctx, const InputSection *isec, const Elf64_Rela *rel,
+                           const Symbol *sym) {
+  uint32_t type = ELF64_R_TYPE(rel->r_info);
+  // The rewrites assume the field is the last 4 bytes of the instruction (A = -4)
+  // and that the symbol's address is a link-time constant inside the image; an
+  // undefined weak symbol (address 0) or an absolute one keeps its GOT slot. The
+  // rewritten instruction must also reach the symbol with 32 bits, which holds
+  // when the whole image lies below 2 GiB (see image_fits_32).
+  if (!reloc_howto(type).relaxable || rel->r_addend != -4 || !is_image_relative(sym) ||
+      !ctx->image_fits_32)
+    return ACT_AS_IS;
+  RelAction form = got_relax_form(isec->data, rel->r_offset, type);
+  // An immediate operand holds an absolute address, which a PIE does not know at
+  // link time; the PC-relative forms are fine.
+  if (ctx->opt.pie && (form == ACT_GOT_TO_TEST || form == ACT_GOT_TO_BINOP))
+    return ACT_AS_IS;
+  return form;
+}
+
+// A static PIE: an absolute address stored in the image must be moved at start-up
+// by an R_X86_64_RELATIVE entry. A 32-bit field cannot hold base + S + A, and a
+// place in a read-only section cannot be written at start-up; both are errors that
+// ask for objects compiled with -fPIE, as GNU ld does.
+static void need_relative(Scan *s, InputSection *isec, const Elf64_Rela *rel, Symbol *sym) {
+  RelocHowto h = reloc_howto(ELF64_R_TYPE(rel->r_info));
+  if (h.width != 8) {
+    error("%s: relocation %s against '%s' cannot be used in a position-independent "
+          "executable; recompile with -fPIE",
+          place(s->ctx, isec, rel->r_offset), h.name, symbol_label(sym));
+    return;
+  }
+  if (!(isec->sh_flags & SHF_WRITE)) {
+    error("%s: relocation %s against '%s' in read-only section '%s' cannot be moved at "
+          "start-up; recompile with -fPIE",
+          place(s->ctx, isec, rel->r_offset), h.name, symbol_label(sym), isec->name);
+    return;
+  }
+  DynReloc *d = arena_alloc(&s->ctx->arena, sizeof *d);
+  *d = (DynReloc){DYN_RELATIVE, isec, rel->r_offset, sym, rel->r_addend};
+  vec_push(&s->ctx->arena, &s->file->need_dyn, d);
+}
+
+static void scan_section(Scan *s, InputSection *isec) {
+  Ctx *ctx = s->ctx;
+  InputFile *file = s->file;
+  for (uint64_t i = 0; i < isec->nrels; i++) {
+    const Elf64_Rela *rel = &isec->rels[i];
+    uint32_t type = ELF64_R_TYPE(rel->r_info);
+    RelocHowto h = reloc_howto(type);
+    if (!h.name) {
+      error("%s: unknown relocation type %u", place(ctx, isec, rel->r_offset), type);
+      continue;
+    }
+    if (!h.supported) {
+      error("%s: unsupported relocation %s", place(ctx, isec, rel->r_offset), h.name);
+      continue;
+    }
+    if (h.width > isec->sh_size || rel->r_offset > isec->sh_size - h.width) {
+      error("%s: relocation %s patches past the end of the section (size 0x%llx)",
+            place(ctx, isec, rel->r_offset), h.name, (unsigned long long)isec->sh_size);
+      continue;
+    }
+    uint64_t idx = ELF64_R_SYM(rel->r_info);
+    Symbol *sym = file->syms[idx];
+    uint64_t field;
+    switch (h.expr) {
+    case RX_TLSGD:
+    case RX_TLSLD:
+    case RX_TLSDESC:
+    case RX_TLSDESC_CALL:
+      // In a static executable these sequences always become local exec.
+      if (!relax_tls(isec->data, NULL, rel->r_offset, type, &field))
+        error("%s: %s is not in a recognised TLS code sequence",
+              place(ctx, isec, rel->r_offset), h.name);
+      set_action(ctx, isec, i, ACT_TLS_TO_LE);
+      if ((h.expr == RX_TLSGD || h.expr == RX_TLSLD) && i + 1 < isec->nrels &&
+          is_tls_get_addr_call(rel, &isec->rels[i + 1]))
+        set_action(ctx, isec, ++i, ACT_SKIP);  // the __tls_get_addr call is gone
+      continue;
+    case RX_GOTTPOFF:
+      if (relax_tls(isec->data, NULL, rel->r_offset, type, &field)) {
+        set_action(ctx, isec, i, ACT_TLS_TO_LE);
+      } else {
+        set_action(ctx, isec, i, ACT_TLS_GOT_TP);
+        file->uses_got = true;
+        need(s, idx, NEED_GOTTP, &file->need_gottp);
+      }
+      continue;
+    default:
+      break;
+    }
+    // Every reference to an IFUNC goes through its stub, so that the function has
+    // one address everywhere: in code, in data, and compared by pointer.
+    if (sym->type == STT_GNU_IFUNC && sym->state == SYM_DEFINED)
+      need(s, idx, NEED_IPLT, &file->need_iplt);
+    RelAction act;
+    switch (h.expr) {
+    case RX_GOTPCREL:
+      act = got_relax(ctx, isec, rel, sym);
+      if (act != ACT_AS_IS) {
+        set_action(ctx, isec, i, act);
+        break;
+      }
+      // fall through
+    case RX_GOT:
+      file->uses_got = true;
+      need(s, idx, NEED_GOT, &file->need_got);
+      break;
+    case RX_GOTPC:
+    case RX_GOTOFF:
+      file->uses_got = true;
+      break;
+    case RX_ABS:
+      if (ctx->opt.pie && (isec->sh_flags & SHF_ALLOC) && is_image_relative(sym))
+        need_relative(s, isec, rel, sym);
+      break;
+    default:
+      break;
+    }
+  }
+}
+
+// Relaxation is decided before layout, so it cannot look at final addresses. It can
+// bound them: the image is at most the sum of everything that will be allocated,
+// each piece with its worst-case alignment padding, plus a page per segment. If
+// that ends below 2 GiB, every address fits a sign-extended 32-bit immediate and
+// every displacement inside the image fits 32 bits.
+static bool image_fits_32(Ctx *ctx) {
+  uint64_t total = ctx->opt.image_base + 8 * ctx->opt.page_size;
+  for (size_t f = 0; f < ctx->files.len; f++) {
+    InputFile *file = ctx->files.data[f];
+    for (uint64_t s = 1; s < file->obj.shnum; s++) {
+      InputSection *isec = file->sections[s];
+      if (isec && isec->is_alive && (isec->sh_flags & SHF_ALLOC))
+        total += isec->sh_size + isec->sh_addralign;
+    }
+  }
+  for (size_t i = 0; i < ctx->common_sections.len; i++) {
+    InputSection *isec = ctx->common_sections.data[i];
+    total += isec->sh_size + isec->sh_addralign;
+  }
+  // GOT slots, IFUNC stubs and tables, build-id and .eh_frame_hdr are small, but
+  // count them generously: a few entries per relocation at most.
+  for (size_t f = 0; f < ctx->files.len; f++) {
+    InputFile *file = ctx->files.data[f];
+    for (uint64_t s = 1; s < file->obj.shnum; s++)
+      if (file->sections[s])
+        total += 64 * file->sections[s]->nrels;
+  }
+  return total < 0x7fff0000;
+}
+
+void scan_relocs(Ctx *ctx) {
+  ctx->image_fits_32 = image_fits_32(ctx);
+  for (size_t f = 0; f < ctx->files.len; f++) {
+    InputFile *file = ctx->files.data[f];
+    Scan s = {ctx, file, arena_alloc(&ctx->arena, file->obj.nsyms ? file->obj.nsyms : 1)};
+    for (uint64_t i = 1; i < file->obj.shnum; i++) {
+      InputSection *isec = file->sections[i];
+      if (isec && isec->is_alive && isec->nrels)
+        scan_section(&s, isec);
+    }
+  }
+}

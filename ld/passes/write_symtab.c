@@ -1,0 +1,117 @@
+/*
+ * write_symtab.c — .symtab and .strtab: the names nm, gdb and objdump show.
+ *
+ * The program never reads its own symbol table; tools do. It lists, as GNU ld
+ * does: the null symbol, then each file's STT_FILE and local symbols, then the
+ * globals; a global with hidden visibility is local to the executable, so it joins
+ * the locals. sh_info is the index of the first global. Values are addresses, except
+ * for TLS symbols, whose value is their offset in the TLS template (gABI, "Symbol
+ * Values").
+ *
+ * A sub-step of write_output, which builds the tables in memory first because their
+ * size decides the size of the file. Reads the symbols and ctx->tls_start.
+ */
+#include "../ld.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static size_t buf_add(Buf *b, const void *p, size_t n) {
+  if (b->len + n > b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 4096;
+    while (cap < b->len + n)
+      cap *= 2;
+    b->data = realloc(b->data, cap);
+    if (!b->data)
+      fatal("out of memory");
+    b->cap = cap;
+  }
+  size_t off = b->len;
+  memcpy(b->data + off, p, n);
+  b->len += n;
+  return off;
+}
+
+uint32_t add_string(StringTable *t, const char *s) {
+  size_t len = strlen(s);
+  HashEntry *e = hashmap_slot(&t->index, s, len);
+  if (e->value)
+    return (uint32_t)((uintptr_t)e->value - 1);
+  uint32_t off = (uint32_t)buf_add(&t->buf, s, len + 1);
+  e->value = (void *)(uintptr_t)(off + 1);
+  return off;
+}
+
+void free_string_table(StringTable *t) {
+  free(t->buf.data);
+  free(t->index.entries);
+}
+
+static uint16_t output_shndx(const Symbol *sym) {
+  if (sym->state == SYM_UNDEF)
+    return SHN_UNDEF;
+  if (sym->state == SYM_LINKER)
+    return sym->osec ? (uint16_t)sym->osec->shndx : SHN_ABS;
+  if (!sym->isec)
+    return SHN_ABS;
+  if (!sym->isec->is_alive || !sym->isec->osec)
+    return SHN_UNDEF;
+  return (uint16_t)sym->isec->osec->shndx;
+}
+
+static void add_symbol(Buf *symtab, StringTable *strtab, const Symbol *sym, uint8_t bind,
+                       uint64_t tls_start) {
+  Elf64_Sym es = {0};
+  es.st_name = *sym->name ? add_string(strtab, sym->name) : 0;
+  es.st_info = ELF64_ST_INFO(bind, sym->type);
+  es.st_other = sym->visibility;
+  es.st_shndx = output_shndx(sym);
+  es.st_value = sym->type == STT_FILE ? 0 : symbol_definition_address(sym);
+  // A TLS symbol's value is its offset in the TLS template (gABI, "Symbol Values").
+  if (sym->type == STT_TLS && sym->state == SYM_DEFINED)
+    es.st_value -= tls_start;
+  es.st_size = sym->size;
+  buf_add(symtab, &es, sizeof es);
+}
+
+// A local symbol worth keeping: named, not a section symbol, not an assembler
+// temporary (.L...), and not inside something we dropped.
+static bool keep_local(const Symbol *sym) {
+  if (sym->type == STT_SECTION || !*sym->name || !strncmp(sym->name, ".L", 2))
+    return false;
+  if (sym->type == STT_FILE)
+    return true;
+  return !sym->isec || (sym->isec->is_alive && sym->isec->osec);
+}
+
+uint32_t build_symtab(Ctx *ctx, Buf *symtab, StringTable *strtab) {
+  Elf64_Sym null = {0};
+  buf_add(symtab, &null, sizeof null);
+  add_string(strtab, "");
+  for (size_t f = 0; f < ctx->files.len; f++) {
+    InputFile *file = ctx->files.data[f];
+    for (uint64_t i = 1; i < file->obj.nsyms; i++) {
+      Symbol *sym = file->syms[i];
+      if (sym && !sym->is_global && !ctx->opt.discard_all && keep_local(sym))
+        add_symbol(symtab, strtab, sym, STB_LOCAL, ctx->tls_start);
+    }
+  }
+  uint32_t first_global = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    for (size_t i = 0; i < ctx->globals.len; i++) {
+      Symbol *sym = ctx->globals.data[i];
+      bool hidden = sym->visibility == STV_HIDDEN || sym->visibility == STV_INTERNAL;
+      if (sym->state == SYM_UNDEF && (sym->strong_ref || !sym->file))
+        continue;  // an entry symbol nobody defined: warned about already
+      if (sym->state == SYM_DEFINED && sym->isec && !sym->isec->is_alive)
+        continue;  // its section was discarded (COMDAT copy, --gc-sections)
+      if (hidden != (pass == 0) || (hidden && ctx->opt.discard_all))
+        continue;
+      uint8_t bind = hidden ? STB_LOCAL : sym->state == SYM_UNDEF ? STB_WEAK : sym->binding;
+      add_symbol(symtab, strtab, sym, bind, ctx->tls_start);
+    }
+    if (pass == 0)
+      first_global = (uint32_t)(symtab->len / sizeof(Elf64_Sym));
+  }
+  return first_global;
+}
