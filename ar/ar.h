@@ -180,7 +180,5 @@ const char *build_name_table(Ctx *ctx, uint64_t *size);
 //
 
 void write_archive(Ctx *ctx);
-// write(2) until all n bytes are out; false (with errno set) on failure.
-bool write_all(int fd, const uint8_t *p, uint64_t n);
 
 #endif

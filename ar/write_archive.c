@@ -59,19 +59,6 @@ static void remove_temp(void) {
     unlink(temp_path);
 }
 
-bool write_all(int fd, const uint8_t *p, uint64_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n < (1u << 30) ? (size_t)n : (1u << 30));
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return false;
-    p += w;
-    n -= (uint64_t)w;
-  }
-  return true;
-}
-
 typedef struct {
   int fd;
   const char *name;  // the archive, for messages

@@ -40,6 +40,10 @@ _Noreturn void internal_error_at(const char *file, int line, const char *fmt, ..
 // Called before any exit through fatal()/usage_error()/internal_error(); removes
 // half-written outputs. One hook is enough: only the output writer registers it.
 void diag_set_cleanup(void (*fn)(void));
+// write(2) until all n bytes are out, writing again after a short write or EINTR.
+// Returns false with errno set if the descriptor fails. The one such loop for every
+// tool: messages, outputs, extracted members, the loader's trace.
+bool write_all(int fd, const void *buf, uint64_t n);
 
 //
 // arena.c — bump allocation for link data

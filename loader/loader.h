@@ -139,8 +139,6 @@ _Noreturn void fail(Ctx *ctx, const char *fmt, ...) FORMAT_PRINTF(2, 3);
 _Noreturn void fail_with(Ctx *ctx, int status, const char *fmt, ...) FORMAT_PRINTF(3, 4);
 // Unmaps every image reserve_span placed (failure path).
 void unmap_images(Ctx *ctx);
-// write(2) until done; errors are ignored (there is nobody left to tell).
-void write_all(int fd, const char *buf, size_t len);
 // Names for the trace: "PT_LOAD", "r-x", "AT_PHDR", "ET_DYN".
 const char *phdr_type_name(uint32_t p_type);
 const char *prot_name(int prot);
