@@ -19,6 +19,8 @@
 //
 // diag.c — messages in the form `tool: file: what`
 //
+// Every function here may be called from any thread: each message is one write(2)
+// of one whole line, and the error count is atomic.
 
 // The tool name that starts every message ("mini-ld"). Set once by main().
 void diag_set_tool(const char *tool);
@@ -39,6 +41,7 @@ _Noreturn void internal_error_at(const char *file, int line, const char *fmt, ..
     FORMAT_PRINTF(3, 4);
 // Called before any exit through fatal()/usage_error()/internal_error(); removes
 // half-written outputs. One hook is enough: only the output writer registers it.
+// The hook must not report anything through fatal() (it would wait for itself).
 void diag_set_cleanup(void (*fn)(void));
 // write(2) until all n bytes are out, writing again after a short write or EINTR.
 // Returns false with errno set if the descriptor fails. The one such loop for every

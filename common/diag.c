@@ -6,30 +6,48 @@
  * pass go on, so the user sees every undefined symbol at once; the pass's caller
  * stops at the next checkpoint. fatal() is for input that cannot be used at all.
  *
+ * Passes may run on several threads (STYLE §6), and any thread may report. So the
+ * error count is a C11 atomic, and each line is formatted whole (tool, level, text,
+ * newline) into one buffer on the stack and handed to the kernel in one write(2).
+ * Two lines then never mix, neither between our threads nor with another process
+ * writing to the same terminal or pipe: how many writes stdio would make of one
+ * fprintf is stdio's business, and a pipe keeps a write of up to PIPE_BUF bytes
+ * whole. Only a short write (a signal, a full pipe) makes us write the rest.
+ *
  * write_all() lives here too, at the bottom of common/, because messages need it
  * and so does every tool that writes a file: diag.c calls nothing above it.
  */
 #include "common.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+// Set once by main() before any thread starts; only read afterwards.
 static const char *tool_name = "mini";
-static int errors;
-static void (*cleanup)(void);
+static atomic_int errors;
+// Atomic because the thread that registers the hook (the output writer) need not
+// be the one that dies and calls it.
+static void (*_Atomic cleanup)(void);
 
 void diag_set_tool(const char *tool) { tool_name = tool; }
-void diag_set_cleanup(void (*fn)(void)) { cleanup = fn; }
-int error_count(void) { return errors; }
+void diag_set_cleanup(void (*fn)(void)) { atomic_store(&cleanup, fn); }
+int error_count(void) { return atomic_load(&errors); }
 
+// One line, `tool: LEVELtext\n`, in one write(2). A text too long for the buffer is
+// cut, but the line still ends with its newline.
 static void vprint(const char *level, const char *fmt, va_list ap) {
-  // One fprintf per line, so messages from two tools writing to one terminal do not
-  // interleave mid-line.
-  char buf[4096];
-  vsnprintf(buf, sizeof buf, fmt, ap);
-  fprintf(stderr, "%s: %s%s\n", tool_name, level, buf);
+  char line[8192];
+  size_t cap = sizeof line - 1;  // keeps room for the newline
+  int n = snprintf(line, cap, "%s: %s", tool_name, level);
+  size_t len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+  int m = vsnprintf(line + len, cap - len, fmt, ap);
+  if (m > 0)
+    len += (size_t)m < cap - len ? (size_t)m : cap - len - 1;
+  line[len++] = '\n';
+  write_all(2, line, len);  // if stderr fails, there is nobody left to tell
 }
 
 void error(const char *fmt, ...) {
@@ -37,7 +55,7 @@ void error(const char *fmt, ...) {
   va_start(ap, fmt);
   vprint("", fmt, ap);
   va_end(ap);
-  errors++;
+  atomic_fetch_add(&errors, 1);
 }
 
 void warn(const char *fmt, ...) {
@@ -54,9 +72,18 @@ void note(const char *fmt, ...) {
   va_end(ap);
 }
 
+// Runs the cleanup hook and exits. exit() must run only once (C11 7.22.4.4: a
+// second call is undefined), so when two threads fail at the same moment the
+// second one waits here for the first to end the process. The hook therefore must
+// not call fatal() itself: it would wait for itself.
 static _Noreturn void die(int status) {
-  if (cleanup)
-    cleanup();
+  static atomic_flag dying = ATOMIC_FLAG_INIT;
+  if (atomic_flag_test_and_set(&dying))
+    for (;;)
+      pause();
+  void (*fn)(void) = atomic_load(&cleanup);
+  if (fn)
+    fn();
   exit(status);
 }
 
@@ -77,12 +104,12 @@ void usage_error(const char *fmt, ...) {
 }
 
 void internal_error_at(const char *file, int line, const char *fmt, ...) {
-  char buf[4096];
+  char level[512];
+  snprintf(level, sizeof level, "internal error: %s:%d: ", file, line);
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
+  vprint(level, fmt, ap);
   va_end(ap);
-  fprintf(stderr, "%s: internal error: %s:%d: %s\n", tool_name, file, line, buf);
   die(3);
 }
 

@@ -1,0 +1,58 @@
+#!/usr/bin/env bats
+# common/ called from several threads at once, as parallel passes will call it: a
+# small C program exercises one piece, built from common/*.c with ThreadSanitizer
+# when the compiler has it, so that a data race fails the test (TSan exits 66).
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+# build NAME: compile C from stdin, together with every common/*.c, to NAME.
+build() {
+  local flags=(-std=c11 -D_GNU_SOURCE -O1 -g -pthread -I"$REPO/common")
+  cat >"$1.c"
+  cc -fsanitize=thread "${flags[@]}" "$1.c" "$REPO"/common/*.c -o "$1" 2>/dev/null ||
+    cc "${flags[@]}" "$1.c" "$REPO"/common/*.c -o "$1"
+}
+
+@test "common: error() from four threads counts every error and writes whole lines" {
+  build diag <<'C'
+#include "common.h"
+#include <pthread.h>
+#include <stdio.h>
+
+enum { THREADS = 4, LINES = 2000 };
+
+// Line i of thread t carries i % 300 x's, so lines differ in length.
+static void *report(void *arg) {
+  int t = (int)(long)arg;
+  for (int i = 0; i < LINES; i++)
+    error("thread %d: line %d: %.*s", t, i, i % 300,
+          "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+          "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+          "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+  return NULL;
+}
+
+int main(void) {
+  diag_set_tool("t");
+  pthread_t th[THREADS];
+  for (long t = 0; t < THREADS; t++)
+    pthread_create(&th[t], NULL, report, (void *)t);
+  for (int t = 0; t < THREADS; t++)
+    pthread_join(th[t], NULL);
+  printf("%d\n", error_count());
+  return 0;
+}
+C
+  ./diag >out 2>err
+  [ "$(cat out)" = 8000 ]
+  # Every line is whole: its x's match its number, and each (thread, line) pair
+  # appears exactly once.
+  awk -F': ' '
+    NF != 4 || $1 != "t" || length($4) != substr($3, 6) % 300 || $4 ~ /[^x]/ { bad++ }
+    { seen[$2 ":" $3]++ }
+    END {
+      for (k in seen) if (seen[k] != 1) bad++
+      if (bad || length(seen) != 8000) { print bad " bad lines" > "/dev/stderr"; exit 1 }
+    }' err
+}
