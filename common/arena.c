@@ -1,50 +1,100 @@
 /*
- * arena.c — a bump allocator.
+ * arena.c — a bump allocator that several threads can share.
  *
  * A link builds many small objects (one per symbol, one per input section) that all
  * live until the output is written. Allocating them from big zeroed blocks is faster
  * than malloc and needs no frees: exit returns everything. Running out of memory is
  * fatal here and nowhere else.
+ *
+ * Passes will scan input files in parallel (STYLE §6), and every scanner allocates
+ * symbols and sections from ctx->arena at the same time. So arena_alloc takes no
+ * lock: a thread claims its bytes with one atomic fetch-and-add on the current
+ * block's `used`, and when the block is full it installs a fresh one with a
+ * compare-and-swap on `head` (the thread that loses the race frees its block and
+ * uses the winner's). Blocks are only ever added, never removed or reused, so a
+ * pointer read from `head` stays valid and there is no ABA problem.
+ *
+ *   arena->head --> [block 3: used ---> |####....]   <- being filled
+ *                        | next
+ *                   [block 2: full] --> [block 1: full] --> NULL
+ *   arena->big  --> [one big request] --> ... --> NULL
+ *
+ * Which thread gets which bytes depends on scheduling, so addresses differ from run
+ * to run. That is harmless because nothing may depend on them: no pass sorts,
+ * hashes or numbers anything by its address. Order comes from the input (file
+ * order, symbol index), and results are merged in that order, so the output is the
+ * same whatever the thread count.
+ *
+ * An Arena is valid when all zero (`{0}`, calloc, static storage): for these
+ * lock-free pointers, all-bits-zero is a null pointer, as on every target we build.
  */
 #include "common.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct ArenaBlock {
-  ArenaBlock *next;
-  size_t used;
+  ArenaBlock *next;     // the block that was head before this one; set before the
+                        // block is published, never changed after
   size_t cap;
+  // Bytes of mem handed out. It may run past cap: a claim that does not fit is
+  // abandoned, and so is the rest of the block (the next claim starts a new one).
+  _Atomic size_t used;
   _Alignas(16) unsigned char mem[];
 };
 
 enum { BLOCK_SIZE = 1 << 20 };
 
+// A zeroed block with room for cap bytes, of which the caller has already claimed
+// the first `claimed`. Not yet visible to other threads.
+static ArenaBlock *new_block(size_t cap, size_t claimed, ArenaBlock *next) {
+  if (cap > SIZE_MAX - sizeof(ArenaBlock))
+    fatal("out of memory");
+  ArenaBlock *b = calloc(1, sizeof(ArenaBlock) + cap);
+  if (!b)
+    fatal("out of memory");
+  b->next = next;
+  b->cap = cap;
+  atomic_init(&b->used, claimed);
+  return b;
+}
+
+// A request larger than a block gets a block of its own, so one big table does not
+// waste the rest of the current block. It goes on a list of its own, pushed with
+// the same compare-and-swap: nothing ever allocates from it again, but the list
+// keeps it reachable (it is in use until exit, and LeakSanitizer should see that).
+static void *alloc_big(Arena *arena, size_t size) {
+  ArenaBlock *b = new_block(size, size, atomic_load(&arena->big));
+  // On failure the CAS stores the current list into b->next; b is still ours.
+  while (!atomic_compare_exchange_weak(&arena->big, &b->next, b))
+    ;
+  return b->mem;
+}
+
 void *arena_alloc(Arena *arena, size_t size) {
-  size = (size + 15) & ~(size_t)15;
-  ArenaBlock *b = arena->head;
-  if (!b || b->cap - b->used < size) {
-    // A request larger than a block gets a block of its own, so one big table does
-    // not waste the rest of the current block.
-    size_t cap = size > BLOCK_SIZE ? size : BLOCK_SIZE;
-    b = calloc(1, sizeof(ArenaBlock) + cap);
-    if (!b)
-      fatal("out of memory");
-    b->cap = cap;
-    if (size > BLOCK_SIZE && arena->head) {
-      // Keep filling the current block afterwards.
-      b->next = arena->head->next;
-      arena->head->next = b;
-      b->used = size;
-      return b->mem;
+  if (size > SIZE_MAX - 15)
+    fatal("out of memory");
+  size = (size + 15) & ~(size_t)15;  // keeps every piece 16-byte aligned
+  if (size > BLOCK_SIZE)
+    return alloc_big(arena, size);
+  ArenaBlock *b = atomic_load(&arena->head);
+  for (;;) {
+    if (b) {
+      // Offsets are handed out in increasing order, so once one claim does not
+      // fit, no later one does: the block is full for everybody.
+      size_t off = atomic_fetch_add_explicit(&b->used, size, memory_order_relaxed);
+      if (off <= b->cap && size <= b->cap - off)
+        return b->mem + off;
     }
-    b->next = arena->head;
-    arena->head = b;
+    // Install a fresh block whose first piece is ours. If another thread got
+    // there first, the CAS fails and loads its block into b: try that one.
+    ArenaBlock *fresh = new_block(BLOCK_SIZE, size, b);
+    if (atomic_compare_exchange_strong(&arena->head, &b, fresh))
+      return fresh->mem;
+    free(fresh);
   }
-  void *p = b->mem + b->used;
-  b->used += size;
-  return p;
 }
 
 void *arena_array(Arena *arena, size_t n, size_t size) {
@@ -73,6 +123,9 @@ char *arena_printf(Arena *arena, const char *fmt, ...) {
   return p;
 }
 
+// Not thread-safe, unlike arena_alloc: a PtrVec has one owner. A pass that builds
+// lists in parallel gives each thread (or each file) its own PtrVec and merges them
+// in a fixed order afterwards.
 void vec_push(Arena *arena, PtrVec *vec, void *item) {
   if (vec->len == vec->cap) {
     size_t cap = vec->cap ? vec->cap * 2 : 8;

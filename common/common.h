@@ -52,14 +52,18 @@ bool write_all(int fd, const void *buf, uint64_t n);
 // arena.c — bump allocation for link data
 //
 // Everything a link builds (symbols, sections, strings) lives until exit, so it is
-// allocated from one arena and never freed one object at a time.
+// allocated from one arena and never freed one object at a time. The arena_*
+// functions may be called from several threads on the same Arena at once; nothing
+// may depend on the addresses they return.
 
 typedef struct ArenaBlock ArenaBlock;
+// All zero ({0}, calloc, static storage) is an empty arena.
 typedef struct {
-  ArenaBlock *head;
+  ArenaBlock *_Atomic head;  // the block being filled; older ones hang off it
+  ArenaBlock *_Atomic big;   // blocks that each hold one request bigger than a block
 } Arena;
 
-// Zeroed, 16-byte aligned memory that lives as long as the arena.
+// Zeroed, 16-byte aligned memory that lives as long as the arena. Lock-free.
 void *arena_alloc(Arena *arena, size_t size);
 // n elements of size bytes each, with the multiplication checked.
 void *arena_array(Arena *arena, size_t n, size_t size);
@@ -69,7 +73,8 @@ char *arena_printf(Arena *arena, const char *fmt, ...) FORMAT_PRINTF(2, 3);
 
 // A growable array of pointers for lists whose length is not known in advance.
 // It grows by copying into a fresh arena block; nobody may keep a pointer into
-// `data` across a push.
+// `data` across a push. A PtrVec has one owner: two threads must not push to the
+// same one (the arena under it may be shared).
 typedef struct {
   void **data;
   size_t len;

@@ -8,7 +8,7 @@ load helpers
 
 # build NAME: compile C from stdin, together with every common/*.c, to NAME.
 build() {
-  local flags=(-std=c11 -D_GNU_SOURCE -O1 -g -pthread -I"$REPO/common")
+  local flags=(-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -g -pthread -I"$REPO/common")
   cat >"$1.c"
   cc -fsanitize=thread "${flags[@]}" "$1.c" "$REPO"/common/*.c -o "$1" 2>/dev/null ||
     cc "${flags[@]}" "$1.c" "$REPO"/common/*.c -o "$1"
@@ -55,4 +55,64 @@ C
       for (k in seen) if (seen[k] != 1) bad++
       if (bad || length(seen) != 8000) { print bad " bad lines" > "/dev/stderr"; exit 1 }
     }' err
+}
+
+@test "common: arena_alloc from four threads hands out zeroed, aligned, separate memory" {
+  build arena <<'C'
+#include "common.h"
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { THREADS = 4, ALLOCS = 20000, BIG = 3 << 19 };  // BIG: more than one block
+
+static Arena arena;
+static unsigned char *ptr[THREADS][ALLOCS];
+static size_t len[THREADS][ALLOCS];
+
+// Each thread takes pieces of varied sizes (and now and then one bigger than a
+// block), checks that each is aligned and zeroed, and fills it with its own byte.
+static void *take(void *arg) {
+  int t = (int)(long)arg;
+  unsigned seed = 12345u + (unsigned)t;
+  for (int i = 0; i < ALLOCS; i++) {
+    seed = seed * 1103515245u + 12345u;
+    size_t n = i % 5000 == 4999 ? BIG : (seed >> 16) % 600;
+    unsigned char *p = arena_alloc(&arena, n);
+    if ((uintptr_t)p % 16)
+      printf("thread %d: piece %d is not 16-byte aligned\n", t, i);
+    for (size_t k = 0; k < n; k++)
+      if (p[k]) {
+        printf("thread %d: piece %d is not zeroed\n", t, i);
+        break;
+      }
+    memset(p, t + 1, n);
+    ptr[t][i] = p;
+    len[t][i] = n;
+  }
+  return NULL;
+}
+
+int main(void) {
+  pthread_t th[THREADS];
+  for (long t = 0; t < THREADS; t++)
+    pthread_create(&th[t], NULL, take, (void *)t);
+  for (int t = 0; t < THREADS; t++)
+    pthread_join(th[t], NULL);
+  // A piece that overlapped another would have been overwritten by its filler.
+  for (int t = 0; t < THREADS; t++)
+    for (int i = 0; i < ALLOCS; i++)
+      for (size_t k = 0; k < len[t][i]; k++)
+        if (ptr[t][i][k] != t + 1) {
+          printf("thread %d: piece %d overlaps another\n", t, i);
+          return 1;
+        }
+  printf("ok\n");
+  return 0;
+}
+C
+  run ./arena
+  [ "$status" -eq 0 ]
+  [ "$output" = ok ]
 }
