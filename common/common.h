@@ -3,7 +3,8 @@
  *
  * Read top to bottom, this header is the map of common/: diagnostics, the arena,
  * bounds-checked views over mapped files, a string hash map, the ELF64 relocatable
- * object reader and the ar archive reader. Each banner below belongs to one .c file.
+ * object reader, the ar archive reader and the output file writer. Each banner
+ * below belongs to one .c file.
  */
 #ifndef MINI_COMMON_H
 #define MINI_COMMON_H
@@ -13,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 #define FORMAT_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
@@ -40,7 +43,7 @@ int error_count(void);
 _Noreturn void internal_error_at(const char *file, int line, const char *fmt, ...)
     FORMAT_PRINTF(3, 4);
 // Called before any exit through fatal()/usage_error()/internal_error(); removes
-// half-written outputs. One hook is enough: only the output writer registers it.
+// half-written outputs. One hook is enough: only output_file.c registers it.
 // The hook must not report anything through fatal() (it would wait for itself).
 void diag_set_cleanup(void (*fn)(void));
 // write(2) until all n bytes are out, writing again after a short write or EINTR.
@@ -236,5 +239,76 @@ bool is_archive(View v);
 bool read_archive(View v, Arena *arena, Archive *ar);
 // The member whose header is at offset, or NULL.
 ArMember *archive_member_at(Archive *ar, uint64_t offset);
+
+//
+// output_file.c — writing an output file: all of it, or none of it
+//
+// The output is written to a temporary file "PATH.tmp.XXXXXX" beside it and renamed
+// over PATH by output_commit(). Until then PATH is untouched, and if the run dies
+// (fatal() in any thread) or the output is discarded, the temporary file is
+// removed. An existing PATH that is not a regular file (/dev/null, a pipe) is
+// written in place instead, never renamed over. Several outputs may be open at
+// once. Open, map, commit and discard an output from one thread at a time.
+//
+//   OutputFile of;
+//   if (!output_open(&of, "lib.a", 0666, OUTPUT_FOLLOW_SYMLINK | OUTPUT_KEEP_MODE))
+//     exit(1);                          // the message has been printed
+//   write_all(of.fd, bytes, n);         // or output_map(), or output_stream()
+//   if (!output_commit(&of))
+//     exit(1);
+//
+// Every function that fails reports it with error() (`tool: PATH: cannot write:
+// No space left on device`), gives the output up as output_discard() does, and
+// returns false or NULL: the caller only has to stop.
+
+enum {
+  OUTPUT_FOLLOW_SYMLINK = 1 << 0,  // PATH a symlink: replace its target, keep the link
+  OUTPUT_KEEP_MODE = 1 << 1,       // PATH a regular file: the new one gets its mode
+  OUTPUT_DASH_IS_STDOUT = 1 << 2,  // "-" means standard output
+};
+
+typedef struct OutputFile OutputFile;
+struct OutputFile {
+  // The caller reads these two.
+  const char *path;  // as the caller named it; messages use it
+  int fd;            // where the bytes go: the temporary file, the special file
+                     // itself, or 1 for stdout; -1 once committed or discarded
+  // The rest belongs to output_file.c.
+  char *temp;        // the temporary file, or NULL when written in place
+  char *target;      // what temp is renamed to: path, or the symlink's target
+  bool replaces;     // target exists (a failed rename "cannot replace" it)
+  bool to_stdout;
+  uint8_t *map;      // output_map's mapping (anonymous memory when in place)
+  uint64_t map_size;
+  FILE *stream;      // output_stream's FILE, writing into text
+  char *text;
+  size_t text_len;
+  OutputFile *next;  // in the list the cleanup hook walks
+};
+
+// Opens PATH for writing: creates the temporary file with `mode` minus the umask
+// (0777 for an executable, 0666 for data; OUTPUT_KEEP_MODE keeps an existing
+// file's mode instead), or opens the special file, or takes stdout. *of must stay
+// where it is (it is linked into a list) until output_commit or output_discard.
+bool output_open(OutputFile *of, const char *path, mode_t mode, unsigned flags);
+// Sizes the output to `size` bytes (size > 0) and maps it writable; all zero. Any
+// number of threads may fill it. For an output written in place this is anonymous
+// memory that output_commit writes out. Call it at most once, and do not also
+// write through fd or the stream.
+uint8_t *output_map(OutputFile *of, uint64_t size);
+// A stdio stream for a text report. What is printed to it collects in memory and
+// output_commit writes it all (to stdout for "-", after flushing what stdout
+// already holds). The stream belongs to the output: do not fclose it, and do not
+// also use fd or a map.
+FILE *output_stream(OutputFile *of);
+// Finishes the output: writes out what is held in memory (the stream's text, an
+// in-place map), unmaps, closes fd, then renames the temporary file over PATH. On
+// any failure reports it and removes the temporary file; PATH is then as it was.
+bool output_commit(OutputFile *of);
+// Gives the output up: closes everything and removes the temporary file, so PATH
+// is as it was (an output written in place keeps what already reached it). Does
+// nothing to an output already committed or discarded, or whose open failed.
+// Leaves errno as it was.
+void output_discard(OutputFile *of);
 
 #endif

@@ -1,21 +1,13 @@
 #!/usr/bin/env bats
 # common/ called from several threads at once, as parallel passes will call it: a
 # small C program exercises one piece, built from common/*.c with ThreadSanitizer
-# when the compiler has it, so that a data race fails the test (TSan exits 66).
+# when the compiler has it (with_common), so that a data race fails the test.
 
 bats_require_minimum_version 1.5.0
 load helpers
 
-# build NAME: compile C from stdin, together with every common/*.c, to NAME.
-build() {
-  local flags=(-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -g -pthread -I"$REPO/common")
-  cat >"$1.c"
-  cc -fsanitize=thread "${flags[@]}" "$1.c" "$REPO"/common/*.c -o "$1" 2>/dev/null ||
-    cc "${flags[@]}" "$1.c" "$REPO"/common/*.c -o "$1"
-}
-
 @test "common: error() from four threads counts every error and writes whole lines" {
-  build diag <<'C'
+  with_common diag <<'C'
 #include "common.h"
 #include <pthread.h>
 #include <stdio.h>
@@ -58,7 +50,7 @@ C
 }
 
 @test "common: arena_alloc from four threads hands out zeroed, aligned, separate memory" {
-  build arena <<'C'
+  with_common arena <<'C'
 #include "common.h"
 #include <pthread.h>
 #include <stdio.h>

@@ -19,6 +19,9 @@
 #   ar_both ARGS...                GNU ar and mini-ar with the same ARGS ('@' in a word
 #                                  is "gnu" or "mini"): same stdout, byte-identical
 #                                  archives
+#   with_common NAME <<'EOF'       compile a C program from stdin together with every
+#                                  common/*.c to NAME, under ThreadSanitizer when the
+#                                  compiler has it (a data race then exits 66)
 
 bats_require_minimum_version 1.5.0
 
@@ -210,4 +213,11 @@ ar_both() {
       return 1
     fi
   done
+}
+
+with_common() {
+  local flags=(-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -g -pthread -I"$REPO/common")
+  cat >"$1.c"
+  cc -fsanitize=thread "${flags[@]}" "$1.c" "$REPO"/common/*.c -o "$1" 2>/dev/null ||
+    cc "${flags[@]}" "$1.c" "$REPO"/common/*.c -o "$1"
 }
