@@ -107,7 +107,6 @@ struct Ctx {
   Options opt;
   bool exists;             // the archive file exists (otherwise it is being created)
   View file;               // the old archive, mapped
-  uint32_t old_mode;       // its permission bits, kept by the new file
   bool thin;               // the archive is, or is to become, thin
   PtrVec members;          // Member *, in archive order
   bool changed;            // apply_command: the archive must be written

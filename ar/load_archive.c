@@ -13,7 +13,7 @@
  * goes wrong here — not an archive, a truncated member, a corrupt index — ends the
  * run before anything is written.
  *
- * Reads ctx->opt; fills ctx->exists, file, old_mode, thin and members.
+ * Reads ctx->opt; fills ctx->exists, file, thin and members.
  */
 #include "ar.h"
 
@@ -73,7 +73,6 @@ void load_archive(Ctx *ctx) {
   if (!map_file(path, path, &ctx->file))
     fatal("%s: cannot open: %s", path, strerror(errno));
   ctx->exists = true;
-  ctx->old_mode = st.st_mode & 07777;
   if (!is_archive(ctx->file))
     fatal("%s: not an archive", path);
 

@@ -29,35 +29,25 @@
  * except that GNU ar dates a /SYM64/ index with the current time even in
  * deterministic mode; we write 0 there too.
  *
- * The archive is written to a temporary file in the same directory, with the old
- * archive's permissions (a new one gets 0666 minus the umask), and renamed over it
- * only when complete; a failure on the way removes the temporary file and leaves
- * the old archive as it was. We write() through a small buffer rather than mmap the
- * output: a full disk is then an error we can report, not a SIGBUS.
+ * The archive is written through common/output_file.c: to a temporary file beside
+ * it (beside its target if it is a symbolic link, which then keeps pointing at the
+ * new archive), with the old archive's permissions (a new one gets 0666 minus the
+ * umask), and renamed over it only when complete; a failure on the way removes
+ * the temporary file and leaves the old archive as it was. We write() through a
+ * small buffer rather than map the output: a full disk is then an error we can
+ * report, not a SIGBUS.
  *
  * Reads everything in ctx; writes the file named by ctx->opt.archive.
  */
 #include "ar.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 enum { AR_HDR_SIZE = 60, BUF_SIZE = 1 << 16 };
-
-// The one piece of process state outside Ctx: the diag cleanup hook must find the
-// temporary file to remove it if we die before the rename.
-static char *temp_path;
-
-static void remove_temp(void) {
-  if (temp_path)
-    unlink(temp_path);
-}
 
 typedef struct {
   int fd;
@@ -212,33 +202,6 @@ static int plan_layout(Ctx *ctx, uint64_t names_total, uint64_t *index_size) {
   return 8;
 }
 
-// Creates the temporary file next to the archive (next to its target if the
-// archive is a symbolic link, which then keeps pointing at the new archive).
-static int create_temp(Ctx *ctx, const char **target) {
-  *target = ctx->opt.archive;
-  struct stat st;
-  char buf[PATH_MAX];
-  if (lstat(*target, &st) == 0 && S_ISLNK(st.st_mode) && realpath(*target, buf))
-    *target = arena_strdup(&ctx->arena, buf);
-  temp_path = arena_printf(&ctx->arena, "%s.tmp.XXXXXX", *target);
-  diag_set_cleanup(remove_temp);
-  int fd = mkstemp(temp_path);
-  if (fd < 0) {
-    int e = errno;
-    temp_path = NULL;
-    fatal("%s: cannot create: %s", ctx->opt.archive, strerror(e));
-  }
-  mode_t mode = ctx->old_mode;
-  if (!ctx->exists) {
-    mode_t mask = umask(0);
-    umask(mask);
-    mode = 0666 & ~mask;
-  }
-  if (fchmod(fd, mode) < 0)
-    fatal("%s: cannot set permissions: %s", temp_path, strerror(errno));
-  return fd;
-}
-
 void write_archive(Ctx *ctx) {
   uint64_t names_size, index_size;
   const char *names = build_name_table(ctx, &names_size);
@@ -253,10 +216,13 @@ void write_archive(Ctx *ctx) {
             (unsigned long long)m->size);
   }
 
-  // From here on, every byte's place is known; write them in order.
-  const char *target;
+  // From here on, every byte's place is known; write them in order. A symbolic
+  // link to the archive stays a link, and the archive keeps its permissions.
+  OutputFile of;
+  if (!output_open(&of, ctx->opt.archive, 0666, OUTPUT_FOLLOW_SYMLINK | OUTPUT_KEEP_MODE))
+    exit(1);  // output_open has said why
   Out *out = arena_alloc(&ctx->arena, sizeof *out);
-  out->fd = create_temp(ctx, &target);
+  out->fd = of.fd;
   out->name = ctx->opt.archive;
   put(out, ctx->thin ? "!<thin>\n" : "!<arch>\n", 8);
   if (ctx->want_index)
@@ -276,9 +242,6 @@ void write_archive(Ctx *ctx) {
       put(out, "\n", 1);
   }
   flush(out);
-  if (close(out->fd) < 0)
-    fatal("%s: cannot write: %s", out->name, strerror(errno));
-  if (rename(temp_path, target) < 0)
-    fatal("%s: cannot replace: %s", target, strerror(errno));
-  temp_path = NULL;
+  if (!output_commit(&of))
+    exit(1);
 }

@@ -162,6 +162,13 @@ C
   ! compgen -G '*.tmp.*'
 }
 
+@test "ar: an archive that cannot be created is reported" {
+  fixtures
+  ar_error 1 "mini-ar: nodir/new.a: cannot create: No such file or directory" \
+    rc nodir/new.a one.o
+  [ ! -e nodir ]
+}
+
 @test "ar: x refuses a thin archive, r refuses to change its kind" {
   fixtures
   ar rcT thin.a one.o

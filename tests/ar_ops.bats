@@ -254,6 +254,25 @@ C
   [ "$(members mini.a)" = "m1.o m2.o m3.o odd.txt m4.o " ]
 }
 
+@test "ar: an archive behind a symbolic link to another directory is replaced there" {
+  fixtures
+  mkdir lib
+  mv mini.a lib/mini.a
+  ln -s lib/mini.a link.a
+  # The temporary file goes next to the target, so the rename stays in lib/.
+  "$MINI_AR" r link.a m4.o
+  [ -L link.a ] && [ "$(readlink link.a)" = lib/mini.a ]
+  [ "$(members lib/mini.a)" = "m1.o m2.o m3.o odd.txt m4.o " ]
+  ! compgen -G '*.tmp.*' && ! compgen -G 'lib/*.tmp.*'
+}
+
+@test "ar: a new archive gets 0666 minus the umask, as with GNU ar" {
+  fixtures
+  (umask 027 && ar rc gnu-new.a m1.o && "$MINI_AR" rc mini-new.a m1.o)
+  [ "$(stat -c %a mini-new.a)" = 640 ]
+  [ "$(stat -c %a gnu-new.a)" = 640 ]
+}
+
 @test "ar: @FILE reads arguments from a file, with quotes" {
   fixtures
   rm gnu.a mini.a
