@@ -647,3 +647,25 @@ C
   # The image goes through the device: a pipe gets the whole file.
   "$MINI_LD" rt.o main.o -o /dev/stdout | cmp - <("$MINI_LD" rt.o main.o -o prog && cat prog)
 }
+
+@test "ld: an output that is a symbolic link is replaced by the new file, its target kept, as GNU ld" {
+  hello_program
+  mkdir real
+  echo old > real/prog
+  ln -s real/prog prog
+  run "$MINI_LD" rt.o main.o -o prog
+  [ "$status" -eq 0 ]
+  [ ! -L prog ]
+  [ "$(cat real/prog)" = old ]
+  run ./prog
+  [ "$output" = "hello" ]
+  [ -z "$(ls -A . | grep '\.tmp\.')" ]
+}
+
+@test "ld: the map and --why-extract reports are readable files (0666 less the umask), as GNU ld's" {
+  hello_program
+  (umask 022 && "$MINI_LD" rt.o main.o -o prog -Map=prog.map --why-extract=why.txt)
+  [ "$(stat -c %a prog.map)" = 644 ]
+  [ "$(stat -c %a why.txt)" = 644 ]
+  [ "$(stat -c %a prog)" = 755 ]
+}

@@ -22,70 +22,13 @@
  *     Type        Offset    Address  FileSize   MemSize  Flags  Align  Sections
  *
  * Runs last: it reads everything and changes nothing. Like the executable, each
- * report is written to a temporary file and renamed into place.
+ * report is written to a temporary file and renamed into place (output_file.c).
  */
 #include "../ld.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-typedef struct {
-  FILE *fp;
-  const char *path;  // NULL for stdout
-  char *temp;
-} Report;
-
-static bool open_report(Report *r, const char *path) {
-  memset(r, 0, sizeof *r);
-  if (!strcmp(path, "-")) {
-    r->fp = stdout;
-    return true;
-  }
-  // A special file (/dev/null, a pipe) is written in place, never renamed over.
-  struct stat st;
-  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-    r->fp = fopen(path, "w");
-    if (!r->fp) {
-      error("%s: cannot open: %s", path, strerror(errno));
-      return false;
-    }
-    return true;  // r->path stays NULL: close_report just closes it
-  }
-  r->path = path;
-  r->temp = malloc(strlen(path) + 16);
-  if (!r->temp)
-    fatal("out of memory");
-  sprintf(r->temp, "%s.tmp.XXXXXX", path);
-  int fd = mkstemp(r->temp);
-  if (fd < 0 || !(r->fp = fdopen(fd, "w"))) {
-    error("%s: cannot create: %s", path, strerror(errno));
-    free(r->temp);
-    return false;
-  }
-  return true;
-}
-
-static void close_report(Report *r) {
-  if (!r->path) {
-    if (r->fp == stdout)
-      fflush(stdout);
-    else if (fclose(r->fp) != 0)
-      error("cannot write the report: %s", strerror(errno));
-    return;
-  }
-  bool ok = !ferror(r->fp);
-  if (fclose(r->fp) != 0)
-    ok = false;
-  if (!ok || rename(r->temp, r->path) < 0) {
-    error("%s: cannot write: %s", r->path, strerror(errno));
-    unlink(r->temp);
-  }
-  free(r->temp);
-}
 
 static void print_extractions(Ctx *ctx, FILE *fp) {
   bool any = false;
@@ -253,17 +196,30 @@ static void print_why_extract(Ctx *ctx, FILE *fp) {
   }
 }
 
+static void print_map(Ctx *ctx, FILE *fp) {
+  print_extractions(ctx, fp);
+  print_discarded(ctx, fp);
+  print_sections(ctx, fp);
+  print_segments(ctx, fp);
+}
+
+// Writes one report to `path` ("-": standard output), all or nothing, as the
+// executable is written (common/output_file.c). A failure is an error: the link's
+// exit status says so, but the executable stays.
+static void write_report(Ctx *ctx, const char *path, void (*print)(Ctx *ctx, FILE *fp)) {
+  OutputFile of;
+  if (!output_open(&of, path, 0666, OUTPUT_DASH_IS_STDOUT))
+    return;
+  FILE *fp = output_stream(&of);
+  if (!fp)
+    return;
+  print(ctx, fp);
+  output_commit(&of);
+}
+
 void write_map(Ctx *ctx) {
-  Report r;
-  if (ctx->opt.map_file && open_report(&r, ctx->opt.map_file)) {
-    print_extractions(ctx, r.fp);
-    print_discarded(ctx, r.fp);
-    print_sections(ctx, r.fp);
-    print_segments(ctx, r.fp);
-    close_report(&r);
-  }
-  if (ctx->opt.why_extract && open_report(&r, ctx->opt.why_extract)) {
-    print_why_extract(ctx, r.fp);
-    close_report(&r);
-  }
+  if (ctx->opt.map_file)
+    write_report(ctx, ctx->opt.map_file, print_map);
+  if (ctx->opt.why_extract)
+    write_report(ctx, ctx->opt.why_extract, print_why_extract);
 }

@@ -14,35 +14,17 @@
  *   | section headers     | what readelf -S reads
  *   +---------------------+
  *
- * The file is built in a temporary file next to the output, sized once and mapped,
- * so each section is copied straight into place and relocated there. Only when
- * everything succeeded is it renamed over the output: a failed link leaves no file
- * behind and never clobbers the previous one.
+ * The file is built in a temporary file next to the output, sized once and mapped
+ * (common/output_file.c), so each section is copied straight into place and
+ * relocated there. Only when everything succeeded is it renamed over the output: a
+ * failed link leaves no file behind and never clobbers the previous one.
  *
  * Reads everything; writes the file named by ctx->opt.output.
  */
 #include "../ld.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-// The temporary file, removed by the diag cleanup hook if the link dies before the
-// rename. The one piece of process state outside Ctx: a fatal() anywhere must be
-// able to find it.
-static char *temp_path;
-
-static void remove_temp(void) {
-  if (temp_path)
-    unlink(temp_path);
-  free(temp_path);
-  temp_path = NULL;
-}
 
 static void write_ehdr(Ctx *ctx, uint8_t *out, uint64_t shoff, uint32_t shnum, uint32_t shstrndx) {
   Elf64_Ehdr eh = {0};
@@ -125,66 +107,6 @@ static void write_shdr(uint8_t *out, uint64_t shoff, uint32_t idx, const Elf64_S
   memcpy(out + shoff + idx * sizeof *sh, sh, sizeof *sh);
 }
 
-// Creates the temporary file in the output's directory (so rename() is atomic) and
-// maps it. Returns the mapping.
-// An output that exists and is not a regular file (/dev/null, a pipe, a terminal)
-// must not be replaced by renaming a new file over it: like GNU ld, we write into
-// it instead. (Renaming over /dev/null would replace the device with a file.)
-static bool is_special_output(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
-}
-
-// Creates the temporary file in the output's directory (so rename() is atomic) and
-// maps it; for a special output, just memory. Returns the mapping; *fd_out is -1
-// for a special output.
-static uint8_t *create_output(Ctx *ctx, uint64_t size, int *fd_out) {
-  const char *out = ctx->opt.output;
-  if (is_special_output(out)) {
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
-      fatal("out of memory");
-    *fd_out = -1;
-    return p;
-  }
-  temp_path = malloc(strlen(out) + 16);
-  if (!temp_path)
-    fatal("out of memory");
-  sprintf(temp_path, "%s.tmp.XXXXXX", out);
-  diag_set_cleanup(remove_temp);
-  int fd = mkstemp(temp_path);
-  if (fd < 0) {
-    free(temp_path);
-    temp_path = NULL;
-    fatal("%s: cannot create: %s", out, strerror(errno));
-  }
-  if (ftruncate(fd, (off_t)size) < 0)
-    fatal("%s: cannot set size: %s", out, strerror(errno));
-  void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-  if (p == MAP_FAILED)
-    fatal("%s: cannot map: %s", out, strerror(errno));
-  *fd_out = fd;
-  return p;
-}
-
-// Writes the finished image to a special output, in place.
-static void write_special_output(Ctx *ctx, const uint8_t *image, uint64_t size) {
-  const char *out = ctx->opt.output;
-  int fd = open(out, O_WRONLY | O_TRUNC);
-  if (fd < 0)
-    fatal("%s: cannot open: %s", out, strerror(errno));
-  for (uint64_t done = 0; done < size;) {
-    ssize_t n = write(fd, image + done, size - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      fatal("%s: cannot write: %s", out, n < 0 ? strerror(errno) : "short write");
-    done += (uint64_t)n;
-  }
-  if (close(fd) < 0)
-    fatal("%s: cannot write: %s", out, strerror(errno));
-}
-
 void write_output(Ctx *ctx) {
   Buf symtab = {0};
   StringTable strtab = {0}, shstrtab = {0};
@@ -216,8 +138,15 @@ void write_output(Ctx *ctx) {
   uint32_t shnum = 1 + nosecs + (ctx->opt.strip_all ? 0 : 2) + 1;
   uint64_t size = shoff + (uint64_t)shnum * sizeof(Elf64_Shdr);
 
-  int fd;
-  uint8_t *out = create_output(ctx, size, &fd);
+  // A symbolic link as the output is replaced by the new file, its target left
+  // alone, as GNU ld and lld do; a device or pipe (/dev/null) is written in place
+  // (output_file.c).
+  OutputFile of;
+  if (!output_open(&of, ctx->opt.output, 0777, 0))
+    exit(1);
+  uint8_t *out = output_map(&of, size);
+  if (!out)
+    exit(1);
   ctx->image = out;
   ctx->image_size = size;
   write_ehdr(ctx, out, shoff, shnum, shnum - 1);
@@ -268,22 +197,10 @@ void write_output(Ctx *ctx) {
   // Relocation overflows were recorded while the sections were copied; a link with
   // errors must not produce a file.
   if (error_count()) {
-    remove_temp();
+    output_discard(&of);
     exit(1);
   }
-  if (fd < 0) {
-    write_special_output(ctx, out, size);
-    munmap(out, size);
-    return;
-  }
-  if (munmap(out, size) < 0)
-    fatal("%s: cannot write: %s", ctx->opt.output, strerror(errno));
-  mode_t mask = umask(0);
-  umask(mask);
-  if (fchmod(fd, 0777 & ~mask) < 0 || close(fd) < 0)
-    fatal("%s: cannot write: %s", ctx->opt.output, strerror(errno));
-  if (rename(temp_path, ctx->opt.output) < 0)
-    fatal("%s: cannot create: %s", ctx->opt.output, strerror(errno));
-  free(temp_path);
-  temp_path = NULL;
+  if (!output_commit(&of))
+    exit(1);
+  ctx->image = NULL;
 }
