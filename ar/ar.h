@@ -126,10 +126,9 @@ Member *new_member(Ctx *ctx, const char *path);
 bool header_number(const uint8_t *field, size_t len, int base, int64_t *out);
 
 //
-// apply_command.c — the operation named on the command line
+// member_list.c — matching names with members, inserting and removing them
 //
 
-void apply_command(Ctx *ctx);
 // Name matching, as GNU ar does it: a name given on the command line loses its
 // directories (unless P), and so does the member's name when `strip_member` is set.
 bool name_matches(Ctx *ctx, const Member *m, const char *arg, bool strip_member);
@@ -143,6 +142,12 @@ void insert_member(Ctx *ctx, size_t i, Member *m);
 size_t insert_position(Ctx *ctx, Position dflt, const char *dflt_name);
 _Noreturn void member_not_found(Ctx *ctx, const char *arg);
 void report_missing(Ctx *ctx, const char *arg);
+
+//
+// apply_command.c — the operation named on the command line
+//
+
+void apply_command(Ctx *ctx);
 
 //
 // edit_members.c — r, q, d, m: change the list of members
