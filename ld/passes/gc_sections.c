@@ -19,7 +19,7 @@
  * exception table in .gcc_except_table) then become live too. Entries of dead
  * functions stay behind and describe address 0 (see apply_relocs.c).
  *
- * Runs after resolve_symbols (every reference has its definition) and before
+ * Runs once every input is in (every reference has its definition) and before
  * scan_relocs (dead code must not ask for GOT slots). Clears is_alive.
  */
 #include "../ld.h"

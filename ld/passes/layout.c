@@ -28,7 +28,10 @@
  * .bss takes memory but no file space: its segment's p_memsz is larger than its
  * p_filesz, and the kernel zero-fills the difference.
  *
- * Reads ctx->osecs; fills ctx->segs, section and segment addresses and file offsets.
+ * First the output sections are made (output_sections.c, which also asks the
+ * linker-made sections whether they are needed); then they are sorted, their
+ * members placed, and every section and segment given an address and a file
+ * offset. Fills ctx->osecs, ctx->segs, ctx->tls, ctx->tp, ctx->got_addr.
  */
 #include "../ld.h"
 

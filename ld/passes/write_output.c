@@ -19,7 +19,12 @@
  * relocated there. Only when everything succeeded is it renamed over the output: a
  * failed link leaves no file behind and never clobbers the previous one.
  *
- * Reads everything; writes the file named by ctx->opt.output.
+ * The order: headers, .symtab and section headers; every input section copied and
+ * relocated (apply_relocs.c); then the linker-made sections, which may read those
+ * bytes (.eh_frame_hdr indexes the relocated .eh_frame), the build ID last of all.
+ *
+ * Reads everything; sets ctx->image while it writes the file named by
+ * ctx->opt.output.
  */
 #include "../ld.h"
 
