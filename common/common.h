@@ -3,8 +3,8 @@
  *
  * Read top to bottom, this header is the map of common/: diagnostics, the arena,
  * bounds-checked views over mapped files, a string hash map, the ELF64 relocatable
- * object reader, the ar archive reader and the output file writer. Each banner
- * below belongs to one .c file.
+ * object reader, the shared object reader (with its version tables), the ar
+ * archive reader and the output file writer. Each banner below belongs to one .c file.
  */
 #ifndef MINI_COMMON_H
 #define MINI_COMMON_H
@@ -195,6 +195,69 @@ bool is_elf(View v);
 bool read_elf_object(View v, Arena *arena, ElfObject *obj);
 // The contents of section i; checked by read_elf_object (empty for SHT_NOBITS).
 View elf_section_data(const ElfObject *obj, uint64_t i);
+
+//
+// elf_shared.c — reading ELF64 shared objects (.so) as link inputs
+//
+// What a linker needs from a shared library, found through its section headers as
+// GNU ld and lld find it: the dynamic symbols (.dynsym) with their versions
+// (.gnu.version, .gnu.version_d, .gnu.version_r) and the library's DT_SONAME and
+// DT_NEEDED (.dynamic). Every offset, count, index and name is checked by
+// read_elf_shared, so callers index these tables without checking again.
+
+// Bits of a .gnu.version entry (GNU symbol versioning); <elf.h> does not name them.
+enum {
+  VERSYM_VERSION = 0x7fff,  // the version index: 0 local, 1 global (no version), or
+                            // an index of verdef_names (defined symbols) or
+                            // verneed_names (undefined ones)
+  VERSYM_HIDDEN = 0x8000,   // not the default version: `foo@V`, not `foo@@V`
+};
+
+typedef struct {
+  View file;
+  Elf64_Ehdr ehdr;
+  const char *soname;         // DT_SONAME, or NULL if the library has none
+  const char **needed;        // DT_NEEDED names, in order
+  size_t nneeded;
+  Elf64_Sym *syms;            // .dynsym, copied out of the file; nsyms entries
+  const char **symnames;      // nsyms names, checked
+  uint64_t nsyms;             // 0 if the library has no .dynsym
+  uint64_t first_global;      // .dynsym's sh_info; no symbol from here on is local
+  uint16_t *versym;           // .gnu.version: nsyms entries, or NULL if there is none
+  const char **verdef_names;  // version index -> the name .gnu.version_d gives it, or
+                              // NULL where no definition has that index
+  bool *verdef_is_base;       // VER_FLG_BASE: the library's own name (usually index 1)
+  uint16_t nverdefs;          // entries of both: the largest index + 1, or 0
+  const char **verneed_names; // version index (vna_other) -> the version of another
+                              // library that .gnu.version_r names, or NULL
+  uint16_t nverneeds;         // the largest index + 1, or 0
+} ElfShared;
+
+// Is v an ELF shared object (ET_DYN)? A file too short for e_type is not.
+bool is_elf_shared(View v);
+// Reads and checks the library: an ELF64, little-endian, x86-64 ET_DYN file with a
+// section header table. On a bad one prints the reason (error(), `tool: FILE: what`)
+// and returns false. The tables live in the arena; names point into the file.
+bool read_elf_shared(View v, Arena *arena, ElfShared *so);
+// The name of symbol i's version: from verdef_names for a defined symbol, from
+// verneed_names for an undefined one; NULL if it has none (no .gnu.version, or
+// index 0 or 1). Whether it is the default version: !(versym[i] & VERSYM_HIDDEN).
+const char *elf_shared_version(const ElfShared *so, uint64_t i);
+
+//
+// elf_versions.c — the version tables of a shared object, for read_elf_shared
+//
+// Each reads one chain section into ElfShared's version index -> name table: sec is
+// the section's bytes, count its sh_info (the number of entries), strtab the string
+// table its sh_link names, and `where` starts every message ("libm.so.6: section
+// '.gnu.version_d'"). On a bad chain they print the reason and return false.
+
+// .gnu.version_d -> verdef_names, verdef_is_base, nverdefs.
+bool read_version_definitions(View sec, uint32_t count, View strtab, const char *where,
+                              Arena *arena, ElfShared *so);
+// .gnu.version_r -> verneed_names, nverneeds.
+bool read_version_needs(View sec, uint32_t count, View strtab, const char *where,
+                        Arena *arena, ElfShared *so);
 
 //
 // ar_format.c — reading ar archives
