@@ -355,8 +355,13 @@ static bool read_dynamic(Reader *r) {
   uint64_t shndx;
   if (!find_section(r, SHT_DYNAMIC, "SHT_DYNAMIC", &shndx))
     return false;
-  if (!shndx)
-    return true;
+  // Every shared library has one (the dynamic linker starts from it). An ET_DYN
+  // file without it (an object whose e_type was changed, say) cannot be linked
+  // against.
+  if (!shndx) {
+    error("%s: no dynamic section (SHT_DYNAMIC): not a shared library", so->file.name);
+    return false;
+  }
   View data, strtab;
   if (!check_entsize(r, shndx, sizeof(Elf64_Dyn)) || !section_bytes(r, shndx, &data) ||
       !linked_strtab(r, shndx, &strtab))

@@ -370,23 +370,87 @@ void write_iplt_stub(uint8_t *p, uint64_t stub_addr, uint64_t slot_addr) {
   memcpy(p + 6, pad, sizeof pad);
 }
 
-static void write_rela(uint8_t *p, uint64_t offset, uint32_t type, uint64_t addend) {
-  Elf64_Rela r = {.r_offset = offset, .r_info = ELF64_R_INFO(0, type), .r_addend = (int64_t)addend};
-  memcpy(p, &r, sizeof r);
-}
-
-void write_irelative(uint8_t *p, uint64_t slot_addr, uint64_t resolver) {
-  write_rela(p, slot_addr, R_X86_64_IRELATIVE, resolver);
+// The x86-64 number of each kind of dynamic relocation (psABI table 4.9).
+static uint32_t dyn_type(DynKind kind) {
+  switch (kind) {
+  case DYN_NONE: return R_X86_64_NONE;
+  case DYN_RELATIVE: return R_X86_64_RELATIVE;
+  case DYN_IRELATIVE: return R_X86_64_IRELATIVE;
+  case DYN_GLOB_DAT: return R_X86_64_GLOB_DAT;
+  case DYN_JUMP_SLOT: return R_X86_64_JUMP_SLOT;
+  case DYN_ABS64: return R_X86_64_64;
+  case DYN_COPY: return R_X86_64_COPY;
+  case DYN_TPOFF64: return R_X86_64_TPOFF64;
+  }
+  return R_X86_64_NONE;
 }
 
 /*
  * A static PIE is linked at address 0 and moved by the kernel. Every absolute
  * address stored in its data (R_X86_64_64 places, GOT slots) must then have the load
  * address added, which the C library does at start-up (_dl_relocate_static_pie)
- * from the .rela.dyn entries below: R_X86_64_RELATIVE means *offset = base + addend.
+ * from .rela.dyn entries: R_X86_64_RELATIVE means *offset = base + addend. A
+ * dynamic executable's entries also name symbols of shared libraries, by their
+ * index in .dynsym: GLOB_DAT and JUMP_SLOT fill GOT slots with their addresses,
+ * R_X86_64_64 a pointer in data, COPY copies a variable's initial value into the
+ * executable, TPOFF64 a thread-local variable's offset from the thread pointer.
  */
-void write_relative(uint8_t *p, uint64_t offset, uint64_t addend) {
-  write_rela(p, offset, R_X86_64_RELATIVE, addend);
+void write_dyn_reloc(uint8_t *p, DynKind kind, uint64_t offset, uint32_t dynsym,
+                     uint64_t addend) {
+  Elf64_Rela r = {.r_offset = offset, .r_info = ELF64_R_INFO(dynsym, dyn_type(kind)),
+                  .r_addend = (int64_t)addend};
+  memcpy(p, &r, sizeof r);
 }
 
-void write_none_reloc(uint8_t *p) { write_rela(p, 0, R_X86_64_NONE, 0); }
+void write_irelative(uint8_t *p, uint64_t slot_addr, uint64_t resolver) {
+  write_dyn_reloc(p, DYN_IRELATIVE, slot_addr, 0, resolver);
+}
+
+/*
+ * The PLT of a dynamic executable (the x86-64 psABI's "Procedure Linkage Table", in
+ * its chapter on dynamic linking): calls
+ * to a shared library's function go to its 16-byte entry, which jumps through the
+ * function's slot in .got.plt. The slot starts out pointing back into the entry,
+ * at the push: the first call pushes the entry's number and goes to PLT0, which
+ * pushes GOT[1] (the dynamic linker's handle for this object) and jumps to GOT[2]
+ * (its resolver). The resolver finds the function, writes its address into the
+ * slot, and jumps there; later calls jump straight to it (lazy binding).
+ *
+ *   PLT0:  ff 35 <GOT+8 - next>    push GOT[1]
+ *          ff 25 <GOT+16 - next>   jmp *GOT[2]
+ *          0f 1f 40 00             nop (padding to 16 bytes)
+ *   PLTn:  ff 25 <slot - next>     jmp *slot
+ *          68 <n>                  push $n      (its index in .rela.plt)
+ *          e9 <PLT0 - next>        jmp PLT0
+ */
+void write_plt0(uint8_t *p, uint64_t plt0_addr, uint64_t gotplt_addr) {
+  static const uint8_t nop4[] = {0x0f, 0x1f, 0x40, 0x00};
+  p[0] = 0xff;
+  p[1] = 0x35;
+  write_u32le(p + 2, (uint32_t)(gotplt_addr + 8 - (plt0_addr + 6)));
+  p[6] = 0xff;
+  p[7] = 0x25;
+  write_u32le(p + 8, (uint32_t)(gotplt_addr + 16 - (plt0_addr + 12)));
+  memcpy(p + 12, nop4, sizeof nop4);
+}
+
+void write_plt_entry(uint8_t *p, uint64_t entry_addr, uint64_t slot_addr, uint32_t index,
+                     uint64_t plt0_addr) {
+  p[0] = 0xff;
+  p[1] = 0x25;
+  write_u32le(p + 2, (uint32_t)(slot_addr - (entry_addr + 6)));
+  p[6] = 0x68;
+  write_u32le(p + 7, index);
+  p[11] = 0xe9;
+  write_u32le(p + 12, (uint32_t)(plt0_addr - (entry_addr + 16)));
+}
+
+// A call through the PLT (call foo@PLT): never an address taken.
+bool is_plt_reloc(uint32_t type) { return type == R_X86_64_PLT32; }
+
+// Is the 32-bit field at `off` the target of a call or jmp (e8/e9 rel32), rather
+// than an address being taken (lea, mov)? A call can go through a PLT entry; an
+// address taken must be the function's one address.
+bool is_branch_field(View insn, uint64_t off) {
+  return off >= 1 && off <= insn.size && (insn.data[off - 1] == 0xe8 || insn.data[off - 1] == 0xe9);
+}

@@ -54,6 +54,7 @@ typedef enum {
   SYM_DEFINED,  // defined in a section of a loaded object, or absolute (isec == NULL)
   SYM_COMMON,   // a tentative definition: becomes .bss space unless a real one turns up
   SYM_LINKER,   // defined by the linker (_end, __bss_start, ...): osec + value
+  SYM_SHARED,   // defined in a shared library (file): its address is known at run time
 } SymState;
 
 struct Symbol {
@@ -66,7 +67,12 @@ struct Symbol {
   bool strong_ref;        // some loaded object refers to it with a non-weak reference
   bool traced;            // named by -y: report each definition and reference
   bool defsym;            // defined by --defsym: input definitions do not replace it
-  InputFile *file;        // the file defining it (or first referencing it, if undefined)
+  bool shared_ref;        // a shared library refers to it: if we define it, export it
+  bool object_ref;        // an object refers to it (weakly or not)
+  InputFile *file;        // the file defining it (or first referencing it, if undefined);
+                          // SYM_SHARED: the shared library
+  const char *version;    // SYM_SHARED: the version of its definition ("GLIBC_2.2.5"),
+                          // or NULL for an unversioned one
   InputSection *isec;     // its section; NULL for absolute and linker symbols
   OutputSection *osec;    // linker symbols: the output section the value is relative to
   uint64_t value;         // offset in isec (or osec), or the absolute value
@@ -77,6 +83,14 @@ struct Symbol {
   int64_t gottp_index;    // slot in .got holding the TP offset (initial exec), or -1
   int64_t iplt_index;     // STT_GNU_IFUNC: its stub in .iplt, or -1
   InputSection *iplt;     // ... which is this section (set with iplt_index)
+  int64_t plt_index;      // SYM_SHARED function: its entry in .plt (after PLT0), or -1
+  InputSection *plt;      // ... which is this section (set with plt_index)
+  bool canonical_plt;     // ... whose address, everywhere, is that entry (an executable
+                          // that is not PIC takes the address of a library's function)
+  bool copied;            // a copy relocation brought this shared library variable
+                          // into the executable (state is SYM_DEFINED now)
+  uint16_t ver_index;     // .gnu.version of its .dynsym entry
+  uint32_t dynsym_index;  // in .dynsym, or 0
   uint32_t out_index;     // index in the output .symtab
 };
 
@@ -88,6 +102,13 @@ Symbol *intern_symbol(Ctx *ctx, const char *name);
 Symbol *find_symbol(Ctx *ctx, const char *name);
 // The address references to sym use. For an IFUNC that is its .iplt stub.
 uint64_t symbol_address(const Symbol *sym);
+// The address of sym's PLT entry (plt_index >= 0), and of the .got.plt slot of PLT
+// entry i (after the dynamic linker's GOT_PLT_RESERVED words).
+uint64_t plt_entry_address(const Symbol *sym);
+enum { GOT_PLT_RESERVED = 3 };
+uint64_t got_plt_slot(Ctx *ctx, size_t i);
+// Is sym defined in a shared library, so that its address is known only at run time?
+bool is_imported(const Symbol *sym);
 // Where sym itself is (for an IFUNC: its resolver), ignoring any stub.
 uint64_t symbol_definition_address(const Symbol *sym);
 // S for a relocation with addend A: symbol_address(sym), except that a section
@@ -97,6 +118,13 @@ uint64_t symbol_address_for(const Symbol *sym, uint64_t A);
 // Is sym's address fixed relative to the image (it moves with the image in a PIE)?
 // True for symbols in kept sections and for linker-defined ones.
 bool is_image_relative(const Symbol *sym);
+// The hash functions of .gnu.hash and of the gABI's .hash (also used for version
+// names in .gnu.version_r).
+uint32_t gnu_hash(const char *name);
+uint32_t elf_hash(const char *name);
+// The section index a symbol table entry for sym names (SHN_UNDEF, SHN_ABS, or its
+// output section's), once layout has numbered the output sections.
+uint16_t output_shndx(const Symbol *sym);
 // A name for sym in messages: its own, or its section's for a section symbol.
 const char *symbol_label(const Symbol *sym);
 // Can `s` be part of a C identifier (so that __start_s names a valid symbol)?
@@ -167,12 +195,23 @@ struct InputFile {
   const char *extracted_by;
   const char *extracted_for;
   bool from_archive;
+  // Shared libraries (read_inputs.c):
+  bool is_shared;
+  ElfShared so;             // its dynamic symbols, versions and SONAME
+  const char *soname;       // what DT_NEEDED calls it
+  bool as_needed;           // --as-needed: needed only if the program uses it
+  bool is_needed;           // gets a DT_NEEDED entry (choose_needed_libraries)
   // What scan_relocs found this file's relocations need, in the order they first
   // need it (assign_slots numbers the slots from these lists, file by file).
   PtrVec need_got;        // Symbol *: a GOT slot holding the address
   PtrVec need_gottp;      // Symbol *: a GOT slot holding the TP offset
   PtrVec need_iplt;       // Symbol *: an IFUNC stub
-  PtrVec need_dyn;        // DynReloc *: places a static PIE must move at start-up
+  PtrVec need_dyn;        // DynReloc *: places to fix at start-up (RELATIVE in a PIE,
+                          // R_X86_64_64 against a shared library's symbol)
+  PtrVec need_plt;        // Symbol *: a shared library's function called (a PLT entry)
+  PtrVec need_canonical;  // Symbol *: ... whose address is taken (its PLT entry is it)
+  PtrVec need_copy;       // Symbol *: a shared library's variable used directly (a copy
+                          // relocation)
   bool uses_got;          // some relocation needs the GOT or measures from its base
 };
 
@@ -233,8 +272,14 @@ const char *place(Ctx *ctx, const InputSection *isec, uint64_t off);
 // fixes when it is loaded. scan_relocs and assign_slots record them; the writer of
 // .rela.dyn emits them in that order.
 typedef enum {
-  DYN_RELATIVE,   // *place = load address + S + A (static PIE: an address in the image)
+  DYN_NONE,       // nothing (a place that layout dropped)
+  DYN_RELATIVE,   // *place = load address + S + A (an address in the image, in a PIE)
   DYN_IRELATIVE,  // *place = resolver() (IFUNC), the resolver being sym's definition
+  DYN_GLOB_DAT,   // *place = S: a GOT slot for a shared library's symbol
+  DYN_JUMP_SLOT,  // *place = S: a .got.plt slot (lazily bound)
+  DYN_ABS64,      // *place = S + A: a pointer to a shared library's symbol in data
+  DYN_COPY,       // copy sym's initial value from its library to place (copy relocation)
+  DYN_TPOFF64,    // *place = S - TP: a GOT slot for a shared library's TLS variable
 } DynKind;
 
 typedef struct {
@@ -244,6 +289,30 @@ typedef struct {
   Symbol *sym;         // S
   int64_t addend;      // A
 } DynReloc;
+
+//
+// model/string_table.c — ELF string tables, each distinct string stored once
+//
+
+// A growable byte buffer (malloc'd; the owner frees it).
+typedef struct {
+  uint8_t *data;
+  size_t len, cap;
+} Buf;
+
+// Appends n bytes; returns where they start.
+size_t buf_add(Buf *b, const void *p, size_t n);
+
+typedef struct {
+  Buf buf;
+  HashMap index;  // string -> its offset + 1
+} StringTable;
+
+// The offset of s, added if it is new. The table keeps the pointer: s must live on.
+uint32_t add_string(StringTable *t, const char *s);
+// The offset of s, which must have been added.
+uint32_t find_string(const StringTable *t, const char *s);
+void free_string_table(StringTable *t);
 
 //
 // passes/parse_args.c — GNU ld's command line
@@ -257,8 +326,12 @@ typedef enum {
   ARG_GROUP_END,
   ARG_WHOLE_ARCHIVE,
   ARG_NO_WHOLE_ARCHIVE,
-  ARG_PUSH_STATE,       // --push-state: save --whole-archive's state
+  ARG_PUSH_STATE,       // --push-state: save the positional state below
   ARG_POP_STATE,        // --pop-state: restore it
+  ARG_BSTATIC,          // -Bstatic, -static: -l finds only libNAME.a from here on
+  ARG_BDYNAMIC,         // -Bdynamic: -l finds libNAME.so first again
+  ARG_AS_NEEDED,        // --as-needed: a shared library is needed only if it is used
+  ARG_NO_AS_NEEDED,     // --no-as-needed
 } ArgKind;
 
 typedef struct {
@@ -288,9 +361,18 @@ typedef struct {
   bool nostdlib;            // -nostdlib: no default library directories
   bool eh_frame_hdr;        // --eh-frame-hdr
   bool relro;               // -z relro (the default): emit PT_GNU_RELRO
-  bool pie;                 // -pie: a static PIE (ET_DYN, base 0, RELATIVE relocations)
-  bool static_link;         // -static / -Bstatic
+  bool pie;                 // -pie: ET_DYN at base 0, moved at start-up (RELATIVE
+                            // relocations); static with --no-dynamic-linker
+  bool static_link;         // -static: no shared libraries at all
   bool no_dynamic_linker;   // --no-dynamic-linker
+  const char *dynamic_linker;  // -dynamic-linker (PT_INTERP of a dynamic executable)
+  PtrVec rpath;             // const char *, from -rpath, in order
+  PtrVec rpath_link;        // const char *, from -rpath-link
+  bool new_dtags;           // --enable-new-dtags (Debian's default): DT_RUNPATH, not DT_RPATH
+  bool z_now;               // -z now: DF_BIND_NOW, no lazy binding
+  bool hash_sysv;           // --hash-style=sysv|both: DT_HASH
+  bool hash_gnu;            // --hash-style=gnu|both (the default): DT_GNU_HASH
+  bool export_dynamic;      // -E, --export-dynamic: every global symbol in .dynsym
   bool gc_sections;         // --gc-sections
   bool print_gc_sections;   // --print-gc-sections
   int execstack;            // -z execstack: 1, -z noexecstack: -1 (the last wins), or 0
@@ -316,6 +398,13 @@ void parse_args(Ctx *ctx, int argc, char **argv);
 // with its sub-steps read_object.c, linker_script.c and resolve_symbols.c
 //
 
+// The positional state of the command line, which --push-state saves.
+typedef struct {
+  bool whole;      // --whole-archive
+  bool bstatic;    // -Bstatic: -l finds archives only
+  bool as_needed;  // --as-needed
+} InputState;
+
 void read_inputs(Ctx *ctx);
 
 // read_object.c: one object's sections, COMDAT groups and symbols. Returns NULL
@@ -334,6 +423,8 @@ bool read_input_script(Ctx *ctx, const char *path, View v, PtrVec *out);
 // Adds one loaded object's symbols to the global table, deciding which definition
 // of each name wins; read_inputs calls it as each object arrives.
 void resolve_file_symbols(Ctx *ctx, InputFile *file);
+// The same for a shared library's dynamic symbols.
+void resolve_shared_symbols(Ctx *ctx, InputFile *file);
 // Once every input is in: tentative (COMMON) definitions become .bss space.
 void allocate_common_symbols(Ctx *ctx);
 
@@ -398,6 +489,22 @@ void scan_relocs(Ctx *ctx);
 void assign_slots(Ctx *ctx);
 
 //
+// passes/dynamic_symbols.c — what a dynamic executable imports and exports
+//
+
+// The versions a program needs from one library (.gnu.version_r).
+typedef struct {
+  InputFile *file;
+  PtrVec versions;       // const char *, in first-use order
+  uint16_t first_index;  // .gnu.version index of versions[0]; the rest follow
+} Verneed;
+
+// Before scan_relocs: the libraries that get a DT_NEEDED entry.
+void choose_needed_libraries(Ctx *ctx);
+// After assign_slots: .dynsym, its versions and .dynstr.
+void choose_dynamic_symbols(Ctx *ctx);
+
+//
 // passes/layout.c — output sections, segments, addresses, file offsets; with its
 // sub-steps output_sections.c, merge_strings.c and split_eh_frame.c
 //
@@ -428,20 +535,6 @@ void write_output(Ctx *ctx);
 void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out, const EhRecord *rec);
 
 // write_symtab.c: .symtab and .strtab, built in memory before the file is sized.
-typedef struct {
-  uint8_t *data;
-  size_t len, cap;
-} Buf;
-
-// A string table that stores each distinct string once: static functions named
-// "helper" in fifty objects share one "helper\0".
-typedef struct {
-  Buf buf;
-  HashMap index;  // string -> its offset + 1
-} StringTable;
-
-uint32_t add_string(StringTable *t, const char *s);
-void free_string_table(StringTable *t);
 // Fills `symtab` and `strtab`; returns the index of the first global (sh_info).
 uint32_t build_symtab(Ctx *ctx, Buf *symtab, StringTable *strtab);
 
@@ -486,15 +579,24 @@ typedef struct {
 
 //   X(ID, name of its SyntheticKind)        file
 #define SYNTHETIC_SECTIONS(X)                                                           \
+  X(SYN_INTERP, interp_section)              /* interp.c: .interp, the dynamic linker */ \
   X(SYN_GOT, got_section)                    /* got.c: .got                         */ \
+  X(SYN_PLT, plt_section)                    /* plt.c: .plt                         */ \
+  X(SYN_GOT_PLT, got_plt_section)            /* got_plt.c: .got.plt, the PLT's slots */ \
   X(SYN_IPLT, iplt_section)                  /* iplt.c: .iplt, IFUNC stubs          */ \
   X(SYN_IGOT, igot_section)                  /* igot.c: .got.plt, their slots       */ \
   X(SYN_RELA_IPLT, rela_iplt_section)        /* rela_iplt.c: .rela.iplt             */ \
-  X(SYN_DYNSYM, dynsym_section)              /* dynsym.c: .dynsym (static PIE)      */ \
-  X(SYN_DYNSTR, dynstr_section)              /* dynstr.c: .dynstr (static PIE)      */ \
+  X(SYN_HASH, hash_section)                  /* hash.c: .hash (--hash-style=sysv)   */ \
+  X(SYN_GNU_HASH, gnu_hash_section)          /* gnu_hash.c: .gnu.hash               */ \
+  X(SYN_DYNSYM, dynsym_section)              /* dynsym.c: .dynsym                   */ \
+  X(SYN_DYNSTR, dynstr_section)              /* dynstr.c: .dynstr                   */ \
+  X(SYN_VERSYM, versym_section)              /* versym.c: .gnu.version              */ \
+  X(SYN_VERNEED, verneed_section)            /* verneed.c: .gnu.version_r           */ \
   X(SYN_RELA_DYN, rela_dyn_section)          /* rela_dyn.c: .rela.dyn               */ \
+  X(SYN_RELA_PLT, rela_plt_section)          /* rela_plt.c: .rela.plt               */ \
+  X(SYN_DYNBSS, dynbss_section)              /* dynbss.c: copied variables          */ \
   X(SYN_GNU_PROPERTY, gnu_property_section)  /* gnu_property.c: .note.gnu.property  */ \
-  X(SYN_DYNAMIC, dynamic_section)            /* dynamic.c: .dynamic (static PIE)    */ \
+  X(SYN_DYNAMIC, dynamic_section)            /* dynamic.c: .dynamic                 */ \
   X(SYN_EH_FRAME_HDR, eh_frame_hdr_section)  /* eh_frame_hdr.c: .eh_frame_hdr       */ \
   X(SYN_BUILD_ID, build_id_section)          /* build_id.c: last: it hashes the rest */
 
@@ -505,12 +607,13 @@ typedef enum { SYNTHETIC_SECTIONS(X) NUM_SYNTHETIC } SyntheticId;
 SYNTHETIC_SECTIONS(X)
 #undef X
 
+// Is this linker-made section in the output? (Known once layout has sized them.
+// A model query, in model/sections.c, so that the kinds may ask about each other.)
+bool has_synthetic(Ctx *ctx, SyntheticId id);
 // synthetic.c: the table. Makes one section of each kind (not yet in the output).
 void create_synthetic_sections(Ctx *ctx);
 // Asks each kind whether this link needs it and how big it is (layout).
 void size_synthetic_sections(Ctx *ctx);
-// Is this kind in the output? (Known once layout has sized them.)
-bool has_synthetic(Ctx *ctx, SyntheticId id);
 // Counts the program headers the kinds in the output need; then adds them.
 size_t count_synthetic_phdrs(Ctx *ctx);
 void add_synthetic_phdrs(Ctx *ctx, Segment *(*add)(Ctx *ctx, uint32_t type, uint32_t flags));
@@ -579,10 +682,18 @@ bool is_tls_sequence_start(const Elf64_Rela *rel);  // TLSGD or TLSLD
 enum { IPLT_STUB_SIZE = 16 };
 void write_iplt_stub(uint8_t *p, uint64_t stub_addr, uint64_t slot_addr);
 void write_irelative(uint8_t *p, uint64_t slot_addr, uint64_t resolver);
-// Static PIE: "add the load address to the addend and store it at offset".
-void write_relative(uint8_t *p, uint64_t offset, uint64_t addend);
-// A placeholder entry the C library skips.
-void write_none_reloc(uint8_t *p);
+// One Elf64_Rela of .rela.dyn or .rela.plt: `kind` at `offset`, against .dynsym entry
+// `dynsym` (0: none), with `addend`.
+void write_dyn_reloc(uint8_t *p, DynKind kind, uint64_t offset, uint32_t dynsym,
+                     uint64_t addend);
+// The PLT of a dynamic executable: PLT0, and entry `index` jumping through its slot.
+enum { PLT_ENTRY_SIZE = 16 };
+void write_plt0(uint8_t *p, uint64_t plt0_addr, uint64_t gotplt_addr);
+void write_plt_entry(uint8_t *p, uint64_t entry_addr, uint64_t slot_addr, uint32_t index,
+                     uint64_t plt0_addr);
+// Is the 32-bit field at `off` the operand of a call or jmp (not an address taken)?
+bool is_branch_field(View insn, uint64_t off);
+bool is_plt_reloc(uint32_t type);  // R_X86_64_PLT32
 
 //
 // ArchiveFile: an archive being read (read_inputs.c)
@@ -606,9 +717,11 @@ struct Ctx {
                              // absolute 0 (a relocation "against no symbol")
 
   // read_inputs (and resolve_symbols, as each object arrives)
-  PtrVec files;              // InputFile *, in load order
+  PtrVec files;              // InputFile *, the objects, in load order
+  PtrVec shared_files;       // InputFile *, the shared libraries, in command-line order
+  bool dynamic;              // the output is loaded by the dynamic linker (PT_INTERP)
   PtrVec archives;           // ArchiveFile *
-  bool state_stack[16];      // --push-state: saved --whole-archive states
+  InputState state_stack[16];  // --push-state: saved positional states
   size_t state_depth;
   HashMap symtab;            // name -> Symbol *
   PtrVec globals;            // Symbol *, in the order they were first seen
@@ -631,6 +744,20 @@ struct Ctx {
   PtrVec gottp_syms;         // Symbol *, TP-offset slots, after the address slots
   PtrVec iplt_syms;          // Symbol *, IFUNCs called or addressed, in stub order
   PtrVec dyn_relocs;         // DynReloc *, in the order .rela.dyn lists them
+  PtrVec plt_syms;           // Symbol *, in PLT entry order
+  PtrVec copy_syms;          // Symbol *, variables copied into .dynbss
+  uint64_t copy_size;        // ... which is this big
+
+  // choose_needed_libraries
+  PtrVec needed;             // InputFile *, the shared libraries in DT_NEEDED
+
+  // choose_dynamic_symbols
+  PtrVec dynsyms;            // Symbol *, .dynsym from index 1
+  uint32_t dynsym_defined;   // index of the first exported (hashed) .dynsym entry
+  uint32_t gnu_hash_buckets;
+  PtrVec verneeds;           // Verneed *
+  StringTable dynstr;
+  const char *rpath;         // -rpath directories joined with ':', or NULL
 
   // layout
   OutputSection *eh_frame_osec;  // split record by record (split_eh_frame.c)
@@ -643,6 +770,7 @@ struct Ctx {
   uint64_t phdrs_offset;
   uint64_t file_size;
   uint64_t got_addr;         // the GOT base for GOTPC/GOTOFF relocations
+  uint64_t got_slots;        // where .got's slots are
   Segment *tls;              // PT_TLS, if any
   uint64_t tls_start;        // the TLS template's address
   uint64_t tp;               // where the thread pointer points, as an address in the

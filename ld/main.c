@@ -50,6 +50,10 @@ int main(int argc, char **argv) {
   report_undefined(ctx);
   checkpoint(ctx);
 
+  // A dynamic executable needs the shared libraries that define what it uses (all
+  // of them, but for --as-needed ones).
+  choose_needed_libraries(ctx);
+
   // From here on, every symbol is defined (or weak and undefined, hence 0).
   // Make the sections only the linker can write (.got, .iplt, ...), still empty, so
   // that the decisions below can point into them.
@@ -62,6 +66,10 @@ int main(int argc, char **argv) {
   scan_relocs(ctx);
   checkpoint(ctx);
   assign_slots(ctx);
+
+  // A dynamic executable: which libraries it needs, which symbols it shares with
+  // them, and in which versions (.dynsym, .gnu.version_r), before layout sizes them.
+  choose_dynamic_symbols(ctx);
 
   // Group input sections into output sections (merging strings and .eh_frame
   // records on the way, and adding the linker's sections this link needs), then

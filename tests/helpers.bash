@@ -16,6 +16,7 @@
 #                                  and create no output file
 #   cc_both OUT DRIVER ARGS...     DRIVER (gcc, g++, clang, musl-gcc) -static links ARGS
 #                                  through mini-ld to OUT and through GNU ld to OUT.bfd
+#   dyn_both OUT DRIVER ARGS...    the same without -static: a dynamically linked program
 #   ar_both ARGS...                GNU ar and mini-ar with the same ARGS ('@' in a word
 #                                  is "gnu" or "mini"): same stdout, byte-identical
 #                                  archives
@@ -188,6 +189,21 @@ cc_both() {
     return 1
   fi
   run "$driver" -static "$@" -o "$out.bfd"
+  if [ "$status" -ne 0 ]; then
+    echo "$driver with GNU ld failed: $output" >&2
+    return 1
+  fi
+}
+
+dyn_both() {
+  local out=$1 driver=$2
+  shift 2
+  run "$driver" -B "$MINI_BIN/" "$@" -o "$out"
+  if [ "$status" -ne 0 ]; then
+    echo "$driver -B mini-ld failed: $output" >&2
+    return 1
+  fi
+  run "$driver" "$@" -o "$out.bfd"
   if [ "$status" -ne 0 ]; then
     echo "$driver with GNU ld failed: $output" >&2
     return 1

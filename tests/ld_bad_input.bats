@@ -335,14 +335,22 @@ bad_executable() {
 bad_shared_object() {
   good_object
   derive good.o dyn.o
-  # e_type = ET_DYN (3): a shared object, which a static link cannot use.
+  # e_type = ET_DYN (3): a shared library, but with no dynamic section to say what
+  # it defines and needs.
   patch_le dyn.o 16 2 3
   args=(dyn.o)
 }
 
-@test "ld: a shared object (ET_DYN) given as input is rejected" {
+@test "ld: an ET_DYN file without a dynamic section is not a shared library" {
   bad_shared_object
-  expect_error "mini-ld: dyn.o: is a shared object (ET_DYN); a static link needs relocatable objects" "${args[@]}"
+  expect_error "mini-ld: dyn.o: no dynamic section (SHT_DYNAMIC): not a shared library" "${args[@]}"
+}
+
+@test "ld: a shared library cannot be linked into a -static executable" {
+  printf 'int f(void) { return 1; }\n' >f.c
+  cc -shared -fPIC f.c -o libf.so
+  good_object
+  expect_error "mini-ld: libf.so: a shared library cannot be linked into a static executable (-static)" -static good.o libf.so
 }
 
 bad_machine() {

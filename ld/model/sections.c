@@ -60,6 +60,8 @@ bool has_section_prefix(const char *name, const char *prefix) {
   return !strncmp(name, prefix, n) && (name[n] == '\0' || name[n] == '.');
 }
 
+bool has_synthetic(Ctx *ctx, SyntheticId id) { return ctx->synth[id]->is_alive; }
+
 uint64_t isec_address(const InputSection *isec) { return isec->osec->addr + isec->offset; }
 
 uint64_t isec_output_offset(const InputSection *isec, uint64_t off, bool *dropped) {

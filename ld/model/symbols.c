@@ -22,6 +22,7 @@ void init_symbol(Symbol *sym, const char *name) {
   sym->got_index = -1;
   sym->gottp_index = -1;
   sym->iplt_index = -1;
+  sym->plt_index = -1;
 }
 
 Symbol *intern_symbol(Ctx *ctx, const char *name) {
@@ -44,13 +45,29 @@ Symbol *find_symbol(Ctx *ctx, const char *name) {
 uint64_t symbol_address(const Symbol *sym) {
   if (sym->iplt)
     return isec_address(sym->iplt) + IPLT_STUB_SIZE * (uint64_t)sym->iplt_index;
+  // A shared library's function is reached through its PLT entry. (Where its
+  // address is taken, that entry is its address everywhere: canonical_plt.)
+  if (sym->plt)
+    return plt_entry_address(sym);
   return symbol_definition_address(sym);
 }
+
+uint64_t plt_entry_address(const Symbol *sym) {
+  return isec_address(sym->plt) + PLT_ENTRY_SIZE * (1 + (uint64_t)sym->plt_index);
+}
+
+uint64_t got_plt_slot(Ctx *ctx, size_t i) {
+  return isec_address(ctx->synth[SYN_GOT_PLT]) + 8 * (GOT_PLT_RESERVED + (uint64_t)i);
+}
+
+bool is_imported(const Symbol *sym) { return sym->state == SYM_SHARED; }
 
 uint64_t symbol_definition_address(const Symbol *sym) {
   switch (sym->state) {
   case SYM_UNDEF:
     return 0;  // only undefined weak symbols get here
+  case SYM_SHARED:
+    return 0;  // known at run time only (references go through the GOT or the PLT)
   case SYM_LINKER:
     return sym->osec ? sym->osec->addr + sym->value : sym->value;
   case SYM_COMMON:
@@ -79,6 +96,18 @@ uint64_t symbol_address_for(const Symbol *sym, uint64_t A) {
   return symbol_address(sym);
 }
 
+uint16_t output_shndx(const Symbol *sym) {
+  if (sym->state == SYM_UNDEF || sym->state == SYM_SHARED)
+    return SHN_UNDEF;
+  if (sym->state == SYM_LINKER)
+    return sym->osec ? (uint16_t)sym->osec->shndx : SHN_ABS;
+  if (!sym->isec)
+    return SHN_ABS;
+  if (!sym->isec->is_alive || !sym->isec->osec)
+    return SHN_UNDEF;
+  return (uint16_t)sym->isec->osec->shndx;
+}
+
 bool is_image_relative(const Symbol *sym) {
   if (sym->state == SYM_DEFINED)
     return sym->isec && sym->isec->is_alive;
@@ -101,4 +130,24 @@ bool is_c_identifier(const char *s) {
           *s == '_'))
       return false;
   return true;
+}
+
+uint32_t gnu_hash(const char *name) {
+  uint32_t h = 5381;
+  for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+    h = h * 33 + *p;
+  return h;
+}
+
+// The gABI's hash function ("Hash Table").
+uint32_t elf_hash(const char *name) {
+  uint32_t h = 0;
+  for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+    h = (h << 4) + *p;
+    uint32_t g = h & 0xf0000000;
+    if (g)
+      h ^= g >> 24;
+    h &= ~g;
+  }
+  return h;
 }

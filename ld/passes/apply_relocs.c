@@ -94,7 +94,9 @@ void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out, const EhRecord *re
     uint64_t S = symbol_address_for(sym, A);
     uint64_t P = out_addr + (rel->r_offset - base);
     uint64_t GOT = ctx->got_addr;
-    uint64_t G = sym->got_index >= 0 ? 8 * (uint64_t)sym->got_index : 0;
+    // G: the slot's offset from the GOT base (slots are in .got, the base may be
+    // .got.plt's start).
+    uint64_t G = sym->got_index >= 0 ? ctx->got_slots + 8 * (uint64_t)sym->got_index - GOT : 0;
     uint64_t Z = sym->size;
     // TLS: offsets from the thread pointer. An undefined weak TLS symbol has none:
     // its offset is 0.
@@ -127,8 +129,8 @@ void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out, const EhRecord *re
         store(ctx, isec, rel, sym, out + field, S + A + 4 - TP, 4, CHECK_SIGNED);
       continue;
     case ACT_TLS_GOT_TP:
-      store(ctx, isec, rel, sym, loc, GOT + 8 * (uint64_t)sym->gottp_index + A - P, h.width,
-            h.check);
+      store(ctx, isec, rel, sym, loc, ctx->got_slots + 8 * (uint64_t)sym->gottp_index + A - P,
+            h.width, h.check);
       continue;
     case ACT_SKIP:
       continue;

@@ -2,22 +2,26 @@
  * assign_slots.c — number the slots the relocations asked for, in a fixed order.
  *
  * scan_relocs wrote down, file by file, which symbols need a GOT slot, a TLS GOT
- * slot or an IFUNC stub, and which places a static PIE must move. This serial step
- * hands out the slots: files in load order, and within a file in the order its
- * relocations first asked. A symbol two files need gets its slot from the first.
- * The numbering therefore never depends on how (or in how many threads) the scan
- * ran, and the output is the same byte for byte.
+ * slot, an IFUNC stub, a PLT entry or a copy relocation, and which places must be
+ * fixed at start-up. This serial step hands out the slots: files in load order, and
+ * within a file in the order its relocations first asked. A symbol two files need
+ * gets its slot from the first. The numbering therefore never depends on how (or in
+ * how many threads) the scan ran, and the output is the same byte for byte.
  *
  *   .got       address slots 0 .. n-1, then TP-offset slots n .. n+m-1
  *   .iplt      one stub per IFUNC, and its slot in .got.plt
- *   .rela.dyn  (static PIE) R_X86_64_RELATIVE for each place, then for each GOT
- *              address slot that holds an address in the image, then
- *              R_X86_64_IRELATIVE for each IFUNC slot, once everything its
+ *   .plt       one entry per shared library function called, and its .got.plt slot
+ *   .dynbss    the copies of shared library variables the program uses directly
+ *   .rela.dyn  R_X86_64_RELATIVE for each place in the image (PIE), then for each
+ *              GOT address slot of a symbol in the image; then the entries that
+ *              name symbols: R_X86_64_64 places, GLOB_DAT and TPOFF64 slots, COPY;
+ *              last R_X86_64_IRELATIVE for each IFUNC slot, once everything its
  *              resolver may read has been moved
  *
- * Reads InputFile.need_* and .uses_got; fills Symbol.got_index, .gottp_index,
- * .iplt_index and .iplt, ctx->uses_got, ctx->got_syms, ctx->gottp_syms,
- * ctx->iplt_syms and ctx->dyn_relocs.
+ * Reads InputFile.need_* and .uses_got; fills the slot fields of Symbol, makes
+ * copied variables SYM_DEFINED in .dynbss, fills ctx->uses_got, ctx->got_syms,
+ * ctx->gottp_syms, ctx->iplt_syms, ctx->plt_syms, ctx->copy_syms, ctx->copy_size and
+ * ctx->dyn_relocs.
  */
 #include "../ld.h"
 
@@ -25,6 +29,39 @@ static void add_dyn(Ctx *ctx, DynKind kind, InputSection *isec, uint64_t offset,
   DynReloc *d = arena_alloc(&ctx->arena, sizeof *d);
   *d = (DynReloc){kind, isec, offset, sym, 0};
   vec_push(&ctx->arena, &ctx->dyn_relocs, d);
+}
+
+// The alignment a copied variable needs. The library's section headers would say;
+// its address says enough: the largest power of two that divides it (at most 64).
+static uint64_t copy_alignment(const Symbol *sym) {
+  uint64_t align = 1;
+  while (align < 64 && !(sym->value & align))
+    align <<= 1;
+  return align;
+}
+
+// A shared library's variable that non-PIC code uses directly moves into the
+// executable: space in .dynbss, and from now on the symbol is defined there. The
+// COPY relocation has the dynamic linker fill the space with the variable's initial
+// value; the library, finding the executable's definition first, uses the copy too.
+static void copy_variable(Ctx *ctx, Symbol *sym) {
+  InputSection *dynbss = ctx->synth[SYN_DYNBSS];
+  uint64_t align = copy_alignment(sym);
+  if (align > dynbss->sh_addralign)
+    dynbss->sh_addralign = align;
+  ctx->copy_size = align_to(ctx->copy_size, align);
+  dynbss->is_alive = true;
+  sym->state = SYM_DEFINED;
+  sym->isec = dynbss;
+  sym->value = ctx->copy_size;
+  sym->copied = true;
+  ctx->copy_size += sym->size;
+  vec_push(&ctx->arena, &ctx->copy_syms, sym);
+}
+
+// Does the GOT slot of sym hold an address the linker knows (relative to the image)?
+static bool got_holds_image_address(const Symbol *sym) {
+  return is_image_relative(sym) || sym->canonical_plt;
 }
 
 void assign_slots(Ctx *ctx) {
@@ -53,22 +90,75 @@ void assign_slots(Ctx *ctx) {
         vec_push(&ctx->arena, &ctx->iplt_syms, sym);
       }
     }
+    for (size_t i = 0; i < file->need_plt.len; i++) {
+      Symbol *sym = file->need_plt.data[i];
+      if (sym->plt_index < 0) {
+        sym->plt_index = (int64_t)ctx->plt_syms.len;
+        sym->plt = ctx->synth[SYN_PLT];
+        vec_push(&ctx->arena, &ctx->plt_syms, sym);
+      }
+    }
+    for (size_t i = 0; i < file->need_canonical.len; i++)
+      ((Symbol *)file->need_canonical.data[i])->canonical_plt = true;
+    for (size_t i = 0; i < file->need_copy.len; i++) {
+      Symbol *sym = file->need_copy.data[i];
+      if (!sym->copied)
+        copy_variable(ctx, sym);
+    }
   }
   // TP-offset slots follow the address slots.
   for (size_t i = 0; i < ctx->gottp_syms.len; i++)
     ((Symbol *)ctx->gottp_syms.data[i])->gottp_index += (int64_t)ctx->got_syms.len;
 
-  if (!ctx->opt.pie)
+  bool pie = ctx->opt.pie;
+  if (!pie && !ctx->dynamic)
     return;
+  // A pointer to a function whose PLT entry is its address everywhere (canonical)
+  // points into the image: the linker writes it (moved by RELATIVE in a PIE), and
+  // the dynamic linker does not look the function up.
   for (size_t f = 0; f < ctx->files.len; f++) {
     InputFile *file = ctx->files.data[f];
-    for (size_t i = 0; i < file->need_dyn.len; i++)
-      vec_push(&ctx->arena, &ctx->dyn_relocs, file->need_dyn.data[i]);
+    for (size_t i = 0; i < file->need_dyn.len; i++) {
+      DynReloc *d = file->need_dyn.data[i];
+      if (d->kind == DYN_ABS64 && d->sym->canonical_plt)
+        d->kind = pie ? DYN_RELATIVE : DYN_NONE;
+    }
+  }
+  InputSection *got = ctx->synth[SYN_GOT];
+  for (size_t f = 0; f < ctx->files.len; f++) {
+    InputFile *file = ctx->files.data[f];
+    for (size_t i = 0; i < file->need_dyn.len; i++) {
+      DynReloc *d = file->need_dyn.data[i];
+      if (d->kind == DYN_RELATIVE)
+        vec_push(&ctx->arena, &ctx->dyn_relocs, d);
+    }
   }
   for (size_t i = 0; i < ctx->got_syms.len; i++) {
     Symbol *sym = ctx->got_syms.data[i];
-    if (is_image_relative(sym))
-      add_dyn(ctx, DYN_RELATIVE, ctx->synth[SYN_GOT], 8 * i, sym);
+    if (pie && got_holds_image_address(sym))
+      add_dyn(ctx, DYN_RELATIVE, got, 8 * i, sym);
+  }
+  for (size_t f = 0; f < ctx->files.len; f++) {
+    InputFile *file = ctx->files.data[f];
+    for (size_t i = 0; i < file->need_dyn.len; i++) {
+      DynReloc *d = file->need_dyn.data[i];
+      if (d->kind != DYN_RELATIVE && d->kind != DYN_NONE)
+        vec_push(&ctx->arena, &ctx->dyn_relocs, d);
+    }
+  }
+  for (size_t i = 0; i < ctx->got_syms.len; i++) {
+    Symbol *sym = ctx->got_syms.data[i];
+    if (!got_holds_image_address(sym) && is_imported(sym))
+      add_dyn(ctx, DYN_GLOB_DAT, got, 8 * i, sym);
+  }
+  for (size_t i = 0; i < ctx->gottp_syms.len; i++) {
+    Symbol *sym = ctx->gottp_syms.data[i];
+    if (is_imported(sym))
+      add_dyn(ctx, DYN_TPOFF64, got, 8 * (uint64_t)sym->gottp_index, sym);
+  }
+  for (size_t i = 0; i < ctx->copy_syms.len; i++) {
+    Symbol *sym = ctx->copy_syms.data[i];
+    add_dyn(ctx, DYN_COPY, sym->isec, sym->value, sym);
   }
   for (size_t i = 0; i < ctx->iplt_syms.len; i++)
     add_dyn(ctx, DYN_IRELATIVE, ctx->synth[SYN_IGOT], 8 * i, ctx->iplt_syms.data[i]);

@@ -68,7 +68,9 @@ static int segment_of(Ctx *ctx, const OutputSection *osec) {
   if (osec->sh_flags & SHF_WRITE)
     return ctx->opt.relro && is_relro(osec) ? SEG_RELRO : SEG_DATA;
   if (osec->sh_type == SHT_NOTE || osec->sh_type == SHT_RELA || osec->sh_type == SHT_DYNSYM ||
-      osec->sh_type == SHT_STRTAB)
+      osec->sh_type == SHT_STRTAB || osec->sh_type == SHT_GNU_HASH || osec->sh_type == SHT_HASH ||
+      osec->sh_type == SHT_GNU_versym || osec->sh_type == SHT_GNU_verneed ||
+      !strcmp(osec->name, ".interp"))
     return SEG_HEADERS;
   return SEG_RODATA;
 }
@@ -79,8 +81,9 @@ static int segment_of(Ctx *ctx, const OutputSection *osec) {
 // which the output sections were made (inputs first, then the linker's own).
 static int rank_in_segment(const OutputSection *osec, int seg) {
   static const struct { const char *name; int rank; } known[] = {
-    {".dynsym", 120}, {".dynstr", 140}, {".rela.dyn", 180}, {".note.gnu.property", 190},
-    {".note.gnu.build-id", 195}, {".rela.iplt", 200},
+    {".interp", 50}, {".hash", 105}, {".gnu.hash", 110}, {".dynsym", 120}, {".dynstr", 140},
+    {".gnu.version", 150}, {".gnu.version_r", 160}, {".rela.dyn", 180}, {".rela.plt", 185},
+    {".note.gnu.property", 190}, {".note.gnu.build-id", 195}, {".rela.iplt", 200},
     {".init", 100}, {".plt", 200}, {".iplt", 250}, {".text", 300}, {".fini", 500},
     {".rodata", 100}, {".eh_frame_hdr", 300}, {".eh_frame", 400}, {".gcc_except_table", 500},
     {".tdata", 100}, {".tbss", 110}, {".preinit_array", 150}, {".init_array", 200},
@@ -186,6 +189,7 @@ static size_t count_phdrs(Ctx *ctx) {
       tls = true;
   }
   n += tls;  // PT_TLS
+  n += ctx->dynamic ? 2 : 0;  // PT_PHDR, PT_INTERP
   n += count_synthetic_phdrs(ctx);  // PT_GNU_PROPERTY, PT_DYNAMIC, PT_GNU_EH_FRAME
   for (int s = 0; s < SEG_NONE; s++)
     n += used[s];
@@ -203,6 +207,14 @@ static void assign_addresses(Ctx *ctx) {
   // can find its own program headers in memory (AT_PHDR).
   uint64_t off = ctx->phdrs_offset + nphdrs * sizeof(Elf64_Phdr);
   uint64_t addr = ctx->opt.image_base + off;
+  // A dynamic executable's program headers start with PT_PHDR (where the table is
+  // in memory: the dynamic linker computes a PIE's load address from it) and
+  // PT_INTERP, before any PT_LOAD, as the gABI requires. Both are filled in below.
+  Segment *phdr = NULL, *interp = NULL;
+  if (ctx->dynamic) {
+    phdr = add_segment(ctx, PT_PHDR, PF_R);
+    interp = add_segment(ctx, PT_INTERP, PF_R);
+  }
   Segment *cur = add_segment(ctx, PT_LOAD, PF_R);
   cur->p_offset = 0;
   cur->p_vaddr = ctx->opt.image_base;
@@ -270,6 +282,17 @@ static void assign_addresses(Ctx *ctx) {
   if (addr > MAX_USER_ADDRESS)
     error("the output does not fit in the address space: it would end at 0x%llx",
           (unsigned long long)addr);
+  if (phdr) {
+    phdr->p_offset = ctx->phdrs_offset;
+    phdr->p_vaddr = ctx->opt.image_base + ctx->phdrs_offset;
+    phdr->p_filesz = phdr->p_memsz = nphdrs * sizeof(Elf64_Phdr);
+    phdr->p_align = 8;
+    const OutputSection *osec = ctx->synth[SYN_INTERP]->osec;
+    interp->p_offset = osec->offset;
+    interp->p_vaddr = osec->addr;
+    interp->p_filesz = interp->p_memsz = osec->size;
+    interp->p_align = 1;
+  }
   for (size_t i = 0; i < ctx->nsegs; i++)
     ctx->segs[i].p_paddr = ctx->segs[i].p_vaddr;
 
@@ -338,6 +361,10 @@ void layout(Ctx *ctx) {
   sort_output_sections(ctx);
   size_output_sections(ctx);
   assign_addresses(ctx);
+  // The GOT's base (_GLOBAL_OFFSET_TABLE_, what GOTPC and GOTOFF measure from) is
+  // .got.plt's start in a dynamic executable, as in GNU ld; .got's otherwise.
   if (has_synthetic(ctx, SYN_GOT))
-    ctx->got_addr = isec_address(ctx->synth[SYN_GOT]);
+    ctx->got_slots = ctx->got_addr = isec_address(ctx->synth[SYN_GOT]);
+  if (has_synthetic(ctx, SYN_GOT_PLT))
+    ctx->got_addr = isec_address(ctx->synth[SYN_GOT_PLT]);
 }

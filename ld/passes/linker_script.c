@@ -8,8 +8,8 @@
  *
  * meaning "link these instead, as a group". mini-ld has no linker scripts for
  * layout (its layout is fixed, see layout.c), but it understands these input
- * scripts: GROUP(...), INPUT(...), AS_NEEDED(...) inside them (a static link needs
- * everything named), -lNAME, SEARCH_DIR(...), and OUTPUT_FORMAT/OUTPUT_ARCH/TARGET,
+ * scripts: GROUP(...), INPUT(...), AS_NEEDED(...) inside them (its shared libraries
+ * become DT_NEEDED only if used), -lNAME, SEARCH_DIR(...), and OUTPUT_FORMAT/OUTPUT_ARCH/TARGET,
  * which say what we already are. Anything else is an error: silently ignoring a
  * command could produce a wrong program.
  *
@@ -105,8 +105,14 @@ static void file_list(Script *s) {
     if (!strcmp(t, ","))
       continue;
     if (!strcmp(t, "AS_NEEDED")) {
-      if (expect(s, "("))
+      // The shared libraries inside are needed only if the program uses them
+      // (glibc's libc.so names ld-linux-x86-64.so.2 so); archives are read as usual.
+      if (expect(s, "(")) {
+        add(s, ARG_PUSH_STATE, NULL);
+        add(s, ARG_AS_NEEDED, NULL);
         file_list(s);
+        add(s, ARG_POP_STATE, NULL);
+      }
       if (!s->ok)
         return;
     } else if (!strncmp(t, "-l", 2)) {

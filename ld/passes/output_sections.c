@@ -27,7 +27,7 @@ static const char *output_name(const InputSection *isec) {
     ".init_array", ".fini_array", ".preinit_array", ".gcc_except_table",
     ".ldata", ".lrodata", ".lbss", NULL,
   };
-  if (!strcmp(isec->name, "COMMON"))
+  if (!strcmp(isec->name, "COMMON") || !strcmp(isec->name, ".dynbss"))
     return ".bss";
   // Old-style constructor tables join the new ones, as in GNU ld's default script.
   if (has_section_prefix(isec->name, ".ctors"))

@@ -25,6 +25,8 @@ typedef enum {
   OPT_START_GROUP, OPT_END_GROUP, OPT_WHOLE, OPT_NO_WHOLE, OPT_STRIP_ALL,
   OPT_STRIP_DEBUG, OPT_VERSION, OPT_V, OPT_HELP, OPT_EMULATION, OPT_Z, OPT_IGNORE,
   OPT_IGNORE_ARG, OPT_BUILD_ID, OPT_BUILD_ID_STYLE, OPT_MAP, OPT_DISCARD_ALL, OPT_OPTIMIZE, OPT_DEFSYM, OPT_IMAGE_BASE, OPT_UNDEFINED, OPT_REQUIRE_DEFINED, OPT_PUSH_STATE, OPT_POP_STATE, OPT_NO_DYNAMIC_LINKER, OPT_PIE, OPT_SHARED, OPT_RELOCATABLE, OPT_EH_FRAME_HDR, OPT_GC, OPT_NO_GC, OPT_PRINT_GC, OPT_PRINT_MAP, OPT_WHY_EXTRACT, OPT_TRACE, OPT_TRACE_SYMBOL,
+  OPT_BSTATIC, OPT_AS_NEEDED, OPT_NO_AS_NEEDED, OPT_HASH_STYLE, OPT_DYNAMIC_LINKER, OPT_RPATH,
+  OPT_RPATH_LINK, OPT_NEW_DTAGS, OPT_OLD_DTAGS, OPT_EXPORT_DYNAMIC, OPT_NO_PIE,
 } OptId;
 
 typedef struct {
@@ -39,9 +41,9 @@ static const LongOpt long_opts[] = {
   {"library-path", OPT_LIBPATH, true},
   {"library", OPT_LIBRARY, true},
   {"static", OPT_STATIC, false},
-  {"Bstatic", OPT_STATIC, false},
-  {"dn", OPT_STATIC, false},
-  {"non_shared", OPT_STATIC, false},
+  {"Bstatic", OPT_BSTATIC, false},
+  {"dn", OPT_BSTATIC, false},
+  {"non_shared", OPT_BSTATIC, false},
   {"Bdynamic", OPT_DYNAMIC, false},
   {"dy", OPT_DYNAMIC, false},
   {"call_shared", OPT_DYNAMIC, false},
@@ -78,27 +80,28 @@ static const LongOpt long_opts[] = {
   {"trace", OPT_TRACE, false},
   {"trace-symbol", OPT_TRACE_SYMBOL, true},
   // gcc's driver (collect2) passes these; none of them changes a static executable.
-  {"as-needed", OPT_IGNORE, false},
-  {"no-as-needed", OPT_IGNORE, false},
-  {"hash-style", OPT_IGNORE_ARG, true},
+  {"as-needed", OPT_AS_NEEDED, false},
+  {"no-as-needed", OPT_NO_AS_NEEDED, false},
+  {"hash-style", OPT_HASH_STYLE, true},
   {"plugin", OPT_IGNORE_ARG, true},
   {"plugin-opt", OPT_IGNORE_ARG, true},
-  {"dynamic-linker", OPT_IGNORE_ARG, true},
+  {"dynamic-linker", OPT_DYNAMIC_LINKER, true},
   {"no-dynamic-linker", OPT_NO_DYNAMIC_LINKER, false},
-  {"no-pie", OPT_IGNORE, false},
+  {"no-pie", OPT_NO_PIE, false},
   {"no-relax", OPT_IGNORE, false},
   {"relax", OPT_IGNORE, false},
   {"fatal-warnings", OPT_IGNORE, false},
   // Meaningful only for dynamic linking; GNU ld accepts them for static links too.
-  {"export-dynamic", OPT_IGNORE, false},
+  {"export-dynamic", OPT_EXPORT_DYNAMIC, false},
   {"Bsymbolic", OPT_IGNORE, false},
   {"Bsymbolic-functions", OPT_IGNORE, false},
   {"no-undefined", OPT_IGNORE, false},
   {"allow-shlib-undefined", OPT_IGNORE, false},
-  {"enable-new-dtags", OPT_IGNORE, false},
-  {"disable-new-dtags", OPT_IGNORE, false},
-  {"rpath", OPT_IGNORE_ARG, true},
-  {"rpath-link", OPT_IGNORE_ARG, true},
+  {"enable-new-dtags", OPT_NEW_DTAGS, false},
+  {"disable-new-dtags", OPT_OLD_DTAGS, false},
+  {"rpath", OPT_RPATH, true},
+  {"R", OPT_RPATH, true},
+  {"rpath-link", OPT_RPATH_LINK, true},
   {"sort-common", OPT_IGNORE, false},
   {"discard-all", OPT_DISCARD_ALL, false},
   {"discard-locals", OPT_IGNORE, false},  // .L symbols are always left out
@@ -124,7 +127,7 @@ static bool short_opt(char c, OptId *id, bool *has_arg) {
   case 's': *id = OPT_STRIP_ALL; return true;
   case 'S': *id = OPT_STRIP_DEBUG; return true;
   case 'M': *id = OPT_PRINT_MAP; return true;
-  case 'E': *id = OPT_IGNORE; return true;           // --export-dynamic
+  case 'E': *id = OPT_EXPORT_DYNAMIC; return true;
   case 'x': *id = OPT_DISCARD_ALL; return true;
   case 'X': *id = OPT_IGNORE; return true;           // --discard-locals
   case 't': *id = OPT_TRACE; return true;
@@ -139,18 +142,29 @@ static bool short_opt(char c, OptId *id, bool *has_arg) {
 
 static void usage(void) {
   printf("Usage: mini-ld [options] file...\n"
-         "Links x86-64 ELF relocatable objects and ar archives into a static executable.\n"
+         "Links x86-64 ELF relocatable objects, ar archives and shared libraries into an\n"
+         "executable: static, static PIE, or dynamically linked (PIE or not).\n"
          "\n"
          "Options:\n"
          "  -o FILE, --output=FILE      write the executable to FILE (default a.out)\n"
          "  -e SYM, --entry=SYM         start execution at SYM (default _start)\n"
          "  -L DIR, --library-path=DIR  add DIR to the library search path\n"
-         "  -l NAME, --library=NAME     link libNAME.a, found in the search path\n"
+         "  -l NAME, --library=NAME     link libNAME.so, or libNAME.a, found in the search path\n"
          "  -l :FILE                    link FILE, found in the search path\n"
-         "  -static, -Bstatic           link static libraries only (always the case)\n"
+         "  -static                     a static executable: no shared libraries\n"
+         "  -Bstatic, -Bdynamic         -l finds only archives / shared libraries first again\n"
+         "  --as-needed, --no-as-needed only shared libraries the program uses get DT_NEEDED\n"
+         "  -pie, -no-pie               a position-independent executable (ET_DYN) or not\n"
          "  -pie --no-dynamic-linker    make a static PIE (ET_DYN that relocates itself at\n"
          "                              start-up; what gcc -static-pie asks for)\n"
-         "  -nostdlib                   search only the -L directories (always the case)\n"
+         "  -dynamic-linker FILE        the interpreter (PT_INTERP) of a dynamic program\n"
+         "                              (default /lib64/ld-linux-x86-64.so.2)\n"
+         "  -rpath DIR                  where the program looks for its libraries\n"
+         "                              (DT_RUNPATH; DT_RPATH with --disable-new-dtags)\n"
+         "  -E, --export-dynamic        export every global symbol (.dynsym)\n"
+         "  --hash-style=gnu|sysv|both  which hash table the dynamic linker gets (gnu)\n"
+         "  -z now|lazy                 bind every function at start-up, or on first call\n"
+         "  -nostdlib                   search only the -L directories\n"
          "  --start-group ... --end-group, -( ... -)\n"
          "                              rescan the archives in the group until nothing new\n"
          "                              is pulled in\n"
@@ -283,11 +297,15 @@ static void z_keyword(Ctx *ctx, const char *kw) {
     opt->page_size = parse_number(kw + 14, "-z max-page-size");
     if (opt->page_size < 4096 || (opt->page_size & (opt->page_size - 1)))
       usage_error("-z max-page-size: %s is not a power of two of at least 4096", kw + 14);
+  } else if (!strcmp(kw, "now")) {
+    opt->z_now = true;
+  } else if (!strcmp(kw, "lazy")) {
+    opt->z_now = false;
   } else if (!strcmp(kw, "relro")) {
     opt->relro = true;
   } else if (!strcmp(kw, "norelro")) {
     opt->relro = false;
-  } else if (!strncmp(kw, "common-page-size=", 17) || !strcmp(kw, "now") || !strcmp(kw, "lazy") ||
+  } else if (!strncmp(kw, "common-page-size=", 17) ||
              !strcmp(kw, "separate-code") || !strcmp(kw, "noseparate-code") ||
              !strcmp(kw, "text") || !strcmp(kw, "notext") || !strcmp(kw, "defs")) {
     // Meaningful for dynamic linking or page tuning only; nothing to do here.
@@ -311,8 +329,30 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_ENTRY: opt->entry = val; opt->entry_given = true; break;
   case OPT_LIBPATH: vec_push(&ctx->arena, &opt->lib_paths, (void *)val); break;
   case OPT_LIBRARY: add_input(ctx, inputs, ARG_LIBRARY, val); break;
-  case OPT_STATIC: opt->static_link = true; break;
-  case OPT_DYNAMIC: break;
+  case OPT_STATIC:
+    // -static: this link takes no shared library (and -l finds only archives).
+    opt->static_link = true;
+    add_input(ctx, inputs, ARG_BSTATIC, NULL);
+    break;
+  case OPT_BSTATIC: add_input(ctx, inputs, ARG_BSTATIC, NULL); break;
+  case OPT_DYNAMIC: add_input(ctx, inputs, ARG_BDYNAMIC, NULL); break;
+  case OPT_AS_NEEDED: add_input(ctx, inputs, ARG_AS_NEEDED, NULL); break;
+  case OPT_NO_AS_NEEDED: add_input(ctx, inputs, ARG_NO_AS_NEEDED, NULL); break;
+  case OPT_HASH_STYLE:
+    if (!strcmp(val, "gnu") || !strcmp(val, "sysv") || !strcmp(val, "both")) {
+      opt->hash_gnu = strcmp(val, "sysv") != 0;
+      opt->hash_sysv = strcmp(val, "gnu") != 0;
+    } else {
+      usage_error("--hash-style: unknown style '%s' (use gnu, sysv or both)", val);
+    }
+    break;
+  case OPT_DYNAMIC_LINKER: opt->dynamic_linker = val; break;
+  case OPT_RPATH: vec_push(&ctx->arena, &opt->rpath, (void *)val); break;
+  case OPT_RPATH_LINK: vec_push(&ctx->arena, &opt->rpath_link, (void *)val); break;
+  case OPT_NEW_DTAGS: opt->new_dtags = true; break;
+  case OPT_OLD_DTAGS: opt->new_dtags = false; break;
+  case OPT_EXPORT_DYNAMIC: opt->export_dynamic = true; break;
+  case OPT_NO_PIE: opt->pie = false; break;
   case OPT_NO_DYNAMIC_LINKER: opt->no_dynamic_linker = true; break;
   case OPT_NOSTDLIB: opt->nostdlib = true; break;
   case OPT_START_GROUP:
@@ -399,6 +439,10 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
   opt->page_size = 4096;
   opt->relro = true;
   opt->image_base = 0x400000;
+  // GNU ld's defaults for x86-64 (Debian's build: new dtags; gcc asks for gnu hash).
+  opt->dynamic_linker = "/lib64/ld-linux-x86-64.so.2";
+  opt->new_dtags = true;
+  opt->hash_gnu = true;
 
   PtrVec args = {0};
   for (int i = 1; i < argc; i++)
@@ -466,11 +510,6 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
 
   if (group_depth)
     usage_error("--start-group without --end-group");
-  // A static PIE (gcc -static-pie passes -static -pie --no-dynamic-linker) relocates
-  // itself; a PIE that needs ld.so would need dynamic linking, which we do not do.
-  if (opt->pie && !opt->static_link && !opt->no_dynamic_linker)
-    usage_error("-pie: only static PIEs can be made (add -static or --no-dynamic-linker; "
-                "gcc -static-pie does): mini-ld does no dynamic linking");
   if (opt->pie && !opt->image_base_given)
     opt->image_base = 0;
   if (opt->image_base % opt->page_size)

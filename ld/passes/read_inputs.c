@@ -31,6 +31,39 @@ static InputFile *add_object(Ctx *ctx, const char *name, View view) {
   return file;
 }
 
+// Reads a shared library's dynamic symbols and resolves them: its definitions
+// satisfy references (and keep archive members from being pulled for them).
+// `by_l`: found by -l, so DT_NEEDED (if it has no SONAME) names the file alone,
+// not the directory it was found in.
+static void add_shared(Ctx *ctx, const char *name, View view, bool as_needed, bool by_l) {
+  InputFile *file = arena_alloc(&ctx->arena, sizeof *file);
+  file->name = name;
+  file->view = view;
+  file->is_shared = true;
+  file->as_needed = as_needed;
+  view.name = name;
+  if (!read_elf_shared(view, &ctx->arena, &file->so))
+    return;
+  if (file->so.ehdr.e_machine != EM_X86_64) {
+    error("%s: incompatible machine type %u (only x86-64 objects can be linked)", name,
+          file->so.ehdr.e_machine);
+    return;
+  }
+  // DT_NEEDED names the library by its SONAME; a library without one by the name
+  // it was given on the command line (path included), or its file name if -l
+  // found it, as GNU ld does.
+  const char *slash = strrchr(name, '/');
+  file->soname = file->so.soname ? file->so.soname : by_l && slash ? slash + 1 : name;
+  for (size_t i = 0; i < ctx->shared_files.len; i++)
+    if (!strcmp(((InputFile *)ctx->shared_files.data[i])->soname, file->soname))
+      return;  // the same library twice: the first one counts
+  if (ctx->opt.trace)
+    printf("%s\n", name);
+  file->priority = (uint32_t)(ctx->files.len + ctx->shared_files.len) + 1;
+  vec_push(&ctx->arena, &ctx->shared_files, file);
+  resolve_shared_symbols(ctx, file);
+}
+
 // Loads one member of an archive, once. `why` is the symbol whose definition it is
 // loaded for (NULL under --whole-archive), remembered for -Map and --why-extract
 // together with the file that referred to it (NULL: the entry point).
@@ -174,48 +207,66 @@ static bool file_exists(const char *path) {
   return map_file(path, path, &v);
 }
 
-// -lNAME finds libNAME.a; -l:FILE finds FILE; in each -L directory in order.
-static const char *find_library(Ctx *ctx, const char *lib) {
-  const char *fname = lib[0] == ':' ? lib + 1 : arena_printf(&ctx->arena, "lib%s.a", lib);
-  for (size_t i = 0; i < ctx->opt.lib_paths.len; i++) {
-    const char *path = arena_printf(&ctx->arena, "%s/%s", (char *)ctx->opt.lib_paths.data[i], fname);
+// The file `fname` (or, if `so` is given, `so` first) in directory `dir`.
+static const char *find_in(Ctx *ctx, const char *dir, const char *so, const char *fname) {
+  if (so) {
+    const char *path = arena_printf(&ctx->arena, "%s/%s", dir, so);
     if (file_exists(path))
+      return path;
+  }
+  const char *path = arena_printf(&ctx->arena, "%s/%s", dir, fname);
+  return file_exists(path) ? path : NULL;
+}
+
+// -lNAME finds libNAME.so, or libNAME.a, in the first -L directory (then default
+// directory) that holds either, as GNU ld does; after -Bstatic only libNAME.a.
+// -l:FILE finds FILE.
+static const char *find_library(Ctx *ctx, const char *lib, bool bstatic) {
+  bool exact = lib[0] == ':';
+  const char *fname = exact ? lib + 1 : arena_printf(&ctx->arena, "lib%s.a", lib);
+  const char *so = exact || bstatic ? NULL : arena_printf(&ctx->arena, "lib%s.so", lib);
+  for (size_t i = 0; i < ctx->opt.lib_paths.len; i++) {
+    const char *path = find_in(ctx, ctx->opt.lib_paths.data[i], so, fname);
+    if (path)
       return path;
   }
   if (!ctx->opt.nostdlib)
     for (int i = 0; default_lib_dirs[i]; i++) {
-      const char *path = arena_printf(&ctx->arena, "%s/%s", default_lib_dirs[i], fname);
-      if (file_exists(path))
+      const char *path = find_in(ctx, default_lib_dirs[i], so, fname);
+      if (path)
         return path;
     }
   return NULL;
 }
 
 // Reads a list of inputs in order: the command line, or what a linker script names.
-// `whole` is the --whole-archive state, which carries across the list.
-static void read_input_list(Ctx *ctx, InputArg *args, size_t n, bool *whole, int depth) {
+// `st` is the positional state (--whole-archive, -Bstatic, --as-needed), which
+// carries across the list.
+static void read_input_list(Ctx *ctx, InputArg *args, size_t n, InputState *st, int depth) {
   size_t group_start = 0;
   for (size_t i = 0; i < n; i++) {
     InputArg *arg = &args[i];
     const char *path = arg->value;
     switch (arg->kind) {
-    case ARG_WHOLE_ARCHIVE: *whole = true; continue;
-    case ARG_NO_WHOLE_ARCHIVE: *whole = false; continue;
+    case ARG_WHOLE_ARCHIVE: st->whole = true; continue;
+    case ARG_NO_WHOLE_ARCHIVE: st->whole = false; continue;
+    case ARG_BSTATIC: st->bstatic = true; continue;
+    case ARG_BDYNAMIC: st->bstatic = ctx->opt.static_link; continue;
+    case ARG_AS_NEEDED: st->as_needed = true; continue;
+    case ARG_NO_AS_NEEDED: st->as_needed = false; continue;
     case ARG_PUSH_STATE:
-      // The only state that changes how inputs are read here is --whole-archive
-      // (-Bstatic/-Bdynamic and --as-needed mean nothing to a static link).
       if (ctx->state_depth == sizeof ctx->state_stack / sizeof ctx->state_stack[0]) {
         error("--push-state nested too deeply");
         continue;
       }
-      ctx->state_stack[ctx->state_depth++] = *whole;
+      ctx->state_stack[ctx->state_depth++] = *st;
       continue;
     case ARG_POP_STATE:
       if (ctx->state_depth == 0) {
         error("--pop-state without --push-state");
         continue;
       }
-      *whole = ctx->state_stack[--ctx->state_depth];
+      *st = ctx->state_stack[--ctx->state_depth];
       continue;
     case ARG_GROUP_START:
       group_start = ctx->archives.len;
@@ -231,13 +282,21 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, bool *whole, int
       }
       continue;
     case ARG_LIBRARY:
-      path = find_library(ctx, arg->value);
+      path = find_library(ctx, arg->value, st->bstatic);
       if (!path) {
         error("cannot find -l%s", arg->value);
         continue;
       }
       break;
     case ARG_FILE:
+      // A linker script may name a library without a directory (libgcc_s.so is
+      // "GROUP ( libgcc_s.so.1 -lgcc )"): if it is not in the current directory,
+      // it is looked for in the library path, as GNU ld does.
+      if (depth > 0 && !strchr(path, '/') && !file_exists(path)) {
+        const char *found = find_library(ctx, arena_printf(&ctx->arena, ":%s", path), true);
+        if (found)
+          path = found;
+      }
       break;
     }
 
@@ -248,9 +307,15 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, bool *whole, int
     }
     PtrVec script = {0};
     if (is_archive(view)) {
-      ArchiveFile *af = open_archive(ctx, path, view, *whole);
-      if (af && !*whole)
+      ArchiveFile *af = open_archive(ctx, path, view, st->whole);
+      if (af && !st->whole)
         scan_until_stable(ctx, af);
+    } else if (is_elf_shared(view)) {
+      if (ctx->opt.static_link)
+        error("%s: a shared library cannot be linked into a static executable (-static)",
+              path);
+      else
+        add_shared(ctx, path, view, st->as_needed, arg->kind == ARG_LIBRARY);
     } else if (is_elf(view)) {
       add_object(ctx, path, view);
     } else if (view.size == 0) {
@@ -263,7 +328,7 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, bool *whole, int
       InputArg *list = arena_array(&ctx->arena, script.len, sizeof(InputArg));
       for (size_t j = 0; j < script.len; j++)
         list[j] = *(InputArg *)script.data[j];
-      read_input_list(ctx, list, script.len, whole, depth + 1);
+      read_input_list(ctx, list, script.len, st, depth + 1);
     } else {
       error("%s: unknown file type (not an ELF object, ar archive or linker script)", path);
     }
@@ -297,6 +362,11 @@ void read_inputs(Ctx *ctx) {
   for (size_t i = 0; i < ctx->opt.undefined.len; i++)
     intern_symbol(ctx, ctx->opt.undefined.data[i])->strong_ref = true;
 
-  bool whole = false;
-  read_input_list(ctx, ctx->opt.inputs, ctx->opt.ninputs, &whole, 0);
+  InputState st = {.bstatic = ctx->opt.static_link};
+  read_input_list(ctx, ctx->opt.inputs, ctx->opt.ninputs, &st, 0);
+
+  // A program that uses a shared library is loaded by the dynamic linker named in
+  // PT_INTERP; so is a PIE, unless it relocates itself (static PIE).
+  ctx->dynamic = !ctx->opt.static_link && !ctx->opt.no_dynamic_linker &&
+                 (ctx->shared_files.len > 0 || ctx->opt.pie);
 }

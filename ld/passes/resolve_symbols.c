@@ -12,6 +12,9 @@
  * the largest size and the strictest alignment. A weak undefined symbol that nobody
  * defines is not an error: its address is 0, so `if (&f) f();` works.
  *
+ * A definition in a shared library (SYM_SHARED) ranks below every definition in
+ * the program: the program's own wins, as with GNU ld.
+ *
  * resolve_file_symbols() runs as each object is loaded: it is a sub-step of
  * read_inputs, which needs the current state to decide which archive members to
  * pull. allocate_common_symbols() runs once all inputs are in: the COMMON symbols
@@ -78,6 +81,7 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
     if (sym->defsym)
       continue;  // --defsym wins over any definition in the inputs, as in GNU ld
     if (esym->st_shndx == SHN_UNDEF) {
+      sym->object_ref = true;
       if (bind != STB_WEAK)
         sym->strong_ref = true;
       if (sym->state == SYM_UNDEF && !sym->file)
@@ -103,6 +107,7 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
     bool weak = bind == STB_WEAK;
     switch (sym->state) {
     case SYM_UNDEF:
+    case SYM_SHARED:  // the program's own definition wins over a shared library's
       define(sym, file, esym, isec);
       break;
     case SYM_COMMON:
@@ -124,6 +129,43 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
 
 // Tentative definitions that no real definition replaced become zeroed space in
 // .bss, one linker-made section each, in the order the names were first seen.
+// A shared library's definitions satisfy what is still undefined; what the program
+// defines itself, or an earlier library defines, stays. Only a symbol's default
+// version can satisfy an unversioned reference: `memcpy@GLIBC_2.2.5`, an old
+// version kept for old programs (VERSYM_HIDDEN), is not `memcpy`. What the library
+// leaves undefined may be the program's to define: such a definition must then be
+// exported (.dynsym), so the library can find it at run time.
+void resolve_shared_symbols(Ctx *ctx, InputFile *file) {
+  ElfShared *so = &file->so;
+  for (uint64_t i = so->first_global; i < so->nsyms; i++) {
+    const Elf64_Sym *esym = &so->syms[i];
+    uint8_t bind = ELF64_ST_BIND(esym->st_info);
+    if (bind == STB_LOCAL || !*so->symnames[i])
+      continue;
+    uint16_t ver = so->versym ? so->versym[i] : VER_NDX_GLOBAL;
+    Symbol *sym = intern_symbol(ctx, so->symnames[i]);
+    if (esym->st_shndx == SHN_UNDEF) {
+      sym->shared_ref = true;
+      continue;
+    }
+    if ((ver & VERSYM_HIDDEN) || ver == VER_NDX_LOCAL)
+      continue;
+    if (sym->traced)
+      note("%s: definition of '%s'", file->name, sym->name);
+    if (sym->state != SYM_UNDEF || sym->defsym)
+      continue;
+    sym->state = SYM_SHARED;
+    sym->file = file;
+    sym->isec = NULL;
+    sym->value = esym->st_value;
+    sym->size = esym->st_size;
+    sym->binding = bind;
+    sym->type = ELF64_ST_TYPE(esym->st_info);
+    sym->visibility = STV_DEFAULT;
+    sym->version = ver > VER_NDX_GLOBAL && ver < so->nverdefs ? so->verdef_names[ver] : NULL;
+  }
+}
+
 void allocate_common_symbols(Ctx *ctx) {
   for (size_t i = 0; i < ctx->globals.len; i++) {
     Symbol *sym = ctx->globals.data[i];

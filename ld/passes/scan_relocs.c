@@ -28,7 +28,10 @@
 #include "../ld.h"
 
 // Which needs a file has already listed a symbol for, by the file's symbol index.
-enum { NEED_GOT = 1, NEED_GOTTP = 2, NEED_IPLT = 4 };
+enum {
+  NEED_GOT = 1, NEED_GOTTP = 2, NEED_IPLT = 4, NEED_PLT = 8, NEED_CANONICAL = 16,
+  NEED_COPY = 32,
+};
 
 typedef struct {
   Ctx *ctx;
@@ -93,6 +96,79 @@ static void need_relative(Scan *s, InputSection *isec, const Elf64_Rela *rel, Sy
   vec_push(&s->ctx->arena, &s->file->need_dyn, d);
 }
 
+static bool is_function(const Symbol *sym) {
+  return sym->type == STT_FUNC || sym->type == STT_GNU_IFUNC;
+}
+
+// A reference to a symbol a shared library defines: its address is known only at
+// run time, so the program reaches it through something the dynamic linker fills:
+//
+//   a GOT load           a GOT slot, R_X86_64_GLOB_DAT
+//   a call               a PLT entry, lazily bound (R_X86_64_JUMP_SLOT)
+//   a function's address taken in code (lea, mov $f) or read-only data: the PLT
+//                        entry becomes the function's address everywhere
+//                        ("canonical"), and .dynsym says so
+//   a variable used directly (non-PIC code, or -fPIE with copy relocations): a copy
+//                        of it in the executable's .bss, R_X86_64_COPY; the library
+//                        then uses the copy too
+//   a pointer to it in writable data: R_X86_64_64 against it
+static void scan_imported(Scan *s, InputSection *isec, uint64_t i, uint64_t idx) {
+  Ctx *ctx = s->ctx;
+  InputFile *file = s->file;
+  const Elf64_Rela *rel = &isec->rels[i];
+  uint32_t type = ELF64_R_TYPE(rel->r_info);
+  RelocHowto h = reloc_howto(type);
+  Symbol *sym = file->syms[idx];
+  bool alloc = isec->sh_flags & SHF_ALLOC;
+  switch (h.expr) {
+  case RX_GOTPCREL:
+  case RX_GOT:
+    file->uses_got = true;
+    need(s, idx, NEED_GOT, &file->need_got);
+    return;
+  case RX_PC:
+    if (!alloc)
+      return;
+    if (is_function(sym) || sym->type == STT_NOTYPE) {
+      need(s, idx, NEED_PLT, &file->need_plt);
+      if (!is_plt_reloc(type) && !is_branch_field(isec->data, rel->r_offset))
+        need(s, idx, NEED_CANONICAL, &file->need_canonical);
+      return;
+    }
+    need(s, idx, NEED_COPY, &file->need_copy);
+    return;
+  case RX_ABS:
+    if (!alloc)
+      return;
+    if (h.width == 8 && (isec->sh_flags & SHF_WRITE)) {
+      DynReloc *d = arena_alloc(&ctx->arena, sizeof *d);
+      *d = (DynReloc){DYN_ABS64, isec, rel->r_offset, sym, rel->r_addend};
+      vec_push(&ctx->arena, &file->need_dyn, d);
+      return;
+    }
+    if (ctx->opt.pie) {
+      error("%s: relocation %s against '%s' (defined in %s) cannot be used in a "
+            "position-independent executable; recompile with -fPIE",
+            place(ctx, isec, rel->r_offset), h.name, sym->name, sym->file->name);
+      return;
+    }
+    if (is_function(sym)) {
+      need(s, idx, NEED_PLT, &file->need_plt);
+      need(s, idx, NEED_CANONICAL, &file->need_canonical);
+    } else {
+      need(s, idx, NEED_COPY, &file->need_copy);
+    }
+    return;
+  case RX_SIZE:
+  case RX_NONE:
+    return;
+  default:
+    error("%s: relocation %s cannot refer to '%s', which %s defines",
+          place(ctx, isec, rel->r_offset), h.name, sym->name, sym->file->name);
+    return;
+  }
+}
+
 static void scan_section(Scan *s, InputSection *isec) {
   Ctx *ctx = s->ctx;
   InputFile *file = s->file;
@@ -121,7 +197,14 @@ static void scan_section(Scan *s, InputSection *isec) {
     case RX_TLSLD:
     case RX_TLSDESC:
     case RX_TLSDESC_CALL:
-      // In a static executable these sequences always become local exec.
+      if (is_imported(sym)) {
+        error("%s: %s against '%s', a thread-local variable of %s, is not supported yet "
+              "(compile with -ftls-model=initial-exec)",
+              place(ctx, isec, rel->r_offset), h.name, sym->name, sym->file->name);
+        continue;
+      }
+      // In an executable the program's own variables are at fixed offsets from the
+      // thread pointer: these sequences become local exec.
       if (!relax_tls(isec->data, NULL, rel->r_offset, type, &field))
         error("%s: %s is not in a recognised TLS code sequence",
               place(ctx, isec, rel->r_offset), h.name);
@@ -131,7 +214,10 @@ static void scan_section(Scan *s, InputSection *isec) {
         set_action(ctx, isec, ++i, ACT_SKIP);  // the __tls_get_addr call is gone
       continue;
     case RX_GOTTPOFF:
-      if (relax_tls(isec->data, NULL, rel->r_offset, type, &field)) {
+      // Initial exec: the offset of a library's variable is known at run time, so
+      // the GOT slot stays and R_X86_64_TPOFF64 fills it; the program's own
+      // variables become local exec.
+      if (!is_imported(sym) && relax_tls(isec->data, NULL, rel->r_offset, type, &field)) {
         set_action(ctx, isec, i, ACT_TLS_TO_LE);
       } else {
         set_action(ctx, isec, i, ACT_TLS_GOT_TP);
@@ -141,6 +227,10 @@ static void scan_section(Scan *s, InputSection *isec) {
       continue;
     default:
       break;
+    }
+    if (is_imported(sym)) {
+      scan_imported(s, isec, i, idx);
+      continue;
     }
     // Every reference to an IFUNC goes through its stub, so that the function has
     // one address everywhere: in code, in data, and compared by pointer.

@@ -16,49 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t buf_add(Buf *b, const void *p, size_t n) {
-  if (b->len + n > b->cap) {
-    size_t cap = b->cap ? b->cap * 2 : 4096;
-    while (cap < b->len + n)
-      cap *= 2;
-    b->data = realloc(b->data, cap);
-    if (!b->data)
-      fatal("out of memory");
-    b->cap = cap;
-  }
-  size_t off = b->len;
-  memcpy(b->data + off, p, n);
-  b->len += n;
-  return off;
-}
-
-uint32_t add_string(StringTable *t, const char *s) {
-  size_t len = strlen(s);
-  HashEntry *e = hashmap_slot(&t->index, s, len);
-  if (e->value)
-    return (uint32_t)((uintptr_t)e->value - 1);
-  uint32_t off = (uint32_t)buf_add(&t->buf, s, len + 1);
-  e->value = (void *)(uintptr_t)(off + 1);
-  return off;
-}
-
-void free_string_table(StringTable *t) {
-  free(t->buf.data);
-  free(t->index.entries);
-}
-
-static uint16_t output_shndx(const Symbol *sym) {
-  if (sym->state == SYM_UNDEF)
-    return SHN_UNDEF;
-  if (sym->state == SYM_LINKER)
-    return sym->osec ? (uint16_t)sym->osec->shndx : SHN_ABS;
-  if (!sym->isec)
-    return SHN_ABS;
-  if (!sym->isec->is_alive || !sym->isec->osec)
-    return SHN_UNDEF;
-  return (uint16_t)sym->isec->osec->shndx;
-}
-
 static void add_symbol(Buf *symtab, StringTable *strtab, const Symbol *sym, uint8_t bind,
                        uint64_t tls_start) {
   Elf64_Sym es = {0};

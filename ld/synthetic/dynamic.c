@@ -1,52 +1,126 @@
 /*
- * dynamic.c — .dynamic of a static PIE, and PT_DYNAMIC.
+ * dynamic.c — .dynamic and PT_DYNAMIC: the table of contents the dynamic linker reads.
  *
- * The C library's start-up code finds the PIE's own dynamic section through the
- * linker-defined symbol _DYNAMIC and reads from it where .rela.dyn is and how many
- * of its entries are RELATIVE ones:
+ * A dynamic executable's (in this order; each only when it applies):
  *
- *   DT_RELA, DT_RELASZ, DT_RELAENT   .rela.dyn (rela_dyn.c)
- *   DT_RELACOUNT                     the R_X86_64_RELATIVE entries that lead it
- *   DT_SYMTAB, DT_SYMENT             .dynsym, only the null symbol (dynsym.c)
- *   DT_STRTAB, DT_STRSZ              .dynstr, only the empty string (dynstr.c)
- *   DT_DEBUG                         for debuggers to fill in
- *   DT_FLAGS_1                       PIE, NOW
+ *   DT_NEEDED ...                    the libraries to load, in command-line order
+ *   DT_RUNPATH (or DT_RPATH)         -rpath, where to look for them first
+ *   DT_INIT, DT_FINI                 _init and _fini, if the program has them
+ *   DT_INIT_ARRAY/SZ, DT_FINI_ARRAY/SZ, DT_PREINIT_ARRAY/SZ   constructor tables
+ *   DT_HASH, DT_GNU_HASH             .hash, .gnu.hash
+ *   DT_RELA, DT_RELASZ, DT_RELAENT, DT_RELACOUNT   .rela.dyn, RELATIVE entries first
+ *   DT_JMPREL, DT_PLTRELSZ, DT_PLTREL, DT_PLTGOT   .rela.plt and .got.plt
+ *   DT_SYMTAB, DT_SYMENT, DT_STRTAB, DT_STRSZ      .dynsym, .dynstr
+ *   DT_VERSYM, DT_VERNEED, DT_VERNEEDNUM           symbol versions
+ *   DT_DEBUG                         for debuggers: the dynamic linker fills it
+ *   DT_FLAGS, DT_FLAGS_1             BIND_NOW with -z now; PIE
  *   DT_NULL
+ *
+ * A static PIE's is shorter: the C library's start-up code finds it through
+ * _DYNAMIC and reads where .rela.dyn is and how many RELATIVE entries lead it,
+ * DT_SYMTAB and DT_STRTAB (an empty symbol table), DT_DEBUG, DT_FLAGS_1 (PIE, NOW).
  */
 #include "../ld.h"
 
 #include <string.h>
 
-enum { NUM_DYNAMIC = 11 };  // entries, DT_NULL included
+typedef struct {
+  Elf64_Dyn *out;  // NULL while counting
+  size_t n;
+} Entries;
 
-static bool size_dynamic(Ctx *ctx, InputSection *isec) {
-  isec->sh_size = NUM_DYNAMIC * sizeof(Elf64_Dyn);
-  return ctx->opt.pie;
+static void put(Entries *e, int64_t tag, uint64_t val) {
+  if (e->out)
+    e->out[e->n] = (Elf64_Dyn){.d_tag = tag, .d_un.d_val = val};
+  e->n++;
 }
 
-static void put_dyn(uint8_t *p, int i, int64_t tag, uint64_t val) {
-  Elf64_Dyn d = {.d_tag = tag, .d_un.d_val = val};
-  memcpy(p + i * sizeof d, &d, sizeof d);
+static uint64_t address_of(Ctx *ctx, SyntheticId id) { return isec_address(ctx->synth[id]); }
+
+// The constructor tables, from the output sections of their name.
+static void put_array(Ctx *ctx, Entries *e, const char *name, int64_t tag, int64_t tagsz) {
+  OutputSection *osec = find_output_section(ctx, name);
+  if (!osec)
+    return;
+  put(e, tag, e->out ? osec->addr : 0);
+  put(e, tagsz, e->out ? osec->size : 0);
+}
+
+static void put_symbol(Ctx *ctx, Entries *e, const char *name, int64_t tag) {
+  Symbol *sym = find_symbol(ctx, name);
+  if (sym && sym->state == SYM_DEFINED && sym->isec && sym->isec->is_alive)
+    put(e, tag, e->out ? symbol_address(sym) : 0);
+}
+
+// Lists the entries (into e->out, once addresses are known) or only counts them.
+static void entries(Ctx *ctx, Entries *e) {
+  bool w = e->out != NULL;  // addresses are only final when writing
+  InputSection *rela = ctx->synth[SYN_RELA_DYN];
+  if (ctx->dynamic) {
+    for (size_t i = 0; i < ctx->needed.len; i++)
+      put(e, DT_NEEDED, find_string(&ctx->dynstr, ((InputFile *)ctx->needed.data[i])->soname));
+    if (ctx->rpath)
+      put(e, ctx->opt.new_dtags ? DT_RUNPATH : DT_RPATH, find_string(&ctx->dynstr, ctx->rpath));
+    put_symbol(ctx, e, "_init", DT_INIT);
+    put_symbol(ctx, e, "_fini", DT_FINI);
+    put_array(ctx, e, ".preinit_array", DT_PREINIT_ARRAY, DT_PREINIT_ARRAYSZ);
+    put_array(ctx, e, ".init_array", DT_INIT_ARRAY, DT_INIT_ARRAYSZ);
+    put_array(ctx, e, ".fini_array", DT_FINI_ARRAY, DT_FINI_ARRAYSZ);
+    if (has_synthetic(ctx, SYN_HASH))
+      put(e, DT_HASH, w ? address_of(ctx, SYN_HASH) : 0);
+    if (has_synthetic(ctx, SYN_GNU_HASH))
+      put(e, DT_GNU_HASH, w ? address_of(ctx, SYN_GNU_HASH) : 0);
+  }
+  put(e, DT_RELA, w ? isec_address(rela) : 0);
+  put(e, DT_RELASZ, rela->sh_size);
+  put(e, DT_RELAENT, sizeof(Elf64_Rela));
+  put(e, DT_RELACOUNT, ctx->dyn_relative);
+  if (ctx->dynamic && has_synthetic(ctx, SYN_RELA_PLT)) {
+    put(e, DT_JMPREL, w ? address_of(ctx, SYN_RELA_PLT) : 0);
+    put(e, DT_PLTRELSZ, ctx->synth[SYN_RELA_PLT]->sh_size);
+    put(e, DT_PLTREL, DT_RELA);
+  }
+  if (ctx->dynamic)
+    put(e, DT_PLTGOT, w ? address_of(ctx, SYN_GOT_PLT) : 0);
+  put(e, DT_SYMTAB, w ? address_of(ctx, SYN_DYNSYM) : 0);
+  put(e, DT_SYMENT, sizeof(Elf64_Sym));
+  put(e, DT_STRTAB, w ? address_of(ctx, SYN_DYNSTR) : 0);
+  put(e, DT_STRSZ, ctx->synth[SYN_DYNSTR]->sh_size);
+  if (has_synthetic(ctx, SYN_VERNEED)) {
+    put(e, DT_VERSYM, w ? address_of(ctx, SYN_VERSYM) : 0);
+    put(e, DT_VERNEED, w ? address_of(ctx, SYN_VERNEED) : 0);
+    put(e, DT_VERNEEDNUM, ctx->verneeds.len);
+  }
+  put(e, DT_DEBUG, 0);
+  if (!ctx->dynamic) {
+    put(e, DT_FLAGS_1, DF_1_NOW | DF_1_PIE);  // a static PIE relocates itself at once
+  } else {
+    if (ctx->opt.z_now)
+      put(e, DT_FLAGS, DF_BIND_NOW);
+    uint64_t flags1 = (ctx->opt.z_now ? DF_1_NOW : 0) | (ctx->opt.pie ? DF_1_PIE : 0);
+    if (flags1)
+      put(e, DT_FLAGS_1, flags1);
+  }
+  put(e, DT_NULL, 0);
+}
+
+static bool size_dynamic(Ctx *ctx, InputSection *isec) {
+  if (!ctx->opt.pie && !ctx->dynamic)
+    return false;
+  Entries e = {0};
+  entries(ctx, &e);
+  isec->sh_size = e.n * sizeof(Elf64_Dyn);
+  return true;
 }
 
 static void write_dynamic(Ctx *ctx, InputSection *isec, uint8_t *buf) {
-  (void)isec;
-  InputSection *rela = ctx->synth[SYN_RELA_DYN];
-  InputSection *dynsym = ctx->synth[SYN_DYNSYM], *dynstr = ctx->synth[SYN_DYNSTR];
-  int i = 0;
-  put_dyn(buf, i++, DT_RELA, isec_address(rela));
-  put_dyn(buf, i++, DT_RELASZ, rela->sh_size);
-  put_dyn(buf, i++, DT_RELAENT, sizeof(Elf64_Rela));
-  put_dyn(buf, i++, DT_RELACOUNT, ctx->dyn_relative);
-  put_dyn(buf, i++, DT_SYMTAB, isec_address(dynsym));
-  put_dyn(buf, i++, DT_SYMENT, sizeof(Elf64_Sym));
-  put_dyn(buf, i++, DT_STRTAB, isec_address(dynstr));
-  put_dyn(buf, i++, DT_STRSZ, dynstr->sh_size);
-  put_dyn(buf, i++, DT_DEBUG, 0);
-  put_dyn(buf, i++, DT_FLAGS_1, DF_1_NOW | DF_1_PIE);
-  put_dyn(buf, i++, DT_NULL, 0);
-  if (i != NUM_DYNAMIC)
-    internal_error(".dynamic has %d entries, not %d", i, NUM_DYNAMIC);
+  size_t n = isec->sh_size / sizeof(Elf64_Dyn);
+  Elf64_Dyn *dyn = arena_array(&ctx->arena, n, sizeof(Elf64_Dyn));
+  Entries e = {dyn, 0};
+  entries(ctx, &e);
+  if (e.n != n)
+    internal_error(".dynamic has %zu entries, not %zu", e.n, n);
+  memcpy(buf, dyn, isec->sh_size);
 }
 
 static void link_dynamic(Ctx *ctx, Elf64_Shdr *sh) {

@@ -1,17 +1,50 @@
 /*
- * dynsym.c — .dynsym of a static PIE: a symbol table with only the null symbol.
+ * dynsym.c — .dynsym: the symbols a program shares with its shared libraries.
  *
- * A static PIE moves itself at start-up (rela_dyn.c), and the C library's relocation
- * code looks up DT_SYMTAB and DT_STRTAB in .dynamic before it reads a single entry,
- * even though R_X86_64_RELATIVE and IRELATIVE name no symbol. So the PIE carries a
- * symbol table that holds just the null symbol, and an empty string table
- * (dynstr.c), as GNU ld's static PIEs do.
+ * The null symbol, then (dynamic_symbols.c chose them) the symbols the program
+ * imports, undefined here, and the ones it exports, defined here and hashed by
+ * .gnu.hash. An imported function whose PLT entry is its address everywhere
+ * (canonical_plt) is undefined but has that address as its value, which tells the
+ * dynamic linker to use it for every library's references too.
+ *
+ * A static PIE carries the null symbol alone: the C library's self-relocation code
+ * looks up DT_SYMTAB and DT_STRTAB in .dynamic before it reads a single entry,
+ * although R_X86_64_RELATIVE and IRELATIVE name no symbol (as GNU ld's static PIEs).
  */
 #include "../ld.h"
 
+#include <string.h>
+
 static bool size_dynsym(Ctx *ctx, InputSection *isec) {
-  isec->sh_size = sizeof(Elf64_Sym);  // the null symbol: zeros
-  return ctx->opt.pie;
+  isec->sh_size = sizeof(Elf64_Sym) * (1 + (uint64_t)ctx->dynsyms.len);
+  return ctx->opt.pie || ctx->dynamic;
+}
+
+static void write_dynsym(Ctx *ctx, InputSection *isec, uint8_t *buf) {
+  (void)isec;
+  for (size_t i = 0; i < ctx->dynsyms.len; i++) {
+    Symbol *sym = ctx->dynsyms.data[i];
+    Elf64_Sym es = {0};
+    es.st_name = find_string(&ctx->dynstr, sym->name);
+    // An import (or a copy) is weak if every reference to it is, else global:
+    // what binding the library gave it (even STB_GNU_UNIQUE) is the library's.
+    uint8_t bind = sym->binding;
+    if (sym->state == SYM_SHARED || sym->copied)
+      bind = sym->strong_ref ? STB_GLOBAL : STB_WEAK;
+    if (bind == STB_LOCAL)
+      bind = STB_GLOBAL;
+    es.st_info = ELF64_ST_INFO(bind, sym->type);
+    es.st_other = sym->visibility;
+    es.st_shndx = output_shndx(sym);
+    es.st_size = sym->size;
+    if (sym->state == SYM_SHARED)
+      es.st_value = sym->canonical_plt ? plt_entry_address(sym) : 0;
+    else if (sym->type == STT_TLS)
+      es.st_value = symbol_definition_address(sym) - ctx->tls_start;
+    else
+      es.st_value = symbol_definition_address(sym);
+    memcpy(buf + sizeof es * (1 + i), &es, sizeof es);
+  }
 }
 
 static void link_dynsym(Ctx *ctx, Elf64_Shdr *sh) {
@@ -26,5 +59,6 @@ const SyntheticKind dynsym_section = {
   .sh_addralign = 8,
   .sh_entsize = sizeof(Elf64_Sym),
   .size = size_dynsym,
+  .write = write_dynsym,
   .link = link_dynsym,
 };

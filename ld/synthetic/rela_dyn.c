@@ -1,6 +1,9 @@
 /*
  * rela_dyn.c — .rela.dyn: what a static PIE must fix when it is loaded.
  *
+ * In a dynamic executable the list also holds the entries that name shared library
+ * symbols (R_X86_64_64, GLOB_DAT, COPY, TPOFF64), after the RELATIVE ones.
+ *
  * A static PIE (gcc -static-pie) is a static executable linked at address 0 as an
  * ET_DYN file, so the kernel can load it anywhere (address-space randomisation).
  * Code reaches everything PC-relatively and needs no change; but every absolute
@@ -27,8 +30,25 @@ static bool is_in_output(const DynReloc *d) {
   return !dropped;
 }
 
+// One entry. RELATIVE and IRELATIVE carry the address in the addend; the others
+// name their symbol by its .dynsym index.
+static void write_dyn_entry(uint8_t *p, const DynReloc *d, uint64_t addr) {
+  uint64_t A = (uint64_t)d->addend;
+  switch (d->kind) {
+  case DYN_RELATIVE:
+    write_dyn_reloc(p, d->kind, addr, 0, symbol_address_for(d->sym, A) + A);
+    break;
+  case DYN_IRELATIVE:
+    write_dyn_reloc(p, d->kind, addr, 0, symbol_definition_address(d->sym));
+    break;
+  default:
+    write_dyn_reloc(p, d->kind, addr, d->sym->dynsym_index, A);
+    break;
+  }
+}
+
 static bool size_rela_dyn(Ctx *ctx, InputSection *isec) {
-  if (!ctx->opt.pie)
+  if (!ctx->opt.pie && !ctx->dynamic)
     return false;
   isec->sh_size = sizeof(Elf64_Rela) * (uint64_t)ctx->dyn_relocs.len;
   // The RELATIVE entries that will be written, for DT_RELACOUNT.
@@ -48,15 +68,11 @@ static void write_rela_dyn(Ctx *ctx, InputSection *isec, uint8_t *buf) {
     if (!is_in_output(d))
       continue;
     uint64_t addr = d->isec->osec->addr + isec_output_offset(d->isec, d->offset, NULL);
-    if (d->kind == DYN_RELATIVE)
-      write_relative(p, addr,
-                     symbol_address_for(d->sym, (uint64_t)d->addend) + (uint64_t)d->addend);
-    else
-      write_irelative(p, addr, symbol_definition_address(d->sym));
+    write_dyn_entry(p, d, addr);
     p += sizeof(Elf64_Rela);
   }
   for (; p < end; p += sizeof(Elf64_Rela))
-    write_none_reloc(p);
+    write_dyn_reloc(p, DYN_NONE, 0, 0, 0);
 }
 
 static void link_rela_dyn(Ctx *ctx, Elf64_Shdr *sh) {

@@ -4,15 +4,15 @@
  * One R_X86_64_IRELATIVE entry per .got.plt slot: "call the resolver at r_addend
  * and store the result at r_offset". Static glibc and musl find the list through
  * the linker-defined symbols __rela_iplt_start and __rela_iplt_end (there is no
- * dynamic section to look it up in) and carry it out before main. A static PIE
- * lists these entries in .rela.dyn instead, after its RELATIVE ones, and has no
+ * dynamic section to look it up in) and carry it out before main. A PIE or a
+ * dynamic executable lists these entries in .rela.dyn instead, last, and has no
  * .rela.iplt.
  */
 #include "../ld.h"
 
 static bool size_rela_iplt(Ctx *ctx, InputSection *isec) {
   isec->sh_size = sizeof(Elf64_Rela) * (uint64_t)ctx->iplt_syms.len;
-  return ctx->iplt_syms.len > 0 && !ctx->opt.pie;
+  return ctx->iplt_syms.len > 0 && !ctx->opt.pie && !ctx->dynamic;
 }
 
 static void write_rela_iplt(Ctx *ctx, InputSection *isec, uint8_t *buf) {

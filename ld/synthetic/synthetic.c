@@ -40,8 +40,6 @@ void size_synthetic_sections(Ctx *ctx) {
     ctx->synth[i]->is_alive = kinds[i]->size(ctx, ctx->synth[i]);
 }
 
-bool has_synthetic(Ctx *ctx, SyntheticId id) { return ctx->synth[id]->is_alive; }
-
 size_t count_synthetic_phdrs(Ctx *ctx) {
   size_t n = 0;
   for (int i = 0; i < NUM_SYNTHETIC; i++)

@@ -1,0 +1,197 @@
+/*
+ * dynamic_symbols.c — what a dynamic executable imports and exports.
+ *
+ * A dynamically linked program meets its shared libraries at run time, through
+ * tables the dynamic linker reads:
+ *
+ *   DT_NEEDED       which libraries to load: each one linked, in command-line
+ *                   order, except an --as-needed one that no non-weak reference
+ *                   of the program uses (GNU ld's rule)
+ *   .dynsym         the symbols the two sides share: first the ones the program
+ *                   imports (undefined here; a canonical PLT entry gives one an
+ *                   address), then the ones it exports: what a library refers to and
+ *                   the program defines, every global with -E, and variables copied
+ *                   into the program. The exported ones are ordered by their
+ *                   .gnu.hash bucket, which that table requires.
+ *   .gnu.version    for each .dynsym entry, which version of the symbol is meant:
+ *   .gnu.version_r  `printf@GLIBC_2.2.5` was linked against, so that is what the
+ *                   program gets even after libc gains a newer printf. Version
+ *                   indexes from 2 up, one per (library, version) pair.
+ *   .dynstr         every name these tables use
+ *
+ * choose_needed_libraries() runs before the relocations are scanned (what an
+ * unneeded library defines is then undefined); choose_dynamic_symbols() after
+ * assign_slots (copy relocations have made their variables the program's own) and
+ * before layout, which sizes the tables from what is chosen here.
+ * Fills ctx->needed, ctx->dynsyms, ctx->dynsym_defined, ctx->gnu_hash_buckets,
+ * ctx->verneeds, ctx->dynstr, Symbol.dynsym_index and Symbol.ver_index.
+ */
+#include "../ld.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool is_exported(Ctx *ctx, const Symbol *sym) {
+  if (!sym->is_global || sym->visibility == STV_HIDDEN || sym->visibility == STV_INTERNAL)
+    return false;
+  if (sym->state == SYM_DEFINED)
+    return sym->copied || ((sym->shared_ref || ctx->opt.export_dynamic) &&
+                           (!sym->isec || (sym->isec->is_alive)));
+  if (sym->state == SYM_LINKER)
+    return sym->shared_ref || ctx->opt.export_dynamic;
+  return false;
+}
+
+static bool is_dynamic_import(const Symbol *sym) {
+  return sym->state == SYM_SHARED && sym->object_ref;
+}
+
+// A function whose PLT entry is its address everywhere must be found when the
+// dynamic linker looks it up in the program, for the libraries' references: it
+// goes with the exports, into .gnu.hash, though it stays undefined.
+static bool is_hashed(Ctx *ctx, const Symbol *sym) {
+  return is_exported(ctx, sym) || (is_dynamic_import(sym) && sym->canonical_plt);
+}
+
+void choose_needed_libraries(Ctx *ctx) {
+  if (!ctx->dynamic)
+    return;
+  for (size_t i = 0; i < ctx->shared_files.len; i++) {
+    InputFile *so = ctx->shared_files.data[i];
+    so->is_needed = !so->as_needed;
+    for (size_t j = 0; j < ctx->globals.len && !so->is_needed; j++) {
+      Symbol *sym = ctx->globals.data[j];
+      so->is_needed = sym->state == SYM_SHARED && sym->file == so && sym->strong_ref;
+    }
+    if (so->is_needed)
+      vec_push(&ctx->arena, &ctx->needed, so);
+  }
+  // What only an unneeded library defines is not defined at all: a weak reference
+  // to it is 0, as with GNU ld.
+  for (size_t j = 0; j < ctx->globals.len; j++) {
+    Symbol *sym = ctx->globals.data[j];
+    if (sym->state == SYM_SHARED && !sym->file->is_needed)
+      sym->state = SYM_UNDEF;
+  }
+}
+
+// Notes that the program needs `version` of `file` (once per pair).
+static void need_version(Ctx *ctx, InputFile *file, const char *version) {
+  Verneed *vn = NULL;
+  for (size_t i = 0; i < ctx->verneeds.len && !vn; i++)
+    if (((Verneed *)ctx->verneeds.data[i])->file == file)
+      vn = ctx->verneeds.data[i];
+  if (!vn) {
+    vn = arena_alloc(&ctx->arena, sizeof *vn);
+    vn->file = file;
+    vec_push(&ctx->arena, &ctx->verneeds, vn);
+  }
+  for (size_t j = 0; j < vn->versions.len; j++)
+    if (!strcmp(vn->versions.data[j], version))
+      return;
+  vec_push(&ctx->arena, &vn->versions, (void *)version);
+}
+
+// The version index of sym's version of its library (after need_version).
+static uint16_t version_index(Ctx *ctx, const Symbol *sym) {
+  for (size_t i = 0; i < ctx->verneeds.len; i++) {
+    Verneed *vn = ctx->verneeds.data[i];
+    for (size_t j = 0; vn->file == sym->file && j < vn->versions.len; j++)
+      if (!strcmp(vn->versions.data[j], sym->version))
+        return (uint16_t)(vn->first_index + j);
+  }
+  internal_error("no version index for '%s@%s'", sym->name, sym->version);
+}
+
+typedef struct {
+  Symbol *sym;
+  uint32_t bucket;
+  uint32_t order;
+} Export;
+
+static int compare_buckets(const void *a, const void *b) {
+  const Export *x = a, *y = b;
+  if (x->bucket != y->bucket)
+    return x->bucket < y->bucket ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static bool has_version(const Symbol *sym) {
+  return (sym->state == SYM_SHARED || sym->copied) && sym->version;
+}
+
+void choose_dynamic_symbols(Ctx *ctx) {
+  if (!ctx->dynamic)
+    return;
+
+  // Imports first, then exports; each in the order the names were first seen.
+  PtrVec defined = {0};
+  for (size_t i = 0; i < ctx->globals.len; i++) {
+    Symbol *sym = ctx->globals.data[i];
+    if (is_hashed(ctx, sym))
+      vec_push(&ctx->arena, &defined, sym);
+    else if (is_dynamic_import(sym))
+      vec_push(&ctx->arena, &ctx->dynsyms, sym);
+  }
+  ctx->dynsym_defined = (uint32_t)ctx->dynsyms.len + 1;
+
+  // .gnu.hash: one bucket per four exported symbols; the exported symbols sorted
+  // by bucket (stable, so the order still follows the names' first appearance).
+  uint32_t nbuckets = (uint32_t)(defined.len / 4);
+  ctx->gnu_hash_buckets = nbuckets ? nbuckets : 1;
+  Export *ex = arena_array(&ctx->arena, defined.len ? defined.len : 1, sizeof(Export));
+  for (size_t i = 0; i < defined.len; i++)
+    ex[i] = (Export){defined.data[i], gnu_hash(((Symbol *)defined.data[i])->name) %
+                                          ctx->gnu_hash_buckets, (uint32_t)i};
+  if (defined.len > 1)
+    qsort(ex, defined.len, sizeof(Export), compare_buckets);
+  for (size_t i = 0; i < defined.len; i++)
+    vec_push(&ctx->arena, &ctx->dynsyms, ex[i].sym);
+  for (size_t i = 0; i < ctx->dynsyms.len; i++)
+    ((Symbol *)ctx->dynsyms.data[i])->dynsym_index = (uint32_t)i + 1;
+
+  // Versions: every imported or copied symbol with a version names it; each
+  // library's versions get consecutive indexes, from 2 (0 and 1 mean local and
+  // global).
+  for (size_t i = 0; i < ctx->dynsyms.len; i++) {
+    Symbol *sym = ctx->dynsyms.data[i];
+    if (has_version(sym))
+      need_version(ctx, sym->file, sym->version);
+  }
+  uint16_t index = 2;
+  for (size_t i = 0; i < ctx->verneeds.len; i++) {
+    Verneed *vn = ctx->verneeds.data[i];
+    vn->first_index = index;
+    index += (uint16_t)vn->versions.len;
+  }
+  for (size_t i = 0; i < ctx->dynsyms.len; i++) {
+    Symbol *sym = ctx->dynsyms.data[i];
+    sym->ver_index = has_version(sym) ? version_index(ctx, sym) : VER_NDX_GLOBAL;
+  }
+
+  // The strings: DT_NEEDED names, the run path, symbol names, version names.
+  StringTable *t = &ctx->dynstr;
+  add_string(t, "");
+  for (size_t i = 0; i < ctx->needed.len; i++)
+    add_string(t, ((InputFile *)ctx->needed.data[i])->soname);
+  if (ctx->opt.rpath.len) {
+    Buf b = {0};
+    for (size_t i = 0; i < ctx->opt.rpath.len; i++) {
+      if (i)
+        buf_add(&b, ":", 1);
+      buf_add(&b, ctx->opt.rpath.data[i], strlen(ctx->opt.rpath.data[i]));
+    }
+    buf_add(&b, "", 1);
+    ctx->rpath = arena_strdup(&ctx->arena, (const char *)b.data);
+    free(b.data);
+    add_string(t, ctx->rpath);
+  }
+  for (size_t i = 0; i < ctx->dynsyms.len; i++)
+    add_string(t, ((Symbol *)ctx->dynsyms.data[i])->name);
+  for (size_t i = 0; i < ctx->verneeds.len; i++) {
+    Verneed *vn = ctx->verneeds.data[i];
+    add_string(t, vn->file->soname);
+    for (size_t j = 0; j < vn->versions.len; j++)
+      add_string(t, vn->versions.data[j]);
+  }
+}

@@ -1,0 +1,291 @@
+#!/usr/bin/env bats
+# Dynamically linked executables: `gcc -B bin/ hello.c` without -static. Each program
+# is linked through mini-ld and through GNU ld from the same objects (dyn_both), and
+# both must run alike (run_both); layout facts come from readelf -lW and -d.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+# The tags of a program's .dynamic, one a line (NEEDED, RUNPATH, ...), in order.
+dyn_tags() {
+  readelf -dW "$1" | awk '/^ *0x/ { gsub(/[()]/, "", $2); print $2 }'
+}
+
+# What readelf -d says for one tag: "NEEDED Shared library: [libc.so.6]" -> the rest.
+dyn_value() {
+  readelf -dW "$1" | awk -v tag="($2)" '$2 == tag { $1 = ""; $2 = ""; sub(/^ +/, ""); print }'
+}
+
+hello_c() {
+  cat >hello.c <<'C'
+#include <stdio.h>
+int main(void) {
+  printf("hello from %s\n", "a dynamic program");
+  return 3;
+}
+C
+}
+
+# libtw.so: a function, a variable and a function returning a function's address.
+shared_lib() {
+  cat >tw.c <<'C'
+int counter = 5;
+int twice(int x) { return 2 * x + counter; }
+void *address_of_twice(void) { return (void *)twice; }
+C
+  cc -shared -fPIC tw.c -o libtw.so
+}
+
+# A program using libtw.so's function (call, pointer in data, pointer in code) and
+# variable (written directly: a copy relocation in a program that is not PIC).
+user_c() {
+  cat >use.c <<'C'
+#include <stdio.h>
+extern int counter;
+int twice(int);
+void *address_of_twice(void);
+int (*fp)(int) = twice;
+int main(void) {
+  counter = 10;
+  int (*local)(int) = twice;
+  printf("%d %d %d %d\n", twice(1), fp(2), fp == local, (void *)fp == address_of_twice());
+  return 0;
+}
+C
+}
+
+@test "dynamic: gcc -B bin/ links a PIE against libc.so.6 that runs like GNU ld's" {
+  hello_c
+  dyn_both hello gcc hello.c
+  run_both hello
+  [ "$status" -eq 3 ]
+  [ "$output" = "hello from a dynamic program" ]
+  check_layout hello
+  readelf -hW hello | grep -q 'DYN (Position-Independent Executable file)'
+  readelf -lW hello | grep -q 'Requesting program interpreter: /lib64/ld-linux-x86-64.so.2'
+  # PT_PHDR, then PT_INTERP, before every PT_LOAD.
+  [ "$(readelf -lW hello | awk '$1 ~ /^[A-Z_]+$/ && NR > 7 { print $1 }' | head -3 | tr '\n' ' ')" = "PHDR INTERP LOAD " ]
+  [ "$(dyn_value hello NEEDED)" = "Shared library: [libc.so.6]" ]
+  dyn_tags hello | grep -qx FLAGS_1
+  dyn_value hello FLAGS_1 | grep -q PIE
+  ! dyn_tags hello | grep -qx TEXTREL
+  # printf is bound to the version it was linked against, as GNU ld records it.
+  readelf -VW hello | grep -q 'Name: GLIBC_2.2.5'
+  [ "$(readelf -VW hello | grep -o 'Name: GLIBC_[0-9.]*' | sort)" = "$(readelf -VW hello.bfd | grep -o 'Name: GLIBC_[0-9.]*' | sort)" ]
+}
+
+@test "dynamic: -no-pie makes an ET_EXEC at 0x400000 that runs like GNU ld's" {
+  hello_c
+  dyn_both hello gcc -no-pie -fno-pie hello.c
+  run_both hello
+  check_layout hello
+  readelf -hW hello | grep -q 'EXEC (Executable file)'
+  [ "$(readelf -lW hello | awk '$1 == "LOAD" { print $3; exit }')" = 0x0000000000400000 ]
+  ! dyn_value hello FLAGS_1 | grep -q PIE
+}
+
+@test "dynamic: calls go through the PLT, lazily bound; pointers to a library's function are equal everywhere" {
+  shared_lib
+  user_c
+  for pie in -pie -no-pie; do
+    if [ $pie = -pie ]; then cc -fPIE -c use.c -o use.o; else cc -fno-pic -c use.c -o use.o; fi
+    dyn_both use$pie gcc $pie use.o -L. -ltw -Wl,-rpath,'$ORIGIN'
+    run_both use$pie
+    [ "$output" = "12 14 1 1" ]
+    check_layout use$pie
+  done
+  # Lazy binding: a JUMP_SLOT per called function, and no BIND_NOW.
+  readelf -rW use-pie | grep -q 'R_X86_64_JUMP_SLOT .* twice'
+  ! dyn_tags use-pie | grep -qx FLAGS
+  # The variable the program writes directly was copied into it.
+  readelf -rW use-no-pie | grep -q 'R_X86_64_COPY .* counter'
+  dyn_value use-no-pie NEEDED | grep -qx 'Shared library: \[libtw.so\]'
+}
+
+@test "dynamic: -z now binds every function at start-up (BIND_NOW)" {
+  shared_lib
+  user_c
+  cc -fPIE -c use.c -o use.o
+  dyn_both use gcc use.o -L. -ltw -Wl,-rpath,'$ORIGIN' -Wl,-z,now
+  run_both use
+  dyn_value use FLAGS | grep -q BIND_NOW
+  dyn_value use FLAGS_1 | grep -q NOW
+  LD_BIND_NOT=1 ./use
+}
+
+@test "dynamic: -rpath keeps \$ORIGIN literally; DT_RUNPATH by default, DT_RPATH with --disable-new-dtags" {
+  shared_lib
+  user_c
+  mkdir -p app/lib
+  mv libtw.so app/lib/
+  cc -fPIE -c use.c -o use.o
+  dyn_both app/use gcc use.o -Lapp/lib -ltw -Wl,-rpath,'$ORIGIN/lib'
+  [ "$(dyn_value app/use RUNPATH)" = 'Library runpath: [$ORIGIN/lib]' ]
+  (cd / && "$BATS_TEST_TMPDIR/app/use")
+  run "$MINI_LD" -pie -dynamic-linker /lib64/ld-linux-x86-64.so.2 use.o -Lapp/lib -ltw -lc \
+    -rpath /a -rpath '$ORIGIN/lib' --disable-new-dtags -e main -o old
+  [ "$status" -eq 0 ]
+  [ "$(dyn_value old RPATH)" = 'Library rpath: [/a:$ORIGIN/lib]' ]
+}
+
+@test "dynamic: --as-needed leaves out a library the program does not use" {
+  shared_lib
+  hello_c
+  cc -fPIE -c hello.c -o hello.o
+  dyn_both plain gcc hello.o -L. -Wl,--no-as-needed -ltw
+  dyn_value plain NEEDED | grep -q libtw.so
+  dyn_both lean gcc hello.o -L. -Wl,--as-needed -ltw
+  ! dyn_value lean NEEDED | grep -q libtw.so
+  [ "$(dyn_value lean NEEDED)" = "$(dyn_value lean.bfd NEEDED)" ]
+}
+
+@test "dynamic: -l finds libNAME.so before libNAME.a, and -Bstatic only the archive" {
+  shared_lib
+  cc -c -fPIC tw.c -o tw.o
+  ar rcs libtw.a tw.o
+  user_c
+  cc -fPIE -c use.c -o use.o
+  dyn_both shared gcc use.o -L. -ltw -Wl,-rpath,'$ORIGIN'
+  dyn_value shared NEEDED | grep -q libtw.so
+  dyn_both archive gcc use.o -L. -Wl,-Bstatic -ltw -Wl,-Bdynamic
+  ! dyn_value archive NEEDED | grep -q libtw.so
+  run_both archive
+  [ "$output" = "12 14 1 1" ]
+}
+
+@test "dynamic: a function the program defines and a library calls back is exported" {
+  cat >cb.c <<'C'
+int callback(int);
+int call_back(int x) { return callback(x) + 1; }
+C
+  cc -shared -fPIC cb.c -o libcb.so
+  cat >main.c <<'C'
+int call_back(int);
+int callback(int x) { return x * 3; }
+int main(void) { return call_back(4); }
+C
+  dyn_both main gcc main.c -L. -lcb -Wl,-rpath,'$ORIGIN'
+  run_both main
+  [ "$status" -eq 13 ]
+  readelf --dyn-syms -W main | grep -q ' callback$'
+}
+
+@test "dynamic: a weak undefined function is 0 without a library, and found in a needed one" {
+  cat >weak.c <<'C'
+#include <stdio.h>
+__attribute__((weak)) int maybe(void);
+int main(void) { printf("%d\n", maybe ? maybe() : -1); return 0; }
+C
+  cat >maybe.c <<'C'
+int maybe(void) { return 7; }
+C
+  cc -shared -fPIC maybe.c -o libmaybe.so
+  dyn_both alone gcc weak.c
+  run_both alone
+  [ "$output" = "-1" ]
+  # gcc passes --as-needed: a weak reference alone does not make a library needed.
+  dyn_both asneeded gcc weak.c -L. -lmaybe -Wl,-rpath,'$ORIGIN'
+  run_both asneeded
+  [ "$output" = "-1" ]
+  dyn_both found gcc weak.c -L. -Wl,--no-as-needed -lmaybe -Wl,-rpath,'$ORIGIN'
+  run_both found
+  [ "$output" = "7" ]
+}
+
+@test "dynamic: g++ links a C++ program against libstdc++.so with exceptions" {
+  cat >hello.cc <<'CC'
+#include <iostream>
+#include <stdexcept>
+#include <string>
+int main() {
+  try {
+    throw std::runtime_error("caught");
+  } catch (const std::exception &e) {
+    std::cout << std::string(e.what()) << " in C++" << std::endl;
+  }
+  return 0;
+}
+CC
+  dyn_both hello g++ hello.cc
+  run_both hello
+  [ "$output" = "caught in C++" ]
+  dyn_value hello NEEDED | grep -q 'libstdc++.so.6'
+}
+
+@test "dynamic: an IFUNC the program defines is resolved by the dynamic linker" {
+  cat >ifunc.c <<'C'
+#include <stdio.h>
+static int impl(void) { return 42; }
+static void *resolve(void) { return (void *)impl; }
+int chosen(void) __attribute__((ifunc("resolve")));
+int (*ptr)(void) = chosen;
+int main(void) { printf("%d %d\n", chosen(), ptr()); return 0; }
+C
+  dyn_both ifunc gcc ifunc.c
+  run_both ifunc
+  [ "$output" = "42 42" ]
+  readelf -rW ifunc | grep -q R_X86_64_IRELATIVE
+}
+
+@test "dynamic: an initial-exec TLS variable of a library is reached through TPOFF64" {
+  cat >tls.c <<'C'
+__thread int tls_value = 9;
+C
+  cc -shared -fPIC -ftls-model=initial-exec tls.c -o libtls.so
+  cat >main.c <<'C'
+extern __thread int tls_value;
+int main(void) { return tls_value; }
+C
+  cc -fPIE -ftls-model=initial-exec -c main.c -o main.o
+  dyn_both main gcc main.o -L. -ltls -Wl,-rpath,'$ORIGIN'
+  run_both main
+  [ "$status" -eq 9 ]
+  readelf -rW main | grep -q R_X86_64_TPOFF64
+}
+
+@test "dynamic: two links of the same inputs give the same bytes" {
+  hello_c
+  gcc -B "$MINI_BIN/" hello.c -o one
+  gcc -B "$MINI_BIN/" hello.c -o two
+  cmp one two
+}
+
+@test "dynamic: mini-loader runs a dynamic program mini-ld linked" {
+  hello_c
+  gcc -B "$MINI_BIN/" hello.c -o hello
+  run "$MINI_LOADER" ./hello
+  [ "$status" -eq 3 ]
+  [ "$output" = "hello from a dynamic program" ]
+}
+
+@test "dynamic: a truncated shared library is a one-line error and no output" {
+  shared_lib
+  hello_c
+  cc -fPIE -c hello.c -o hello.o
+  head -c 200 libtw.so >libcut.so
+  run -1 "$MINI_LD" -pie hello.o libcut.so -o prog
+  [ "${#lines[@]}" -eq 1 ]
+  [[ "${lines[0]}" == "mini-ld: libcut.so: "* ]]
+  [ ! -e prog ]
+}
+
+@test "dynamic: --hash-style=sysv and both give .hash (DT_HASH), through which exports are found" {
+  cat >cb.c <<'C'
+int callback(int);
+int call_back(int x) { return callback(x) + 1; }
+C
+  cc -shared -fPIC cb.c -o libcb.so
+  cat >main.c <<'C'
+int call_back(int);
+int callback(int x) { return x * 3; }
+int main(void) { return call_back(4); }
+C
+  for style in sysv both; do
+    dyn_both $style gcc main.c -L. -lcb -Wl,-rpath,'$ORIGIN' -Wl,--hash-style=$style
+    run_both $style
+    [ "$status" -eq 13 ]
+    dyn_tags $style | grep -qx HASH
+  done
+  ! dyn_tags sysv | grep -qx GNU_HASH
+  dyn_tags both | grep -qx GNU_HASH
+}
