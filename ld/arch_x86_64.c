@@ -139,6 +139,7 @@ void got_relax_rewrite(uint8_t *loc, RelAction form) {
   uint8_t reg = (modrm >> 3) & 7;
   switch (form) {
   case ACT_AS_IS:
+  case ACT_TLS_TO_IE:
   case ACT_TLS_TO_LE:
   case ACT_TLS_GOT_TP:
   case ACT_SKIP:
@@ -322,6 +323,63 @@ bool relax_tls(View in, uint8_t *out, uint64_t off, uint32_t type, uint64_t *fie
       out[off - 2] = 0xc7;
       out[off - 1] = (uint8_t)(0xc0 | ((modrm >> 3) & 7));
     }
+    return true;
+  }
+  case R_X86_64_TLSDESC_CALL:
+    if (!bytes_at(in, off, 0, desc_call, 2))
+      return false;
+    if (out) {
+      out[off] = 0x66;
+      out[off + 1] = 0x90;
+    }
+    return true;
+  }
+  return false;
+}
+
+/*
+ * When the variable is a shared library's, its offset from the thread pointer is
+ * known only at run time, but it is fixed once the program starts (the library
+ * was loaded with it): GNU ld rewrites general dynamic and TLS descriptor
+ * sequences of an executable to initial exec, a load from a GOT slot that
+ * R_X86_64_TPOFF64 fills.
+ *
+ *   66 48 8d 3d <x@tlsgd>  66 66 48 e8 <__tls_get_addr>     (or 66 48 ff 15 <...>)
+ *   -> 64 48 8b 04 25 00 00 00 00   mov %fs:0, %rax
+ *      48 03 05 <x@gottpoff>        add x@gottpoff(%rip), %rax
+ *   48 8d 05 <x@tlsdesc>            lea x@tlsdesc(%rip), %rax
+ *   -> 48 8b 05 <x@gottpoff>        mov x@gottpoff(%rip), %rax
+ *   ff 10                           call *x@tlsdesc(%rax)  ->  66 90 (nop)
+ *
+ * *field is where the 32-bit PC-relative displacement of the GOT slot goes (the
+ * field ends its instruction), or UINT64_MAX for the call.
+ */
+bool relax_tls_to_ie(View in, uint8_t *out, uint64_t off, uint32_t type, uint64_t *field) {
+  static const uint8_t gd_lea[] = {0x66, 0x48, 0x8d, 0x3d};
+  static const uint8_t gd_call[] = {0x66, 0x66, 0x48, 0xe8};
+  static const uint8_t gd_call_got[] = {0x66, 0x48, 0xff, 0x15};
+  static const uint8_t ie_gd[] = {0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0, 0x48, 0x03, 0x05};
+  static const uint8_t desc_call[] = {0xff, 0x10};
+  *field = UINT64_MAX;
+  switch (type) {
+  case R_X86_64_TLSGD:
+    if (!bytes_at(in, off, -4, gd_lea, 4) ||
+        !(bytes_at(in, off, 4, gd_call, 4) || bytes_at(in, off, 4, gd_call_got, 4)) ||
+        !view_has(in, off, 12))
+      return false;
+    if (out)
+      memcpy(out + off - 4, ie_gd, sizeof ie_gd);
+    *field = off + 8;
+    return true;
+  case R_X86_64_GOTPC32_TLSDESC: {
+    if (off < 3)
+      return false;
+    uint8_t rex = in.data[off - 3], op = in.data[off - 2], modrm = in.data[off - 1];
+    if ((rex != 0x48 && rex != 0x4c) || op != 0x8d || (modrm & 0xc7) != 0x05)
+      return false;
+    if (out)
+      out[off - 2] = 0x8b;  // lea -> mov: load the offset from the slot
+    *field = off;
     return true;
   }
   case R_X86_64_TLSDESC_CALL:

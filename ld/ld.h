@@ -475,6 +475,8 @@ typedef enum {
   ACT_GOT_TO_BINOP, // add/sub/... -> op $imm32: S (sign-extended)
   ACT_TLS_TO_LE,    // a TLS sequence rewritten to local exec: S + A + 4 - TP
   ACT_TLS_GOT_TP,   // initial exec kept: the GOT slot holding S - TP
+  ACT_TLS_TO_IE,    // a shared library's variable: the sequence rewritten to initial
+                    // exec through a GOT slot holding S - TP (R_X86_64_TPOFF64)
   ACT_SKIP,         // the __tls_get_addr call of a rewritten sequence: gone
 } RelAction;
 
@@ -675,6 +677,9 @@ void got_relax_rewrite(uint8_t *loc, RelAction form);
 // with out == NULL only checks that it can. *field is the offset of the 32-bit field
 // that receives S + A - TP, or UINT64_MAX if none.
 bool relax_tls(View in, uint8_t *out, uint64_t off, uint32_t type, uint64_t *field);
+// The same, to initial exec (a shared library's variable): *field then receives the
+// displacement of the GOT slot holding the TP offset, or is UINT64_MAX.
+bool relax_tls_to_ie(View in, uint8_t *out, uint64_t off, uint32_t type, uint64_t *field);
 bool is_tls_get_addr_call(const Elf64_Rela *tls, const Elf64_Rela *next);
 bool is_tls_sequence_start(const Elf64_Rela *rel);  // TLSGD or TLSLD
 // IFUNC support: the 16-byte stub that jumps through a GOT slot, and the

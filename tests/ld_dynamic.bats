@@ -289,3 +289,39 @@ C
   ! dyn_tags sysv | grep -qx GNU_HASH
   dyn_tags both | grep -qx GNU_HASH
 }
+
+@test "dynamic: general-dynamic and TLS-descriptor accesses to a library's variable become initial exec, in threads" {
+  cat >tls.c <<'C'
+__thread int tls_value = 9;
+int *tls_address(void) { return &tls_value; }
+C
+  cc -shared -fPIC tls.c -o libtls.so
+  cat >main.c <<'C'
+#include <pthread.h>
+#include <stdio.h>
+extern __thread int tls_value;
+int *tls_address(void);
+static void *thread(void *arg) {
+  tls_value += (int)(long)arg;
+  return (void *)(long)(tls_value * (&tls_value == tls_address()));
+}
+int main(void) {
+  pthread_t t;
+  void *r;
+  pthread_create(&t, 0, thread, (void *)5);
+  pthread_join(t, &r);
+  printf("%d %ld %d\n", tls_value, (long)r, &tls_value == tls_address());
+  return 0;
+}
+C
+  for dialect in gnu gnu2; do
+    cc -fPIC -mtls-dialect=$dialect -c main.c -o main-$dialect.o
+    dyn_both main-$dialect gcc main-$dialect.o -L. -ltls -Wl,-rpath,'$ORIGIN' -pthread
+    run_both main-$dialect
+    [ "$output" = "9 14 1" ]
+    readelf -rW main-$dialect | grep -q 'R_X86_64_TPOFF64 .* tls_value'
+  done
+  # The objects really used those sequences.
+  readelf -rW main-gnu.o | grep -q R_X86_64_TLSGD
+  readelf -rW main-gnu2.o | grep -q R_X86_64_GOTPC32_TLSDESC
+}

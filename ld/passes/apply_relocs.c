@@ -128,6 +128,15 @@ void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out, const EhRecord *re
       if (field != UINT64_MAX)
         store(ctx, isec, rel, sym, out + field, S + A + 4 - TP, 4, CHECK_SIGNED);
       continue;
+    case ACT_TLS_TO_IE:
+      if (!relax_tls_to_ie(isec->data, out, rel->r_offset, type, &field))
+        internal_error("%s: TLS sequence no longer matches", place(ctx, isec, rel->r_offset));
+      // The field ends its instruction: the displacement is from the field's end.
+      if (field != UINT64_MAX)
+        store(ctx, isec, rel, sym, out + field,
+              ctx->got_slots + 8 * (uint64_t)sym->gottp_index - (out_addr + field + 4), 4,
+              CHECK_SIGNED);
+      continue;
     case ACT_TLS_GOT_TP:
       store(ctx, isec, rel, sym, loc, ctx->got_slots + 8 * (uint64_t)sym->gottp_index + A - P,
             h.width, h.check);

@@ -198,9 +198,21 @@ static void scan_section(Scan *s, InputSection *isec) {
     case RX_TLSDESC:
     case RX_TLSDESC_CALL:
       if (is_imported(sym)) {
-        error("%s: %s against '%s', a thread-local variable of %s, is not supported yet "
-              "(compile with -ftls-model=initial-exec)",
-              place(ctx, isec, rel->r_offset), h.name, sym->name, sym->file->name);
+        // A library's variable: initial exec, through a GOT slot.
+        if (!relax_tls_to_ie(isec->data, NULL, rel->r_offset, type, &field)) {
+          error("%s: %s against '%s' (a thread-local variable of %s) is not in a "
+                "recognised TLS code sequence",
+                place(ctx, isec, rel->r_offset), h.name, sym->name, sym->file->name);
+          continue;
+        }
+        set_action(ctx, isec, i, ACT_TLS_TO_IE);
+        if (h.expr != RX_TLSDESC_CALL) {
+          file->uses_got = true;
+          need(s, idx, NEED_GOTTP, &file->need_gottp);
+        }
+        if (h.expr == RX_TLSGD && i + 1 < isec->nrels &&
+            is_tls_get_addr_call(rel, &isec->rels[i + 1]))
+          set_action(ctx, isec, ++i, ACT_SKIP);  // the __tls_get_addr call is gone
         continue;
       }
       // In an executable the program's own variables are at fixed offsets from the

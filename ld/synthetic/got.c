@@ -33,7 +33,8 @@ static void write_got(Ctx *ctx, InputSection *isec, uint8_t *buf) {
   }
   for (size_t i = 0; i < ctx->gottp_syms.len; i++) {
     Symbol *sym = ctx->gottp_syms.data[i];
-    uint64_t v = sym->state == SYM_UNDEF ? 0 : symbol_address(sym) - ctx->tp;
+    // A library's variable gets its offset at run time (R_X86_64_TPOFF64).
+    uint64_t v = sym->state == SYM_UNDEF || is_imported(sym) ? 0 : symbol_address(sym) - ctx->tp;
     write_u64le(buf + 8 * (uint64_t)sym->gottp_index, v);
   }
 }
