@@ -325,3 +325,71 @@ C
   readelf -rW main-gnu.o | grep -q R_X86_64_TLSGD
   readelf -rW main-gnu2.o | grep -q R_X86_64_GOTPC32_TLSDESC
 }
+
+@test "dynamic: musl-gcc links against musl's libc.so, loaded by its own dynamic linker" {
+  hello_c
+  dyn_both hello musl-gcc hello.c
+  run_both hello
+  [ "$status" -eq 3 ]
+  readelf -lW hello | grep -q 'Requesting program interpreter: /lib/ld-musl-x86_64.so.1'
+}
+
+@test "dynamic: clang objects link and run" {
+  hello_c
+  dyn_both hello clang hello.c
+  run_both hello
+  [ "$output" = "hello from a dynamic program" ]
+}
+
+@test "dynamic: sqlite3 and zlib from their shared libraries" {
+  cat >sq.c <<'C'
+#include <sqlite3.h>
+#include <stdio.h>
+#include <zlib.h>
+int main(void) {
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  sqlite3_open(":memory:", &db);
+  sqlite3_exec(db, "create table t(x); insert into t values(41);", 0, 0, 0);
+  sqlite3_prepare_v2(db, "select x + 1 from t", -1, &st, 0);
+  sqlite3_step(st);
+  printf("sqlite %d, zlib %s\n", sqlite3_column_int(st, 0), zlibVersion());
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return 0;
+}
+C
+  dyn_both sq gcc sq.c -lsqlite3 -lz
+  run_both sq
+  [[ "$output" == "sqlite 42, zlib "* ]]
+  [ "$(dyn_value sq NEEDED | tr '\n' ' ')" = "$(dyn_value sq.bfd NEEDED | tr '\n' ' ')" ]
+}
+
+@test "dynamic: with -E a library loaded by dlopen calls back into the program" {
+  cat >plugin.c <<'C'
+int host_value(void);
+int plugin_entry(void) { return host_value() * 2; }
+C
+  cc -shared -fPIC plugin.c -o plugin.so
+  cat >host.c <<'C'
+#include <dlfcn.h>
+#include <stdio.h>
+int host_value(void) { return 21; }
+int main(void) {
+  void *h = dlopen("./plugin.so", RTLD_NOW);
+  if (!h) { printf("%s\n", dlerror()); return 1; }
+  int (*entry)(void) = (int (*)(void))dlsym(h, "plugin_entry");
+  printf("%d\n", entry());
+  return 0;
+}
+C
+  dyn_both host gcc host.c -Wl,-E -ldl
+  run_both host
+  [ "$output" = "42" ]
+  readelf --dyn-syms -W host | grep -q ' host_value$'
+  # Without -E the program exports nothing the plugin could find.
+  gcc -B "$MINI_BIN/" host.c -ldl -o closed
+  run ./closed
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"undefined symbol: host_value"* ]]
+}
