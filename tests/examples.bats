@@ -47,6 +47,10 @@ run_example() {
   run_example 06-load-it-yourself
 }
 
+@test "examples: 07-dynamic" {
+  run_example 07-dynamic
+}
+
 @test "examples: every example has an expected output and a test" {
   local dir name
   for dir in "$REPO"/examples/[0-9][0-9]-*/; do
