@@ -393,3 +393,19 @@ C
   [ "$status" -eq 1 ]
   [[ "$output" == *"undefined symbol: host_value"* ]]
 }
+
+@test "dynamic: -Map shows .plt, .got.plt and .dynsym, and which library each import comes from" {
+  shared_lib
+  user_c
+  cc -fno-pic -c use.c -o use.o
+  gcc -no-pie -B "$MINI_BIN/" use.o -L. -ltw -Wl,-Map=use.map -o use
+  grep -q '^Shared libraries$' use.map
+  grep -Eq '^  libtw.so +\./libtw.so  DT_NEEDED$' use.map
+  grep -Eq '^      twice +PLT \(its address\)' use.map
+  grep -Eq '^      counter +copied into \.dynbss$' use.map
+  grep -Eq '^      printf@GLIBC_2\.2\.5 +PLT$' use.map
+  grep -Eq 'not needed \(--as-needed: nothing uses it\)$' use.map
+  for sec in .plt .got.plt .dynsym .dynstr .interp .gnu.hash .rela.plt; do
+    grep -Eq " $sec\$" use.map
+  done
+}

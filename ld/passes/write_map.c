@@ -9,6 +9,10 @@
  *   Archive member included to satisfy reference by file (symbol)
  *   ./libprocess.a(process1.o)    main.o (func1)
  *
+ *   Shared libraries
+ *     libc.so.6      /lib/x86_64-linux-gnu/libc.so.6  DT_NEEDED
+ *         printf@GLIBC_2.2.5                  PLT       (how the program reaches it)
+ *
  *   Discarded input sections
  *     b.o:(.text._Z6squarei)  size 0x6        (a COMDAT copy, or --gc-sections)
  *
@@ -54,6 +58,31 @@ static void print_extractions(Ctx *ctx, FILE *fp) {
   }
   if (any)
     fprintf(fp, "\n");
+}
+
+// Which shared library each imported symbol comes from, and how the program
+// reaches it (GNU ld's map has no such section; the seeds draw it by hand).
+static void print_shared(Ctx *ctx, FILE *fp) {
+  if (!ctx->shared_files.len)
+    return;
+  fprintf(fp, "Shared libraries\n\n");
+  for (size_t i = 0; i < ctx->shared_files.len; i++) {
+    InputFile *so = ctx->shared_files.data[i];
+    fprintf(fp, "  %-30s %s  %s\n", so->soname, so->name,
+            so->is_needed ? "DT_NEEDED" : "not needed (--as-needed: nothing uses it)");
+    for (size_t j = 0; j < ctx->globals.len; j++) {
+      Symbol *sym = ctx->globals.data[j];
+      if (sym->file != so || !sym->object_ref || (sym->state != SYM_SHARED && !sym->copied))
+        continue;
+      const char *name = sym->version ? arena_printf(&ctx->arena, "%s@%s", sym->name,
+                                                     sym->version)
+                                      : sym->name;
+      fprintf(fp, "      %-36s%s%s%s%s\n", name, sym->plt_index >= 0 ? " PLT" : "",
+              sym->canonical_plt ? " (its address)" : "", sym->got_index >= 0 ? " GOT" : "",
+              sym->copied ? " copied into .dynbss" : "");
+    }
+  }
+  fprintf(fp, "\n");
 }
 
 // The symbols to show under each input section: named, defined in a section that
@@ -198,6 +227,7 @@ static void print_why_extract(Ctx *ctx, FILE *fp) {
 
 static void print_map(Ctx *ctx, FILE *fp) {
   print_extractions(ctx, fp);
+  print_shared(ctx, fp);
   print_discarded(ctx, fp);
   print_sections(ctx, fp);
   print_segments(ctx, fp);
