@@ -373,6 +373,9 @@ typedef struct {
   bool hash_sysv;           // --hash-style=sysv|both: DT_HASH
   bool hash_gnu;            // --hash-style=gnu|both (the default): DT_GNU_HASH
   bool export_dynamic;      // -E, --export-dynamic: every global symbol in .dynsym
+  PtrVec export_patterns;   // const char *: globs of symbols to export (--dynamic-list,
+                            // --export-dynamic-symbol)
+  bool export_data;         // --dynamic-list-data: every global variable too
   bool gc_sections;         // --gc-sections
   bool print_gc_sections;   // --print-gc-sections
   int execstack;            // -z execstack: 1, -z noexecstack: -1 (the last wins), or 0

@@ -409,3 +409,27 @@ C
     grep -Eq " $sec\$" use.map
   done
 }
+
+@test "dynamic: --dynamic-list and --export-dynamic-symbol export what their globs match, and nothing else" {
+  cat >a.c <<'C'
+void xyz(void) {}
+void foobarcx(void) {}
+void foobarzx(void) {}
+void other(void) {}
+int main(void) { return 0; }
+C
+  printf '{\n  xyz;\n  /* a comment */\n  foo*bar*[abc]x;\n};\n' >dyn
+  dyn_both list gcc a.c -Wl,--dynamic-list=dyn
+  for prog in list list.bfd; do
+    readelf --dyn-syms -W $prog | grep -q ' xyz$'
+    readelf --dyn-syms -W $prog | grep -q ' foobarcx$'
+    ! readelf --dyn-syms -W $prog | grep -q ' foobarzx$'
+    ! readelf --dyn-syms -W $prog | grep -q ' other$'
+  done
+  gcc -B "$MINI_BIN/" a.c -Wl,--export-dynamic-symbol='o*' -o sym
+  readelf --dyn-syms -W sym | grep -q ' other$'
+  ! readelf --dyn-syms -W sym | grep -q ' xyz$'
+  printf '{ extern "C++" { "f(int)"; }; };\n' >cxx
+  run -2 "$MINI_LD" --dynamic-list=cxx -o x
+  [ "$output" = "mini-ld: cxx: 'extern \"C++\"' in a dynamic list is not supported" ]
+}

@@ -28,17 +28,28 @@
  */
 #include "../ld.h"
 
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+
+// Does the command line ask for sym to be exported (-E, --dynamic-list, ...)?
+static bool export_asked(Ctx *ctx, const Symbol *sym) {
+  if (ctx->opt.export_dynamic || (ctx->opt.export_data && sym->type == STT_OBJECT))
+    return true;
+  for (size_t i = 0; i < ctx->opt.export_patterns.len; i++)
+    if (!fnmatch(ctx->opt.export_patterns.data[i], sym->name, 0))
+      return true;
+  return false;
+}
 
 static bool is_exported(Ctx *ctx, const Symbol *sym) {
   if (!sym->is_global || sym->visibility == STV_HIDDEN || sym->visibility == STV_INTERNAL)
     return false;
   if (sym->state == SYM_DEFINED)
-    return sym->copied || ((sym->shared_ref || ctx->opt.export_dynamic) &&
-                           (!sym->isec || (sym->isec->is_alive)));
+    return sym->copied ||
+           ((sym->shared_ref || export_asked(ctx, sym)) && (!sym->isec || sym->isec->is_alive));
   if (sym->state == SYM_LINKER)
-    return sym->shared_ref || ctx->opt.export_dynamic;
+    return sym->shared_ref || export_asked(ctx, sym);
   return false;
 }
 

@@ -27,6 +27,7 @@ typedef enum {
   OPT_IGNORE_ARG, OPT_BUILD_ID, OPT_BUILD_ID_STYLE, OPT_MAP, OPT_DISCARD_ALL, OPT_OPTIMIZE, OPT_DEFSYM, OPT_IMAGE_BASE, OPT_UNDEFINED, OPT_REQUIRE_DEFINED, OPT_PUSH_STATE, OPT_POP_STATE, OPT_NO_DYNAMIC_LINKER, OPT_PIE, OPT_SHARED, OPT_RELOCATABLE, OPT_EH_FRAME_HDR, OPT_GC, OPT_NO_GC, OPT_PRINT_GC, OPT_PRINT_MAP, OPT_WHY_EXTRACT, OPT_TRACE, OPT_TRACE_SYMBOL,
   OPT_BSTATIC, OPT_AS_NEEDED, OPT_NO_AS_NEEDED, OPT_HASH_STYLE, OPT_DYNAMIC_LINKER, OPT_RPATH,
   OPT_RPATH_LINK, OPT_NEW_DTAGS, OPT_OLD_DTAGS, OPT_EXPORT_DYNAMIC, OPT_NO_PIE,
+  OPT_DYNAMIC_LIST, OPT_EXPORT_SYMBOL, OPT_DYNAMIC_LIST_DATA,
 } OptId;
 
 typedef struct {
@@ -93,6 +94,10 @@ static const LongOpt long_opts[] = {
   {"fatal-warnings", OPT_IGNORE, false},
   // Meaningful only for dynamic linking; GNU ld accepts them for static links too.
   {"export-dynamic", OPT_EXPORT_DYNAMIC, false},
+  {"dynamic-list", OPT_DYNAMIC_LIST, true},
+  {"export-dynamic-symbol-list", OPT_DYNAMIC_LIST, true},
+  {"export-dynamic-symbol", OPT_EXPORT_SYMBOL, true},
+  {"dynamic-list-data", OPT_DYNAMIC_LIST_DATA, false},
   {"Bsymbolic", OPT_IGNORE, false},
   {"Bsymbolic-functions", OPT_IGNORE, false},
   {"no-undefined", OPT_IGNORE, false},
@@ -162,6 +167,8 @@ static void usage(void) {
          "  -rpath DIR                  where the program looks for its libraries\n"
          "                              (DT_RUNPATH; DT_RPATH with --disable-new-dtags)\n"
          "  -E, --export-dynamic        export every global symbol (.dynsym)\n"
+         "  --dynamic-list=FILE         export the symbols FILE names ({ foo; bar*; };)\n"
+         "  --export-dynamic-symbol=GLOB  export the symbols GLOB matches\n"
          "  --hash-style=gnu|sysv|both  which hash table the dynamic linker gets (gnu)\n"
          "  -z now|lazy                 bind every function at start-up, or on first call\n"
          "  -nostdlib                   search only the -L directories\n"
@@ -314,6 +321,37 @@ static void z_keyword(Ctx *ctx, const char *kw) {
   }
 }
 
+// --dynamic-list FILE (and --export-dynamic-symbol-list): the symbols to export,
+// as GNU ld's list syntax has them: `{ foo; bar*; };`, each entry a glob pattern.
+static void read_dynamic_list(Ctx *ctx, const char *path) {
+  View v;
+  if (!map_file(path, path, &v))
+    usage_error("%s: cannot open: %s", path, strerror(errno));
+  uint64_t i = 0;
+  while (i < v.size) {
+    uint8_t c = v.data[i];
+    if (c == '/' && i + 1 < v.size && v.data[i + 1] == '*') {  // a comment
+      const uint8_t *end = memmem(v.data + i + 2, v.size - i - 2, "*/", 2);
+      if (!end)
+        usage_error("%s: unterminated comment in dynamic list", path);
+      i = (uint64_t)(end - v.data) + 2;
+      continue;
+    }
+    if (c <= ' ' || c == '{' || c == '}' || c == ';') {
+      i++;
+      continue;
+    }
+    uint64_t start = i;
+    while (i < v.size && v.data[i] > ' ' && v.data[i] != ';' && v.data[i] != '{' &&
+           v.data[i] != '}')
+      i++;
+    const char *word = arena_strndup(&ctx->arena, (const char *)v.data + start, i - start);
+    if (!strcmp(word, "extern"))
+      usage_error("%s: 'extern \"C++\"' in a dynamic list is not supported", path);
+    vec_push(&ctx->arena, &ctx->opt.export_patterns, (void *)word);
+  }
+}
+
 static void add_input(Ctx *ctx, PtrVec *inputs, ArgKind kind, const char *value) {
   InputArg *a = arena_alloc(&ctx->arena, sizeof *a);
   a->kind = kind;
@@ -352,6 +390,9 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_NEW_DTAGS: opt->new_dtags = true; break;
   case OPT_OLD_DTAGS: opt->new_dtags = false; break;
   case OPT_EXPORT_DYNAMIC: opt->export_dynamic = true; break;
+  case OPT_DYNAMIC_LIST: read_dynamic_list(ctx, val); break;
+  case OPT_EXPORT_SYMBOL: vec_push(&ctx->arena, &opt->export_patterns, (void *)val); break;
+  case OPT_DYNAMIC_LIST_DATA: opt->export_data = true; break;
   case OPT_NO_PIE: opt->pie = false; break;
   case OPT_NO_DYNAMIC_LINKER: opt->no_dynamic_linker = true; break;
   case OPT_NOSTDLIB: opt->nostdlib = true; break;
