@@ -433,3 +433,24 @@ C
   run -2 "$MINI_LD" --dynamic-list=cxx -o x
   [ "$output" = "mini-ld: cxx: 'extern \"C++\"' in a dynamic list is not supported" ]
 }
+
+@test "dynamic: a function the program defines interposes the library's own definition" {
+  cat >lib.c <<'C'
+int hook(void) { return 1; }
+int call_hook(void) { return hook(); }
+C
+  cc -shared -fPIC lib.c -o libhook.so
+  cat >main.c <<'C'
+int call_hook(void);
+int hook(void) { return 2; }
+int main(void) { return call_hook() * 10 + hook(); }
+C
+  dyn_both main gcc main.c -L. -lhook -Wl,-rpath,'$ORIGIN'
+  run_both main
+  [ "$status" -eq 22 ]
+  # A library named before the program's object: the program still wins.
+  cc -fPIE -c main.c -o main.o
+  dyn_both first gcc -L. -lhook main.o -Wl,--no-as-needed -lhook -Wl,-rpath,'$ORIGIN'
+  run_both first
+  [ "$status" -eq 22 ]
+}

@@ -107,8 +107,13 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
     bool weak = bind == STB_WEAK;
     switch (sym->state) {
     case SYM_UNDEF:
-    case SYM_SHARED:  // the program's own definition wins over a shared library's
       define(sym, file, esym, isec);
+      break;
+    case SYM_SHARED:
+      // The program's own definition wins over a shared library's, and is
+      // exported so that the library uses it too (interposition).
+      define(sym, file, esym, isec);
+      sym->shared_ref = true;
       break;
     case SYM_COMMON:
       if (!weak)
@@ -152,6 +157,10 @@ void resolve_shared_symbols(Ctx *ctx, InputFile *file) {
       continue;
     if (sym->traced)
       note("%s: definition of '%s'", file->name, sym->name);
+    // The program defines it too: its definition wins everywhere, the library's
+    // own calls included (interposition), so it must be exported.
+    if (sym->state == SYM_DEFINED || sym->state == SYM_COMMON)
+      sym->shared_ref = true;
     if (sym->state != SYM_UNDEF || sym->defsym)
       continue;
     sym->state = SYM_SHARED;
