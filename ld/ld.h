@@ -376,6 +376,16 @@ typedef struct {
   PtrVec export_patterns;   // const char *: globs of symbols to export (--dynamic-list,
                             // --export-dynamic-symbol)
   bool export_data;         // --dynamic-list-data: every global variable too
+  const char *init_symbol;  // -init (DT_INIT; default _init)
+  const char *fini_symbol;  // -fini (DT_FINI; default _fini)
+  const char *audit;        // --audit: DT_AUDIT, colon-separated
+  const char *depaudit;     // --depaudit, -P: DT_DEPAUDIT
+  bool z_origin;            // -z origin: DF_ORIGIN, DF_1_ORIGIN
+  bool z_nodefaultlib;      // -z nodefaultlib: DF_1_NODEFLIB
+  uint64_t stack_size;      // -z stack-size: PT_GNU_STACK's p_memsz
+  uint32_t x86_features;    // -z ibt, -z shstk: GNU_PROPERTY_X86_FEATURE_1_AND bits
+  uint32_t x86_isa_needed;  // -z x86-64-v2|v3|v4: GNU_PROPERTY_X86_ISA_1_NEEDED bits
+  bool muldefs;             // --allow-multiple-definition, -z muldefs: the first wins
   bool gc_sections;         // --gc-sections
   bool print_gc_sections;   // --print-gc-sections
   int execstack;            // -z execstack: 1, -z noexecstack: -1 (the last wins), or 0

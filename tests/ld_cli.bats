@@ -662,3 +662,56 @@ C
   [ "$(stat -c %a why.txt)" = 644 ]
   [ "$(stat -c %a prog)" = 755 ]
 }
+
+@test "ld: -z stack-size, -z ibt, -z shstk and -z x86-64-v3 reach PT_GNU_STACK and .note.gnu.property" {
+  hello_program
+  run "$MINI_LD" rt.o main.o -z stack-size=0x900000 -z ibt -z shstk -z x86-64-v3 -o prog
+  [ "$status" -eq 0 ]
+  readelf -lW prog | grep -Eq 'GNU_STACK .* 0x900000 RW'
+  readelf -nW prog | grep -q 'x86 feature: IBT, SHSTK'
+  readelf -nW prog | grep -q 'x86 ISA needed: x86-64-v3'
+  run ./prog
+  [ "$output" = "hello" ]
+}
+
+@test "ld: --allow-multiple-definition and -z muldefs keep the first definition" {
+  runtime
+  obj a <<'C'
+int value(void) { return 1; }
+int main(void) { return value(); }
+C
+  obj b <<'C'
+int value(void) { return 2; }
+C
+  link_both prog rt.o a.o b.o --allow-multiple-definition
+  run_both prog
+  [ "$status" -eq 1 ]
+  link_both prog2 rt.o a.o b.o -z muldefs
+  run_both prog2
+  run -1 "$MINI_LD" rt.o a.o b.o -o prog3
+  [ "$output" = "mini-ld: b.o: duplicate symbol 'value' (first defined in a.o)" ]
+}
+
+@test "ld: an input that asks for an executable stack gets one, with a warning naming it" {
+  hello_program
+  asm exec <<'ASM'
+	.section .note.GNU-stack,"x",@progbits
+ASM
+  run "$MINI_LD" rt.o main.o exec.o -o prog
+  [ "$status" -eq 0 ]
+  [ "$output" = "mini-ld: warning: exec.o: requires executable stack (because the .note.GNU-stack section is executable)" ]
+  readelf -lW prog | grep -Eq 'GNU_STACK .* RWE'
+  # Asked for on the command line: no warning.
+  run "$MINI_LD" rt.o main.o exec.o -z execstack -o prog2
+  [ "$output" = "" ]
+}
+
+@test "ld: with -z max-page-size=0x200000, RELRO ends on a 4 KiB page and glibc programs start" {
+  echo 'int main(void) { return 4; }' >m.c
+  for mode in -static ""; do
+    gcc $mode -B "$MINI_BIN/" m.c -Wl,-z,max-page-size=0x200000 -o prog$mode
+    run ./prog$mode
+    [ "$status" -eq 4 ]
+  done
+  check_layout prog-static
+}

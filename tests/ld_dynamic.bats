@@ -454,3 +454,78 @@ C
   run_both first
   [ "$status" -eq 22 ]
 }
+
+@test "dynamic: -init, -fini, --audit, --depaudit, -z origin, -z nodefaultlib and -R fill .dynamic as GNU ld's" {
+  cat >a.c <<'C'
+void my_init(void) {}
+int main(void) { return 0; }
+C
+  cc -fPIE -c a.c -o a.o
+  dyn_both prog gcc a.o -Wl,-init,my_init -Wl,--audit=foo -Wl,--audit=bar -Wl,--depaudit=baz \
+    -Wl,-z,origin -Wl,-z,nodefaultlib -Wl,-rpath,/x,-R,/y,-rpath,/x
+  # (Neither program can start: audit libraries foo and bar do not exist, and
+  # -z nodefaultlib keeps the dynamic linker from finding libc.so.6.)
+  for p in prog prog.bfd; do
+    [ "$(dyn_value $p INIT)" = "$(printf '0x%x' "$(nm $p | awk '$3 == "my_init" { print "0x" $1 }')")" ]
+    [ "$(dyn_value $p AUDIT)" = "Audit library: [foo:bar]" ]
+    [ "$(dyn_value $p DEPAUDIT)" = "Dependency audit library: [baz]" ]
+    dyn_value $p FLAGS | grep -q ORIGIN
+    dyn_value $p FLAGS_1 | grep -q NODEFLIB
+  done
+  # Each run-path directory once, as GNU ld.
+  [ "$(dyn_value prog RUNPATH)" = "Library runpath: [/x:/y]" ]
+  gcc -B "$MINI_BIN/" a.o -Wl,-init,no_such_symbol -o noinit
+  ! dyn_tags noinit | grep -qx INIT
+}
+
+@test "dynamic: .symtab lists only the library symbols the program uses" {
+  hello_c
+  gcc -B "$MINI_BIN/" hello.c -o hello
+  # libc.so.6 defines thousands; the program uses a handful.
+  [ "$(nm -u hello | wc -l)" -lt 10 ]
+  nm -u hello | grep -q ' U printf'
+}
+
+@test "dynamic: -mcmodel=large -fPIC calls a library function through PLTOFF64 and the PLT" {
+  cat >large.c <<'C'
+#include <stdio.h>
+int main(void) { printf("large %d\n", 7); return 0; }
+C
+  cc -mcmodel=large -fPIC -c large.c -o large.o
+  readelf -rW large.o | grep -q R_X86_64_PLTOFF64
+  dyn_both large gcc -pie large.o
+  run_both large
+  [ "$output" = "large 7" ]
+}
+
+@test "dynamic: TLS descriptors in local-dynamic code use _TLS_MODULE_BASE_" {
+  cat >a.c <<'C'
+static _Thread_local int bar = 5;
+extern _Thread_local int foo;
+int get_foo(void) { return foo; }
+int get_bar(void) { return bar; }
+C
+  cat >b.c <<'C'
+#include <stdio.h>
+_Thread_local int foo;
+int get_foo(void);
+int get_bar(void);
+int main(void) { foo = 42; printf("%d %d\n", get_foo(), get_bar()); return 0; }
+C
+  cc -fPIC -ftls-model=local-dynamic -mtls-dialect=gnu2 -c a.c -o a.o
+  readelf -sW a.o | grep -q _TLS_MODULE_BASE_
+  cc -fPIC -c b.c -o b.o
+  dyn_both prog gcc a.o b.o
+  run_both prog
+  [ "$output" = "42 5" ]
+}
+
+@test "dynamic: a linker script's INPUT finds a file next to the script" {
+  mkdir sub
+  echo 'int main(void) { return 6; }' >sub/m.c
+  cc -c sub/m.c -o sub/m.o
+  echo 'INPUT(m.o)' >sub/in.script
+  gcc -B "$MINI_BIN/" sub/in.script -o prog
+  run ./prog
+  [ "$status" -eq 6 ]
+}

@@ -27,7 +27,8 @@ static const char *const fixed_names[] = {
   "__ehdr_start", "__executable_start", "_etext", "etext", "__etext", "_edata", "edata",
   "_end", "end", "__bss_start", "__init_array_start", "__init_array_end",
   "__fini_array_start", "__fini_array_end", "__preinit_array_start", "__preinit_array_end",
-  "__rela_iplt_start", "__rela_iplt_end", "_GLOBAL_OFFSET_TABLE_", "_DYNAMIC", NULL,
+  "__rela_iplt_start", "__rela_iplt_end", "_GLOBAL_OFFSET_TABLE_", "_DYNAMIC",
+  "_TLS_MODULE_BASE_", NULL,
 };
 
 // The section name X of "__start_X" or "__stop_X", or NULL.
@@ -169,6 +170,17 @@ void define_linker_symbols(Ctx *ctx) {
               base);
   if (has_synthetic(ctx, SYN_GOT))
     set(ctx, "_GLOBAL_OFFSET_TABLE_", ctx->synth[SYN_GOT]->osec, ctx->got_addr);
+  // TLS descriptors in local-dynamic code ask for the module's TLS block through
+  // _TLS_MODULE_BASE_, then add each variable's offset. In an executable the
+  // sequence becomes local exec and offsets count from the thread pointer
+  // (apply_relocs.c), so the base is the thread pointer: its offset is 0.
+  if (ctx->tls) {
+    OutputSection *tls_osec = NULL;
+    for (size_t i = 0; i < ctx->osecs.len && !tls_osec; i++)
+      if (((OutputSection *)ctx->osecs.data[i])->sh_flags & SHF_TLS)
+        tls_osec = ctx->osecs.data[i];
+    set(ctx, "_TLS_MODULE_BASE_", tls_osec, ctx->tp);
+  }
   if (has_synthetic(ctx, SYN_DYNAMIC))
     set(ctx, "_DYNAMIC", ctx->synth[SYN_DYNAMIC]->osec, isec_address(ctx->synth[SYN_DYNAMIC]));
 

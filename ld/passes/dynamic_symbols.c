@@ -186,17 +186,28 @@ void choose_dynamic_symbols(Ctx *ctx) {
   for (size_t i = 0; i < ctx->needed.len; i++)
     add_string(t, ((InputFile *)ctx->needed.data[i])->soname);
   if (ctx->opt.rpath.len) {
+    // Each directory once, in the order first given (as GNU ld).
     Buf b = {0};
     for (size_t i = 0; i < ctx->opt.rpath.len; i++) {
-      if (i)
+      const char *dir = ctx->opt.rpath.data[i];
+      bool seen = false;
+      for (size_t j = 0; j < i && !seen; j++)
+        seen = !strcmp(ctx->opt.rpath.data[j], dir);
+      if (seen)
+        continue;
+      if (b.len)
         buf_add(&b, ":", 1);
-      buf_add(&b, ctx->opt.rpath.data[i], strlen(ctx->opt.rpath.data[i]));
+      buf_add(&b, dir, strlen(dir));
     }
     buf_add(&b, "", 1);
     ctx->rpath = arena_strdup(&ctx->arena, (const char *)b.data);
     free(b.data);
     add_string(t, ctx->rpath);
   }
+  if (ctx->opt.audit)
+    add_string(t, ctx->opt.audit);
+  if (ctx->opt.depaudit)
+    add_string(t, ctx->opt.depaudit);
   for (size_t i = 0; i < ctx->dynsyms.len; i++)
     add_string(t, ((Symbol *)ctx->dynsyms.data[i])->name);
   for (size_t i = 0; i < ctx->verneeds.len; i++) {

@@ -41,6 +41,11 @@
 // Where user space ends on x86-64 Linux (47-bit addresses): no image may go past.
 #define MAX_USER_ADDRESS ((uint64_t)1 << 47)
 
+// The page size the program runs with (x86-64 Linux: 4 KiB), which -z
+// max-page-size does not change: the C library protects RELRO in these pages, and
+// only the page that holds the segment's end is mapped past it.
+enum { RUNTIME_PAGE = 4096 };
+
 // Which PT_LOAD a section belongs to, in address order.
 enum { SEG_HEADERS, SEG_TEXT, SEG_RODATA, SEG_RELRO, SEG_DATA, SEG_NONE };
 
@@ -332,7 +337,7 @@ static void assign_addresses(Ctx *ctx) {
     relro->p_offset = load.p_offset;
     relro->p_vaddr = relro->p_paddr = load.p_vaddr;
     relro->p_filesz = load.p_filesz;
-    relro->p_memsz = align_to(load.p_vaddr + load.p_memsz, page) - load.p_vaddr;
+    relro->p_memsz = align_to(load.p_vaddr + load.p_memsz, RUNTIME_PAGE) - load.p_vaddr;
     relro->p_align = 1;
   }
   add_synthetic_phdrs(ctx, add_segment);
@@ -348,10 +353,18 @@ static void assign_addresses(Ctx *ctx) {
   // The stack is executable only if an input asks for it (.note.GNU-stack with
   // SHF_EXECINSTR) or -z execstack does; -z execstack/noexecstack, the last one
   // given, overrides what the inputs say.
+  // Its size is the main thread's stack size, if -z stack-size asks for one.
   Segment *stack = add_segment(ctx, PT_GNU_STACK, PF_R | PF_W);
   stack->p_align = 16;
-  if (ctx->opt.execstack > 0 || (ctx->opt.execstack == 0 && ctx->execstack_file))
+  stack->p_memsz = ctx->opt.stack_size;
+  if (ctx->opt.execstack > 0 || (ctx->opt.execstack == 0 && ctx->execstack_file)) {
     stack->p_flags |= PF_X;
+    // An executable stack is an open door for an attacker: say where it comes
+    // from (GNU ld 2.39 and later warn too).
+    if (ctx->opt.execstack == 0)
+      warn("%s: requires executable stack (because the .note.GNU-stack section is "
+           "executable)", ctx->execstack_file);
+  }
   if (ctx->nsegs != nphdrs)
     internal_error("counted %zu program headers but made %zu", nphdrs, ctx->nsegs);
 }

@@ -27,7 +27,8 @@ typedef enum {
   OPT_IGNORE_ARG, OPT_BUILD_ID, OPT_BUILD_ID_STYLE, OPT_MAP, OPT_DISCARD_ALL, OPT_OPTIMIZE, OPT_DEFSYM, OPT_IMAGE_BASE, OPT_UNDEFINED, OPT_REQUIRE_DEFINED, OPT_PUSH_STATE, OPT_POP_STATE, OPT_NO_DYNAMIC_LINKER, OPT_PIE, OPT_SHARED, OPT_RELOCATABLE, OPT_EH_FRAME_HDR, OPT_GC, OPT_NO_GC, OPT_PRINT_GC, OPT_PRINT_MAP, OPT_WHY_EXTRACT, OPT_TRACE, OPT_TRACE_SYMBOL,
   OPT_BSTATIC, OPT_AS_NEEDED, OPT_NO_AS_NEEDED, OPT_HASH_STYLE, OPT_DYNAMIC_LINKER, OPT_RPATH,
   OPT_RPATH_LINK, OPT_NEW_DTAGS, OPT_OLD_DTAGS, OPT_EXPORT_DYNAMIC, OPT_NO_PIE,
-  OPT_DYNAMIC_LIST, OPT_EXPORT_SYMBOL, OPT_DYNAMIC_LIST_DATA,
+  OPT_DYNAMIC_LIST, OPT_EXPORT_SYMBOL, OPT_DYNAMIC_LIST_DATA, OPT_INIT, OPT_FINI, OPT_AUDIT,
+  OPT_DEPAUDIT, OPT_MULDEFS, OPT_VERBOSE,
 } OptId;
 
 typedef struct {
@@ -98,6 +99,12 @@ static const LongOpt long_opts[] = {
   {"export-dynamic-symbol-list", OPT_DYNAMIC_LIST, true},
   {"export-dynamic-symbol", OPT_EXPORT_SYMBOL, true},
   {"dynamic-list-data", OPT_DYNAMIC_LIST_DATA, false},
+  {"init", OPT_INIT, true},
+  {"fini", OPT_FINI, true},
+  {"audit", OPT_AUDIT, true},
+  {"depaudit", OPT_DEPAUDIT, true},
+  {"allow-multiple-definition", OPT_MULDEFS, false},
+  {"verbose", OPT_VERBOSE, false},
   {"Bsymbolic", OPT_IGNORE, false},
   {"Bsymbolic-functions", OPT_IGNORE, false},
   {"no-undefined", OPT_IGNORE, false},
@@ -133,6 +140,8 @@ static bool short_opt(char c, OptId *id, bool *has_arg) {
   case 'S': *id = OPT_STRIP_DEBUG; return true;
   case 'M': *id = OPT_PRINT_MAP; return true;
   case 'E': *id = OPT_EXPORT_DYNAMIC; return true;
+  case 'R': *id = OPT_RPATH; *has_arg = true; return true;   // -R DIR: -rpath DIR
+  case 'P': *id = OPT_DEPAUDIT; *has_arg = true; return true;
   case 'x': *id = OPT_DISCARD_ALL; return true;
   case 'X': *id = OPT_IGNORE; return true;           // --discard-locals
   case 't': *id = OPT_TRACE; return true;
@@ -304,6 +313,22 @@ static void z_keyword(Ctx *ctx, const char *kw) {
     opt->page_size = parse_number(kw + 14, "-z max-page-size");
     if (opt->page_size < 4096 || (opt->page_size & (opt->page_size - 1)))
       usage_error("-z max-page-size: %s is not a power of two of at least 4096", kw + 14);
+  } else if (!strcmp(kw, "origin")) {
+    opt->z_origin = true;
+  } else if (!strcmp(kw, "nodefaultlib")) {
+    opt->z_nodefaultlib = true;
+  } else if (!strcmp(kw, "muldefs")) {
+    opt->muldefs = true;
+  } else if (!strncmp(kw, "stack-size=", 11)) {
+    opt->stack_size = parse_number(kw + 11, "-z stack-size");
+  } else if (!strcmp(kw, "ibt")) {
+    opt->x86_features |= 1;  // GNU_PROPERTY_X86_FEATURE_1_IBT
+  } else if (!strcmp(kw, "shstk")) {
+    opt->x86_features |= 2;  // GNU_PROPERTY_X86_FEATURE_1_SHSTK
+  } else if (!strcmp(kw, "x86-64-v2") || !strcmp(kw, "x86-64-v3") || !strcmp(kw, "x86-64-v4")) {
+    opt->x86_isa_needed |= 1u << (kw[8] - '1');  // GNU_PROPERTY_X86_ISA_1_V2 is 1 << 1
+  } else if (!strcmp(kw, "x86-64-baseline")) {
+    opt->x86_isa_needed |= 1;
   } else if (!strcmp(kw, "now")) {
     opt->z_now = true;
   } else if (!strcmp(kw, "lazy")) {
@@ -393,6 +418,16 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_DYNAMIC_LIST: read_dynamic_list(ctx, val); break;
   case OPT_EXPORT_SYMBOL: vec_push(&ctx->arena, &opt->export_patterns, (void *)val); break;
   case OPT_DYNAMIC_LIST_DATA: opt->export_data = true; break;
+  case OPT_INIT: opt->init_symbol = val; break;
+  case OPT_FINI: opt->fini_symbol = val; break;
+  case OPT_AUDIT:
+    opt->audit = opt->audit ? arena_printf(&ctx->arena, "%s:%s", opt->audit, val) : val;
+    break;
+  case OPT_DEPAUDIT:
+    opt->depaudit = opt->depaudit ? arena_printf(&ctx->arena, "%s:%s", opt->depaudit, val) : val;
+    break;
+  case OPT_MULDEFS: opt->muldefs = true; break;
+  case OPT_VERBOSE: print_version(); break;
   case OPT_NO_PIE: opt->pie = false; break;
   case OPT_NO_DYNAMIC_LINKER: opt->no_dynamic_linker = true; break;
   case OPT_NOSTDLIB: opt->nostdlib = true; break;
@@ -484,6 +519,8 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
   opt->dynamic_linker = "/lib64/ld-linux-x86-64.so.2";
   opt->new_dtags = true;
   opt->hash_gnu = true;
+  opt->init_symbol = "_init";
+  opt->fini_symbol = "_fini";
 
   PtrVec args = {0};
   for (int i = 1; i < argc; i++)

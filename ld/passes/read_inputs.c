@@ -242,7 +242,10 @@ static const char *find_library(Ctx *ctx, const char *lib, bool bstatic) {
 // Reads a list of inputs in order: the command line, or what a linker script names.
 // `st` is the positional state (--whole-archive, -Bstatic, --as-needed), which
 // carries across the list.
-static void read_input_list(Ctx *ctx, InputArg *args, size_t n, InputState *st, int depth) {
+// `script_dir` is the directory of the linker script the list comes from (NULL for
+// the command line, or a script in the current directory).
+static void read_input_list(Ctx *ctx, InputArg *args, size_t n, InputState *st, int depth,
+                            const char *script_dir) {
   size_t group_start = 0;
   for (size_t i = 0; i < n; i++) {
     InputArg *arg = &args[i];
@@ -293,7 +296,12 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, InputState *st, 
       // "GROUP ( libgcc_s.so.1 -lgcc )"): if it is not in the current directory,
       // it is looked for in the library path, as GNU ld does.
       if (depth > 0 && !strchr(path, '/') && !file_exists(path)) {
-        const char *found = find_library(ctx, arena_printf(&ctx->arena, ":%s", path), true);
+        // ... or next to the script itself, as lld and mold do too.
+        const char *beside = script_dir ? arena_printf(&ctx->arena, "%s/%s", script_dir, path)
+                                        : NULL;
+        const char *found = beside && file_exists(beside)
+                                ? beside
+                                : find_library(ctx, arena_printf(&ctx->arena, ":%s", path), true);
         if (found)
           path = found;
       }
@@ -328,7 +336,9 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, InputState *st, 
       InputArg *list = arena_array(&ctx->arena, script.len, sizeof(InputArg));
       for (size_t j = 0; j < script.len; j++)
         list[j] = *(InputArg *)script.data[j];
-      read_input_list(ctx, list, script.len, st, depth + 1);
+      const char *slash = strrchr(path, '/');
+      read_input_list(ctx, list, script.len, st, depth + 1,
+                      slash ? arena_strndup(&ctx->arena, path, (size_t)(slash - path)) : NULL);
     } else {
       error("%s: unknown file type (not an ELF object, ar archive or linker script)", path);
     }
@@ -363,7 +373,7 @@ void read_inputs(Ctx *ctx) {
     intern_symbol(ctx, ctx->opt.undefined.data[i])->strong_ref = true;
 
   InputState st = {.bstatic = ctx->opt.static_link};
-  read_input_list(ctx, ctx->opt.inputs, ctx->opt.ninputs, &st, 0);
+  read_input_list(ctx, ctx->opt.inputs, ctx->opt.ninputs, &st, 0, NULL);
 
   // A program that uses a shared library is loaded by the dynamic linker named in
   // PT_INTERP; so is a PIE, unless it relocates itself (static PIE).

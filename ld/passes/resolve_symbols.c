@@ -122,7 +122,7 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
     case SYM_DEFINED:
       if (sym->binding == STB_WEAK && !weak)
         define(sym, file, esym, isec);
-      else if (sym->binding != STB_WEAK && !weak)
+      else if (sym->binding != STB_WEAK && !weak && !ctx->opt.muldefs)
         error("%s: duplicate symbol '%s' (first defined in %s)", file->name, sym->name,
               sym->file->name);
       break;

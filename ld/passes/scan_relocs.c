@@ -159,14 +159,23 @@ static void scan_imported(Scan *s, InputSection *isec, uint64_t i, uint64_t idx)
       need(s, idx, NEED_COPY, &file->need_copy);
     }
     return;
+  case RX_GOTOFF:
+    // The large code model calls through the PLT entry's offset from the GOT
+    // (R_X86_64_PLTOFF64): S is the entry.
+    file->uses_got = true;
+    if (is_function(sym) || sym->type == STT_NOTYPE) {
+      need(s, idx, NEED_PLT, &file->need_plt);
+      return;
+    }
+    break;
   case RX_SIZE:
   case RX_NONE:
     return;
   default:
-    error("%s: relocation %s cannot refer to '%s', which %s defines",
-          place(ctx, isec, rel->r_offset), h.name, sym->name, sym->file->name);
-    return;
+    break;
   }
+  error("%s: relocation %s cannot refer to '%s', which %s defines",
+        place(ctx, isec, rel->r_offset), h.name, sym->name, sym->file->name);
 }
 
 static void scan_section(Scan *s, InputSection *isec) {

@@ -62,9 +62,13 @@ uint32_t build_symtab(Ctx *ctx, Buf *symtab, StringTable *strtab) {
         continue;  // an entry symbol nobody defined: warned about already
       if (sym->state == SYM_DEFINED && sym->isec && !sym->isec->is_alive)
         continue;  // its section was discarded (COMDAT copy, --gc-sections)
+      if ((sym->state == SYM_SHARED || sym->state == SYM_UNDEF) && !sym->object_ref)
+        continue;  // one of the thousands a shared library defines, unused here
       if (hidden != (pass == 0) || (hidden && ctx->opt.discard_all))
         continue;
       uint8_t bind = hidden ? STB_LOCAL : sym->state == SYM_UNDEF ? STB_WEAK : sym->binding;
+      if (sym->state == SYM_SHARED)  // an import: as the program refers to it
+        bind = sym->strong_ref ? STB_GLOBAL : STB_WEAK;
       add_symbol(symtab, strtab, sym, bind, ctx->tls_start);
     }
     if (pass == 0)

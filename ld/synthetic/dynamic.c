@@ -5,6 +5,7 @@
  *
  *   DT_NEEDED ...                    the libraries to load, in command-line order
  *   DT_RUNPATH (or DT_RPATH)         -rpath, where to look for them first
+ *   DT_AUDIT, DT_DEPAUDIT            --audit, --depaudit
  *   DT_INIT, DT_FINI                 _init and _fini, if the program has them
  *   DT_INIT_ARRAY/SZ, DT_FINI_ARRAY/SZ, DT_PREINIT_ARRAY/SZ   constructor tables
  *   DT_HASH, DT_GNU_HASH             .hash, .gnu.hash
@@ -13,7 +14,7 @@
  *   DT_SYMTAB, DT_SYMENT, DT_STRTAB, DT_STRSZ      .dynsym, .dynstr
  *   DT_VERSYM, DT_VERNEED, DT_VERNEEDNUM           symbol versions
  *   DT_DEBUG                         for debuggers: the dynamic linker fills it
- *   DT_FLAGS, DT_FLAGS_1             BIND_NOW with -z now; PIE
+ *   DT_FLAGS, DT_FLAGS_1             BIND_NOW with -z now; PIE; ORIGIN, NODEFLIB
  *   DT_NULL
  *
  * A static PIE's is shorter: the C library's start-up code finds it through
@@ -61,8 +62,12 @@ static void entries(Ctx *ctx, Entries *e) {
       put(e, DT_NEEDED, find_string(&ctx->dynstr, ((InputFile *)ctx->needed.data[i])->soname));
     if (ctx->rpath)
       put(e, ctx->opt.new_dtags ? DT_RUNPATH : DT_RPATH, find_string(&ctx->dynstr, ctx->rpath));
-    put_symbol(ctx, e, "_init", DT_INIT);
-    put_symbol(ctx, e, "_fini", DT_FINI);
+    if (ctx->opt.audit)
+      put(e, DT_AUDIT, find_string(&ctx->dynstr, ctx->opt.audit));
+    if (ctx->opt.depaudit)
+      put(e, DT_DEPAUDIT, find_string(&ctx->dynstr, ctx->opt.depaudit));
+    put_symbol(ctx, e, ctx->opt.init_symbol, DT_INIT);
+    put_symbol(ctx, e, ctx->opt.fini_symbol, DT_FINI);
     put_array(ctx, e, ".preinit_array", DT_PREINIT_ARRAY, DT_PREINIT_ARRAYSZ);
     put_array(ctx, e, ".init_array", DT_INIT_ARRAY, DT_INIT_ARRAYSZ);
     put_array(ctx, e, ".fini_array", DT_FINI_ARRAY, DT_FINI_ARRAYSZ);
@@ -95,9 +100,12 @@ static void entries(Ctx *ctx, Entries *e) {
   if (!ctx->dynamic) {
     put(e, DT_FLAGS_1, DF_1_NOW | DF_1_PIE);  // a static PIE relocates itself at once
   } else {
-    if (ctx->opt.z_now)
-      put(e, DT_FLAGS, DF_BIND_NOW);
-    uint64_t flags1 = (ctx->opt.z_now ? DF_1_NOW : 0) | (ctx->opt.pie ? DF_1_PIE : 0);
+    uint64_t flags = (ctx->opt.z_now ? DF_BIND_NOW : 0) | (ctx->opt.z_origin ? DF_ORIGIN : 0);
+    if (flags)
+      put(e, DT_FLAGS, flags);
+    uint64_t flags1 = (ctx->opt.z_now ? DF_1_NOW : 0) | (ctx->opt.pie ? DF_1_PIE : 0) |
+                      (ctx->opt.z_origin ? DF_1_ORIGIN : 0) |
+                      (ctx->opt.z_nodefaultlib ? DF_1_NODEFLIB : 0);
     if (flags1)
       put(e, DT_FLAGS_1, flags1);
   }

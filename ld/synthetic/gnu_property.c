@@ -44,6 +44,30 @@ static Property *find(Property *props, size_t *n, uint32_t type) {
   return &props[(*n)++];
 }
 
+// The x86 properties the command line can set (x86-64 psABI, "Program Property").
+enum { X86_FEATURE_1_AND = 0xc0000002, X86_ISA_1_NEEDED = 0xc0008002 };
+
+// Adds p to the list sorted by type.
+static void insert(Property *out, size_t *nout, Property p) {
+  size_t j = (*nout)++;
+  while (j > 0 && out[j - 1].type > p.type) {
+    out[j] = out[j - 1];
+    j--;
+  }
+  out[j] = p;
+}
+
+// ORs bits into property `type`, adding it if the program has none.
+static void set_bits(Property *out, size_t *nout, uint32_t type, uint32_t bits) {
+  for (size_t i = 0; i < *nout; i++)
+    if (out[i].type == type) {
+      out[i].value |= bits;
+      return;
+    }
+  if (*nout < MAX_PROPERTIES)
+    insert(out, nout, (Property){type, bits, 0});
+}
+
 static bool is_and(uint32_t t) { return t >= 0xc0000002 && t <= 0xc0007fff; }
 static bool is_or(uint32_t t) { return t >= 0xc0008000 && t <= 0xc000ffff; }
 static bool is_or_and(uint32_t t) { return t >= 0xc0010000 && t <= 0xc0017fff; }
@@ -112,15 +136,15 @@ static bool size_gnu_property(Ctx *ctx, InputSection *isec) {
   for (size_t i = 0; i < n; i++) {
     Property *p = &props[i];
     bool all = p->count == objects;
-    if ((is_and(p->type) && all && p->value) || is_or(p->type) || (is_or_and(p->type) && all)) {
-      size_t j = nout++;
-      while (j > 0 && out[j - 1].type > p->type) {
-        out[j] = out[j - 1];
-        j--;
-      }
-      out[j] = *p;
-    }
+    if ((is_and(p->type) && all && p->value) || is_or(p->type) || (is_or_and(p->type) && all))
+      insert(out, &nout, *p);
   }
+  // What the command line asserts: -z ibt / -z shstk mark the program ready for
+  // CET whatever the objects say; -z x86-64-vN says which ISA level it needs.
+  if (ctx->opt.x86_features)
+    set_bits(out, &nout, X86_FEATURE_1_AND, ctx->opt.x86_features);
+  if (ctx->opt.x86_isa_needed)
+    set_bits(out, &nout, X86_ISA_1_NEEDED, ctx->opt.x86_isa_needed);
   if (nout == 0)
     return false;
 
