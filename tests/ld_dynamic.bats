@@ -529,3 +529,75 @@ C
   run ./prog
   [ "$status" -eq 6 ]
 }
+
+@test "dynamic: a program keeps the symbol version it was linked against when its library is upgraded" {
+  # Version 1 of the library: foo@@VER_1.
+  cat >v1.c <<'C'
+int foo(void) { return 1; }
+C
+  printf 'VER_1 { global: foo; local: *; };\n' >v1.map
+  cc -shared -fPIC v1.c -Wl,--version-script=v1.map -Wl,-soname,libver.so -o libver.so
+  cat >main.c <<'C'
+int foo(void);
+int main(void) { return foo(); }
+C
+  dyn_both main gcc main.c -L. -lver -Wl,-rpath,'$ORIGIN'
+  run_both main
+  [ "$status" -eq 1 ]
+  readelf -VW main | grep -q 'Name: VER_1'
+  # Version 2: the old foo stays as foo@VER_1, the new one is foo@@VER_2.
+  cat >v2.c <<'C'
+int foo_old(void) { return 1; }
+int foo_new(void) { return 2; }
+__asm__(".symver foo_old, foo@VER_1");
+__asm__(".symver foo_new, foo@@VER_2");
+C
+  printf 'VER_1 { global: foo; local: *; };\nVER_2 { global: foo; } VER_1;\n' >v2.map
+  cc -shared -fPIC v2.c -Wl,--version-script=v2.map -Wl,-soname,libver.so -o libver.so
+  run ./main
+  [ "$status" -eq 1 ]
+  run ./main.bfd
+  [ "$status" -eq 1 ]
+  # A program linked now gets the new default.
+  dyn_both new gcc main.c -L. -lver -Wl,-rpath,'$ORIGIN'
+  run_both new
+  [ "$status" -eq 2 ]
+}
+
+@test "dynamic: clang++ and libm link and run" {
+  cat >m.cc <<'CC'
+#include <cmath>
+#include <iostream>
+int main() { std::cout << static_cast<int>(std::sqrt(1764.0)) << std::endl; return 0; }
+CC
+  dyn_both m clang++ m.cc -lm
+  run_both m
+  [ "$output" = "42" ]
+}
+
+@test "dynamic: -t lists the shared libraries it reads" {
+  shared_lib
+  echo 'int twice(int); int main(void) { return twice(1); }' >m.c
+  cc -fPIE -c m.c -o hello.o
+  run "$MINI_LD" -pie -t hello.o ./libtw.so -o prog -e main
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "hello.o" ]
+  [ "${lines[1]}" = "./libtw.so" ]
+}
+
+@test "dynamic: a shared library whose version table names no version is a one-line error" {
+  # A library that uses libc has a .gnu.version.
+  printf '#include <stdio.h>\nint twice(int x) { printf("%%d", x); return 2 * x; }\n' >tw.c
+  cc -shared -fPIC tw.c -o libtw.so
+  # Point the first .gnu.version entry after the null symbol at version 0x7ffe.
+  local off
+  off=$(readelf -SW libtw.so | sed 's/^ *\[ *[0-9]*\] *//' | awk '$1 == ".gnu.version" { print $4 }')
+  [ -n "$off" ]
+  printf '\xfe\x7f' | dd of=libtw.so bs=1 seek=$((16#$off + 2)) conv=notrunc 2>/dev/null
+  hello_c
+  cc -fPIE -c hello.c -o hello.o
+  run -1 "$MINI_LD" -pie hello.o libtw.so -o prog
+  [ "${#lines[@]}" -eq 1 ]
+  [[ "${lines[0]}" == "mini-ld: libtw.so: "*"version"* ]]
+  [ ! -e prog ]
+}
