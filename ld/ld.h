@@ -201,6 +201,7 @@ struct InputFile {
   const char *soname;       // what DT_NEEDED calls it
   bool as_needed;           // --as-needed: needed only if the program uses it
   bool is_needed;           // gets a DT_NEEDED entry (choose_needed_libraries)
+  bool missing_dependency;  // one of its own DT_NEEDED libraries was not found
   // What scan_relocs found this file's relocations need, in the order they first
   // need it (assign_slots numbers the slots from these lists, file by file).
   PtrVec need_got;        // Symbol *: a GOT slot holding the address
@@ -737,6 +738,7 @@ struct Ctx {
   // read_inputs (and resolve_symbols, as each object arrives)
   PtrVec files;              // InputFile *, the objects, in load order
   PtrVec shared_files;       // InputFile *, the shared libraries, in command-line order
+  PtrVec dependencies;       // InputFile *, the libraries those need, found by name
   bool dynamic;              // the output is loaded by the dynamic linker (PT_INTERP)
   PtrVec archives;           // ArchiveFile *
   InputState state_stack[16];  // --push-state: saved positional states

@@ -601,3 +601,25 @@ CC
   [[ "${lines[0]}" == "mini-ld: libtw.so: "*"version"* ]]
   [ ! -e prog ]
 }
+
+@test "dynamic: a library's own dependency is looked for in -rpath-link; missing, it is a warning and its symbols undefined" {
+  echo 'int b(void) { return 2; }' >b.c
+  echo 'int b(void); int a(void) { return b() + 1; }' >a.c
+  cc -shared -fPIC b.c -o libb.so
+  cc -shared -fPIC a.c -L. -lb -o liba.so
+  mkdir other
+  mv libb.so other/
+  echo 'int a(void); int main(void) { return a(); }' >m.c
+  cc -fPIE -c m.c -o m.o
+  run -1 "$MINI_LD" -pie m.o ./liba.so -lc -o prog
+  [ "${lines[0]}" = "mini-ld: warning: libb.so, needed by ./liba.so, not found (try using -rpath or -rpath-link)" ]
+  [ "${lines[1]}" = "mini-ld: ./liba.so: undefined reference to 'b'" ]
+  [ ! -e prog ]
+  run ! ld.bfd -pie m.o ./liba.so -lc -o prog.bfd
+  # Found through -rpath-link, or -rpath: the link succeeds, and libb.so is not
+  # the program's DT_NEEDED (liba.so's own).
+  dyn_both prog gcc m.o ./liba.so -Wl,-rpath-link,other
+  ! dyn_value prog NEEDED | grep -q libb.so
+  LD_LIBRARY_PATH=other run ./prog
+  [ "$status" -eq 3 ]
+}

@@ -345,6 +345,68 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, InputState *st, 
   }
 }
 
+// Is a library of this SONAME among the ones read?
+static bool have_library(Ctx *ctx, const char *soname) {
+  for (size_t i = 0; i < ctx->shared_files.len; i++)
+    if (!strcmp(((InputFile *)ctx->shared_files.data[i])->soname, soname))
+      return true;
+  for (size_t i = 0; i < ctx->dependencies.len; i++)
+    if (!strcmp(((InputFile *)ctx->dependencies.data[i])->soname, soname))
+      return true;
+  return false;
+}
+
+// Where the dynamic linker will look for a library's own DT_NEEDED libraries, as
+// GNU ld searches them at link time: -rpath-link, then -rpath, then the default
+// directories.
+static const char *find_dependency(Ctx *ctx, const char *name) {
+  const PtrVec *lists[] = {&ctx->opt.rpath_link, &ctx->opt.rpath};
+  for (int l = 0; l < 2; l++)
+    for (size_t i = 0; i < lists[l]->len; i++) {
+      const char *path = find_in(ctx, lists[l]->data[i], NULL, name);
+      if (path)
+        return path;
+    }
+  for (int i = 0; default_lib_dirs[i]; i++) {
+    const char *path = find_in(ctx, default_lib_dirs[i], NULL, name);
+    if (path)
+      return path;
+  }
+  return NULL;
+}
+
+// The libraries that the shared libraries need (their DT_NEEDED), and theirs in
+// turn, are read too: not to satisfy the program's references (GNU ld does not let
+// an indirect dependency do that), but to know what the libraries' own undefined
+// symbols will find at run time (report_undefined.c). A dependency that cannot be
+// found is a warning, as in GNU ld.
+static void read_dependencies(Ctx *ctx) {
+  for (size_t i = 0; i < ctx->shared_files.len + ctx->dependencies.len; i++) {
+    InputFile *so = i < ctx->shared_files.len ? ctx->shared_files.data[i]
+                                               : ctx->dependencies.data[i - ctx->shared_files.len];
+    for (size_t j = 0; j < so->so.nneeded; j++) {
+      const char *name = so->so.needed[j];
+      if (have_library(ctx, name))
+        continue;
+      const char *path = find_dependency(ctx, name);
+      View view;
+      if (!path || !map_file(path, path, &view)) {
+        warn("%s, needed by %s, not found (try using -rpath or -rpath-link)", name, so->name);
+        so->missing_dependency = true;
+        continue;
+      }
+      InputFile *dep = arena_alloc(&ctx->arena, sizeof *dep);
+      dep->name = path;
+      dep->is_shared = true;
+      view.name = path;
+      if (!read_elf_shared(view, &ctx->arena, &dep->so))
+        continue;
+      dep->soname = dep->so.soname ? dep->so.soname : name;
+      vec_push(&ctx->arena, &ctx->dependencies, dep);
+    }
+  }
+}
+
 // --defsym names are claimed before any input is read, so that no input defines
 // them (GNU ld lets the command line win); their values come after layout.
 static void reserve_defsyms(Ctx *ctx) {
@@ -374,6 +436,7 @@ void read_inputs(Ctx *ctx) {
 
   InputState st = {.bstatic = ctx->opt.static_link};
   read_input_list(ctx, ctx->opt.inputs, ctx->opt.ninputs, &st, 0, NULL);
+  read_dependencies(ctx);
 
   // A program that uses a shared library is loaded by the dynamic linker named in
   // PT_INTERP; so is a PIE, unless it relocates itself (static PIE).

@@ -74,9 +74,46 @@ static const char *enclosing_function(InputFile *file, InputSection *isec, uint6
   return NULL;
 }
 
+// Is `name` defined by one of the libraries the shared libraries need?
+static bool defined_by_dependency(Ctx *ctx, const char *name) {
+  for (size_t i = 0; i < ctx->dependencies.len; i++) {
+    ElfShared *so = &((InputFile *)ctx->dependencies.data[i])->so;
+    for (uint64_t j = so->first_global; j < so->nsyms; j++)
+      if (so->syms[j].st_shndx != SHN_UNDEF && !strcmp(so->symnames[j], name))
+        return true;
+  }
+  return false;
+}
+
+// A shared library's own undefined symbols must be defined somewhere the dynamic
+// linker will look: in the program, in another library, or in a library it needs.
+// GNU ld checks this for executables. We check the libraries one of whose
+// dependencies could not be found, where it matters: the link then fails, as with
+// GNU ld, rather than the program when it starts. Weak references may stay
+// undefined.
+static void report_shlib_undefined(Ctx *ctx) {
+  for (size_t i = 0; i < ctx->shared_files.len; i++) {
+    InputFile *file = ctx->shared_files.data[i];
+    if (!file->missing_dependency)
+      continue;
+    ElfShared *so = &file->so;
+    for (uint64_t j = so->first_global; j < so->nsyms; j++) {
+      const Elf64_Sym *es = &so->syms[j];
+      if (es->st_shndx != SHN_UNDEF || ELF64_ST_BIND(es->st_info) == STB_WEAK ||
+          !*so->symnames[j])
+        continue;
+      Symbol *sym = find_symbol(ctx, so->symnames[j]);
+      if ((sym && sym->state != SYM_UNDEF) || defined_by_dependency(ctx, so->symnames[j]))
+        continue;
+      error("%s: undefined reference to '%s'", file->name, so->symnames[j]);
+    }
+  }
+}
+
 void report_undefined(Ctx *ctx) {
   if (ctx->link_warnings.len)
     report_link_warnings(ctx);
+  report_shlib_undefined(ctx);
   for (size_t i = 0; i < ctx->opt.require_defined.len; i++) {
     const char *name = ctx->opt.require_defined.data[i];
     Symbol *sym = find_symbol(ctx, name);
