@@ -111,3 +111,38 @@ C
   [[ "$output" == *"use_b (s="* ]]
   [[ "$output" == *"{field_one = 7}"* ]]
 }
+
+@test "merge: a string section aligned to 2^32 is left unmerged, in little memory (found by fuzzing)" {
+  asm s <<'ASM'
+	.globl _start
+	.text
+_start:	mov $60, %eax
+	xor %edi, %edi
+	syscall
+	.section .rodata.str1.1,"aMS",@progbits,1
+	.asciz "a"
+	.asciz "bb"
+	.asciz "ccc"
+ASM
+  # sh_addralign of .rodata.str1.1 = 2^32: merging would pad each string to 4 GiB.
+  python3 - <<'PY'
+import struct
+b = bytearray(open('s.o', 'rb').read())
+shoff, = struct.unpack_from('<Q', b, 0x28)
+shnum, shstrndx = struct.unpack_from('<HH', b, 0x3c)
+names, = struct.unpack_from('<Q', b, shoff + shstrndx * 64 + 0x18)
+for i in range(shnum):
+    name, = struct.unpack_from('<I', b, shoff + i * 64)
+    if b[names + name:].split(b'\0')[0] == b'.rodata.str1.1':
+        struct.pack_into('<Q', b, shoff + i * 64 + 0x30, 1 << 32)
+open('big.o', 'wb').write(b)
+PY
+  run /usr/bin/time -f '%M' "$MINI_LD" big.o -o big
+  [ "$status" -eq 0 ]
+  [ "${lines[-1]}" -lt 262144 ]   # KiB of peak memory (it used to be 8 GiB)
+  run ./big
+  [ "$status" -eq 0 ]
+  # The section is at its 4 GiB boundary; the file is sparse, as GNU ld's.
+  readelf -SW big | grep -q '\.rodata .* 4294967296$'
+  rm -f big
+}

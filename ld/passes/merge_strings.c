@@ -30,9 +30,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+// Each merged string is placed at the section's alignment; beyond a page that
+// would spend more padding than any string saves (a 2^32-aligned section of three
+// strings would take 12 GiB), so such a section is left as it is, as GNU ld
+// leaves it.
+enum { MAX_MERGE_ALIGN = 4096 };
+
 static bool is_mergeable(const InputSection *isec) {
   return (isec->sh_flags & SHF_MERGE) && (isec->sh_flags & SHF_STRINGS) &&
-         isec->sh_entsize == 1 && !isec->nrels &&
+         isec->sh_entsize == 1 && !isec->nrels && isec->sh_addralign <= MAX_MERGE_ALIGN &&
          isec->sh_type == SHT_PROGBITS && !isec->synthetic && isec->data.size > 0 &&
          isec->data.data[isec->data.size - 1] == '\0';
 }
