@@ -146,3 +146,38 @@ PY
   readelf -SW big | grep -q '\.rodata .* 4294967296$'
   rm -f big
 }
+
+@test "merge: wide, UTF-16 and UTF-32 string literals are merged across objects too" {
+  cat >a.c <<'C'
+#include <uchar.h>
+#include <wchar.h>
+char *cstr1 = "foo";
+wchar_t *wide1 = L"foo";
+char16_t *utf16_1 = u"foo";
+char32_t *utf32_1 = U"foo";
+C
+  cat >b.c <<'C'
+#include <stdio.h>
+#include <uchar.h>
+#include <wchar.h>
+extern char *cstr1;
+extern wchar_t *wide1;
+extern char16_t *utf16_1;
+extern char32_t *utf32_1;
+char *cstr2 = "foo";
+wchar_t *wide2 = L"foo";
+char16_t *utf16_2 = u"foo";
+char32_t *utf32_2 = U"foo";
+int main(void) {
+  printf("%d %d %d %d %ls\n", cstr1 == cstr2, wide1 == wide2, utf16_1 == utf16_2,
+         utf32_1 == utf32_2, wide2);
+  return 0;
+}
+C
+  cc -O2 -c a.c -o a.o
+  cc -O2 -c b.c -o b.o
+  readelf -SW a.o | grep -q 'rodata.str4.4'
+  cc_both prog gcc a.o b.o
+  run ./prog
+  [ "$output" = "1 1 1 1 foo" ]
+}

@@ -4,7 +4,8 @@
  * A compiler puts string literals in sections flagged SHF_MERGE | SHF_STRINGS
  * (.rodata.str1.1, or .rodata.str1.8 for strings it wants 8-byte aligned; and the
  * names in debug information, .debug_str and .debug_line_str), which
- * promises the linker that the section is just a sequence of NUL-terminated strings
+ * promises the linker that the section is just a sequence of zero-terminated strings
+ * (of 1-byte characters, or of 2- or 4-byte ones for L"", u"" and U"": sh_entsize)
  * that nobody addresses except through symbols and relocations. So the linker may
  * keep each distinct string once: "%d\n" used by a hundred objects is stored once.
  *
@@ -36,11 +37,36 @@
 // leaves it.
 enum { MAX_MERGE_ALIGN = 4096 };
 
+// Strings of 1-byte characters, or of 2- or 4-byte ones (L"wide", u"utf16",
+// U"utf32": sh_entsize 2 or 4), each ending in a zero character.
 static bool is_mergeable(const InputSection *isec) {
-  return (isec->sh_flags & SHF_MERGE) && (isec->sh_flags & SHF_STRINGS) &&
-         isec->sh_entsize == 1 && !isec->nrels && isec->sh_addralign <= MAX_MERGE_ALIGN &&
-         isec->sh_type == SHT_PROGBITS && !isec->synthetic && isec->data.size > 0 &&
-         isec->data.data[isec->data.size - 1] == '\0';
+  uint64_t n = isec->sh_entsize;
+  if (!(isec->sh_flags & SHF_MERGE) || !(isec->sh_flags & SHF_STRINGS) ||
+      (n != 1 && n != 2 && n != 4) || isec->nrels || isec->sh_addralign > MAX_MERGE_ALIGN ||
+      isec->sh_type != SHT_PROGBITS || isec->synthetic || isec->data.size == 0 ||
+      isec->data.size % n)
+    return false;
+  for (uint64_t k = isec->data.size - n; k < isec->data.size; k++)
+    if (isec->data.data[k])
+      return false;
+  return true;
+}
+
+// The length of the string at `off` (a multiple of n), its zero character included.
+static uint64_t string_length(View v, uint64_t off, uint64_t n) {
+  uint64_t end = off;
+  for (;;) {
+    bool zero = true;
+    for (uint64_t k = 0; k < n; k++)
+      zero &= v.data[end + k] == 0;
+    end += n;
+    if (zero)
+      return end - off;
+  }
+}
+
+static bool in_group(const InputSection *isec, uint64_t align, uint64_t entsize) {
+  return is_mergeable(isec) && isec->sh_addralign == align && isec->sh_entsize == entsize;
 }
 
 // One distinct string (with its NUL) and where it goes.
@@ -67,26 +93,28 @@ static bool is_suffix(const String *s, const String *of) {
   return s->len <= of->len && !memcmp(s->bytes, of->bytes + (of->len - s->len), s->len);
 }
 
-// Merges the strings of every mergeable member with this alignment into one section.
-static InputSection *merge_group(Ctx *ctx, OutputSection *osec, uint64_t align) {
+// Merges the strings of every mergeable member with this alignment and character
+// size into one section.
+static InputSection *merge_group(Ctx *ctx, OutputSection *osec, uint64_t align,
+                                 uint64_t entsize) {
   // Each distinct string once, in the order first seen; pieces record its index.
   PtrVec strings = {0};
   HashMap seen = {0};  // bytes (with the NUL) -> String *
   uint64_t bound = 0;
   for (size_t i = 0; i < osec->members.len; i++) {
     InputSection *isec = osec->members.data[i];
-    if (!is_mergeable(isec) || isec->sh_addralign != align)
+    if (!in_group(isec, align, entsize))
       continue;
     View v = isec->data;
+    // Count, then fill.
     uint64_t n = 0;
-    for (uint64_t k = 0; k < v.size; k++)
-      n += v.data[k] == '\0';
+    for (uint64_t off = 0; off < v.size; off += string_length(v, off, entsize))
+      n++;
     isec->pieces = arena_array(&ctx->arena, n, sizeof(MergePiece));
     isec->npieces = n;
     uint64_t off = 0;
     for (uint64_t p = 0; p < n; p++) {
-      const uint8_t *nul = memchr(v.data + off, '\0', v.size - off);
-      uint64_t len = (uint64_t)(nul - (v.data + off)) + 1;
+      uint64_t len = string_length(v, off, entsize);
       HashEntry *e = hashmap_slot(&seen, (const char *)v.data + off, len);
       if (!e->value) {
         String *str = arena_alloc(&ctx->arena, sizeof *str);
@@ -105,14 +133,15 @@ static InputSection *merge_group(Ctx *ctx, OutputSection *osec, uint64_t align) 
 
   // Lay them out. With byte alignment a string that ends another one shares its
   // bytes (tail merging, as GNU ld does): "func1\n" lives inside "local_func1\n".
+  bool tails = align == 1 && entsize == 1;
   uint8_t *buf = arena_alloc(&ctx->arena, bound ? bound : 1);
   uint64_t size = 0;
-  if (align == 1 && strings.len > 1)
+  if (tails && strings.len > 1)
     qsort(strings.data, strings.len, sizeof(void *), compare_reversed);
   const String *prev = NULL;
   for (size_t i = 0; i < strings.len; i++) {
     String *str = strings.data[i];
-    if (align == 1 && prev && is_suffix(str, prev)) {
+    if (tails && prev && is_suffix(str, prev)) {
       str->out = prev->out + (prev->len - str->len);
       continue;
     }
@@ -124,7 +153,7 @@ static InputSection *merge_group(Ctx *ctx, OutputSection *osec, uint64_t align) 
   }
   for (size_t i = 0; i < osec->members.len; i++) {
     InputSection *isec = osec->members.data[i];
-    if (is_mergeable(isec) && isec->sh_addralign == align)
+    if (in_group(isec, align, entsize))
       for (uint64_t p = 0; p < isec->npieces; p++)
         isec->pieces[p].out_off = isec->pieces[p].str->out;
   }
@@ -133,7 +162,7 @@ static InputSection *merge_group(Ctx *ctx, OutputSection *osec, uint64_t align) 
                                             (osec->sh_flags & SHF_ALLOC) | SHF_MERGE |
                                                 SHF_STRINGS,
                                             size, align);
-  merged->sh_entsize = 1;
+  merged->sh_entsize = entsize;
   merged->synthetic = buf;
   merged->osec = osec;
   return merged;
@@ -143,9 +172,9 @@ void merge_strings(Ctx *ctx, OutputSection *osec) {
   // .comment gets its own treatment (output_sections.c adds our name to it).
   if (!strcmp(osec->name, ".comment"))
     return;
-  // The alignments present, in order of first appearance.
-  enum { MAX_GROUPS = 64 };  // distinct alignments; more are left unmerged
-  uint64_t aligns[MAX_GROUPS];
+  // The (alignment, character size) pairs present, in order of first appearance.
+  enum { MAX_GROUPS = 64 };  // distinct pairs; more are left unmerged
+  uint64_t aligns[MAX_GROUPS], entsizes[MAX_GROUPS];
   InputSection *groups[MAX_GROUPS];
   size_t ngroups = 0;
   for (size_t i = 0; i < osec->members.len; i++) {
@@ -153,15 +182,17 @@ void merge_strings(Ctx *ctx, OutputSection *osec) {
     if (!is_mergeable(isec))
       continue;
     size_t g = 0;
-    while (g < ngroups && aligns[g] != isec->sh_addralign)
+    while (g < ngroups && !in_group(isec, aligns[g], entsizes[g]))
       g++;
-    if (g == ngroups && ngroups < MAX_GROUPS)
-      aligns[ngroups++] = isec->sh_addralign;
+    if (g == ngroups && ngroups < MAX_GROUPS) {
+      aligns[ngroups] = isec->sh_addralign;
+      entsizes[ngroups++] = isec->sh_entsize;
+    }
   }
   if (!ngroups)
     return;
   for (size_t g = 0; g < ngroups; g++)
-    groups[g] = merge_group(ctx, osec, aligns[g]);
+    groups[g] = merge_group(ctx, osec, aligns[g], entsizes[g]);
 
   // The merged sections take the place of the first member of their group.
   bool placed[MAX_GROUPS] = {false};
@@ -173,7 +204,7 @@ void merge_strings(Ctx *ctx, OutputSection *osec) {
       continue;
     }
     size_t g = 0;
-    while (aligns[g] != isec->sh_addralign)
+    while (!in_group(isec, aligns[g], entsizes[g]))
       g++;
     isec->merged = groups[g];
     if (!placed[g]) {
