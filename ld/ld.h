@@ -175,6 +175,8 @@ struct InputSection {
   uint64_t offset;        // within osec
   uint32_t order;         // position among osec's members
   const uint8_t *synthetic;  // contents made by the linker (e.g. merged .comment)
+  bool reversed;          // .ctors/.dtors in .init_array/.fini_array: its 8-byte
+                          // entries go in last first (output_sections.c)
   EhRecord *eh;           // .eh_frame: its records, placed one by one
   uint64_t neh;
   InputSection *merged;   // SHF_MERGE strings: the section they were merged into

@@ -449,3 +449,41 @@ C
   ! readelf -n mixed | grep -q 'IBT'
   [ "$(readelf -n mixed | grep -c Properties:)" = "$(readelf -n mixed.bfd | grep -c Properties:)" ]
 }
+
+@test "libc: .ctors and .dtors tables run in their old order from .init_array and .fini_array" {
+  cat >a.c <<'C'
+#include <stdio.h>
+static void ctor1(void) { printf("ctor1 "); }
+static void ctor2(void) { printf("ctor2 "); }
+static void ctor3(void) { printf("ctor3 "); }
+static void ctor4(void) { printf("ctor4 "); }
+static void dtor1(void) { printf("dtor1 "); }
+static void dtor2(void) { printf("dtor2 "); }
+static void dtor3(void) { printf("dtor3 "); }
+static void dtor4(void) { printf("dtor4\n"); }
+__attribute__((aligned(8), section(".ctors.65435"))) void (*c1[])(void) = {ctor1};
+__attribute__((aligned(8), section(".ctors.65433"))) void (*c2[])(void) = {ctor2};
+__attribute__((aligned(8), section(".ctors"))) void (*c3[])(void) = {ctor4, ctor3};
+__attribute__((aligned(8), section(".dtors"))) void (*d1[])(void) = {dtor1, dtor2};
+__attribute__((aligned(8), section(".dtors.65433"))) void (*d2[])(void) = {dtor3};
+__attribute__((aligned(8), section(".dtors.65435"))) void (*d3[])(void) = {dtor4};
+C
+  cat >b.c <<'C'
+#include <stdio.h>
+__attribute__((constructor(101))) static void init1(void) { printf("init1 "); }
+__attribute__((constructor)) static void init2(void) { printf("init2 "); }
+__attribute__((destructor(101))) static void fini1(void) { printf("fini1 "); }
+__attribute__((destructor)) static void fini2(void) { printf("fini2 "); }
+int main(void) { return 0; }
+C
+  cc -c a.c -o a.o
+  cc -c b.c -o b.o
+  cc_both prog gcc a.o b.o
+  run_both prog
+  [ "$output" = "ctor1 init1 ctor2 ctor3 ctor4 init2 fini2 dtor1 dtor2 dtor3 fini1 dtor4" ]
+  dyn_both dprog gcc a.o b.o
+  run_both dprog
+  [ "$output" = "ctor1 init1 ctor2 ctor3 ctor4 init2 fini2 dtor1 dtor2 dtor3 fini1 dtor4" ]
+  dyn_both pie gcc -pie a.o b.o
+  run_both pie
+}

@@ -8,10 +8,10 @@
  *
  *   osec->addr + isec->offset + off
  *
- * Two kinds of section break that rule, and this file is the one place that knows
- * how: the strings of a merged string section moved to wherever their one copy
- * went (merge_strings.c), and the records of .eh_frame were laid out one by one,
- * some dropped (split_eh_frame.c). It also reads .eh_frame record headers for the
+ * Three kinds of section break that rule, and this file is the one place that
+ * knows how: the strings of a merged string section moved to wherever their one
+ * copy went (merge_strings.c), the records of .eh_frame were laid out one by one,
+ * some dropped (split_eh_frame.c), and a legacy .ctors/.dtors table is reversed. It also reads .eh_frame record headers for the
  * passes that walk records, and names places for messages.
  *
  * Part of the model: passes call it; it calls no pass.
@@ -69,6 +69,8 @@ uint64_t isec_output_offset(const InputSection *isec, uint64_t off, bool *droppe
     *dropped = false;
   if (isec->merged)
     return isec->merged->offset + merged_offset(isec, off);
+  if (isec->reversed && off < isec->sh_size)
+    return isec->offset + (isec->sh_size - 8 - (off & ~(uint64_t)7)) + (off & 7);
   if (!isec->eh)
     return isec->offset + off;
   if (dropped) {

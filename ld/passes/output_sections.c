@@ -59,6 +59,12 @@ static void add_to_osec(Ctx *ctx, HashMap *by_name, InputSection *isec) {
     osec->sh_type = SHT_PROGBITS;
   isec->osec = osec;
   vec_push(&ctx->arena, &osec->members, isec);
+  // .ctors and .dtors were run from their end backwards; .init_array and
+  // .fini_array are run (for destructors: unwound) the other way, so a legacy
+  // table's entries go in reversed, as GNU ld, lld and mold do.
+  if ((has_section_prefix(isec->name, ".ctors") || has_section_prefix(isec->name, ".dtors")) &&
+      isec->sh_size % 8 == 0)
+    isec->reversed = true;
 }
 
 // .comment holds one string per compiler that made an input ("GCC: (Debian ...)"),

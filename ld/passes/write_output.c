@@ -81,6 +81,18 @@ static void copy_eh_frame_records(Ctx *ctx, InputSection *isec, uint8_t *osec_ou
   }
 }
 
+// Reverses the order of the 8-byte entries of a relocated .ctors/.dtors table.
+static void reverse_entries(uint8_t *p, uint64_t size) {
+  if (size < 16)
+    return;
+  for (uint64_t i = 0, j = size - 8; i < j; i += 8, j -= 8) {
+    uint8_t tmp[8];
+    memcpy(tmp, p + i, 8);
+    memcpy(p + i, p + j, 8);
+    memcpy(p + j, tmp, 8);
+  }
+}
+
 // Copies each member's bytes into the image and relocates them in place. The
 // linker-made sections of ld/synthetic/ are written afterwards, by their own code
 // (write_synthetic_sections); those whose contents were made while sizing them
@@ -104,6 +116,8 @@ static void copy_sections(Ctx *ctx, uint8_t *out) {
         memcpy(dst, src, isec->sh_size);
       if (isec->nrels)
         apply_relocs(ctx, isec, dst, NULL);
+      if (isec->reversed)
+        reverse_entries(dst, isec->sh_size);
     }
   }
 }
