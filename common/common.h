@@ -34,6 +34,9 @@ _Noreturn void fatal(const char *fmt, ...) FORMAT_PRINTF(1, 2);
 // Bad command line: print, run the cleanup hook, exit 2.
 _Noreturn void usage_error(const char *fmt, ...) FORMAT_PRINTF(1, 2);
 void warn(const char *fmt, ...) FORMAT_PRINTF(1, 2);
+// What warn() does: print (the default), stay silent, or print and count an error.
+enum { WARNINGS_SHOW, WARNINGS_NONE, WARNINGS_FATAL };
+void diag_set_warnings(int mode);
 // Information the user asked for (e.g. mini-ld -y): `tool: what`, not counted.
 void note(const char *fmt, ...) FORMAT_PRINTF(1, 2);
 // How many errors have been recorded so far.

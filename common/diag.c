@@ -58,11 +58,21 @@ void error(const char *fmt, ...) {
   atomic_fetch_add(&errors, 1);
 }
 
+// --no-warnings / -w: none; --fatal-warnings: each is also counted as an error, so
+// the run fails at the next checkpoint (and writes no output), as in GNU ld.
+static _Atomic int warning_mode = WARNINGS_SHOW;
+
+void diag_set_warnings(int mode) { warning_mode = mode; }
+
 void warn(const char *fmt, ...) {
+  if (warning_mode == WARNINGS_NONE)
+    return;
   va_list ap;
   va_start(ap, fmt);
   vprint("warning: ", fmt, ap);
   va_end(ap);
+  if (warning_mode == WARNINGS_FATAL)
+    atomic_fetch_add(&errors, 1);
 }
 
 void note(const char *fmt, ...) {

@@ -389,6 +389,7 @@ typedef struct {
   uint32_t x86_features;    // -z ibt, -z shstk: GNU_PROPERTY_X86_FEATURE_1_AND bits
   uint32_t x86_isa_needed;  // -z x86-64-v2|v3|v4: GNU_PROPERTY_X86_ISA_1_NEEDED bits
   bool muldefs;             // --allow-multiple-definition, -z muldefs: the first wins
+  bool warn_common;         // --warn-common: say where tentative definitions meet
   bool gc_sections;         // --gc-sections
   bool print_gc_sections;   // --print-gc-sections
   int execstack;            // -z execstack: 1, -z noexecstack: -1 (the last wins), or 0

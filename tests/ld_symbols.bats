@@ -465,3 +465,24 @@ S
   run ! ld.bfd ex.o ref.o -o prog.bfd
   expect_error "mini-ld: ref.o:(.data+0x0): undefined symbol 'inexcl'" ex.o ref.o
 }
+
+@test "ld: --warn-common says where tentative definitions meet; --fatal-warnings fails the link; -w silences" {
+  runtime
+  obj a -fcommon <<'C'
+int foo;
+C
+  obj b -fcommon <<'C'
+int foo;
+int main(void) { return foo; }
+C
+  run "$MINI_LD" rt.o a.o b.o --warn-common -o prog
+  [ "$status" -eq 0 ]
+  [ "$output" = "mini-ld: warning: b.o: multiple common of 'foo' (first in a.o)" ]
+  run -1 "$MINI_LD" rt.o a.o b.o --warn-common --fatal-warnings -o prog2
+  [ "$output" = "mini-ld: warning: b.o: multiple common of 'foo' (first in a.o)" ]
+  [ ! -e prog2 ]
+  run ! ld.bfd rt.o a.o b.o --warn-common --fatal-warnings -o prog2.bfd
+  run "$MINI_LD" rt.o a.o b.o --warn-common -w -o prog3
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+}

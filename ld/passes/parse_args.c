@@ -28,7 +28,8 @@ typedef enum {
   OPT_BSTATIC, OPT_AS_NEEDED, OPT_NO_AS_NEEDED, OPT_HASH_STYLE, OPT_DYNAMIC_LINKER, OPT_RPATH,
   OPT_RPATH_LINK, OPT_NEW_DTAGS, OPT_OLD_DTAGS, OPT_EXPORT_DYNAMIC, OPT_NO_PIE,
   OPT_DYNAMIC_LIST, OPT_EXPORT_SYMBOL, OPT_DYNAMIC_LIST_DATA, OPT_INIT, OPT_FINI, OPT_AUDIT,
-  OPT_DEPAUDIT, OPT_MULDEFS, OPT_VERBOSE,
+  OPT_DEPAUDIT, OPT_MULDEFS, OPT_VERBOSE, OPT_FATAL_WARNINGS, OPT_NO_FATAL_WARNINGS,
+  OPT_NO_WARNINGS, OPT_WARN_COMMON,
 } OptId;
 
 typedef struct {
@@ -92,7 +93,10 @@ static const LongOpt long_opts[] = {
   {"no-pie", OPT_NO_PIE, false},
   {"no-relax", OPT_IGNORE, false},
   {"relax", OPT_IGNORE, false},
-  {"fatal-warnings", OPT_IGNORE, false},
+  {"fatal-warnings", OPT_FATAL_WARNINGS, false},
+  {"no-fatal-warnings", OPT_NO_FATAL_WARNINGS, false},
+  {"no-warnings", OPT_NO_WARNINGS, false},
+  {"warn-common", OPT_WARN_COMMON, false},
   // Meaningful only for dynamic linking; GNU ld accepts them for static links too.
   {"export-dynamic", OPT_EXPORT_DYNAMIC, false},
   {"dynamic-list", OPT_DYNAMIC_LIST, true},
@@ -147,6 +151,7 @@ static bool short_opt(char c, OptId *id, bool *has_arg) {
   case 't': *id = OPT_TRACE; return true;
   case 'r': *id = OPT_RELOCATABLE; return true;
   case 'v': *id = OPT_V; return true;
+  case 'w': *id = OPT_NO_WARNINGS; return true;
   case 'V': *id = OPT_V; return true;
   case '(': *id = OPT_START_GROUP; return true;
   case ')': *id = OPT_END_GROUP; return true;
@@ -428,6 +433,10 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
     break;
   case OPT_MULDEFS: opt->muldefs = true; break;
   case OPT_VERBOSE: print_version(); break;
+  case OPT_FATAL_WARNINGS: diag_set_warnings(WARNINGS_FATAL); break;
+  case OPT_NO_FATAL_WARNINGS: diag_set_warnings(WARNINGS_SHOW); break;
+  case OPT_NO_WARNINGS: diag_set_warnings(WARNINGS_NONE); break;
+  case OPT_WARN_COMMON: opt->warn_common = true; break;
   case OPT_NO_PIE: opt->pie = false; break;
   case OPT_NO_DYNAMIC_LINKER: opt->no_dynamic_linker = true; break;
   case OPT_NOSTDLIB: opt->nostdlib = true; break;

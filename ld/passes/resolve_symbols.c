@@ -39,9 +39,16 @@ static void define(Symbol *sym, InputFile *file, const Elf64_Sym *esym, InputSec
   sym->visibility = ELF64_ST_VISIBILITY(esym->st_other);
 }
 
-static void add_common(Symbol *sym, InputFile *file, const Elf64_Sym *esym) {
+static void add_common(Ctx *ctx, Symbol *sym, InputFile *file, const Elf64_Sym *esym) {
   // For COMMON symbols, st_value holds the required alignment (gABI, "Symbol Values").
   uint64_t align = esym->st_value ? esym->st_value : 1;
+  // --warn-common: two tentative definitions (int x; in two files) are one variable,
+  // which C does not promise; say so (GNU ld's "multiple common").
+  if (ctx->opt.warn_common && sym->state == SYM_COMMON)
+    warn("%s: multiple common of '%s' (first in %s)", file->name, sym->name, sym->file->name);
+  else if (ctx->opt.warn_common && sym->state == SYM_DEFINED && sym->binding == STB_WEAK)
+    warn("%s: common of '%s' overrides a weak definition in %s", file->name, sym->name,
+         sym->file->name);
   if (sym->state != SYM_COMMON) {
     sym->state = SYM_COMMON;
     sym->file = file;
@@ -91,7 +98,7 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
     if (esym->st_shndx == SHN_COMMON) {
       bool strong_def = sym->state == SYM_DEFINED && sym->binding != STB_WEAK;
       if (!strong_def && sym->state != SYM_LINKER)
-        add_common(sym, file, esym);
+        add_common(ctx, sym, file, esym);
       continue;
     }
 
@@ -116,8 +123,12 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
       sym->shared_ref = true;
       break;
     case SYM_COMMON:
-      if (!weak)
+      if (!weak) {
+        if (ctx->opt.warn_common)
+          warn("%s: definition of '%s' overrides a common in %s", file->name, sym->name,
+               sym->file->name);
         define(sym, file, esym, isec);
+      }
       break;
     case SYM_DEFINED:
       if (sym->binding == STB_WEAK && !weak)
