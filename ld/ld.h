@@ -87,6 +87,10 @@ struct Symbol {
   InputSection *plt;      // ... which is this section (set with plt_index)
   bool canonical_plt;     // ... whose address, everywhere, is that entry (an executable
                           // that is not PIC takes the address of a library's function)
+  bool preemptible;       // -shared: a definition another module may replace at run
+                          // time (global, default visibility): reached through the
+                          // GOT and the PLT, like an import (mark_preemptible)
+  bool dynamic_undef;     // -shared: undefined, to be found at run time
   bool copied;            // a copy relocation brought this shared library variable
                           // into the executable (state is SYM_DEFINED now)
   uint16_t ver_index;     // .gnu.version of its .dynsym entry
@@ -107,7 +111,8 @@ uint64_t symbol_address(const Symbol *sym);
 uint64_t plt_entry_address(const Symbol *sym);
 enum { GOT_PLT_RESERVED = 3 };
 uint64_t got_plt_slot(Ctx *ctx, size_t i);
-// Is sym defined in a shared library, so that its address is known only at run time?
+// Is sym bound at run time by the dynamic linker: defined in a shared library, or,
+// in a shared library we make, preemptible or undefined?
 bool is_imported(const Symbol *sym);
 // Where sym itself is (for an IFUNC: its resolver), ignoring any stub.
 uint64_t symbol_definition_address(const Symbol *sym);
@@ -366,6 +371,10 @@ typedef struct {
   bool relro;               // -z relro (the default): emit PT_GNU_RELRO
   bool pie;                 // -pie: ET_DYN at base 0, moved at start-up (RELATIVE
                             // relocations); static with --no-dynamic-linker
+  bool shared;              // -shared: a shared library (ET_DYN at 0, no PT_INTERP)
+  const char *soname;       // -soname, -h: DT_SONAME
+  PtrVec version_global;    // const char *: globs a version script exports
+  PtrVec version_local;     // ... and the ones it keeps local (local: *;)
   bool static_link;         // -static: no shared libraries at all
   bool no_dynamic_linker;   // --no-dynamic-linker
   const char *dynamic_linker;  // -dynamic-linker (PT_INTERP of a dynamic executable)
@@ -520,6 +529,9 @@ typedef struct {
 
 // Before scan_relocs: the libraries that get a DT_NEEDED entry.
 void choose_needed_libraries(Ctx *ctx);
+// Before scan_relocs, for -shared: which definitions may be replaced at run time.
+void mark_preemptible(Ctx *ctx);
+// Is the output position independent (a PIE or a shared library)? (Below Ctx.)
 // After assign_slots: .dynsym, its versions and .dynstr.
 void choose_dynamic_symbols(Ctx *ctx);
 
@@ -742,7 +754,8 @@ struct Ctx {
   PtrVec files;              // InputFile *, the objects, in load order
   PtrVec shared_files;       // InputFile *, the shared libraries, in command-line order
   PtrVec dependencies;       // InputFile *, the libraries those need, found by name
-  bool dynamic;              // the output is loaded by the dynamic linker (PT_INTERP)
+  bool dynamic;              // the output is dynamically linked (.dynamic, .dynsym; an
+                             // executable also gets PT_INTERP)
   PtrVec archives;           // ArchiveFile *
   InputState state_stack[16];  // --push-state: saved positional states
   size_t state_depth;
@@ -809,6 +822,8 @@ struct Ctx {
 
 // Stops the link if any pass so far recorded an error.
 void checkpoint(Ctx *ctx);
+
+static inline bool is_pic(const Ctx *ctx) { return ctx->opt.pie || ctx->opt.shared; }
 
 static inline uint64_t align_to(uint64_t v, uint64_t align) {
   return align <= 1 ? v : (v + align - 1) & ~(align - 1);

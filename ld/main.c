@@ -50,9 +50,11 @@ int main(int argc, char **argv) {
   report_undefined(ctx);
   checkpoint(ctx);
 
-  // A dynamic executable needs the shared libraries that define what it uses (all
-  // of them, but for --as-needed ones).
+  // A dynamic program needs the shared libraries that define what it uses (all of
+  // them, but for --as-needed ones); in a shared library we make, what another
+  // module may replace at run time is reached like what others define.
   choose_needed_libraries(ctx);
+  mark_preemptible(ctx);
 
   // From here on, every symbol is defined (or weak and undefined, hence 0).
   // Make the sections only the linker can write (.got, .iplt, ...), still empty, so

@@ -60,7 +60,9 @@ uint64_t got_plt_slot(Ctx *ctx, size_t i) {
   return isec_address(ctx->synth[SYN_GOT_PLT]) + 8 * (GOT_PLT_RESERVED + (uint64_t)i);
 }
 
-bool is_imported(const Symbol *sym) { return sym->state == SYM_SHARED; }
+bool is_imported(const Symbol *sym) {
+  return sym->state == SYM_SHARED || sym->preemptible || (sym->dynamic_undef && sym->state == SYM_UNDEF);
+}
 
 uint64_t symbol_definition_address(const Symbol *sym) {
   switch (sym->state) {
@@ -109,6 +111,8 @@ uint16_t output_shndx(const Symbol *sym) {
 }
 
 bool is_image_relative(const Symbol *sym) {
+  if (sym->preemptible)
+    return false;  // another module's definition may be the one used
   if (sym->state == SYM_DEFINED)
     return sym->isec && sym->isec->is_alive;
   // Linker symbols get their values after layout, but every one of them is an

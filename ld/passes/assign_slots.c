@@ -110,7 +110,7 @@ void assign_slots(Ctx *ctx) {
   for (size_t i = 0; i < ctx->gottp_syms.len; i++)
     ((Symbol *)ctx->gottp_syms.data[i])->gottp_index += (int64_t)ctx->got_syms.len;
 
-  bool pie = ctx->opt.pie;
+  bool pie = is_pic(ctx);
   if (!pie && !ctx->dynamic)
     return;
   // A pointer to a function whose PLT entry is its address everywhere (canonical)

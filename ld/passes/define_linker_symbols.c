@@ -106,6 +106,10 @@ static void settle_entry(Ctx *ctx, OutputSection *text) {
     return;
   }
   ctx->entry = text ? text->addr : ctx->opt.image_base;
+  if (ctx->opt.shared && !ctx->opt.entry_given) {
+    ctx->entry = 0;  // a shared library has no entry point unless asked for one
+    return;
+  }
   warn("cannot find entry symbol '%s'; defaulting to 0x%llx", ctx->opt.entry,
        (unsigned long long)ctx->entry);
 }

@@ -32,19 +32,55 @@
 #include <stdlib.h>
 #include <string.h>
 
+static bool matches(const PtrVec *globs, const char *name) {
+  for (size_t i = 0; i < globs->len; i++)
+    if (!fnmatch(globs->data[i], name, 0))
+      return true;
+  return false;
+}
+
+// Does a version script keep sym inside the library (local:, and no global: for it)?
+static bool is_version_local(Ctx *ctx, const Symbol *sym) {
+  return matches(&ctx->opt.version_local, sym->name) &&
+         !matches(&ctx->opt.version_global, sym->name);
+}
+
+// A shared library's global symbols of default visibility may be replaced at run
+// time by another module's definition (interposition: the program's own malloc
+// for everyone's): references to them go through the GOT and the PLT, never
+// straight to the library's own copy. Hidden and protected ones, and the ones a
+// version script keeps local, bind inside the library. What the library leaves
+// undefined is found at run time.
+void mark_preemptible(Ctx *ctx) {
+  if (!ctx->opt.shared)
+    return;
+  for (size_t i = 0; i < ctx->globals.len; i++) {
+    Symbol *sym = ctx->globals.data[i];
+    if (sym->state == SYM_UNDEF) {
+      sym->dynamic_undef = sym->object_ref;
+      continue;
+    }
+    if ((sym->state == SYM_DEFINED || sym->state == SYM_COMMON) &&
+        sym->visibility == STV_DEFAULT && !(sym->isec && !sym->isec->is_alive) &&
+        !is_version_local(ctx, sym))
+      sym->preemptible = true;
+  }
+}
+
 // Does the command line ask for sym to be exported (-E, --dynamic-list, ...)?
 static bool export_asked(Ctx *ctx, const Symbol *sym) {
   if (ctx->opt.export_dynamic || (ctx->opt.export_data && sym->type == STT_OBJECT))
     return true;
-  for (size_t i = 0; i < ctx->opt.export_patterns.len; i++)
-    if (!fnmatch(ctx->opt.export_patterns.data[i], sym->name, 0))
-      return true;
-  return false;
+  return matches(&ctx->opt.export_patterns, sym->name);
 }
 
 static bool is_exported(Ctx *ctx, const Symbol *sym) {
   if (!sym->is_global || sym->visibility == STV_HIDDEN || sym->visibility == STV_INTERNAL)
     return false;
+  // A shared library exports every global it defines, but for what a version
+  // script keeps local.
+  if (ctx->opt.shared && sym->state == SYM_DEFINED)
+    return (!sym->isec || sym->isec->is_alive) && !is_version_local(ctx, sym);
   if (sym->state == SYM_DEFINED)
     return sym->copied ||
            ((sym->shared_ref || export_asked(ctx, sym)) && (!sym->isec || sym->isec->is_alive));
@@ -54,7 +90,8 @@ static bool is_exported(Ctx *ctx, const Symbol *sym) {
 }
 
 static bool is_dynamic_import(const Symbol *sym) {
-  return sym->state == SYM_SHARED && sym->object_ref;
+  return (sym->state == SYM_SHARED && sym->object_ref) ||
+         (sym->dynamic_undef && sym->state == SYM_UNDEF);
 }
 
 // A function whose PLT entry is its address everywhere must be found when the
@@ -208,6 +245,8 @@ void choose_dynamic_symbols(Ctx *ctx) {
     add_string(t, ctx->opt.audit);
   if (ctx->opt.depaudit)
     add_string(t, ctx->opt.depaudit);
+  if (ctx->opt.soname)
+    add_string(t, ctx->opt.soname);
   for (size_t i = 0; i < ctx->dynsyms.len; i++)
     add_string(t, ((Symbol *)ctx->dynsyms.data[i])->name);
   for (size_t i = 0; i < ctx->verneeds.len; i++) {

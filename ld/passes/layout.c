@@ -194,7 +194,7 @@ static size_t count_phdrs(Ctx *ctx) {
       tls = true;
   }
   n += tls;  // PT_TLS
-  n += ctx->dynamic ? 2 : 0;  // PT_PHDR, PT_INTERP
+  n += ctx->dynamic && !ctx->opt.shared ? 2 : 0;  // PT_PHDR, PT_INTERP
   n += count_synthetic_phdrs(ctx);  // PT_GNU_PROPERTY, PT_DYNAMIC, PT_GNU_EH_FRAME
   for (int s = 0; s < SEG_NONE; s++)
     n += used[s];
@@ -216,7 +216,7 @@ static void assign_addresses(Ctx *ctx) {
   // in memory: the dynamic linker computes a PIE's load address from it) and
   // PT_INTERP, before any PT_LOAD, as the gABI requires. Both are filled in below.
   Segment *phdr = NULL, *interp = NULL;
-  if (ctx->dynamic) {
+  if (ctx->dynamic && !ctx->opt.shared) {
     phdr = add_segment(ctx, PT_PHDR, PF_R);
     interp = add_segment(ctx, PT_INTERP, PF_R);
   }

@@ -29,7 +29,7 @@ typedef enum {
   OPT_RPATH_LINK, OPT_NEW_DTAGS, OPT_OLD_DTAGS, OPT_EXPORT_DYNAMIC, OPT_NO_PIE,
   OPT_DYNAMIC_LIST, OPT_EXPORT_SYMBOL, OPT_DYNAMIC_LIST_DATA, OPT_INIT, OPT_FINI, OPT_AUDIT,
   OPT_DEPAUDIT, OPT_MULDEFS, OPT_VERBOSE, OPT_FATAL_WARNINGS, OPT_NO_FATAL_WARNINGS,
-  OPT_NO_WARNINGS, OPT_WARN_COMMON,
+  OPT_NO_WARNINGS, OPT_WARN_COMMON, OPT_SONAME, OPT_VERSION_SCRIPT,
 } OptId;
 
 typedef struct {
@@ -71,6 +71,8 @@ static const LongOpt long_opts[] = {
   {"pie", OPT_PIE, false},
   {"pic-executable", OPT_PIE, false},
   {"shared", OPT_SHARED, false},
+  {"soname", OPT_SONAME, true},
+  {"version-script", OPT_VERSION_SCRIPT, true},
   {"Bshareable", OPT_SHARED, false},
   {"relocatable", OPT_RELOCATABLE, false},
   {"build-id", OPT_BUILD_ID, false},
@@ -152,6 +154,7 @@ static bool short_opt(char c, OptId *id, bool *has_arg) {
   case 'r': *id = OPT_RELOCATABLE; return true;
   case 'v': *id = OPT_V; return true;
   case 'w': *id = OPT_NO_WARNINGS; return true;
+  case 'h': *id = OPT_SONAME; *has_arg = true; return true;
   case 'V': *id = OPT_V; return true;
   case '(': *id = OPT_START_GROUP; return true;
   case ')': *id = OPT_END_GROUP; return true;
@@ -382,6 +385,60 @@ static void read_dynamic_list(Ctx *ctx, const char *path) {
   }
 }
 
+// --version-script FILE: which symbols a shared library exports. For now the
+// anonymous form `{ global: foo; bar*; local: *; };` (the seeds' process.map):
+// named version nodes, which give symbols versions, are refused with a reason.
+static void read_version_script(Ctx *ctx, const char *path) {
+  View v;
+  if (!map_file(path, path, &v))
+    usage_error("%s: cannot open: %s", path, strerror(errno));
+  PtrVec *list = &ctx->opt.version_global;
+  int depth = 0;
+  uint64_t i = 0;
+  while (i < v.size) {
+    uint8_t c = v.data[i];
+    if (c == '#') {  // a comment to the end of the line
+      while (i < v.size && v.data[i] != '\n')
+        i++;
+      continue;
+    }
+    if (c == '/' && i + 1 < v.size && v.data[i + 1] == '*') {
+      const uint8_t *end = memmem(v.data + i + 2, v.size - i - 2, "*/", 2);
+      if (!end)
+        usage_error("%s: unterminated comment in version script", path);
+      i = (uint64_t)(end - v.data) + 2;
+      continue;
+    }
+    if (c <= ' ' || c == ';') {
+      i++;
+      continue;
+    }
+    if (c == '{' || c == '}') {
+      depth += c == '{' ? 1 : -1;
+      i++;
+      continue;
+    }
+    uint64_t start = i;
+    while (i < v.size && v.data[i] > ' ' && v.data[i] != ';' && v.data[i] != '{' &&
+           v.data[i] != '}' && v.data[i] != ':')
+      i++;
+    const char *word = arena_strndup(&ctx->arena, (const char *)v.data + start, i - start);
+    bool label = i < v.size && v.data[i] == ':';
+    if (label)
+      i++;
+    if (label && !strcmp(word, "global")) {
+      list = &ctx->opt.version_global;
+    } else if (label && !strcmp(word, "local")) {
+      list = &ctx->opt.version_local;
+    } else if (depth == 0 || !strcmp(word, "extern")) {
+      usage_error("%s: '%s': version nodes and extern blocks are not supported yet "
+                  "(only { global: ...; local: ...; })", path, word);
+    } else {
+      vec_push(&ctx->arena, list, (void *)word);
+    }
+  }
+}
+
 static void add_input(Ctx *ctx, PtrVec *inputs, ArgKind kind, const char *value) {
   InputArg *a = arena_alloc(&ctx->arena, sizeof *a);
   a->kind = kind;
@@ -483,8 +540,9 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_IGNORE: case OPT_IGNORE_ARG: break;
   case OPT_MAP: opt->map_file = val; break;
   case OPT_PIE: opt->pie = true; break;
-  case OPT_SHARED:
-    usage_error("-shared: mini-ld makes static executables, not shared libraries");
+  case OPT_SHARED: opt->shared = true; break;
+  case OPT_SONAME: opt->soname = val; break;
+  case OPT_VERSION_SCRIPT: read_version_script(ctx, val); break;
   case OPT_RELOCATABLE:
     usage_error("-r: relocatable output (ld -r) is not supported");
   case OPT_EH_FRAME_HDR: opt->eh_frame_hdr = true; break;
@@ -597,7 +655,7 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
 
   if (group_depth)
     usage_error("--start-group without --end-group");
-  if (opt->pie && !opt->image_base_given)
+  if ((opt->pie || opt->shared) && !opt->image_base_given)
     opt->image_base = 0;
   if (opt->image_base % opt->page_size)
     usage_error("--image-base: 0x%llx is not a multiple of the page size (0x%llx)",

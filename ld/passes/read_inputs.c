@@ -440,6 +440,6 @@ void read_inputs(Ctx *ctx) {
 
   // A program that uses a shared library is loaded by the dynamic linker named in
   // PT_INTERP; so is a PIE, unless it relocates itself (static PIE).
-  ctx->dynamic = !ctx->opt.static_link && !ctx->opt.no_dynamic_linker &&
-                 (ctx->shared_files.len > 0 || ctx->opt.pie);
+  ctx->dynamic = ctx->opt.shared || (!ctx->opt.static_link && !ctx->opt.no_dynamic_linker &&
+                                     (ctx->shared_files.len > 0 || ctx->opt.pie));
 }

@@ -20,8 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool is_undefined_error(const Symbol *sym) {
-  return sym && sym->is_global && sym->state == SYM_UNDEF && sym->strong_ref;
+// A shared library may leave symbols undefined: the program or another library
+// will define them at run time (-z defs would say otherwise; not supported yet).
+static bool is_undefined_error(Ctx *ctx, const Symbol *sym) {
+  return !ctx->opt.shared && sym && sym->is_global && sym->state == SYM_UNDEF && sym->strong_ref;
 }
 
 // .gnu.warning.SYM: warn at the first place in each object that refers to SYM.
@@ -138,7 +140,7 @@ void report_undefined(Ctx *ctx) {
         if (r + 1 < isec->nrels && is_tls_sequence_start(rel) &&
             is_tls_get_addr_call(rel, &isec->rels[r + 1]))
           r++;
-        if (!is_undefined_error(sym))
+        if (!is_undefined_error(ctx, sym))
           continue;
         HashEntry *e = hashmap_slot(&counts, sym->name, strlen(sym->name));
         if (!e->value)

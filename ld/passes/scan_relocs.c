@@ -68,7 +68,7 @@ static RelAction got_relax(Ctx *ctx, const InputSection *isec, const Elf64_Rela 
   RelAction form = got_relax_form(isec->data, rel->r_offset, type);
   // An immediate operand holds an absolute address, which a PIE does not know at
   // link time; the PC-relative forms are fine.
-  if (ctx->opt.pie && (form == ACT_GOT_TO_TEST || form == ACT_GOT_TO_BINOP))
+  if (is_pic(ctx) && (form == ACT_GOT_TO_TEST || form == ACT_GOT_TO_BINOP))
     return ACT_AS_IS;
   return form;
 }
@@ -79,21 +79,27 @@ static RelAction got_relax(Ctx *ctx, const InputSection *isec, const Elf64_Rela 
 // ask for objects compiled with -fPIE, as GNU ld does.
 static void need_relative(Scan *s, InputSection *isec, const Elf64_Rela *rel, Symbol *sym) {
   RelocHowto h = reloc_howto(ELF64_R_TYPE(rel->r_info));
+  const char *what = s->ctx->opt.shared ? "a shared library" : "a position-independent executable";
+  const char *flag = s->ctx->opt.shared ? "-fPIC" : "-fPIE";
   if (h.width != 8) {
-    error("%s: relocation %s against '%s' cannot be used in a position-independent "
-          "executable; recompile with -fPIE",
-          place(s->ctx, isec, rel->r_offset), h.name, symbol_label(sym));
+    error("%s: relocation %s against '%s' cannot be used in %s; recompile with %s",
+          place(s->ctx, isec, rel->r_offset), h.name, symbol_label(sym), what, flag);
     return;
   }
   if (!(isec->sh_flags & SHF_WRITE)) {
     error("%s: relocation %s against '%s' in read-only section '%s' cannot be moved at "
-          "start-up; recompile with -fPIE",
-          place(s->ctx, isec, rel->r_offset), h.name, symbol_label(sym), isec->name);
+          "start-up; recompile with %s",
+          place(s->ctx, isec, rel->r_offset), h.name, symbol_label(sym), isec->name, flag);
     return;
   }
   DynReloc *d = arena_alloc(&s->ctx->arena, sizeof *d);
   *d = (DynReloc){DYN_RELATIVE, isec, rel->r_offset, sym, rel->r_addend};
   vec_push(&s->ctx->arena, &s->file->need_dyn, d);
+}
+
+static bool is_tls_expr(RelExpr e) {
+  return e == RX_TPOFF || e == RX_DTPOFF || e == RX_GOTTPOFF || e == RX_TLSGD || e == RX_TLSLD ||
+         e == RX_TLSDESC || e == RX_TLSDESC_CALL;
 }
 
 static bool is_function(const Symbol *sym) {
@@ -130,11 +136,16 @@ static void scan_imported(Scan *s, InputSection *isec, uint64_t i, uint64_t idx)
     if (!alloc)
       return;
     if (is_function(sym) || sym->type == STT_NOTYPE) {
+      bool branch = is_plt_reloc(type) || is_branch_field(isec->data, rel->r_offset);
+      if (ctx->opt.shared && !branch)
+        break;  // a shared library cannot give a function a fixed address
       need(s, idx, NEED_PLT, &file->need_plt);
-      if (!is_plt_reloc(type) && !is_branch_field(isec->data, rel->r_offset))
+      if (!branch)
         need(s, idx, NEED_CANONICAL, &file->need_canonical);
       return;
     }
+    if (ctx->opt.shared)
+      break;  // nor copy a variable into itself
     need(s, idx, NEED_COPY, &file->need_copy);
     return;
   case RX_ABS:
@@ -146,12 +157,8 @@ static void scan_imported(Scan *s, InputSection *isec, uint64_t i, uint64_t idx)
       vec_push(&ctx->arena, &file->need_dyn, d);
       return;
     }
-    if (ctx->opt.pie) {
-      error("%s: relocation %s against '%s' (defined in %s) cannot be used in a "
-            "position-independent executable; recompile with -fPIE",
-            place(ctx, isec, rel->r_offset), h.name, sym->name, sym->file->name);
-      return;
-    }
+    if (is_pic(ctx))
+      break;
     if (is_function(sym)) {
       need(s, idx, NEED_PLT, &file->need_plt);
       need(s, idx, NEED_CANONICAL, &file->need_canonical);
@@ -174,8 +181,15 @@ static void scan_imported(Scan *s, InputSection *isec, uint64_t i, uint64_t idx)
   default:
     break;
   }
-  error("%s: relocation %s cannot refer to '%s', which %s defines",
-        place(ctx, isec, rel->r_offset), h.name, sym->name, sym->file->name);
+  // What is left needs the symbol's address at link time.
+  if (sym->state == SYM_SHARED)
+    error("%s: relocation %s cannot refer to '%s', which %s defines; recompile with %s",
+          place(ctx, isec, rel->r_offset), h.name, sym->name, sym->file->name,
+          ctx->opt.shared ? "-fPIC" : "-fPIE");
+  else
+    error("%s: relocation %s against '%s' cannot be used when making a shared library; "
+          "recompile with -fPIC",
+          place(ctx, isec, rel->r_offset), h.name, sym->name);
 }
 
 static void scan_section(Scan *s, InputSection *isec) {
@@ -201,6 +215,11 @@ static void scan_section(Scan *s, InputSection *isec) {
     uint64_t idx = ELF64_R_SYM(rel->r_info);
     Symbol *sym = file->syms[idx];
     uint64_t field;
+    if (ctx->opt.shared && is_tls_expr(h.expr) && (isec->sh_flags & SHF_ALLOC)) {
+      error("%s: %s: thread-local variables in a shared library are not supported yet",
+            place(ctx, isec, rel->r_offset), h.name);
+      continue;
+    }
     switch (h.expr) {
     case RX_TLSGD:
     case RX_TLSLD:
@@ -275,7 +294,7 @@ static void scan_section(Scan *s, InputSection *isec) {
       file->uses_got = true;
       break;
     case RX_ABS:
-      if (ctx->opt.pie && (isec->sh_flags & SHF_ALLOC) && is_image_relative(sym))
+      if (is_pic(ctx) && (isec->sh_flags & SHF_ALLOC) && is_image_relative(sym))
         need_relative(s, isec, rel, sym);
       break;
     default:

@@ -39,7 +39,7 @@ static void write_ehdr(Ctx *ctx, uint8_t *out, uint64_t shoff, uint32_t shnum, u
   eh.e_ident[EI_VERSION] = EV_CURRENT;
   // GNU ld marks executables that use GNU extensions to the gABI (IFUNC) as GNU/Linux.
   eh.e_ident[EI_OSABI] = has_synthetic(ctx, SYN_IPLT) ? ELFOSABI_GNU : ELFOSABI_NONE;
-  eh.e_type = ctx->opt.pie ? ET_DYN : ET_EXEC;
+  eh.e_type = is_pic(ctx) ? ET_DYN : ET_EXEC;
   eh.e_machine = EM_X86_64;
   eh.e_version = EV_CURRENT;
   eh.e_entry = ctx->entry;

@@ -4,6 +4,7 @@
  * A dynamic executable's (in this order; each only when it applies):
  *
  *   DT_NEEDED ...                    the libraries to load, in command-line order
+ *   DT_SONAME                        a shared library's name (-soname)
  *   DT_RUNPATH (or DT_RPATH)         -rpath, where to look for them first
  *   DT_AUDIT, DT_DEPAUDIT            --audit, --depaudit
  *   DT_INIT, DT_FINI                 _init and _fini, if the program has them
@@ -60,6 +61,8 @@ static void entries(Ctx *ctx, Entries *e) {
   if (ctx->dynamic) {
     for (size_t i = 0; i < ctx->needed.len; i++)
       put(e, DT_NEEDED, find_string(&ctx->dynstr, ((InputFile *)ctx->needed.data[i])->soname));
+    if (ctx->opt.soname)
+      put(e, DT_SONAME, find_string(&ctx->dynstr, ctx->opt.soname));
     if (ctx->rpath)
       put(e, ctx->opt.new_dtags ? DT_RUNPATH : DT_RPATH, find_string(&ctx->dynstr, ctx->rpath));
     if (ctx->opt.audit)
@@ -96,7 +99,8 @@ static void entries(Ctx *ctx, Entries *e) {
     put(e, DT_VERNEED, w ? address_of(ctx, SYN_VERNEED) : 0);
     put(e, DT_VERNEEDNUM, ctx->verneeds.len);
   }
-  put(e, DT_DEBUG, 0);
+  if (!ctx->opt.shared)
+    put(e, DT_DEBUG, 0);  // an executable's: debuggers find the link map through it
   if (!ctx->dynamic) {
     put(e, DT_FLAGS_1, DF_1_NOW | DF_1_PIE);  // a static PIE relocates itself at once
   } else {
@@ -113,7 +117,7 @@ static void entries(Ctx *ctx, Entries *e) {
 }
 
 static bool size_dynamic(Ctx *ctx, InputSection *isec) {
-  if (!ctx->opt.pie && !ctx->dynamic)
+  if (!is_pic(ctx) && !ctx->dynamic)
     return false;
   Entries e = {0};
   entries(ctx, &e);

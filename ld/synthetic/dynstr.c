@@ -9,7 +9,7 @@
 
 static bool size_dynstr(Ctx *ctx, InputSection *isec) {
   isec->sh_size = ctx->dynstr.buf.len ? ctx->dynstr.buf.len : 1;  // at least "\0"
-  return ctx->opt.pie || ctx->dynamic;
+  return is_pic(ctx) || ctx->dynamic;
 }
 
 static void write_dynstr(Ctx *ctx, InputSection *isec, uint8_t *buf) {

@@ -17,7 +17,7 @@
 
 static bool size_dynsym(Ctx *ctx, InputSection *isec) {
   isec->sh_size = sizeof(Elf64_Sym) * (1 + (uint64_t)ctx->dynsyms.len);
-  return ctx->opt.pie || ctx->dynamic;
+  return is_pic(ctx) || ctx->dynamic;
 }
 
 static void write_dynsym(Ctx *ctx, InputSection *isec, uint8_t *buf) {
@@ -29,7 +29,7 @@ static void write_dynsym(Ctx *ctx, InputSection *isec, uint8_t *buf) {
     // An import (or a copy) is weak if every reference to it is, else global:
     // what binding the library gave it (even STB_GNU_UNIQUE) is the library's.
     uint8_t bind = sym->binding;
-    if (sym->state == SYM_SHARED || sym->copied)
+    if (sym->state == SYM_SHARED || sym->copied || sym->state == SYM_UNDEF)
       bind = sym->strong_ref ? STB_GLOBAL : STB_WEAK;
     if (bind == STB_LOCAL)
       bind = STB_GLOBAL;

@@ -48,7 +48,7 @@ static void write_dyn_entry(uint8_t *p, const DynReloc *d, uint64_t addr) {
 }
 
 static bool size_rela_dyn(Ctx *ctx, InputSection *isec) {
-  if (!ctx->opt.pie && !ctx->dynamic)
+  if (!is_pic(ctx) && !ctx->dynamic)
     return false;
   isec->sh_size = sizeof(Elf64_Rela) * (uint64_t)ctx->dyn_relocs.len;
   // The RELATIVE entries that will be written, for DT_RELACOUNT.

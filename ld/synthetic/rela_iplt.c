@@ -12,7 +12,7 @@
 
 static bool size_rela_iplt(Ctx *ctx, InputSection *isec) {
   isec->sh_size = sizeof(Elf64_Rela) * (uint64_t)ctx->iplt_syms.len;
-  return ctx->iplt_syms.len > 0 && !ctx->opt.pie && !ctx->dynamic;
+  return ctx->iplt_syms.len > 0 && !is_pic(ctx) && !ctx->dynamic;
 }
 
 static void write_rela_iplt(Ctx *ctx, InputSection *isec, uint8_t *buf) {
