@@ -439,6 +439,9 @@ static uint32_t dyn_type(DynKind kind) {
   case DYN_ABS64: return R_X86_64_64;
   case DYN_COPY: return R_X86_64_COPY;
   case DYN_TPOFF64: return R_X86_64_TPOFF64;
+  case DYN_DTPMOD64: return R_X86_64_DTPMOD64;
+  case DYN_DTPOFF64: return R_X86_64_DTPOFF64;
+  case DYN_TLSDESC: return R_X86_64_TLSDESC;
   }
   return R_X86_64_NONE;
 }

@@ -81,6 +81,9 @@ struct Symbol {
   // Slots, numbered by assign_slots (scan_relocs only records the need):
   int64_t got_index;      // slot in .got holding the address, or -1
   int64_t gottp_index;    // slot in .got holding the TP offset (initial exec), or -1
+  int64_t tlsgd_index;    // -shared: first of the two .got slots (module, offset) that
+                          // __tls_get_addr takes (general dynamic), or -1
+  int64_t tlsdesc_index;  // -shared: first of the two .got slots of its TLS descriptor, or -1
   int64_t iplt_index;     // STT_GNU_IFUNC: its stub in .iplt, or -1
   InputSection *iplt;     // ... which is this section (set with iplt_index)
   int64_t plt_index;      // SYM_SHARED function: its entry in .plt (after PLT0), or -1
@@ -214,6 +217,9 @@ struct InputFile {
   PtrVec need_got;        // Symbol *: a GOT slot holding the address
   PtrVec need_gottp;      // Symbol *: a GOT slot holding the TP offset
   PtrVec need_iplt;       // Symbol *: an IFUNC stub
+  PtrVec need_tlsgd;      // Symbol *: -shared: a (module, offset) GOT pair
+  PtrVec need_tlsdesc;    // Symbol *: -shared: a TLS descriptor in the GOT
+  bool uses_tlsld;        // -shared: local dynamic: the module's own (module, 0) pair
   PtrVec need_dyn;        // DynReloc *: places to fix at start-up (RELATIVE in a PIE,
                           // R_X86_64_64 against a shared library's symbol)
   PtrVec need_plt;        // Symbol *: a shared library's function called (a PLT entry)
@@ -288,6 +294,9 @@ typedef enum {
   DYN_ABS64,      // *place = S + A: a pointer to a shared library's symbol in data
   DYN_COPY,       // copy sym's initial value from its library to place (copy relocation)
   DYN_TPOFF64,    // *place = S - TP: a GOT slot for a shared library's TLS variable
+  DYN_DTPMOD64,   // *place = the module (TLS block) that defines S
+  DYN_DTPOFF64,   // *place = S's offset in its module's TLS block
+  DYN_TLSDESC,    // a TLS descriptor for S (two slots: resolver, argument)
 } DynKind;
 
 typedef struct {
@@ -778,6 +787,10 @@ struct Ctx {
   bool uses_got;             // some relocation uses the GOT or its base
   PtrVec got_syms;           // Symbol *, in slot order
   PtrVec gottp_syms;         // Symbol *, TP-offset slots, after the address slots
+  PtrVec tlsgd_syms;         // Symbol *, (module, offset) pairs, after those
+  PtrVec tlsdesc_syms;       // Symbol *, TLS descriptors, after those
+  int64_t tlsld_index;       // the module's (module, 0) pair, last; or -1
+  uint64_t got_slots_count;  // every .got slot: the size of .got is 8 times this
   PtrVec iplt_syms;          // Symbol *, IFUNCs called or addressed, in stub order
   PtrVec dyn_relocs;         // DynReloc *, in the order .rela.dyn lists them
   PtrVec plt_syms;           // Symbol *, in PLT entry order

@@ -82,14 +82,69 @@ C
   [ "$output" = "$(printf 'func2\nfunc1 41')" ]
 }
 
-@test "shared: non-PIC code and thread-local variables are refused with a reason" {
+@test "shared: non-PIC code and local-exec TLS are refused with a reason" {
   printf 'extern int x;\nint get(void) { return x; }\n' >nopic.c
   cc -fno-pic -c nopic.c -o nopic.o
   run -1 "$MINI_LD" -shared nopic.o -o lib.so
   [[ "$output" == *"cannot be used when making a shared library; recompile with -fPIC" ]]
   printf '__thread int t;\nint get(void) { return t; }\n' >tls.c
-  cc -fPIC -c tls.c -o tls.o
+  cc -fPIC -ftls-model=local-exec -c tls.c -o tls.o
   run -1 "$MINI_LD" -shared tls.o -o lib.so
-  [[ "$output" == *"thread-local variables in a shared library are not supported yet" ]]
+  [[ "$output" == *"R_X86_64_TPOFF32 (local exec) cannot be used in a shared library; recompile with -fPIC" ]]
   [ ! -e lib.so ]
+}
+
+@test "shared: thread-local variables in every model and dialect, in threads and through dlopen" {
+  cat >tl.c <<'C'
+__thread int tls_value = 9;
+static __thread int tls_local = 100;
+int *tls_address(void) { return &tls_value; }
+int bump_local(void) { return ++tls_local; }
+C
+  cat >tm.c <<'C'
+#include <pthread.h>
+#include <stdio.h>
+extern __thread int tls_value;
+int *tls_address(void);
+int bump_local(void);
+static void *thread(void *arg) {
+  tls_value += (int)(long)arg;
+  bump_local();
+  return (void *)(long)(tls_value * (&tls_value == tls_address()) + bump_local());
+}
+int main(void) {
+  pthread_t t;
+  void *r;
+  pthread_create(&t, 0, thread, (void *)5);
+  pthread_join(t, &r);
+  printf("%d %ld %d %d\n", tls_value, (long)r, &tls_value == tls_address(), bump_local());
+  return 0;
+}
+C
+  cat >dl.c <<'C'
+#include <dlfcn.h>
+#include <stdio.h>
+int main(void) {
+  void *h = dlopen("./libtl.so", RTLD_NOW);
+  if (!h) { printf("%s\n", dlerror()); return 1; }
+  int (*bump)(void) = (int (*)(void))dlsym(h, "bump_local");
+  int *(*addr)(void) = (int *(*)(void))dlsym(h, "tls_address");
+  printf("%d %d\n", bump(), *addr());
+  return 0;
+}
+C
+  for dialect in gnu gnu2; do
+    for model in global-dynamic local-dynamic initial-exec; do
+      gcc -shared -fPIC -ftls-model=$model -mtls-dialect=$dialect -B "$MINI_BIN/" tl.c -o libtl.so
+      gcc tm.c -L. -ltl -Wl,-rpath,'$ORIGIN' -pthread -o tm
+      run ./tm
+      [ "$output" = "9 116 1 101" ]
+      if [ $model != initial-exec ]; then
+        gcc dl.c -ldl -o dl
+        run ./dl
+        [ "$output" = "101 9" ]
+      fi
+    done
+  done
+  readelf -rW libtl.so | grep -q R_X86_64_TPOFF64
 }

@@ -23,6 +23,8 @@ void init_symbol(Symbol *sym, const char *name) {
   sym->gottp_index = -1;
   sym->iplt_index = -1;
   sym->plt_index = -1;
+  sym->tlsgd_index = -1;
+  sym->tlsdesc_index = -1;
 }
 
 Symbol *intern_symbol(Ctx *ctx, const char *name) {

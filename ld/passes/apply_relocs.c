@@ -174,14 +174,32 @@ void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out, const EhRecord *re
       break;
     case RX_DTPOFF:
       // Code reaches variables through %fs:0 once local dynamic became local exec;
-      // debug information keeps offsets from the start of the TLS block.
-      store(ctx, isec, rel, sym, loc, S + A - (alloc ? TP : ctx->tls_start), h.width, h.check);
+      // debug information, and a shared library's code (which asked for its
+      // block's address), keep offsets from the start of the TLS block.
+      store(ctx, isec, rel, sym, loc,
+            S + A - (alloc && !ctx->opt.shared ? TP : ctx->tls_start), h.width, h.check);
       break;
-    case RX_GOTTPOFF:
     case RX_TLSGD:
     case RX_TLSLD:
-    case RX_TLSDESC:
+    case RX_TLSDESC: {
+      // A shared library keeps its TLS sequences: the field points at the GOT pair
+      // (or descriptor) the dynamic linker fills.
+      int64_t slot = h.expr == RX_TLSGD   ? sym->tlsgd_index
+                     : h.expr == RX_TLSLD ? ctx->tlsld_index
+                                          : sym->tlsdesc_index;
+      if (!ctx->opt.shared || slot < 0)
+        internal_error("%s: %s has no recorded action", place(ctx, isec, rel->r_offset),
+                       h.name);
+      store(ctx, isec, rel, sym, loc, ctx->got_slots + 8 * (uint64_t)slot + A - P, h.width,
+            h.check);
+      break;
+    }
     case RX_TLSDESC_CALL:
+      if (!ctx->opt.shared)
+        internal_error("%s: %s has no recorded action", place(ctx, isec, rel->r_offset),
+                       h.name);
+      break;  // the call through the descriptor stays as it is
+    case RX_GOTTPOFF:
       internal_error("%s: %s has no recorded action", place(ctx, isec, rel->r_offset), h.name);
     }
   }

@@ -65,6 +65,7 @@ static bool got_holds_image_address(const Symbol *sym) {
 }
 
 void assign_slots(Ctx *ctx) {
+  bool tlsld = false;
   for (size_t f = 0; f < ctx->files.len; f++) {
     InputFile *file = ctx->files.data[f];
     ctx->uses_got |= file->uses_got;
@@ -82,6 +83,21 @@ void assign_slots(Ctx *ctx) {
         vec_push(&ctx->arena, &ctx->gottp_syms, sym);
       }
     }
+    for (size_t i = 0; i < file->need_tlsgd.len; i++) {
+      Symbol *sym = file->need_tlsgd.data[i];
+      if (sym->tlsgd_index < 0) {
+        sym->tlsgd_index = (int64_t)ctx->tlsgd_syms.len;
+        vec_push(&ctx->arena, &ctx->tlsgd_syms, sym);
+      }
+    }
+    for (size_t i = 0; i < file->need_tlsdesc.len; i++) {
+      Symbol *sym = file->need_tlsdesc.data[i];
+      if (sym->tlsdesc_index < 0) {
+        sym->tlsdesc_index = (int64_t)ctx->tlsdesc_syms.len;
+        vec_push(&ctx->arena, &ctx->tlsdesc_syms, sym);
+      }
+    }
+    tlsld |= file->uses_tlsld;
     for (size_t i = 0; i < file->need_iplt.len; i++) {
       Symbol *sym = file->need_iplt.data[i];
       if (sym->iplt_index < 0) {
@@ -106,9 +122,21 @@ void assign_slots(Ctx *ctx) {
         copy_variable(ctx, sym);
     }
   }
-  // TP-offset slots follow the address slots.
+  // TP-offset slots follow the address slots; then (in a shared library) the
+  // general-dynamic pairs, the TLS descriptors and the local-dynamic pair.
+  int64_t next = (int64_t)ctx->got_syms.len;
   for (size_t i = 0; i < ctx->gottp_syms.len; i++)
-    ((Symbol *)ctx->gottp_syms.data[i])->gottp_index += (int64_t)ctx->got_syms.len;
+    ((Symbol *)ctx->gottp_syms.data[i])->gottp_index += next;
+  next += (int64_t)ctx->gottp_syms.len;
+  for (size_t i = 0; i < ctx->tlsgd_syms.len; i++)
+    ((Symbol *)ctx->tlsgd_syms.data[i])->tlsgd_index = next + 2 * (int64_t)i;
+  next += 2 * (int64_t)ctx->tlsgd_syms.len;
+  for (size_t i = 0; i < ctx->tlsdesc_syms.len; i++)
+    ((Symbol *)ctx->tlsdesc_syms.data[i])->tlsdesc_index = next + 2 * (int64_t)i;
+  next += 2 * (int64_t)ctx->tlsdesc_syms.len;
+  ctx->tlsld_index = tlsld ? next : -1;
+  next += tlsld ? 2 : 0;
+  ctx->got_slots_count = (uint64_t)next;
 
   bool pie = is_pic(ctx);
   if (!pie && !ctx->dynamic)
@@ -151,11 +179,27 @@ void assign_slots(Ctx *ctx) {
     if (!got_holds_image_address(sym) && is_imported(sym))
       add_dyn(ctx, DYN_GLOB_DAT, got, 8 * i, sym);
   }
+  // TP offsets: a library's variables in an executable; in a shared library we
+  // make, every one (its own block's place is known at run time only).
   for (size_t i = 0; i < ctx->gottp_syms.len; i++) {
     Symbol *sym = ctx->gottp_syms.data[i];
-    if (is_imported(sym))
+    if (is_imported(sym) || ctx->opt.shared)
       add_dyn(ctx, DYN_TPOFF64, got, 8 * (uint64_t)sym->gottp_index, sym);
   }
+  for (size_t i = 0; i < ctx->tlsgd_syms.len; i++) {
+    Symbol *sym = ctx->tlsgd_syms.data[i];
+    add_dyn(ctx, DYN_DTPMOD64, got, 8 * (uint64_t)sym->tlsgd_index, sym);
+    // A variable of this library is at a known offset in its block: only the module
+    // is asked for (the slot is written now). An interposable one needs both.
+    if (is_imported(sym))
+      add_dyn(ctx, DYN_DTPOFF64, got, 8 * (uint64_t)sym->tlsgd_index + 8, sym);
+  }
+  for (size_t i = 0; i < ctx->tlsdesc_syms.len; i++) {
+    Symbol *sym = ctx->tlsdesc_syms.data[i];
+    add_dyn(ctx, DYN_TLSDESC, got, 8 * (uint64_t)sym->tlsdesc_index, sym);
+  }
+  if (ctx->tlsld_index >= 0)
+    add_dyn(ctx, DYN_DTPMOD64, got, 8 * (uint64_t)ctx->tlsld_index, ctx->null_symbol);
   for (size_t i = 0; i < ctx->copy_syms.len; i++) {
     Symbol *sym = ctx->copy_syms.data[i];
     add_dyn(ctx, DYN_COPY, sym->isec, sym->value, sym);

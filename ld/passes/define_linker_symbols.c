@@ -175,15 +175,16 @@ void define_linker_symbols(Ctx *ctx) {
   if (has_synthetic(ctx, SYN_GOT))
     set(ctx, "_GLOBAL_OFFSET_TABLE_", ctx->synth[SYN_GOT]->osec, ctx->got_addr);
   // TLS descriptors in local-dynamic code ask for the module's TLS block through
-  // _TLS_MODULE_BASE_, then add each variable's offset. In an executable the
-  // sequence becomes local exec and offsets count from the thread pointer
-  // (apply_relocs.c), so the base is the thread pointer: its offset is 0.
+  // _TLS_MODULE_BASE_, then add each variable's offset. In a shared library that
+  // is the block's start. In an executable the sequence becomes local exec and
+  // offsets count from the thread pointer (apply_relocs.c), so the base is the
+  // thread pointer: its offset is 0.
   if (ctx->tls) {
     OutputSection *tls_osec = NULL;
     for (size_t i = 0; i < ctx->osecs.len && !tls_osec; i++)
       if (((OutputSection *)ctx->osecs.data[i])->sh_flags & SHF_TLS)
         tls_osec = ctx->osecs.data[i];
-    set(ctx, "_TLS_MODULE_BASE_", tls_osec, ctx->tp);
+    set(ctx, "_TLS_MODULE_BASE_", tls_osec, ctx->opt.shared ? ctx->tls_start : ctx->tp);
   }
   if (has_synthetic(ctx, SYN_DYNAMIC))
     set(ctx, "_DYNAMIC", ctx->synth[SYN_DYNAMIC]->osec, isec_address(ctx->synth[SYN_DYNAMIC]));

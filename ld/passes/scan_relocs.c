@@ -30,7 +30,7 @@
 // Which needs a file has already listed a symbol for, by the file's symbol index.
 enum {
   NEED_GOT = 1, NEED_GOTTP = 2, NEED_IPLT = 4, NEED_PLT = 8, NEED_CANONICAL = 16,
-  NEED_COPY = 32,
+  NEED_COPY = 32, NEED_TLSGD = 64, NEED_TLSDESC = 128,
 };
 
 typedef struct {
@@ -192,6 +192,51 @@ static void scan_imported(Scan *s, InputSection *isec, uint64_t i, uint64_t idx)
           place(ctx, isec, rel->r_offset), h.name, sym->name);
 }
 
+// Thread-local variables in a shared library we make. Its TLS block is not at a
+// fixed offset from the thread pointer (the library may be loaded by dlopen long
+// after the program started), so nothing is rewritten: the code asks at run time,
+// through GOT slots the dynamic linker fills.
+//
+//   general dynamic   a (module, offset) pair for __tls_get_addr: DTPMOD64, DTPOFF64
+//   local dynamic     the library's own (module, 0) pair, then offsets in the block
+//   TLS descriptor    a descriptor (resolver, argument): R_X86_64_TLSDESC
+//   initial exec      the offset from the thread pointer: TPOFF64 (the library then
+//                     needs static TLS space, as with GNU ld)
+//   local exec        impossible: refused
+static void scan_shared_tls(Scan *s, InputSection *isec, uint64_t i, uint64_t idx) {
+  Ctx *ctx = s->ctx;
+  InputFile *file = s->file;
+  const Elf64_Rela *rel = &isec->rels[i];
+  RelocHowto h = reloc_howto(ELF64_R_TYPE(rel->r_info));
+  switch (h.expr) {
+  case RX_TLSGD:
+    file->uses_got = true;
+    need(s, idx, NEED_TLSGD, &file->need_tlsgd);
+    return;
+  case RX_TLSLD:
+    file->uses_got = true;
+    file->uses_tlsld = true;
+    return;
+  case RX_TLSDESC:
+    file->uses_got = true;
+    need(s, idx, NEED_TLSDESC, &file->need_tlsdesc);
+    return;
+  case RX_GOTTPOFF:
+    set_action(ctx, isec, i, ACT_TLS_GOT_TP);
+    file->uses_got = true;
+    need(s, idx, NEED_GOTTP, &file->need_gottp);
+    return;
+  case RX_TLSDESC_CALL:
+  case RX_DTPOFF:
+    return;
+  default:
+    error("%s: relocation %s (local exec) cannot be used in a shared library; recompile "
+          "with -fPIC",
+          place(ctx, isec, rel->r_offset), h.name);
+    return;
+  }
+}
+
 static void scan_section(Scan *s, InputSection *isec) {
   Ctx *ctx = s->ctx;
   InputFile *file = s->file;
@@ -216,8 +261,7 @@ static void scan_section(Scan *s, InputSection *isec) {
     Symbol *sym = file->syms[idx];
     uint64_t field;
     if (ctx->opt.shared && is_tls_expr(h.expr) && (isec->sh_flags & SHF_ALLOC)) {
-      error("%s: %s: thread-local variables in a shared library are not supported yet",
-            place(ctx, isec, rel->r_offset), h.name);
+      scan_shared_tls(s, isec, i, idx);
       continue;
     }
     switch (h.expr) {

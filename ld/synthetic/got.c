@@ -10,6 +10,8 @@
  *
  *   slot 0 .. n-1     addresses (ctx->got_syms, numbered by assign_slots)
  *   slot n .. n+m-1   TP offsets (ctx->gottp_syms)
+ *   then, in a shared library: (module, offset) pairs for general-dynamic TLS, TLS
+ *   descriptors, and the library's own (module, 0) pair for local dynamic
  *
  * The section exists when any relocation uses a slot or measures from the GOT's
  * base (GOTPC, GOTOFF), or when something refers to _GLOBAL_OFFSET_TABLE_. In a
@@ -21,7 +23,7 @@
 static bool size_got(Ctx *ctx, InputSection *isec) {
   if (!ctx->uses_got && !find_symbol(ctx, "_GLOBAL_OFFSET_TABLE_"))
     return false;
-  isec->sh_size = 8 * (ctx->got_syms.len + ctx->gottp_syms.len);
+  isec->sh_size = 8 * ctx->got_slots_count;
   return true;
 }
 
@@ -33,9 +35,20 @@ static void write_got(Ctx *ctx, InputSection *isec, uint8_t *buf) {
   }
   for (size_t i = 0; i < ctx->gottp_syms.len; i++) {
     Symbol *sym = ctx->gottp_syms.data[i];
-    // A library's variable gets its offset at run time (R_X86_64_TPOFF64).
-    uint64_t v = sym->state == SYM_UNDEF || is_imported(sym) ? 0 : symbol_address(sym) - ctx->tp;
+    // A library's variable gets its offset at run time (R_X86_64_TPOFF64), and so
+    // does every one in a shared library we make.
+    uint64_t v = sym->state == SYM_UNDEF || is_imported(sym) || ctx->opt.shared
+                     ? 0
+                     : symbol_address(sym) - ctx->tp;
     write_u64le(buf + 8 * (uint64_t)sym->gottp_index, v);
+  }
+  // General dynamic in a shared library: the module comes at run time
+  // (DTPMOD64); the offset of one of its own variables is known now.
+  for (size_t i = 0; i < ctx->tlsgd_syms.len; i++) {
+    Symbol *sym = ctx->tlsgd_syms.data[i];
+    if (!is_imported(sym))
+      write_u64le(buf + 8 * (uint64_t)sym->tlsgd_index + 8,
+                  symbol_address(sym) - ctx->tls_start);
   }
 }
 

@@ -32,9 +32,20 @@ static bool is_in_output(const DynReloc *d) {
 
 // One entry. RELATIVE and IRELATIVE carry the address in the addend; the others
 // name their symbol by its .dynsym index.
-static void write_dyn_entry(uint8_t *p, const DynReloc *d, uint64_t addr) {
+static void write_dyn_entry(Ctx *ctx, uint8_t *p, const DynReloc *d, uint64_t addr) {
   uint64_t A = (uint64_t)d->addend;
   switch (d->kind) {
+  case DYN_TPOFF64:
+  case DYN_DTPOFF64:
+  case DYN_TLSDESC:
+    // A variable of the module itself, not in .dynsym: the offset in its TLS block
+    // goes in the addend, against symbol 0.
+    if (!d->sym->dynsym_index) {
+      write_dyn_reloc(p, d->kind, addr, 0, symbol_address(d->sym) + A - ctx->tls_start);
+      break;
+    }
+    write_dyn_reloc(p, d->kind, addr, d->sym->dynsym_index, A);
+    break;
   case DYN_RELATIVE:
     write_dyn_reloc(p, d->kind, addr, 0, symbol_address_for(d->sym, A) + A);
     break;
@@ -68,7 +79,7 @@ static void write_rela_dyn(Ctx *ctx, InputSection *isec, uint8_t *buf) {
     if (!is_in_output(d))
       continue;
     uint64_t addr = d->isec->osec->addr + isec_output_offset(d->isec, d->offset, NULL);
-    write_dyn_entry(p, d, addr);
+    write_dyn_entry(ctx, p, d, addr);
     p += sizeof(Elf64_Rela);
   }
   for (; p < end; p += sizeof(Elf64_Rela))
