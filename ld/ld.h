@@ -94,6 +94,10 @@ struct Symbol {
                           // time (global, default visibility): reached through the
                           // GOT and the PLT, like an import (mark_preemptible)
   bool dynamic_undef;     // -shared: undefined, to be found at run time
+  const char *def_version;  // -shared: the version this definition is exported with
+                            // (version script node, or .symver), or NULL
+  bool def_version_hidden;  // ... as a non-default one: `foo@VER` (.symver)
+  const char *export_name;  // the name in .dynsym, if not `name` (foo for foo@VER)
   bool copied;            // a copy relocation brought this shared library variable
                           // into the executable (state is SYM_DEFINED now)
   uint16_t ver_index;     // .gnu.version of its .dynsym entry
@@ -126,6 +130,11 @@ uint64_t symbol_address_for(const Symbol *sym, uint64_t A);
 // Is sym's address fixed relative to the image (it moves with the image in a PIE)?
 // True for symbols in kept sections and for linker-defined ones.
 bool is_image_relative(const Symbol *sym);
+// The name sym has in .dynsym (foo for a definition of foo@VER_1).
+const char *dynamic_name(const Symbol *sym);
+// The name of a shared library's base version (.gnu.version_d's first entry): its
+// SONAME, else its file name.
+const char *version_base_name(Ctx *ctx);
 // The hash functions of .gnu.hash and of the gABI's .hash (also used for version
 // names in .gnu.version_r).
 uint32_t gnu_hash(const char *name);
@@ -356,6 +365,15 @@ typedef struct {
   const char *value;
 } InputArg;
 
+// One node of a version script: `VER_2 { global: foo; bar*; local: *; } VER_1;`,
+// or the anonymous `{ ... };` (name NULL), which exports without versions.
+typedef struct {
+  const char *name;     // the version, or NULL
+  const char *parent;   // the version it extends, or NULL
+  PtrVec globals;       // const char *: globs of the symbols it exports
+  PtrVec locals;        // ... and of those it keeps inside the library
+} VersionNode;
+
 // --defsym NAME=EXPR, EXPR being a number, or a symbol plus or minus a number.
 typedef struct {
   const char *name;
@@ -382,8 +400,7 @@ typedef struct {
                             // relocations); static with --no-dynamic-linker
   bool shared;              // -shared: a shared library (ET_DYN at 0, no PT_INTERP)
   const char *soname;       // -soname, -h: DT_SONAME
-  PtrVec version_global;    // const char *: globs a version script exports
-  PtrVec version_local;     // ... and the ones it keeps local (local: *;)
+  PtrVec version_nodes;     // VersionNode *, from --version-script, in script order
   bool static_link;         // -static: no shared libraries at all
   bool no_dynamic_linker;   // --no-dynamic-linker
   const char *dynamic_linker;  // -dynamic-linker (PT_INTERP of a dynamic executable)
@@ -631,6 +648,7 @@ typedef struct {
   X(SYN_DYNSYM, dynsym_section)              /* dynsym.c: .dynsym                   */ \
   X(SYN_DYNSTR, dynstr_section)              /* dynstr.c: .dynstr                   */ \
   X(SYN_VERSYM, versym_section)              /* versym.c: .gnu.version              */ \
+  X(SYN_VERDEF, verdef_section)              /* verdef.c: .gnu.version_d            */ \
   X(SYN_VERNEED, verneed_section)            /* verneed.c: .gnu.version_r           */ \
   X(SYN_RELA_DYN, rela_dyn_section)          /* rela_dyn.c: .rela.dyn               */ \
   X(SYN_RELA_PLT, rela_plt_section)          /* rela_plt.c: .rela.plt               */ \
@@ -805,6 +823,7 @@ struct Ctx {
   uint32_t dynsym_defined;   // index of the first exported (hashed) .dynsym entry
   uint32_t gnu_hash_buckets;
   PtrVec verneeds;           // Verneed *
+  PtrVec verdefs;            // const char *: versions the library defines, index 2 on
   StringTable dynstr;
   const char *rpath;         // -rpath directories joined with ':', or NULL
 

@@ -148,3 +148,41 @@ C
   done
   readelf -rW libtl.so | grep -q R_X86_64_TPOFF64
 }
+
+@test "shared: version nodes and .symver give symbols versions that survive an upgrade of the library" {
+  cat >v1.c <<'C'
+int foo(void) { return 1; }
+C
+  printf 'VER_1 { global: foo; local: *; };\n' >v1.map
+  gcc -shared -fPIC -B "$MINI_BIN/" v1.c -Wl,--version-script=v1.map -Wl,-soname,libver.so -o libver.so
+  readelf -VW libver.so | grep -q 'Name: VER_1'
+  printf 'int foo(void);\nint main(void) { return foo(); }\n' >main.c
+  gcc main.c -L. -lver -Wl,-rpath,'$ORIGIN' -o main.gnu
+  gcc -B "$MINI_BIN/" main.c -L. -lver -Wl,-rpath,'$ORIGIN' -o main.mini
+  # Version 2 keeps the old foo as foo@VER_1 and adds foo@@VER_2.
+  cat >v2.c <<'C'
+int foo_old(void) { return 1; }
+int foo_new(void) { return 2; }
+int bar(void) { return 3; }
+__asm__(".symver foo_old, foo@VER_1");
+__asm__(".symver foo_new, foo@@VER_2");
+C
+  printf 'VER_1 { global: foo; local: *; };\nVER_2 { global: foo; bar; } VER_1;\n' >v2.map
+  dyn_both libver.so gcc -shared -fPIC v2.c -Wl,--version-script=v2.map -Wl,-soname,libver.so
+  [ "$(readelf --dyn-syms -W libver.so | grep -Eo '(foo|bar)@@?VER_[12]' | sort)" = \
+    "$(readelf --dyn-syms -W libver.so.bfd | grep -Eo '(foo|bar)@@?VER_[12]' | sort)" ]
+  readelf -VW libver.so | grep -q 'Parent 1: VER_1'
+  # Old programs still get the old foo; new ones the new.
+  run ./main.gnu
+  [ "$status" -eq 1 ]
+  run ./main.mini
+  [ "$status" -eq 1 ]
+  gcc -B "$MINI_BIN/" main.c -L. -lver -Wl,-rpath,'$ORIGIN' -o new
+  run ./new
+  [ "$status" -eq 2 ]
+  # A .symver version the script does not define is an error.
+  printf 'VER_1 { global: foo; local: *; };\n' >v3.map
+  cc -fPIC -c v2.c -o v2.o
+  run -1 "$MINI_LD" -shared v2.o --version-script=v3.map -o bad.so
+  [[ "$output" == *"version 'VER_2' of symbol 'foo' is not defined by a version script"* ]]
+}

@@ -157,3 +157,14 @@ uint32_t elf_hash(const char *name) {
   }
   return h;
 }
+
+const char *dynamic_name(const Symbol *sym) {
+  return sym->export_name ? sym->export_name : sym->name;
+}
+
+const char *version_base_name(Ctx *ctx) {
+  if (ctx->opt.soname)
+    return ctx->opt.soname;
+  const char *slash = strrchr(ctx->opt.output, '/');
+  return slash ? slash + 1 : ctx->opt.output;
+}

@@ -39,10 +39,25 @@ static bool matches(const PtrVec *globs, const char *name) {
   return false;
 }
 
+// The version-script node that exports sym (a global: pattern matches it), or
+// NULL; *local tells whether a local: pattern keeps it inside the library instead.
+static const VersionNode *version_node(Ctx *ctx, const Symbol *sym, bool *local) {
+  const char *name = dynamic_name(sym);
+  *local = false;
+  for (size_t i = 0; i < ctx->opt.version_nodes.len; i++) {
+    const VersionNode *node = ctx->opt.version_nodes.data[i];
+    if (matches(&node->globals, name))
+      return node;
+  }
+  for (size_t i = 0; i < ctx->opt.version_nodes.len; i++)
+    *local |= matches(&((const VersionNode *)ctx->opt.version_nodes.data[i])->locals, name);
+  return NULL;
+}
+
 // Does a version script keep sym inside the library (local:, and no global: for it)?
 static bool is_version_local(Ctx *ctx, const Symbol *sym) {
-  return matches(&ctx->opt.version_local, sym->name) &&
-         !matches(&ctx->opt.version_global, sym->name);
+  bool local;
+  return !version_node(ctx, sym, &local) && local;
 }
 
 // A shared library's global symbols of default visibility may be replaced at run
@@ -64,6 +79,35 @@ void mark_preemptible(Ctx *ctx) {
         sym->visibility == STV_DEFAULT && !(sym->isec && !sym->isec->is_alive) &&
         !is_version_local(ctx, sym))
       sym->preemptible = true;
+    // Its version: from .symver in the object, else from the script's node.
+    bool local;
+    const VersionNode *node = version_node(ctx, sym, &local);
+    if (!sym->def_version && node && node->name)
+      sym->def_version = node->name;
+  }
+}
+
+// The versions the library defines (.gnu.version_d): the script's named nodes in
+// order. A .symver version the script does not define is an error, as in GNU ld.
+static void choose_version_definitions(Ctx *ctx) {
+  for (size_t i = 0; i < ctx->opt.version_nodes.len; i++) {
+    const VersionNode *node = ctx->opt.version_nodes.data[i];
+    if (node->name)
+      vec_push(&ctx->arena, &ctx->verdefs, (void *)node->name);
+  }
+  for (size_t i = 0; i < ctx->dynsyms.len; i++) {
+    Symbol *sym = ctx->dynsyms.data[i];
+    if (sym->state == SYM_SHARED || sym->copied || !sym->def_version)
+      continue;
+    size_t j = 0;
+    while (j < ctx->verdefs.len && strcmp(ctx->verdefs.data[j], sym->def_version))
+      j++;
+    if (j == ctx->verdefs.len) {
+      error("%s: version '%s' of symbol '%s' is not defined by a version script",
+            sym->file->name, sym->def_version, dynamic_name(sym));
+      continue;
+    }
+    sym->ver_index = (uint16_t)(2 + j) | (sym->def_version_hidden ? VERSYM_HIDDEN : 0);
   }
 }
 
@@ -118,8 +162,12 @@ void choose_needed_libraries(Ctx *ctx) {
   // to it is 0, as with GNU ld.
   for (size_t j = 0; j < ctx->globals.len; j++) {
     Symbol *sym = ctx->globals.data[j];
-    if (sym->state == SYM_SHARED && !sym->file->is_needed)
+    if (sym->state == SYM_SHARED && !sym->file->is_needed) {
       sym->state = SYM_UNDEF;
+      sym->type = STT_NOTYPE;
+      sym->size = 0;
+      sym->version = NULL;
+    }
   }
 }
 
@@ -189,7 +237,7 @@ void choose_dynamic_symbols(Ctx *ctx) {
   ctx->gnu_hash_buckets = nbuckets ? nbuckets : 1;
   Export *ex = arena_array(&ctx->arena, defined.len ? defined.len : 1, sizeof(Export));
   for (size_t i = 0; i < defined.len; i++)
-    ex[i] = (Export){defined.data[i], gnu_hash(((Symbol *)defined.data[i])->name) %
+    ex[i] = (Export){defined.data[i], gnu_hash(dynamic_name(defined.data[i])) %
                                           ctx->gnu_hash_buckets, (uint32_t)i};
   if (defined.len > 1)
     qsort(ex, defined.len, sizeof(Export), compare_buckets);
@@ -215,6 +263,18 @@ void choose_dynamic_symbols(Ctx *ctx) {
   for (size_t i = 0; i < ctx->dynsyms.len; i++) {
     Symbol *sym = ctx->dynsyms.data[i];
     sym->ver_index = has_version(sym) ? version_index(ctx, sym) : VER_NDX_GLOBAL;
+  }
+  // The versions it defines number from 2 too: .gnu.version_d and .gnu.version_r
+  // share one index space, definitions first.
+  if (ctx->opt.shared) {
+    choose_version_definitions(ctx);
+    for (size_t i = 0; i < ctx->verneeds.len; i++)
+      ((Verneed *)ctx->verneeds.data[i])->first_index += (uint16_t)ctx->verdefs.len;
+    for (size_t i = 0; i < ctx->dynsyms.len; i++) {
+      Symbol *sym = ctx->dynsyms.data[i];
+      if (has_version(sym))
+        sym->ver_index += (uint16_t)ctx->verdefs.len;
+    }
   }
 
   // The strings: DT_NEEDED names, the run path, symbol names, version names.
@@ -248,7 +308,11 @@ void choose_dynamic_symbols(Ctx *ctx) {
   if (ctx->opt.soname)
     add_string(t, ctx->opt.soname);
   for (size_t i = 0; i < ctx->dynsyms.len; i++)
-    add_string(t, ((Symbol *)ctx->dynsyms.data[i])->name);
+    add_string(t, dynamic_name(ctx->dynsyms.data[i]));
+  for (size_t i = 0; i < ctx->verdefs.len; i++)
+    add_string(t, ctx->verdefs.data[i]);
+  if (ctx->verdefs.len)
+    add_string(t, version_base_name(ctx));
   for (size_t i = 0; i < ctx->verneeds.len; i++) {
     Verneed *vn = ctx->verneeds.data[i];
     add_string(t, vn->file->soname);

@@ -75,6 +75,7 @@ static int segment_of(Ctx *ctx, const OutputSection *osec) {
   if (osec->sh_type == SHT_NOTE || osec->sh_type == SHT_RELA || osec->sh_type == SHT_DYNSYM ||
       osec->sh_type == SHT_STRTAB || osec->sh_type == SHT_GNU_HASH || osec->sh_type == SHT_HASH ||
       osec->sh_type == SHT_GNU_versym || osec->sh_type == SHT_GNU_verneed ||
+      osec->sh_type == SHT_GNU_verdef ||
       !strcmp(osec->name, ".interp"))
     return SEG_HEADERS;
   return SEG_RODATA;
@@ -87,7 +88,7 @@ static int segment_of(Ctx *ctx, const OutputSection *osec) {
 static int rank_in_segment(const OutputSection *osec, int seg) {
   static const struct { const char *name; int rank; } known[] = {
     {".interp", 50}, {".hash", 105}, {".gnu.hash", 110}, {".dynsym", 120}, {".dynstr", 140},
-    {".gnu.version", 150}, {".gnu.version_r", 160}, {".rela.dyn", 180}, {".rela.plt", 185},
+    {".gnu.version", 150}, {".gnu.version_d", 155}, {".gnu.version_r", 160}, {".rela.dyn", 180}, {".rela.plt", 185},
     {".note.gnu.property", 190}, {".note.gnu.build-id", 195}, {".rela.iplt", 200},
     {".init", 100}, {".plt", 200}, {".iplt", 250}, {".text", 300}, {".fini", 500},
     {".rodata", 100}, {".eh_frame_hdr", 300}, {".eh_frame", 400}, {".gcc_except_table", 500},

@@ -385,19 +385,27 @@ static void read_dynamic_list(Ctx *ctx, const char *path) {
   }
 }
 
-// --version-script FILE: which symbols a shared library exports. For now the
-// anonymous form `{ global: foo; bar*; local: *; };` (the seeds' process.map):
-// named version nodes, which give symbols versions, are refused with a reason.
+// --version-script FILE: which symbols a shared library exports, and with which
+// versions. GNU ld's syntax:
+//
+//   VER_1 { global: foo; bar*; local: *; };
+//   VER_2 { global: baz; } VER_1;          (VER_2 extends VER_1)
+//   { global: foo; local: *; };            (anonymous: no versions)
+//
+// Entries are glob patterns; `#` and /* */ comments. extern "C++" blocks (patterns
+// on demangled names) are refused with a reason.
 static void read_version_script(Ctx *ctx, const char *path) {
   View v;
   if (!map_file(path, path, &v))
     usage_error("%s: cannot open: %s", path, strerror(errno));
-  PtrVec *list = &ctx->opt.version_global;
-  int depth = 0;
+  VersionNode *node = NULL;
+  PtrVec *list = NULL;
+  const char *pending = NULL;  // a version name waiting for its '{'
+  bool closed = false;         // after '}': a parent name may follow
   uint64_t i = 0;
   while (i < v.size) {
     uint8_t c = v.data[i];
-    if (c == '#') {  // a comment to the end of the line
+    if (c == '#') {
       while (i < v.size && v.data[i] != '\n')
         i++;
       continue;
@@ -409,12 +417,31 @@ static void read_version_script(Ctx *ctx, const char *path) {
       i = (uint64_t)(end - v.data) + 2;
       continue;
     }
-    if (c <= ' ' || c == ';') {
+    if (c <= ' ') {
       i++;
       continue;
     }
-    if (c == '{' || c == '}') {
-      depth += c == '{' ? 1 : -1;
+    if (c == '{') {
+      if (node)
+        usage_error("%s: '{' inside a version node (extern blocks are not supported)", path);
+      node = arena_alloc(&ctx->arena, sizeof *node);
+      node->name = pending;
+      pending = NULL;
+      list = &node->globals;
+      vec_push(&ctx->arena, &ctx->opt.version_nodes, node);
+      i++;
+      continue;
+    }
+    if (c == '}') {
+      if (!node)
+        usage_error("%s: '}' without '{' in version script", path);
+      closed = true;
+      i++;
+      continue;
+    }
+    if (c == ';') {
+      if (closed)
+        node = NULL, closed = false;
       i++;
       continue;
     }
@@ -426,17 +453,22 @@ static void read_version_script(Ctx *ctx, const char *path) {
     bool label = i < v.size && v.data[i] == ':';
     if (label)
       i++;
-    if (label && !strcmp(word, "global")) {
-      list = &ctx->opt.version_global;
+    if (!strcmp(word, "extern"))
+      usage_error("%s: 'extern \"C++\"' in a version script is not supported yet", path);
+    if (closed) {
+      node->parent = word;  // VER_2 { ... } VER_1;
+    } else if (!node) {
+      pending = word;  // the name of the node that follows
+    } else if (label && !strcmp(word, "global")) {
+      list = &node->globals;
     } else if (label && !strcmp(word, "local")) {
-      list = &ctx->opt.version_local;
-    } else if (depth == 0 || !strcmp(word, "extern")) {
-      usage_error("%s: '%s': version nodes and extern blocks are not supported yet "
-                  "(only { global: ...; local: ...; })", path, word);
+      list = &node->locals;
     } else {
       vec_push(&ctx->arena, list, (void *)word);
     }
   }
+  if (node || pending)
+    usage_error("%s: version script ends inside a version node", path);
 }
 
 static void add_input(Ctx *ctx, PtrVec *inputs, ArgKind kind, const char *value) {

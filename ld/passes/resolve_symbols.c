@@ -28,6 +28,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+// A shared library's object may give a definition a version with .symver:
+// `foo@@VER_2` is foo, exported as the default version VER_2 (references to foo
+// find it); `foo@VER_1` is an old foo kept for programs linked against VER_1,
+// exported as foo in a version that no new link picks (.gnu.version's hidden bit).
+// In anything else a name is just a name.
+static Symbol *intern_versioned(Ctx *ctx, const char *name, bool defined) {
+  const char *at = ctx->opt.shared && defined ? strchr(name, '@') : NULL;
+  if (!at)
+    return intern_symbol(ctx, name);
+  const char *base = arena_strndup(&ctx->arena, name, (size_t)(at - name));
+  Symbol *sym;
+  if (at[1] == '@') {
+    sym = intern_symbol(ctx, base);
+    sym->def_version = at + 2;
+  } else {
+    sym = intern_symbol(ctx, name);
+    sym->export_name = base;
+    sym->def_version = at + 1;
+    sym->def_version_hidden = true;
+  }
+  return sym;
+}
+
 static void define(Symbol *sym, InputFile *file, const Elf64_Sym *esym, InputSection *isec) {
   sym->state = SYM_DEFINED;
   sym->file = file;
@@ -76,7 +99,7 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
     uint8_t bind = ELF64_ST_BIND(esym->st_info);
     if (bind == STB_LOCAL)
       continue;
-    Symbol *sym = intern_symbol(ctx, obj->symnames[i]);
+    Symbol *sym = intern_versioned(ctx, obj->symnames[i], esym->st_shndx != SHN_UNDEF);
     file->syms[i] = sym;
     if (sym->traced)
       note("%s: %s '%s'", file->name,

@@ -13,7 +13,7 @@
  *   DT_RELA, DT_RELASZ, DT_RELAENT, DT_RELACOUNT   .rela.dyn, RELATIVE entries first
  *   DT_JMPREL, DT_PLTRELSZ, DT_PLTREL, DT_PLTGOT   .rela.plt and .got.plt
  *   DT_SYMTAB, DT_SYMENT, DT_STRTAB, DT_STRSZ      .dynsym, .dynstr
- *   DT_VERSYM, DT_VERNEED, DT_VERNEEDNUM           symbol versions
+ *   DT_VERSYM, DT_VERDEF(NUM), DT_VERNEED(NUM)     symbol versions
  *   DT_DEBUG                         for debuggers: the dynamic linker fills it
  *   DT_FLAGS, DT_FLAGS_1             BIND_NOW with -z now; PIE; ORIGIN, NODEFLIB
  *   DT_NULL
@@ -94,8 +94,13 @@ static void entries(Ctx *ctx, Entries *e) {
   put(e, DT_SYMENT, sizeof(Elf64_Sym));
   put(e, DT_STRTAB, w ? address_of(ctx, SYN_DYNSTR) : 0);
   put(e, DT_STRSZ, ctx->synth[SYN_DYNSTR]->sh_size);
-  if (has_synthetic(ctx, SYN_VERNEED)) {
+  if (has_synthetic(ctx, SYN_VERSYM))
     put(e, DT_VERSYM, w ? address_of(ctx, SYN_VERSYM) : 0);
+  if (has_synthetic(ctx, SYN_VERDEF)) {
+    put(e, DT_VERDEF, w ? address_of(ctx, SYN_VERDEF) : 0);
+    put(e, DT_VERDEFNUM, 1 + ctx->verdefs.len);
+  }
+  if (has_synthetic(ctx, SYN_VERNEED)) {
     put(e, DT_VERNEED, w ? address_of(ctx, SYN_VERNEED) : 0);
     put(e, DT_VERNEEDNUM, ctx->verneeds.len);
   }

@@ -25,7 +25,7 @@ static void write_dynsym(Ctx *ctx, InputSection *isec, uint8_t *buf) {
   for (size_t i = 0; i < ctx->dynsyms.len; i++) {
     Symbol *sym = ctx->dynsyms.data[i];
     Elf64_Sym es = {0};
-    es.st_name = find_string(&ctx->dynstr, sym->name);
+    es.st_name = find_string(&ctx->dynstr, dynamic_name(sym));
     // An import (or a copy) is weak if every reference to it is, else global:
     // what binding the library gave it (even STB_GNU_UNIQUE) is the library's.
     uint8_t bind = sym->binding;

@@ -49,7 +49,7 @@ static void write_gnu_hash(Ctx *ctx, InputSection *isec, uint8_t *buf) {
   uint8_t *chain = buckets + 4 * (uint64_t)nbuckets;
   for (uint64_t i = 0; i < n; i++) {
     Symbol *sym = ctx->dynsyms.data[first - 1 + i];
-    uint32_t h = gnu_hash(sym->name), b = h % nbuckets;
+    uint32_t h = gnu_hash(dynamic_name(sym)), b = h % nbuckets;
     uint8_t *word = bloom + 8 * ((h / 64) % words);
     write_u64le(word, read_u64le(word) | (uint64_t)1 << (h % 64) |
                           (uint64_t)1 << ((h >> BLOOM_SHIFT) % 64));
@@ -57,7 +57,7 @@ static void write_gnu_hash(Ctx *ctx, InputSection *isec, uint8_t *buf) {
       write_u32le(buckets + 4 * b, first + (uint32_t)i);
     // The last symbol of a bucket has the low bit set.
     bool last = i + 1 == n ||
-                gnu_hash(((Symbol *)ctx->dynsyms.data[first + i])->name) % nbuckets != b;
+                gnu_hash(dynamic_name(ctx->dynsyms.data[first + i])) % nbuckets != b;
     write_u32le(chain + 4 * i, (h & ~1u) | last);
   }
 }

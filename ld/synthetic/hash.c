@@ -31,7 +31,7 @@ static void write_hash(Ctx *ctx, InputSection *isec, uint8_t *buf) {
   write_u32le(buf, nb);
   write_u32le(buf + 4, nchain);
   for (uint32_t i = 1; i < nchain; i++) {
-    uint8_t *b = bucket + 4 * (elf_hash(((Symbol *)ctx->dynsyms.data[i - 1])->name) % nb);
+    uint8_t *b = bucket + 4 * (elf_hash(dynamic_name(ctx->dynsyms.data[i - 1])) % nb);
     write_u32le(chain + 4 * i, read_u32le(b));
     write_u32le(b, i);
   }

@@ -11,7 +11,7 @@
 
 static bool size_versym(Ctx *ctx, InputSection *isec) {
   isec->sh_size = 2 * (1 + (uint64_t)ctx->dynsyms.len);
-  return ctx->dynamic && ctx->verneeds.len > 0;
+  return ctx->dynamic && (ctx->verneeds.len > 0 || ctx->verdefs.len > 0);
 }
 
 static void write_versym(Ctx *ctx, InputSection *isec, uint8_t *buf) {
