@@ -365,6 +365,10 @@ typedef struct {
   const char *value;
 } InputArg;
 
+// -Bsymbolic binds a shared library's references to its own definitions (none
+// preemptible); -Bsymbolic-functions only to its functions.
+enum { BSYMBOLIC_NONE, BSYMBOLIC_ALL, BSYMBOLIC_FUNCTIONS };
+
 // One node of a version script: `VER_2 { global: foo; bar*; local: *; } VER_1;`,
 // or the anonymous `{ ... };` (name NULL), which exports without versions.
 typedef struct {
@@ -401,6 +405,12 @@ typedef struct {
   bool shared;              // -shared: a shared library (ET_DYN at 0, no PT_INTERP)
   const char *soname;       // -soname, -h: DT_SONAME
   PtrVec version_nodes;     // VersionNode *, from --version-script, in script order
+  int bsymbolic;            // -Bsymbolic(-functions): a BSYMBOLIC_* value
+  bool no_undefined;        // --no-undefined, -z defs: a shared library's undefined
+                            // symbols are errors too
+  PtrVec exclude_libs;      // --exclude-libs LIB,LIB|ALL: archives whose symbols a
+                            // shared library does not export
+  bool default_symver;      // --default-symver: every export versioned by the SONAME
   bool static_link;         // -static: no shared libraries at all
   bool no_dynamic_linker;   // --no-dynamic-linker
   const char *dynamic_linker;  // -dynamic-linker (PT_INTERP of a dynamic executable)

@@ -186,3 +186,66 @@ C
   run -1 "$MINI_LD" -shared v2.o --version-script=v3.map -o bad.so
   [[ "$output" == *"version 'VER_2' of symbol 'foo' is not defined by a version script"* ]]
 }
+
+@test "shared: -Bsymbolic binds the library's calls to its own definitions; -Bsymbolic-functions only calls" {
+  cat >lib.c <<'C'
+int hook(void) { return 1; }
+int data = 1;
+int call_hook(void) { return hook() * 10 + data; }
+C
+  cat >main.c <<'C'
+int call_hook(void);
+int hook(void) { return 2; }
+int data = 2;
+int main(void) { return call_hook(); }
+C
+  for flag in "" -Bsymbolic -Bsymbolic-functions; do
+    gcc -shared -fPIC -B "$MINI_BIN/" lib.c ${flag:+-Wl,$flag} -o libhook.so
+    gcc -shared -fPIC lib.c ${flag:+-Wl,$flag} -o libhook.bfd.so
+    for lib in libhook.so libhook.bfd.so; do
+      cp $lib libuse.so
+      gcc main.c -L. -luse -Wl,-rpath,'$ORIGIN' -o main
+      run ./main
+      echo "$flag $lib: $status"
+      case $flag in
+      "") [ "$status" -eq 22 ] ;;
+      -Bsymbolic) [ "$status" -eq 11 ] ;;
+      -Bsymbolic-functions) [ "$status" -eq 12 ] ;;
+      esac
+    done
+  done
+}
+
+@test "shared: --no-undefined and -z defs make undefined symbols errors; --gc-sections keeps what is exported" {
+  printf 'int missing(void);\nint f(void) { return missing(); }\n' >u.c
+  cc -fPIC -c u.c -o u.o
+  run "$MINI_LD" -shared u.o -o lib.so
+  [ "$status" -eq 0 ]
+  for flag in --no-undefined "-z defs"; do
+    run -1 "$MINI_LD" -shared $flag u.o -o lib2.so
+    [[ "$output" == *"undefined symbol 'missing'"* ]]
+  done
+  printf 'int used(void) { return 1; }\nstatic int unused(void) { return 2; }\nint (*p)(void) = unused;\n' >g.c
+  cc -fPIC -ffunction-sections -c g.c -o g.o
+  run "$MINI_LD" -shared --gc-sections g.o -o libg.so
+  [ "$status" -eq 0 ]
+  readelf --dyn-syms -W libg.so | grep -q ' used$'
+}
+
+@test "shared: --exclude-libs keeps an archive's symbols out of .dynsym; --default-symver versions by SONAME" {
+  printf 'int from_archive(void) { return 3; }\n' >a.c
+  cc -fPIC -c a.c -o a.o
+  ar rcs liba.a a.o
+  printf 'int from_archive(void);\nint entry(void) { return from_archive(); }\n' >l.c
+  cc -fPIC -c l.c -o l.o
+  run "$MINI_LD" -shared l.o liba.a -o all.so
+  readelf --dyn-syms -W all.so | grep -q ' from_archive$'
+  for libs in liba.a ALL; do
+    run "$MINI_LD" -shared l.o liba.a --exclude-libs $libs -o ex.so
+    [ "$status" -eq 0 ]
+    ! readelf --dyn-syms -W ex.so | grep -q ' from_archive$'
+    readelf --dyn-syms -W ex.so | grep -q ' entry$'
+  done
+  run "$MINI_LD" -shared l.o liba.a --default-symver -soname libv.so.1 -o libv.so
+  readelf --dyn-syms -W libv.so | grep -q ' entry@@libv.so.1$'
+}

@@ -54,10 +54,35 @@ static const VersionNode *version_node(Ctx *ctx, const Symbol *sym, bool *local)
   return NULL;
 }
 
-// Does a version script keep sym inside the library (local:, and no global: for it)?
+// Is sym from an archive that --exclude-libs names (a file name, or ALL)? A shared
+// library does not export what it took from such archives.
+static bool is_excluded_lib(Ctx *ctx, const Symbol *sym) {
+  if (!ctx->opt.exclude_libs.len || !sym->file || !sym->file->from_archive)
+    return false;
+  // The archive's file name: "dir/libfoo.a(member.o)" -> "libfoo.a".
+  const char *name = sym->file->name;
+  const char *paren = strrchr(name, '(');
+  const char *slash = name;
+  for (const char *p = name; p < paren; p++)
+    if (*p == '/')
+      slash = p + 1;
+  size_t len = paren ? (size_t)(paren - slash) : strlen(slash);
+  for (size_t i = 0; i < ctx->opt.exclude_libs.len; i++) {
+    const char *list = ctx->opt.exclude_libs.data[i];
+    for (const char *p = list; *p;) {
+      size_t n = strcspn(p, ",:");
+      if ((n == 3 && !strncmp(p, "ALL", 3)) || (n == len && !strncmp(p, slash, len)))
+        return true;
+      p += n + (p[n] != '\0');
+    }
+  }
+  return false;
+}
+
+// Does a version script (or --exclude-libs) keep sym inside the library?
 static bool is_version_local(Ctx *ctx, const Symbol *sym) {
   bool local;
-  return !version_node(ctx, sym, &local) && local;
+  return (!version_node(ctx, sym, &local) && local) || is_excluded_lib(ctx, sym);
 }
 
 // A shared library's global symbols of default visibility may be replaced at run
@@ -75,15 +100,21 @@ void mark_preemptible(Ctx *ctx) {
       sym->dynamic_undef = sym->object_ref;
       continue;
     }
+    bool symbolic = ctx->opt.bsymbolic == BSYMBOLIC_ALL ||
+                    (ctx->opt.bsymbolic == BSYMBOLIC_FUNCTIONS && sym->type == STT_FUNC);
     if ((sym->state == SYM_DEFINED || sym->state == SYM_COMMON) &&
         sym->visibility == STV_DEFAULT && !(sym->isec && !sym->isec->is_alive) &&
-        !is_version_local(ctx, sym))
+        !is_version_local(ctx, sym) && !symbolic)
       sym->preemptible = true;
     // Its version: from .symver in the object, else from the script's node.
     bool local;
     const VersionNode *node = version_node(ctx, sym, &local);
     if (!sym->def_version && node && node->name)
       sym->def_version = node->name;
+    // --default-symver: a library without a script versions everything by its name.
+    if (!sym->def_version && ctx->opt.default_symver && !ctx->opt.version_nodes.len &&
+        sym->state != SYM_UNDEF)
+      sym->def_version = version_base_name(ctx);
   }
 }
 
@@ -95,6 +126,8 @@ static void choose_version_definitions(Ctx *ctx) {
     if (node->name)
       vec_push(&ctx->arena, &ctx->verdefs, (void *)node->name);
   }
+  if (ctx->opt.default_symver && !ctx->opt.version_nodes.len)
+    vec_push(&ctx->arena, &ctx->verdefs, (void *)version_base_name(ctx));
   for (size_t i = 0; i < ctx->dynsyms.len; i++) {
     Symbol *sym = ctx->dynsyms.data[i];
     if (sym->state == SYM_SHARED || sym->copied || !sym->def_version)

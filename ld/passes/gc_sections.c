@@ -7,7 +7,8 @@
  * by following relocations (a relocation in a live section keeps its target alive),
  * then discards the rest.
  *
- * Roots: the entry point's section and those of -u symbols; constructors and destructors (.init_array,
+ * Roots: the entry point's section and those of -u symbols (and in a shared
+ * library, or with -E, of every exported symbol); constructors and destructors (.init_array,
  * .fini_array, .preinit_array, .ctors, .dtors, .init, .fini), notes, sections marked
  * SHF_GNU_RETAIN, and sections whose name is a C identifier when the program uses
  * __start_NAME or __stop_NAME to walk them. Non-allocated sections (debug
@@ -122,6 +123,15 @@ void gc_sections(Ctx *ctx) {
     const char *name = ctx->opt.undefined.data[i];
     mark_symbol(&m, find_symbol(ctx, name));
   }
+  // A shared library (or a program with -E) is used from outside: everything it
+  // exports is a root. (A version script's local: ones are not, but which ones
+  // those are is decided later; keeping them costs space, never correctness.)
+  if (ctx->opt.shared || ctx->opt.export_dynamic)
+    for (size_t i = 0; i < ctx->globals.len; i++) {
+      Symbol *sym = ctx->globals.data[i];
+      if (sym->visibility != STV_HIDDEN && sym->visibility != STV_INTERNAL)
+        mark_symbol(&m, sym);
+    }
   PtrVec eh_frames = {0};
   for (size_t f = 0; f < ctx->files.len; f++) {
     InputFile *file = ctx->files.data[f];

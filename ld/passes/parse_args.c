@@ -29,7 +29,9 @@ typedef enum {
   OPT_RPATH_LINK, OPT_NEW_DTAGS, OPT_OLD_DTAGS, OPT_EXPORT_DYNAMIC, OPT_NO_PIE,
   OPT_DYNAMIC_LIST, OPT_EXPORT_SYMBOL, OPT_DYNAMIC_LIST_DATA, OPT_INIT, OPT_FINI, OPT_AUDIT,
   OPT_DEPAUDIT, OPT_MULDEFS, OPT_VERBOSE, OPT_FATAL_WARNINGS, OPT_NO_FATAL_WARNINGS,
-  OPT_NO_WARNINGS, OPT_WARN_COMMON, OPT_SONAME, OPT_VERSION_SCRIPT,
+  OPT_NO_WARNINGS, OPT_WARN_COMMON, OPT_SONAME, OPT_VERSION_SCRIPT, OPT_BSYMBOLIC,
+  OPT_BSYMBOLIC_FUNCTIONS, OPT_BNO_SYMBOLIC, OPT_NO_UNDEFINED, OPT_EXCLUDE_LIBS,
+  OPT_DEFAULT_SYMVER,
 } OptId;
 
 typedef struct {
@@ -111,9 +113,12 @@ static const LongOpt long_opts[] = {
   {"depaudit", OPT_DEPAUDIT, true},
   {"allow-multiple-definition", OPT_MULDEFS, false},
   {"verbose", OPT_VERBOSE, false},
-  {"Bsymbolic", OPT_IGNORE, false},
-  {"Bsymbolic-functions", OPT_IGNORE, false},
-  {"no-undefined", OPT_IGNORE, false},
+  {"Bsymbolic", OPT_BSYMBOLIC, false},
+  {"Bsymbolic-functions", OPT_BSYMBOLIC_FUNCTIONS, false},
+  {"Bno-symbolic", OPT_BNO_SYMBOLIC, false},
+  {"no-undefined", OPT_NO_UNDEFINED, false},
+  {"exclude-libs", OPT_EXCLUDE_LIBS, true},
+  {"default-symver", OPT_DEFAULT_SYMVER, false},
   {"allow-shlib-undefined", OPT_IGNORE, false},
   {"enable-new-dtags", OPT_NEW_DTAGS, false},
   {"disable-new-dtags", OPT_OLD_DTAGS, false},
@@ -321,6 +326,10 @@ static void z_keyword(Ctx *ctx, const char *kw) {
     opt->page_size = parse_number(kw + 14, "-z max-page-size");
     if (opt->page_size < 4096 || (opt->page_size & (opt->page_size - 1)))
       usage_error("-z max-page-size: %s is not a power of two of at least 4096", kw + 14);
+  } else if (!strcmp(kw, "defs")) {
+    opt->no_undefined = true;
+  } else if (!strcmp(kw, "undefs")) {
+    opt->no_undefined = false;
   } else if (!strcmp(kw, "origin")) {
     opt->z_origin = true;
   } else if (!strcmp(kw, "nodefaultlib")) {
@@ -347,7 +356,7 @@ static void z_keyword(Ctx *ctx, const char *kw) {
     opt->relro = false;
   } else if (!strncmp(kw, "common-page-size=", 17) ||
              !strcmp(kw, "separate-code") || !strcmp(kw, "noseparate-code") ||
-             !strcmp(kw, "text") || !strcmp(kw, "notext") || !strcmp(kw, "defs")) {
+             !strcmp(kw, "text") || !strcmp(kw, "notext")) {
     // Meaningful for dynamic linking or page tuning only; nothing to do here.
   } else {
     warn("-z %s ignored", kw);
@@ -574,6 +583,12 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_PIE: opt->pie = true; break;
   case OPT_SHARED: opt->shared = true; break;
   case OPT_SONAME: opt->soname = val; break;
+  case OPT_BSYMBOLIC: opt->bsymbolic = BSYMBOLIC_ALL; break;
+  case OPT_BSYMBOLIC_FUNCTIONS: opt->bsymbolic = BSYMBOLIC_FUNCTIONS; break;
+  case OPT_BNO_SYMBOLIC: opt->bsymbolic = BSYMBOLIC_NONE; break;
+  case OPT_NO_UNDEFINED: opt->no_undefined = true; break;
+  case OPT_EXCLUDE_LIBS: vec_push(&ctx->arena, &opt->exclude_libs, (void *)val); break;
+  case OPT_DEFAULT_SYMVER: opt->default_symver = true; break;
   case OPT_VERSION_SCRIPT: read_version_script(ctx, val); break;
   case OPT_RELOCATABLE:
     usage_error("-r: relocatable output (ld -r) is not supported");

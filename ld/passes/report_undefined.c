@@ -21,9 +21,10 @@
 #include <string.h>
 
 // A shared library may leave symbols undefined: the program or another library
-// will define them at run time (-z defs would say otherwise; not supported yet).
+// will define them at run time, unless --no-undefined (-z defs) says otherwise.
 static bool is_undefined_error(Ctx *ctx, const Symbol *sym) {
-  return !ctx->opt.shared && sym && sym->is_global && sym->state == SYM_UNDEF && sym->strong_ref;
+  return (!ctx->opt.shared || ctx->opt.no_undefined) && sym && sym->is_global &&
+         sym->state == SYM_UNDEF && sym->strong_ref;
 }
 
 // .gnu.warning.SYM: warn at the first place in each object that refers to SYM.
