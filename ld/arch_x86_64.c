@@ -222,16 +222,44 @@ static bool bytes_at(View in, uint64_t off, int64_t delta, const uint8_t *want, 
   return !memcmp(in.data + off + delta, want, n);
 }
 
-bool relax_tls(View in, uint8_t *out, uint64_t off, uint32_t type, uint64_t *field) {
+// The two instructions of a general-dynamic sequence around the TLSGD field at
+// `off`: data16 lea x@tlsgd(%rip), %rdi, then a call to __tls_get_addr (through the
+// PLT, or with -fno-plt through the GOT).
+static bool is_gd_sequence(View in, uint64_t off) {
   static const uint8_t gd_lea[] = {0x66, 0x48, 0x8d, 0x3d};
   static const uint8_t gd_call[] = {0x66, 0x66, 0x48, 0xe8};
   static const uint8_t gd_call_got[] = {0x66, 0x48, 0xff, 0x15};
+  return bytes_at(in, off, -4, gd_lea, 4) &&
+         (bytes_at(in, off, 4, gd_call, 4) || bytes_at(in, off, 4, gd_call_got, 4)) &&
+         view_has(in, off, 12);
+}
+
+// lea x@tlsdesc(%rip), %reg (REX.W, possibly REX.R) around the field at `off`.
+static bool is_desc_lea(View in, uint64_t off) {
+  if (off < 3)
+    return false;
+  uint8_t rex = in.data[off - 3], op = in.data[off - 2], modrm = in.data[off - 1];
+  return (rex == 0x48 || rex == 0x4c) && op == 0x8d && (modrm & 0xc7) == 0x05;
+}
+
+// call *x@tlscall(%rax) -> a 2-byte nop: the offset is in %rax already.
+static bool relax_desc_call(View in, uint8_t *out, uint64_t off) {
+  static const uint8_t desc_call[] = {0xff, 0x10};
+  if (!bytes_at(in, off, 0, desc_call, 2))
+    return false;
+  if (out) {
+    out[off] = 0x66;
+    out[off + 1] = 0x90;
+  }
+  return true;
+}
+
+bool relax_tls(View in, uint8_t *out, uint64_t off, uint32_t type, uint64_t *field) {
   static const uint8_t le_gd[] = {0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0, 0x48, 0x8d, 0x80};
   static const uint8_t ld_lea[] = {0x48, 0x8d, 0x3d};
   static const uint8_t call[] = {0xe8};
   static const uint8_t call_got[] = {0xff, 0x15};
   static const uint8_t le_ld[] = {0x66, 0x66, 0x66, 0x66, 0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0};
-  static const uint8_t desc_call[] = {0xff, 0x10};
   // The large code model calls through a 64-bit PLT offset (22 bytes in all):
   //   48 8d 3d <x>  48 b8 <__tls_get_addr@PLTOFF64>  48 01 d8  ff d0
   static const uint8_t large_call[] = {0x48, 0xb8};
@@ -257,9 +285,7 @@ bool relax_tls(View in, uint8_t *out, uint64_t off, uint32_t type, uint64_t *fie
       *field = off + 9;
       return true;
     }
-    if (!bytes_at(in, off, -4, gd_lea, 4) ||
-        !(bytes_at(in, off, 4, gd_call, 4) || bytes_at(in, off, 4, gd_call_got, 4)) ||
-        !view_has(in, off, 12))
+    if (!is_gd_sequence(in, off))
       return false;
     if (out)
       memcpy(out + off - 4, le_gd, sizeof le_gd);
@@ -312,13 +338,11 @@ bool relax_tls(View in, uint8_t *out, uint64_t off, uint32_t type, uint64_t *fie
     return true;
   }
   case R_X86_64_GOTPC32_TLSDESC: {
-    if (off < 3)
-      return false;
-    uint8_t rex = in.data[off - 3], op = in.data[off - 2], modrm = in.data[off - 1];
-    if ((rex != 0x48 && rex != 0x4c) || op != 0x8d || (modrm & 0xc7) != 0x05)
+    if (!is_desc_lea(in, off))
       return false;
     *field = off;
     if (out) {
+      uint8_t rex = in.data[off - 3], modrm = in.data[off - 1];
       out[off - 3] = (uint8_t)(0x48 | ((rex >> 2) & 1));
       out[off - 2] = 0xc7;
       out[off - 1] = (uint8_t)(0xc0 | ((modrm >> 3) & 7));
@@ -326,13 +350,7 @@ bool relax_tls(View in, uint8_t *out, uint64_t off, uint32_t type, uint64_t *fie
     return true;
   }
   case R_X86_64_TLSDESC_CALL:
-    if (!bytes_at(in, off, 0, desc_call, 2))
-      return false;
-    if (out) {
-      out[off] = 0x66;
-      out[off + 1] = 0x90;
-    }
-    return true;
+    return relax_desc_call(in, out, off);
   }
   return false;
 }
@@ -355,41 +373,25 @@ bool relax_tls(View in, uint8_t *out, uint64_t off, uint32_t type, uint64_t *fie
  * field ends its instruction), or UINT64_MAX for the call.
  */
 bool relax_tls_to_ie(View in, uint8_t *out, uint64_t off, uint32_t type, uint64_t *field) {
-  static const uint8_t gd_lea[] = {0x66, 0x48, 0x8d, 0x3d};
-  static const uint8_t gd_call[] = {0x66, 0x66, 0x48, 0xe8};
-  static const uint8_t gd_call_got[] = {0x66, 0x48, 0xff, 0x15};
   static const uint8_t ie_gd[] = {0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0, 0x48, 0x03, 0x05};
-  static const uint8_t desc_call[] = {0xff, 0x10};
   *field = UINT64_MAX;
   switch (type) {
   case R_X86_64_TLSGD:
-    if (!bytes_at(in, off, -4, gd_lea, 4) ||
-        !(bytes_at(in, off, 4, gd_call, 4) || bytes_at(in, off, 4, gd_call_got, 4)) ||
-        !view_has(in, off, 12))
+    if (!is_gd_sequence(in, off))
       return false;
     if (out)
       memcpy(out + off - 4, ie_gd, sizeof ie_gd);
     *field = off + 8;
     return true;
-  case R_X86_64_GOTPC32_TLSDESC: {
-    if (off < 3)
-      return false;
-    uint8_t rex = in.data[off - 3], op = in.data[off - 2], modrm = in.data[off - 1];
-    if ((rex != 0x48 && rex != 0x4c) || op != 0x8d || (modrm & 0xc7) != 0x05)
+  case R_X86_64_GOTPC32_TLSDESC:
+    if (!is_desc_lea(in, off))
       return false;
     if (out)
       out[off - 2] = 0x8b;  // lea -> mov: load the offset from the slot
     *field = off;
     return true;
-  }
   case R_X86_64_TLSDESC_CALL:
-    if (!bytes_at(in, off, 0, desc_call, 2))
-      return false;
-    if (out) {
-      out[off] = 0x66;
-      out[off + 1] = 0x90;
-    }
-    return true;
+    return relax_desc_call(in, out, off);
   }
   return false;
 }
