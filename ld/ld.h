@@ -411,6 +411,9 @@ typedef struct {
   PtrVec exclude_libs;      // --exclude-libs LIB,LIB|ALL: archives whose symbols a
                             // shared library does not export
   bool default_symver;      // --default-symver: every export versioned by the SONAME
+  bool ignore_undefined;    // --unresolved-symbols=ignore-all|ignore-in-object-files
+  bool warn_undefined;      // --warn-unresolved-symbols: undefined symbols are warnings
+  uint64_t dt_flags_1;      // -z initfirst, interpose, nodump, nodelete, nodlopen
   bool static_link;         // -static: no shared libraries at all
   bool no_dynamic_linker;   // --no-dynamic-linker
   const char *dynamic_linker;  // -dynamic-linker (PT_INTERP of a dynamic executable)

@@ -249,3 +249,23 @@ C
   run "$MINI_LD" -shared l.o liba.a --default-symver -soname libv.so.1 -o libv.so
   readelf --dyn-syms -W libv.so | grep -q ' entry@@libv.so.1$'
 }
+
+@test "shared: -z initfirst, interpose, nodump, nodelete, nodlopen, and DF_STATIC_TLS for initial-exec TLS" {
+  printf 'static __thread int t = 5;\nint get(void) { return t; }\n' >ie.c
+  cc -fPIC -ftls-model=initial-exec -c ie.c -o ie.o
+  run "$MINI_LD" -shared ie.o -z initfirst -z interpose -z nodump -z nodelete -z nodlopen -o lib.so
+  [ "$status" -eq 0 ]
+  readelf -dW lib.so | grep -q 'FLAGS) *STATIC_TLS'
+  readelf -dW lib.so | grep -Eq 'Flags: .*NODELETE.*INITFIRST.*NOOPEN.*INTERPOSE.*NODUMP'
+}
+
+@test "shared: --unresolved-symbols=ignore-all and --warn-unresolved-symbols let a program link with undefined symbols" {
+  printf 'int foo(void);\nint main(void) { return 0; }\nint (*p)(void) = foo;\n' >u.c
+  cc -c u.c -o u.o
+  run ! gcc -B "$MINI_BIN/" u.o -o prog
+  gcc -B "$MINI_BIN/" u.o -Wl,--unresolved-symbols=ignore-all -o prog
+  run gcc -B "$MINI_BIN/" u.o -Wl,--warn-unresolved-symbols -o prog2
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"mini-ld: warning: "*"undefined symbol 'foo'"* ]]
+  ./prog2
+}

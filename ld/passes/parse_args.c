@@ -31,7 +31,7 @@ typedef enum {
   OPT_DEPAUDIT, OPT_MULDEFS, OPT_VERBOSE, OPT_FATAL_WARNINGS, OPT_NO_FATAL_WARNINGS,
   OPT_NO_WARNINGS, OPT_WARN_COMMON, OPT_SONAME, OPT_VERSION_SCRIPT, OPT_BSYMBOLIC,
   OPT_BSYMBOLIC_FUNCTIONS, OPT_BNO_SYMBOLIC, OPT_NO_UNDEFINED, OPT_EXCLUDE_LIBS,
-  OPT_DEFAULT_SYMVER,
+  OPT_DEFAULT_SYMVER, OPT_UNRESOLVED, OPT_WARN_UNRESOLVED, OPT_ERROR_UNRESOLVED,
 } OptId;
 
 typedef struct {
@@ -119,7 +119,11 @@ static const LongOpt long_opts[] = {
   {"no-undefined", OPT_NO_UNDEFINED, false},
   {"exclude-libs", OPT_EXCLUDE_LIBS, true},
   {"default-symver", OPT_DEFAULT_SYMVER, false},
+  {"unresolved-symbols", OPT_UNRESOLVED, true},
+  {"warn-unresolved-symbols", OPT_WARN_UNRESOLVED, false},
+  {"error-unresolved-symbols", OPT_ERROR_UNRESOLVED, false},
   {"allow-shlib-undefined", OPT_IGNORE, false},
+  {"no-allow-shlib-undefined", OPT_IGNORE, false},
   {"enable-new-dtags", OPT_NEW_DTAGS, false},
   {"disable-new-dtags", OPT_OLD_DTAGS, false},
   {"rpath", OPT_RPATH, true},
@@ -330,6 +334,16 @@ static void z_keyword(Ctx *ctx, const char *kw) {
     opt->no_undefined = true;
   } else if (!strcmp(kw, "undefs")) {
     opt->no_undefined = false;
+  } else if (!strcmp(kw, "initfirst")) {
+    opt->dt_flags_1 |= DF_1_INITFIRST;
+  } else if (!strcmp(kw, "interpose")) {
+    opt->dt_flags_1 |= DF_1_INTERPOSE;
+  } else if (!strcmp(kw, "nodump")) {
+    opt->dt_flags_1 |= DF_1_NODUMP;
+  } else if (!strcmp(kw, "nodelete")) {
+    opt->dt_flags_1 |= DF_1_NODELETE;
+  } else if (!strcmp(kw, "nodlopen")) {
+    opt->dt_flags_1 |= DF_1_NOOPEN;
   } else if (!strcmp(kw, "origin")) {
     opt->z_origin = true;
   } else if (!strcmp(kw, "nodefaultlib")) {
@@ -589,6 +603,18 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_NO_UNDEFINED: opt->no_undefined = true; break;
   case OPT_EXCLUDE_LIBS: vec_push(&ctx->arena, &opt->exclude_libs, (void *)val); break;
   case OPT_DEFAULT_SYMVER: opt->default_symver = true; break;
+  case OPT_UNRESOLVED:
+    // Which undefined symbols are reported: those of objects, of shared
+    // libraries, both or neither. Only the objects' are reported at all here.
+    if (!strcmp(val, "ignore-all") || !strcmp(val, "ignore-in-object-files"))
+      opt->ignore_undefined = true;
+    else if (!strcmp(val, "report-all") || !strcmp(val, "ignore-in-shared-libs"))
+      opt->ignore_undefined = false;
+    else
+      usage_error("--unresolved-symbols: unknown method '%s'", val);
+    break;
+  case OPT_WARN_UNRESOLVED: opt->warn_undefined = true; break;
+  case OPT_ERROR_UNRESOLVED: opt->warn_undefined = false; break;
   case OPT_VERSION_SCRIPT: read_version_script(ctx, val); break;
   case OPT_RELOCATABLE:
     usage_error("-r: relocatable output (ld -r) is not supported");

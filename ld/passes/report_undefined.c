@@ -23,8 +23,8 @@
 // A shared library may leave symbols undefined: the program or another library
 // will define them at run time, unless --no-undefined (-z defs) says otherwise.
 static bool is_undefined_error(Ctx *ctx, const Symbol *sym) {
-  return (!ctx->opt.shared || ctx->opt.no_undefined) && sym && sym->is_global &&
-         sym->state == SYM_UNDEF && sym->strong_ref;
+  return (!ctx->opt.shared || ctx->opt.no_undefined) && !ctx->opt.ignore_undefined && sym &&
+         sym->is_global && sym->state == SYM_UNDEF && sym->strong_ref;
 }
 
 // .gnu.warning.SYM: warn at the first place in each object that refers to SYM.
@@ -158,18 +158,20 @@ void report_undefined(Ctx *ctx) {
       }
     }
   }
+  // --warn-unresolved-symbols: the same lines, as warnings (the symbols are 0).
+  void (*report)(const char *, ...) = ctx->opt.warn_undefined ? warn : error;
   for (size_t i = 0; i < order.len; i++) {
     Symbol *sym = order.data[i];
     size_t namelen = strlen(sym->name);
     for (size_t j = 0; j < lines.len; j++) {
       const char *line = lines.data[j];
       if (!strncmp(line, sym->name, namelen) && line[namelen] == '\t')
-        error("%s: undefined symbol '%s'", line + namelen + 1, sym->name);
+        report("%s: undefined symbol '%s'", line + namelen + 1, sym->name);
     }
     uintptr_t n = (uintptr_t)hashmap_get(&counts, sym->name, namelen);
     if (n > MAX_PLACES)
-      error("undefined symbol '%s' is referenced %lu more times", sym->name,
-            (unsigned long)(n - MAX_PLACES));
+      report("undefined symbol '%s' is referenced %lu more times", sym->name,
+             (unsigned long)(n - MAX_PLACES));
   }
   free(counts.entries);
 }

@@ -109,12 +109,15 @@ static void entries(Ctx *ctx, Entries *e) {
   if (!ctx->dynamic) {
     put(e, DT_FLAGS_1, DF_1_NOW | DF_1_PIE);  // a static PIE relocates itself at once
   } else {
-    uint64_t flags = (ctx->opt.z_now ? DF_BIND_NOW : 0) | (ctx->opt.z_origin ? DF_ORIGIN : 0);
+    // DF_STATIC_TLS: a shared library using initial-exec TLS needs room in the
+    // static TLS block, so dlopen may refuse it late.
+    uint64_t flags = (ctx->opt.z_now ? DF_BIND_NOW : 0) | (ctx->opt.z_origin ? DF_ORIGIN : 0) |
+                     (ctx->opt.shared && ctx->gottp_syms.len ? DF_STATIC_TLS : 0);
     if (flags)
       put(e, DT_FLAGS, flags);
     uint64_t flags1 = (ctx->opt.z_now ? DF_1_NOW : 0) | (ctx->opt.pie ? DF_1_PIE : 0) |
                       (ctx->opt.z_origin ? DF_1_ORIGIN : 0) |
-                      (ctx->opt.z_nodefaultlib ? DF_1_NODEFLIB : 0);
+                      (ctx->opt.z_nodefaultlib ? DF_1_NODEFLIB : 0) | ctx->opt.dt_flags_1;
     if (flags1)
       put(e, DT_FLAGS_1, flags1);
   }
