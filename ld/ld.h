@@ -97,6 +97,7 @@ struct Symbol {
   const char *def_version;  // -shared: the version this definition is exported with
                             // (version script node, or .symver), or NULL
   bool def_version_hidden;  // ... as a non-default one: `foo@VER` (.symver)
+  bool symver;              // ... given by .symver in the object
   const char *export_name;  // the name in .dynsym, if not `name` (foo for foo@VER)
   bool copied;            // a copy relocation brought this shared library variable
                           // into the executable (state is SYM_DEFINED now)

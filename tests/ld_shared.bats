@@ -269,3 +269,27 @@ C
   [[ "$output" == *"mini-ld: warning: "*"undefined symbol 'foo'"* ]]
   ./prog2
 }
+
+@test "shared: version-script precedence is GNU ld's: names before patterns before *, the last node's pattern" {
+  cat >a.ver <<'V'
+VER1 { foo*; };
+VER2 { foo*bar*; foo_x; };
+VER3 { global: *; local: b*; };
+V
+  cat >b.c <<'C'
+void foo_x(void) {}
+void foo_y(void) {}
+void foo_bar(void) {}
+void qux(void) {}
+void baz(void) {}
+C
+  dyn_both c.so gcc -shared -fPIC b.c -Wl,--version-script=a.ver
+  for lib in c.so c.so.bfd; do
+    readelf --dyn-syms -W $lib > log
+    grep -qF 'foo_x@@VER2' log
+    grep -qF 'foo_y@@VER1' log
+    grep -qF 'foo_bar@@VER2' log
+    grep -qF 'qux@@VER3' log
+    ! grep -q ' baz' log
+  done
+}

@@ -39,18 +39,43 @@ static bool matches(const PtrVec *globs, const char *name) {
   return false;
 }
 
-// The version-script node that exports sym (a global: pattern matches it), or
-// NULL; *local tells whether a local: pattern keeps it inside the library instead.
+// How a version-script entry matches a name, best first: written out, a pattern,
+// the catch-all "*".
+enum { MATCH_EXACT, MATCH_GLOB, MATCH_ALL };
+
+static int match_kind(const char *pattern) {
+  if (!strcmp(pattern, "*"))
+    return MATCH_ALL;
+  return strpbrk(pattern, "*?[") ? MATCH_GLOB : MATCH_EXACT;
+}
+
+static bool matches_kind(const PtrVec *list, const char *name, int kind) {
+  for (size_t i = 0; i < list->len; i++)
+    if (match_kind(list->data[i]) == kind && !fnmatch(list->data[i], name, 0))
+      return true;
+  return false;
+}
+
+// The version-script node that exports sym, or NULL; *local tells whether a local:
+// entry keeps it inside the library instead. GNU ld's precedence: a name written
+// out beats a pattern, which beats "*"; of several patterns in different nodes the
+// last node's wins (VER1 { foo*; }; VER2 { foo*bar*; }; gives foo_bar VER2).
 static const VersionNode *version_node(Ctx *ctx, const Symbol *sym, bool *local) {
   const char *name = dynamic_name(sym);
+  const PtrVec *nodes = &ctx->opt.version_nodes;
   *local = false;
-  for (size_t i = 0; i < ctx->opt.version_nodes.len; i++) {
-    const VersionNode *node = ctx->opt.version_nodes.data[i];
-    if (matches(&node->globals, name))
-      return node;
+  for (int kind = MATCH_EXACT; kind <= MATCH_ALL; kind++) {
+    for (size_t i = nodes->len; i-- > 0;) {
+      const VersionNode *node = nodes->data[kind == MATCH_EXACT ? nodes->len - 1 - i : i];
+      if (matches_kind(&node->globals, name, kind))
+        return node;
+    }
+    for (size_t i = 0; i < nodes->len; i++)
+      if (matches_kind(&((const VersionNode *)nodes->data[i])->locals, name, kind)) {
+        *local = true;
+        return NULL;
+      }
   }
-  for (size_t i = 0; i < ctx->opt.version_nodes.len; i++)
-    *local |= matches(&((const VersionNode *)ctx->opt.version_nodes.data[i])->locals, name);
   return NULL;
 }
 
@@ -79,9 +104,12 @@ static bool is_excluded_lib(Ctx *ctx, const Symbol *sym) {
   return false;
 }
 
-// Does a version script (or --exclude-libs) keep sym inside the library?
+// Does a version script (or --exclude-libs) keep sym inside the library? Not a
+// definition the object gave a version itself (.symver): that is exported.
 static bool is_version_local(Ctx *ctx, const Symbol *sym) {
   bool local;
+  if (sym->symver)
+    return false;
   return (!version_node(ctx, sym, &local) && local) || is_excluded_lib(ctx, sym);
 }
 

@@ -42,11 +42,13 @@ static Symbol *intern_versioned(Ctx *ctx, const char *name, bool defined) {
   if (at[1] == '@') {
     sym = intern_symbol(ctx, base);
     sym->def_version = at + 2;
+    sym->symver = true;
   } else {
     sym = intern_symbol(ctx, name);
     sym->export_name = base;
     sym->def_version = at + 1;
     sym->def_version_hidden = true;
+    sym->symver = true;
   }
   return sym;
 }
