@@ -399,6 +399,8 @@ typedef struct {
   bool strip_debug;         // -S
   bool discard_all;         // -x: no local symbols in .symtab
   bool nostdlib;            // -nostdlib: no default library directories
+  const char *sysroot;      // --sysroot: where the default directories, -L=DIR and the
+                            // absolute paths of scripts inside it are
   bool eh_frame_hdr;        // --eh-frame-hdr
   bool relro;               // -z relro (the default): emit PT_GNU_RELRO
   bool pie;                 // -pie: ET_DYN at base 0, moved at start-up (RELATIVE

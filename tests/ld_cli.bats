@@ -713,3 +713,32 @@ ASM
   done
   check_layout prog-static
 }
+
+@test "ld: --sysroot: -L=DIR, -L\$SYSROOT/DIR, =/path and absolute paths in a script inside the sysroot" {
+  hello_program
+  mkdir -p root/usr/lib root/opt
+  obj greet <<'C'
+void print(const char *);
+void greet(void) { print("greet\n"); }
+C
+  ar rcs root/usr/lib/libgreet.a greet.o
+  obj m <<'C'
+void greet(void);
+int main(void) { greet(); return 0; }
+C
+  for L in -L=/usr/lib '-L$SYSROOT/usr/lib' -L=usr/lib; do
+    run "$MINI_LD" --sysroot=root rt.o m.o "$L" -lgreet -o prog
+    [ "$status" -eq 0 ]
+    run ./prog
+    [ "$output" = "greet" ]
+  done
+  # Without the sysroot, -L=/usr/lib is the host's /usr/lib: no libgreet there.
+  run -1 "$MINI_LD" rt.o m.o -L=/usr/lib -lgreet -o prog
+  # A script inside the sysroot names /usr/lib/... meaning the sysroot's.
+  echo 'GROUP ( /usr/lib/libgreet.a )' >root/opt/greet.script
+  run "$MINI_LD" --sysroot=root rt.o m.o root/opt/greet.script -o prog2
+  [ "$status" -eq 0 ]
+  echo 'INPUT ( =/usr/lib/libgreet.a )' >outside.script
+  run "$MINI_LD" --sysroot=root rt.o m.o outside.script -o prog3
+  [ "$status" -eq 0 ]
+}

@@ -29,7 +29,8 @@ typedef struct {
 } Script;
 
 static bool is_token_char(uint8_t c) {
-  return c > ' ' && c != '(' && c != ')' && c != ',' && c != ';' && c != '=' && c != '"';
+  // ('=' may start a file name: =/usr/lib/libc.a is inside --sysroot.)
+  return c > ' ' && c != '(' && c != ')' && c != ',' && c != ';' && c != '"';
 }
 
 // The next token: a word, a quoted string, or one of ( ) , ;. NULL at the end.

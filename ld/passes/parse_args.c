@@ -31,7 +31,7 @@ typedef enum {
   OPT_DEPAUDIT, OPT_MULDEFS, OPT_VERBOSE, OPT_FATAL_WARNINGS, OPT_NO_FATAL_WARNINGS,
   OPT_NO_WARNINGS, OPT_WARN_COMMON, OPT_SONAME, OPT_VERSION_SCRIPT, OPT_BSYMBOLIC,
   OPT_BSYMBOLIC_FUNCTIONS, OPT_BNO_SYMBOLIC, OPT_NO_UNDEFINED, OPT_EXCLUDE_LIBS,
-  OPT_DEFAULT_SYMVER, OPT_UNRESOLVED, OPT_WARN_UNRESOLVED, OPT_ERROR_UNRESOLVED,
+  OPT_DEFAULT_SYMVER, OPT_SYSROOT, OPT_UNRESOLVED, OPT_WARN_UNRESOLVED, OPT_ERROR_UNRESOLVED,
 } OptId;
 
 typedef struct {
@@ -119,6 +119,7 @@ static const LongOpt long_opts[] = {
   {"no-undefined", OPT_NO_UNDEFINED, false},
   {"exclude-libs", OPT_EXCLUDE_LIBS, true},
   {"default-symver", OPT_DEFAULT_SYMVER, false},
+  {"sysroot", OPT_SYSROOT, true},
   {"unresolved-symbols", OPT_UNRESOLVED, true},
   {"warn-unresolved-symbols", OPT_WARN_UNRESOLVED, false},
   {"error-unresolved-symbols", OPT_ERROR_UNRESOLVED, false},
@@ -198,6 +199,9 @@ static void usage(void) {
          "  --hash-style=gnu|sysv|both  which hash table the dynamic linker gets (gnu)\n"
          "  -z now|lazy                 bind every function at start-up, or on first call\n"
          "  -nostdlib                   search only the -L directories\n"
+         "  --sysroot=DIR               look for libraries under DIR: the default\n"
+         "                              directories, -L=D, and absolute paths in\n"
+         "                              linker scripts that are inside DIR\n"
          "  --start-group ... --end-group, -( ... -)\n"
          "                              rescan the archives in the group until nothing new\n"
          "                              is pulled in\n"
@@ -494,6 +498,16 @@ static void read_version_script(Ctx *ctx, const char *path) {
     usage_error("%s: version script ends inside a version node", path);
 }
 
+// A path that names the sysroot ("=/usr/lib", "$SYSROOT/usr/lib") as the path
+// inside it; any other path as it is.
+static const char *in_sysroot(Ctx *ctx, const char *path) {
+  const char *rest = path[0] == '=' ? path + 1 : !strncmp(path, "$SYSROOT", 8) ? path + 8 : NULL;
+  if (!rest)
+    return path;
+  return arena_printf(&ctx->arena, "%s%s%s", ctx->opt.sysroot ? ctx->opt.sysroot : "",
+                      *rest == '/' || !ctx->opt.sysroot ? "" : "/", rest);
+}
+
 static void add_input(Ctx *ctx, PtrVec *inputs, ArgKind kind, const char *value) {
   InputArg *a = arena_alloc(&ctx->arena, sizeof *a);
   a->kind = kind;
@@ -603,6 +617,7 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_NO_UNDEFINED: opt->no_undefined = true; break;
   case OPT_EXCLUDE_LIBS: vec_push(&ctx->arena, &opt->exclude_libs, (void *)val); break;
   case OPT_DEFAULT_SYMVER: opt->default_symver = true; break;
+  case OPT_SYSROOT: opt->sysroot = val; break;
   case OPT_UNRESOLVED:
     // Which undefined symbols are reported: those of objects, of shared
     // libraries, both or neither. Only the objects' are reported at all here.
@@ -728,6 +743,10 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
 
   if (group_depth)
     usage_error("--start-group without --end-group");
+  // -L=DIR and -L$SYSROOT/DIR are DIR inside --sysroot (which may come later on
+  // the command line, so this waits until it has all been read).
+  for (size_t i = 0; i < opt->lib_paths.len; i++)
+    opt->lib_paths.data[i] = (void *)in_sysroot(ctx, opt->lib_paths.data[i]);
   if ((opt->pie || opt->shared) && !opt->image_base_given)
     opt->image_base = 0;
   if (opt->image_base % opt->page_size)

@@ -20,6 +20,8 @@
 #include "../ld.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -202,6 +204,22 @@ static const char *const default_lib_dirs[] = {
   "/usr/local/lib64", "/lib64", "/usr/lib64", "/usr/local/lib", "/lib", "/usr/lib", NULL,
 };
 
+// An absolute path of the target system, inside --sysroot if there is one.
+static const char *sysroot_path(Ctx *ctx, const char *path) {
+  if (!ctx->opt.sysroot)
+    return path;
+  return arena_printf(&ctx->arena, "%s%s", ctx->opt.sysroot, path);
+}
+
+// Is `dir` inside --sysroot? (Both made canonical: ../ and symbolic links.)
+static bool is_in_sysroot(Ctx *ctx, const char *dir) {
+  char root[PATH_MAX], here[PATH_MAX];
+  if (!ctx->opt.sysroot || !realpath(ctx->opt.sysroot, root) || !realpath(dir, here))
+    return false;
+  size_t n = strlen(root);
+  return !strncmp(here, root, n) && (here[n] == '/' || here[n] == '\0');
+}
+
 static bool file_exists(const char *path) {
   View v;
   return map_file(path, path, &v);
@@ -232,7 +250,7 @@ static const char *find_library(Ctx *ctx, const char *lib, bool bstatic) {
   }
   if (!ctx->opt.nostdlib)
     for (int i = 0; default_lib_dirs[i]; i++) {
-      const char *path = find_in(ctx, default_lib_dirs[i], so, fname);
+      const char *path = find_in(ctx, sysroot_path(ctx, default_lib_dirs[i]), so, fname);
       if (path)
         return path;
     }
@@ -292,6 +310,12 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, InputState *st, 
       }
       break;
     case ARG_FILE:
+      // In a script: =/path is inside --sysroot, and so is an absolute path if the
+      // script itself is (GNU ld's rule).
+      if (depth > 0 && path[0] == '=')
+        path = sysroot_path(ctx, path + 1);
+      else if (depth > 0 && path[0] == '/' && is_in_sysroot(ctx, script_dir ? script_dir : "."))
+        path = sysroot_path(ctx, path);
       // A linker script may name a library without a directory (libgcc_s.so is
       // "GROUP ( libgcc_s.so.1 -lgcc )"): if it is not in the current directory,
       // it is looked for in the library path, as GNU ld does.
@@ -368,7 +392,7 @@ static const char *find_dependency(Ctx *ctx, const char *name) {
         return path;
     }
   for (int i = 0; default_lib_dirs[i]; i++) {
-    const char *path = find_in(ctx, default_lib_dirs[i], NULL, name);
+    const char *path = find_in(ctx, sysroot_path(ctx, default_lib_dirs[i]), NULL, name);
     if (path)
       return path;
   }
