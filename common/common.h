@@ -234,6 +234,8 @@ typedef struct {
   const char **verneed_names; // version index (vna_other) -> the version of another
                               // library that .gnu.version_r names, or NULL
   uint16_t nverneeds;         // the largest index + 1, or 0
+  const Elf64_Shdr *shdrs;    // the section headers (a defined symbol's st_shndx, other
+  uint64_t shnum;             // than SHN_ABS, is checked to index them)
 } ElfShared;
 
 // Is v an ELF shared object (ET_DYN)? A file too short for e_type is not.

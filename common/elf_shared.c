@@ -405,8 +405,12 @@ bool read_elf_shared(View v, Arena *arena, ElfShared *so) {
   so->file = v;
   Reader r = {.so = so, .arena = arena};
   // The version tables come before .gnu.version, which is checked against them.
-  return read_header(&r) && read_section_headers(&r) && read_dynsym(&r) &&
-         read_version_table(&r, SHT_GNU_verdef, "SHT_GNU_verdef") &&
-         read_version_table(&r, SHT_GNU_verneed, "SHT_GNU_verneed") && read_versym(&r) &&
-         read_dynamic(&r);
+  if (!(read_header(&r) && read_section_headers(&r) && read_dynsym(&r) &&
+        read_version_table(&r, SHT_GNU_verdef, "SHT_GNU_verdef") &&
+        read_version_table(&r, SHT_GNU_verneed, "SHT_GNU_verneed") && read_versym(&r) &&
+        read_dynamic(&r)))
+    return false;
+  so->shdrs = r.shdrs;
+  so->shnum = r.shnum;
+  return true;
 }

@@ -99,6 +99,9 @@ struct Symbol {
   bool def_version_hidden;  // ... as a non-default one: `foo@VER` (.symver)
   bool symver;              // ... given by .symver in the object
   const char *export_name;  // the name in .dynsym, if not `name` (foo for foo@VER)
+  bool shared_readonly;   // SYM_SHARED: defined in a read-only section of its library
+  uint64_t shared_value;  // copied: its address in its library (aliases share a copy)
+  bool copy_alias;        // copied: the copy is another symbol's (no COPY of its own)
   bool copied;            // a copy relocation brought this shared library variable
                           // into the executable (state is SYM_DEFINED now)
   uint16_t ver_index;     // .gnu.version of its .dynsym entry
@@ -669,6 +672,7 @@ typedef struct {
   X(SYN_RELA_DYN, rela_dyn_section)          /* rela_dyn.c: .rela.dyn               */ \
   X(SYN_RELA_PLT, rela_plt_section)          /* rela_plt.c: .rela.plt               */ \
   X(SYN_DYNBSS, dynbss_section)              /* dynbss.c: copied variables          */ \
+  X(SYN_COPY_RELRO, copy_relro_section)      /* copy_relro.c: copied constants      */ \
   X(SYN_GNU_PROPERTY, gnu_property_section)  /* gnu_property.c: .note.gnu.property  */ \
   X(SYN_DYNAMIC, dynamic_section)            /* dynamic.c: .dynamic                 */ \
   X(SYN_EH_FRAME_HDR, eh_frame_hdr_section)  /* eh_frame_hdr.c: .eh_frame_hdr       */ \
@@ -828,8 +832,10 @@ struct Ctx {
   PtrVec iplt_syms;          // Symbol *, IFUNCs called or addressed, in stub order
   PtrVec dyn_relocs;         // DynReloc *, in the order .rela.dyn lists them
   PtrVec plt_syms;           // Symbol *, in PLT entry order
-  PtrVec copy_syms;          // Symbol *, variables copied into .dynbss
-  uint64_t copy_size;        // ... which is this big
+  PtrVec copy_syms;          // Symbol *, variables copied into .dynbss (or, read-only
+                             // ones, into .data.rel.ro)
+  uint64_t copy_size;        // .dynbss's size
+  uint64_t copy_relro_size;  // the read-only copies' size
 
   // choose_needed_libraries
   PtrVec needed;             // InputFile *, the shared libraries in DT_NEEDED

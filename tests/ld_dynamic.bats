@@ -623,3 +623,38 @@ CC
   LD_LIBRARY_PATH=other run ./prog
   [ "$status" -eq 3 ]
 }
+
+@test "dynamic: a copied library constant is read-only (.data.rel.ro, RELRO); aliases share one copy" {
+  cat >lib.c <<'C'
+const char readonly[100] = "abc";
+char readwrite[100] = "abc";
+int foo = 42;
+extern int bar __attribute__((alias("foo")));
+C
+  cc -shared -fPIC lib.c -o libc1.so
+  cat >main.c <<'C'
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+extern const char readonly[100];
+extern char readwrite[100];
+extern int foo, bar;
+static volatile int segv;
+static jmp_buf buf;
+static void handler(int sig) { (void)sig; segv = 1; longjmp(buf, 1); }
+int main(void) {
+  signal(SIGSEGV, handler);
+  readwrite[0] = 5;
+  int x = segv;
+  if (setjmp(buf) == 0)
+    *(volatile char *)readonly = 5;
+  printf("%d %d %s %d %d\n", x, segv, readonly, foo + bar, &foo == &bar);
+  return 0;
+}
+C
+  cc -fno-pie -c main.c -o main.o
+  dyn_both main gcc -no-pie main.o -L. -lc1 -Wl,-rpath,'$ORIGIN'
+  run ./main
+  [ "$output" = "0 1 abc 84 1" ]
+  readelf -rW main | grep -q 'R_X86_64_COPY .* readonly'
+}

@@ -44,18 +44,38 @@ static uint64_t copy_alignment(const Symbol *sym) {
 // executable: space in .dynbss, and from now on the symbol is defined there. The
 // COPY relocation has the dynamic linker fill the space with the variable's initial
 // value; the library, finding the executable's definition first, uses the copy too.
+// A constant (in a read-only section of its library) goes into .data.rel.ro
+// instead, which becomes read-only once the copy is made (PT_GNU_RELRO): writing
+// to it faults, as it would in the library.
 static void copy_variable(Ctx *ctx, Symbol *sym) {
-  InputSection *dynbss = ctx->synth[SYN_DYNBSS];
+  // Aliases (foo and bar at one address of one library) share one copy, or the
+  // program would see two variables where the library has one.
+  for (size_t i = 0; i < ctx->copy_syms.len; i++) {
+    Symbol *other = ctx->copy_syms.data[i];
+    if (other->file == sym->file && other->shared_value == sym->value) {
+      sym->state = SYM_DEFINED;
+      sym->isec = other->isec;
+      sym->shared_value = sym->value;
+      sym->value = other->value;
+      sym->copied = true;
+      sym->copy_alias = true;
+      return;
+    }
+  }
+  bool relro = sym->shared_readonly;
+  InputSection *dst = ctx->synth[relro ? SYN_COPY_RELRO : SYN_DYNBSS];
+  uint64_t *size = relro ? &ctx->copy_relro_size : &ctx->copy_size;
   uint64_t align = copy_alignment(sym);
-  if (align > dynbss->sh_addralign)
-    dynbss->sh_addralign = align;
-  ctx->copy_size = align_to(ctx->copy_size, align);
-  dynbss->is_alive = true;
+  if (align > dst->sh_addralign)
+    dst->sh_addralign = align;
+  *size = align_to(*size, align);
+  dst->is_alive = true;
   sym->state = SYM_DEFINED;
-  sym->isec = dynbss;
-  sym->value = ctx->copy_size;
+  sym->isec = dst;
+  sym->shared_value = sym->value;
+  sym->value = *size;
   sym->copied = true;
-  ctx->copy_size += sym->size;
+  *size += sym->size;
   vec_push(&ctx->arena, &ctx->copy_syms, sym);
 }
 

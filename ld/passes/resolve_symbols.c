@@ -208,6 +208,8 @@ void resolve_shared_symbols(Ctx *ctx, InputFile *file) {
     sym->type = ELF64_ST_TYPE(esym->st_info);
     sym->visibility = STV_DEFAULT;
     sym->version = ver > VER_NDX_GLOBAL && ver < so->nverdefs ? so->verdef_names[ver] : NULL;
+    sym->shared_readonly = esym->st_shndx < so->shnum &&
+                           !(so->shdrs[esym->st_shndx].sh_flags & SHF_WRITE);
   }
 }
 
