@@ -420,7 +420,6 @@ typedef struct {
   bool ignore_undefined;    // --unresolved-symbols=ignore-all|ignore-in-object-files
   bool warn_undefined;      // --warn-unresolved-symbols: undefined symbols are warnings
   uint64_t dt_flags_1;      // -z initfirst, interpose, nodump, nodelete, nodlopen
-  bool static_link;         // -static: no shared libraries at all
   bool no_dynamic_linker;   // --no-dynamic-linker
   const char *dynamic_linker;  // -dynamic-linker (PT_INTERP of a dynamic executable)
   PtrVec rpath;             // const char *, from -rpath, in order

@@ -346,11 +346,17 @@ bad_shared_object() {
   expect_error "mini-ld: dyn.o: no dynamic section (SHT_DYNAMIC): not a shared library" "${args[@]}"
 }
 
-@test "ld: a shared library cannot be linked into a -static executable" {
+@test "ld: a shared library cannot be linked after -static or -Bstatic" {
   printf 'int f(void) { return 1; }\n' >f.c
   cc -shared -fPIC f.c -o libf.so
   good_object
-  expect_error "mini-ld: libf.so: a shared library cannot be linked into a static executable (-static)" -static good.o libf.so
+  expect_error "mini-ld: libf.so: a shared library cannot be linked after -static or -Bstatic" -static good.o libf.so
+  expect_error "mini-ld: libf.so: a shared library cannot be linked after -static or -Bstatic" good.o -Bstatic libf.so
+  # -Bdynamic, or --pop-state, ends it.
+  run "$MINI_LD" -static good.o -Bdynamic libf.so -o prog
+  [ "$status" -eq 0 ]
+  run "$MINI_LD" --push-state -static --pop-state good.o libf.so -o prog2
+  [ "$status" -eq 0 ]
 }
 
 bad_machine() {

@@ -293,3 +293,16 @@ C
     ! grep -q ' baz' log
   done
 }
+
+@test "shared: a hidden weak undefined symbol stays out of .dynsym and is 0" {
+  printf '__attribute__((weak, visibility("hidden"))) void foo(void);\nint bar(void) { return foo ? 1 : 2; }\n' >hw.c
+  cc -fPIC -c hw.c -o hw.o
+  run "$MINI_LD" -shared hw.o -o libhw.so
+  [ "$status" -eq 0 ]
+  ! readelf --dyn-syms -W libhw.so | grep -qw foo
+  readelf --dyn-syms -W libhw.so | grep -qw bar
+  printf 'int bar(void);\nint main(void) { return bar(); }\n' >m.c
+  gcc m.c -L. -lhw -Wl,-rpath,'$ORIGIN' -o m
+  run ./m
+  [ "$status" -eq 2 ]
+}

@@ -125,7 +125,8 @@ void mark_preemptible(Ctx *ctx) {
   for (size_t i = 0; i < ctx->globals.len; i++) {
     Symbol *sym = ctx->globals.data[i];
     if (sym->state == SYM_UNDEF) {
-      sym->dynamic_undef = sym->object_ref;
+      // (A hidden one cannot come from another module: it stays 0.)
+      sym->dynamic_undef = sym->object_ref && sym->visibility == STV_DEFAULT;
       continue;
     }
     bool symbolic = ctx->opt.bsymbolic == BSYMBOLIC_ALL ||

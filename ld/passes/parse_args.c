@@ -523,11 +523,10 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_ENTRY: opt->entry = val; opt->entry_given = true; break;
   case OPT_LIBPATH: vec_push(&ctx->arena, &opt->lib_paths, (void *)val); break;
   case OPT_LIBRARY: add_input(ctx, inputs, ARG_LIBRARY, val); break;
+  // -static is -Bstatic, as in GNU ld: from here on -l finds only archives, and a
+  // shared library named is an error. A link that reads no shared library makes a
+  // static program; --push-state/--pop-state can end its effect.
   case OPT_STATIC:
-    // -static: this link takes no shared library (and -l finds only archives).
-    opt->static_link = true;
-    add_input(ctx, inputs, ARG_BSTATIC, NULL);
-    break;
   case OPT_BSTATIC: add_input(ctx, inputs, ARG_BSTATIC, NULL); break;
   case OPT_DYNAMIC: add_input(ctx, inputs, ARG_BDYNAMIC, NULL); break;
   case OPT_AS_NEEDED: add_input(ctx, inputs, ARG_AS_NEEDED, NULL); break;

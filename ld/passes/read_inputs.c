@@ -272,7 +272,7 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, InputState *st, 
     case ARG_WHOLE_ARCHIVE: st->whole = true; continue;
     case ARG_NO_WHOLE_ARCHIVE: st->whole = false; continue;
     case ARG_BSTATIC: st->bstatic = true; continue;
-    case ARG_BDYNAMIC: st->bstatic = ctx->opt.static_link; continue;
+    case ARG_BDYNAMIC: st->bstatic = false; continue;
     case ARG_AS_NEEDED: st->as_needed = true; continue;
     case ARG_NO_AS_NEEDED: st->as_needed = false; continue;
     case ARG_PUSH_STATE:
@@ -343,9 +343,8 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, InputState *st, 
       if (af && !st->whole)
         scan_until_stable(ctx, af);
     } else if (is_elf_shared(view)) {
-      if (ctx->opt.static_link)
-        error("%s: a shared library cannot be linked into a static executable (-static)",
-              path);
+      if (st->bstatic)
+        error("%s: a shared library cannot be linked after -static or -Bstatic", path);
       else
         add_shared(ctx, path, view, st->as_needed, arg->kind == ARG_LIBRARY);
     } else if (is_elf(view)) {
@@ -458,12 +457,12 @@ void read_inputs(Ctx *ctx) {
   for (size_t i = 0; i < ctx->opt.undefined.len; i++)
     intern_symbol(ctx, ctx->opt.undefined.data[i])->strong_ref = true;
 
-  InputState st = {.bstatic = ctx->opt.static_link};
+  InputState st = {0};
   read_input_list(ctx, ctx->opt.inputs, ctx->opt.ninputs, &st, 0, NULL);
   read_dependencies(ctx);
 
   // A program that uses a shared library is loaded by the dynamic linker named in
   // PT_INTERP; so is a PIE, unless it relocates itself (static PIE).
-  ctx->dynamic = ctx->opt.shared || (!ctx->opt.static_link && !ctx->opt.no_dynamic_linker &&
-                                     (ctx->shared_files.len > 0 || ctx->opt.pie));
+  ctx->dynamic = ctx->opt.shared ||
+                 (!ctx->opt.no_dynamic_linker && (ctx->shared_files.len > 0 || ctx->opt.pie));
 }

@@ -114,6 +114,13 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
       continue;  // --defsym wins over any definition in the inputs, as in GNU ld
     if (esym->st_shndx == SHN_UNDEF) {
       sym->object_ref = true;
+      // A reference may narrow the visibility (the most constraining one wins,
+      // gABI "Symbol Visibility"): a hidden weak reference nobody defines is 0
+      // inside its own module, never looked up elsewhere.
+      uint8_t vis = ELF64_ST_VISIBILITY(esym->st_other);
+      if (sym->state == SYM_UNDEF && vis != STV_DEFAULT &&
+          (sym->visibility == STV_DEFAULT || vis < sym->visibility))
+        sym->visibility = vis;
       if (bind != STB_WEAK)
         sym->strong_ref = true;
       if (sym->state == SYM_UNDEF && !sym->file)
