@@ -8,10 +8,12 @@
  *   ld/passes/          one file per pass (or sub-step of a pass), named after what it does
  *   ld/model/           what every pass may ask: the symbol table and where a symbol
  *                       is (symbols.c); input and output sections, their constructors
- *                       and addresses (sections.c). The model calls no pass.
- *   ld/synthetic/       the sections the linker makes itself (.got, .iplt, .dynamic,
- *                       .eh_frame_hdr, the build ID, ...): one small file each, all
- *                       registered in one table (SYNTHETIC_SECTIONS below)
+ *                       and addresses (sections.c); string tables (string_table.c).
+ *                       The model calls no pass.
+ *   ld/synthetic/       the sections the linker makes itself (.got, .plt, .dynamic,
+ *                       .dynsym, .gnu.hash, .gnu.version*, .eh_frame_hdr, the build
+ *                       ID, ...): one small file each, all registered in one table
+ *                       (SYNTHETIC_SECTIONS below)
  *   ld/arch_x86_64.c    the only file that knows x86-64 relocation numbers and code
  *
  * Calls go down, never sideways or up: main → passes → synthetic → model → arch.
