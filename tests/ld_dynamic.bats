@@ -658,3 +658,20 @@ C
   [ "$output" = "0 1 abc 84 1" ]
   readelf -rW main | grep -q 'R_X86_64_COPY .* readonly'
 }
+
+@test "dynamic: a constructor table an object left read-only is still relocated at start-up, as with GNU ld" {
+  printf '.section .init_array,"aw",@init_array\n.p2align 3\n.quad init1\n' >a.s
+  # The assembler would fix the section's type and flags: rename it afterwards.
+  printf '.section .init_xxxxx,"a",@progbits\n.p2align 3\n.quad init2\n' >b.s
+  cc -c a.s -o a.o
+  cc -c b.s -o b.o
+  sed -i -e 's/init_xxxxx/init_array/g' b.o
+  readelf -SW b.o | grep -Eq '\.init_array +PROGBITS .* A '
+  printf '#include <stdio.h>\nvoid init1(void) { printf("init1 "); }\nvoid init2(void) { printf("init2 "); }\nint main(void) { printf("\\n"); return 0; }\n' >c.c
+  cc -c c.c -o c.o
+  for mode in -pie -no-pie -static; do
+    dyn_both prog$mode gcc $mode a.o b.o c.o
+    run_both prog$mode
+    [ "$output" = "init1 init2 " ]
+  done
+}

@@ -48,6 +48,11 @@ static void add_to_osec(Ctx *ctx, HashMap *by_name, InputSection *isec) {
   OutputSection *osec = e->value;
   // The output section's flags and type must suit every member: one writable member
   // makes it writable, one member with contents makes it PROGBITS.
+  // Constructor tables are written at start-up (relocated, in a PIE), so they are
+  // writable even if an object said otherwise, as in GNU ld.
+  if (!strcmp(name, ".init_array") || !strcmp(name, ".fini_array") ||
+      !strcmp(name, ".preinit_array"))
+    osec->sh_flags |= SHF_WRITE;
   osec->sh_flags |= isec->sh_flags & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR | SHF_TLS |
                                        X86_64_SHF_LARGE);
   if ((isec->sh_flags & (SHF_MERGE | SHF_STRINGS)) != (osec->sh_flags & (SHF_MERGE | SHF_STRINGS)) ||

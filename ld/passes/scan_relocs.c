@@ -73,6 +73,20 @@ static RelAction got_relax(Ctx *ctx, const InputSection *isec, const Elf64_Rela 
   return form;
 }
 
+// Will the place be writable when the program starts? Constructor tables always
+// are (output_sections.c makes them so, as GNU ld does), even from an object that
+// forgot SHF_WRITE.
+static bool is_writable(const InputSection *isec) {
+  static const char *const tables[] = {".init_array", ".fini_array", ".preinit_array",
+                                       ".ctors", ".dtors", NULL};
+  if (isec->sh_flags & SHF_WRITE)
+    return true;
+  for (int i = 0; tables[i]; i++)
+    if (has_section_prefix(isec->name, tables[i]))
+      return true;
+  return false;
+}
+
 // A static PIE: an absolute address stored in the image must be moved at start-up
 // by an R_X86_64_RELATIVE entry. A 32-bit field cannot hold base + S + A, and a
 // place in a read-only section cannot be written at start-up; both are errors that
@@ -86,7 +100,7 @@ static void need_relative(Scan *s, InputSection *isec, const Elf64_Rela *rel, Sy
           place(s->ctx, isec, rel->r_offset), h.name, symbol_label(sym), what, flag);
     return;
   }
-  if (!(isec->sh_flags & SHF_WRITE)) {
+  if (!is_writable(isec)) {
     error("%s: relocation %s against '%s' in read-only section '%s' cannot be moved at "
           "start-up; recompile with %s",
           place(s->ctx, isec, rel->r_offset), h.name, symbol_label(sym), isec->name, flag);
@@ -151,7 +165,7 @@ static void scan_imported(Scan *s, InputSection *isec, uint64_t i, uint64_t idx)
   case RX_ABS:
     if (!alloc)
       return;
-    if (h.width == 8 && (isec->sh_flags & SHF_WRITE)) {
+    if (h.width == 8 && is_writable(isec)) {
       DynReloc *d = arena_alloc(&ctx->arena, sizeof *d);
       *d = (DynReloc){DYN_ABS64, isec, rel->r_offset, sym, rel->r_addend};
       vec_push(&ctx->arena, &file->need_dyn, d);
