@@ -18,8 +18,8 @@
  *
  * Calls go down, never sideways or up: main → passes → synthetic → model → arch.
  * A pass calls the model, the synthetic-section table and the arch file, and the
- * sub-steps it owns (read_inputs owns read_object, linker_script and
- * resolve_symbols; layout owns output_sections, merge_strings and split_eh_frame;
+ * sub-steps it owns (parse_args owns version_script; read_inputs owns read_object,
+ * linker_script and resolve_symbols; layout owns output_sections, merge_strings and split_eh_frame;
  * write_output owns apply_relocs and write_symtab); never another pass's helpers.
  * tests/deps.sh checks this.
  *
@@ -103,12 +103,10 @@ struct Symbol {
   const char *export_name;  // the name in .dynsym, if not `name` (foo for foo@VER)
   bool shared_readonly;   // SYM_SHARED: defined in a read-only section of its library
   uint64_t shared_value;  // copied: its address in its library (aliases share a copy)
-  bool copy_alias;        // copied: the copy is another symbol's (no COPY of its own)
   bool copied;            // a copy relocation brought this shared library variable
                           // into the executable (state is SYM_DEFINED now)
   uint16_t ver_index;     // .gnu.version of its .dynsym entry
   uint32_t dynsym_index;  // in .dynsym, or 0
-  uint32_t out_index;     // index in the output .symtab
 };
 
 // A new symbol, undefined, with no slots; the caller fills in the rest.
@@ -464,6 +462,11 @@ typedef struct {
 } Options;
 
 void parse_args(Ctx *ctx, int argc, char **argv);
+
+// version_script.c: --version-script FILE (version nodes) and --dynamic-list FILE
+// (patterns of symbols to export).
+void read_version_script(Ctx *ctx, const char *path);
+void read_dynamic_list(Ctx *ctx, const char *path);
 
 //
 // passes/read_inputs.c — load objects, and archive members as they are needed;

@@ -306,3 +306,20 @@ C
   run ./m
   [ "$status" -eq 2 ]
 }
+
+@test "shared: a malformed version script or dynamic list is one usage error" {
+  printf 'int f(void) { return 1; }\n' >f.c
+  cc -fPIC -c f.c -o f.o
+  printf 'VER_1 { global: f; local: *;\n' >open.ver
+  run -2 "$MINI_LD" -shared f.o --version-script=open.ver -o lib.so
+  [ "$output" = "mini-ld: open.ver: version script ends inside a version node" ]
+  printf 'VER_1 { global: f; }; };\n' >close.ver
+  run -2 "$MINI_LD" -shared f.o --version-script=close.ver -o lib.so
+  [ "$output" = "mini-ld: close.ver: '}' without '{' in version script" ]
+  printf '{ f; /* no end\n' >comment.list
+  run -2 "$MINI_LD" -shared f.o --dynamic-list=comment.list -o lib.so
+  [ "$output" = "mini-ld: comment.list: unterminated comment in dynamic list" ]
+  run -2 "$MINI_LD" -shared f.o --version-script=missing.ver -o lib.so
+  [ "$output" = "mini-ld: missing.ver: cannot open: No such file or directory" ]
+  [ ! -e lib.so ]
+}

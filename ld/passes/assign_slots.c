@@ -57,8 +57,7 @@ static void copy_variable(Ctx *ctx, Symbol *sym) {
       sym->isec = other->isec;
       sym->shared_value = sym->value;
       sym->value = other->value;
-      sym->copied = true;
-      sym->copy_alias = true;
+      sym->copied = true;  // no COPY of its own: it is not in copy_syms
       return;
     }
   }

@@ -1,0 +1,116 @@
+/*
+ * version_script.c — the files that say what a shared library or a program
+ * exports: --version-script and --dynamic-list.
+ *
+ * A sub-step of parse_args, which reads each file as its option comes. Fills
+ * ctx->opt.version_nodes and ctx->opt.export_patterns; dynamic_symbols.c matches
+ * symbols against them.
+ */
+#include "../ld.h"
+
+#include <errno.h>
+#include <string.h>
+
+// --version-script FILE: which symbols a shared library exports, and with which
+// versions. GNU ld's syntax:
+//
+//   VER_1 { global: foo; bar*; local: *; };
+//   VER_2 { global: baz; } VER_1;          (VER_2 extends VER_1)
+//   { global: foo; local: *; };            (anonymous: no versions)
+//
+// Entries are glob patterns; `#` and /* */ comments. extern "C++" blocks (patterns
+// on demangled names) are refused with a reason. A dynamic list (--dynamic-list)
+// is the same syntax: one anonymous node. `what` names the kind of file in
+// messages; the nodes are appended to `nodes`.
+static void read_version_nodes(Ctx *ctx, const char *path, const char *what, PtrVec *nodes) {
+  View v;
+  if (!map_file(path, path, &v))
+    usage_error("%s: cannot open: %s", path, strerror(errno));
+  VersionNode *node = NULL;
+  PtrVec *list = NULL;
+  const char *pending = NULL;  // a version name waiting for its '{'
+  bool closed = false;         // after '}': a parent name may follow
+  uint64_t i = 0;
+  while (i < v.size) {
+    uint8_t c = v.data[i];
+    if (c == '#') {
+      while (i < v.size && v.data[i] != '\n')
+        i++;
+      continue;
+    }
+    if (c == '/' && i + 1 < v.size && v.data[i + 1] == '*') {
+      const uint8_t *end = memmem(v.data + i + 2, v.size - i - 2, "*/", 2);
+      if (!end)
+        usage_error("%s: unterminated comment in %s", path, what);
+      i = (uint64_t)(end - v.data) + 2;
+      continue;
+    }
+    if (c <= ' ') {
+      i++;
+      continue;
+    }
+    if (c == '{') {
+      if (node)
+        usage_error("%s: '{' inside a version node (extern blocks are not supported)", path);
+      node = arena_alloc(&ctx->arena, sizeof *node);
+      node->name = pending;
+      pending = NULL;
+      list = &node->globals;
+      vec_push(&ctx->arena, nodes, node);
+      i++;
+      continue;
+    }
+    if (c == '}') {
+      if (!node)
+        usage_error("%s: '}' without '{' in %s", path, what);
+      closed = true;
+      i++;
+      continue;
+    }
+    if (c == ';') {
+      if (closed)
+        node = NULL, closed = false;
+      i++;
+      continue;
+    }
+    uint64_t start = i;
+    while (i < v.size && v.data[i] > ' ' && v.data[i] != ';' && v.data[i] != '{' &&
+           v.data[i] != '}' && v.data[i] != ':')
+      i++;
+    const char *word = arena_strndup(&ctx->arena, (const char *)v.data + start, i - start);
+    bool label = i < v.size && v.data[i] == ':';
+    if (label)
+      i++;
+    if (!strcmp(word, "extern"))
+      usage_error("%s: 'extern \"C++\"' in a %s is not supported", path, what);
+    if (closed) {
+      node->parent = word;  // VER_2 { ... } VER_1;
+    } else if (!node) {
+      pending = word;  // the name of the node that follows
+    } else if (label && !strcmp(word, "global")) {
+      list = &node->globals;
+    } else if (label && !strcmp(word, "local")) {
+      list = &node->locals;
+    } else {
+      vec_push(&ctx->arena, list, (void *)word);
+    }
+  }
+  if (node || pending)
+    usage_error("%s: %s ends inside a version node", path, what);
+}
+
+void read_version_script(Ctx *ctx, const char *path) {
+  read_version_nodes(ctx, path, "version script", &ctx->opt.version_nodes);
+}
+
+// --dynamic-list FILE (and --export-dynamic-symbol-list): the symbols to export,
+// `{ foo; bar*; };`.
+void read_dynamic_list(Ctx *ctx, const char *path) {
+  PtrVec nodes = {0};
+  read_version_nodes(ctx, path, "dynamic list", &nodes);
+  for (size_t i = 0; i < nodes.len; i++) {
+    const VersionNode *node = nodes.data[i];
+    for (size_t j = 0; j < node->globals.len; j++)
+      vec_push(&ctx->arena, &ctx->opt.export_patterns, node->globals.data[j]);
+  }
+}
