@@ -19,7 +19,7 @@
  * Calls go down, never sideways or up: main → passes → synthetic → model → arch.
  * A pass calls the model, the synthetic-section table and the arch file, and the
  * sub-steps it owns (parse_args owns version_script; read_inputs owns read_object,
- * linker_script and resolve_symbols; layout owns output_sections, merge_strings and split_eh_frame;
+ * linker_script, lto and resolve_symbols; layout owns output_sections, merge_strings and split_eh_frame;
  * write_output owns apply_relocs and write_symtab); never another pass's helpers.
  * tests/deps.sh checks this.
  *
@@ -39,6 +39,7 @@
 typedef struct Ctx Ctx;
 typedef struct InputFile InputFile;
 typedef struct InputSection InputSection;
+typedef struct IrFile IrFile;
 typedef struct OutputSection OutputSection;
 typedef struct Segment Segment;
 typedef struct Symbol Symbol;
@@ -218,6 +219,11 @@ struct InputFile {
   const char *extracted_by;
   const char *extracted_for;
   bool from_archive;
+  // LTO (lto.c): compiler IR the plugin claimed. Such a file is not among ctx->files:
+  // its symbols (obj.syms, made from the plugin's list) stand in for the objects the
+  // plugin makes from it, until run_lto.
+  IrFile *ir;
+  bool has_lto_ir;          // an object with gcc's IR in .gnu.lto_* sections too
   // Shared libraries (read_inputs.c):
   bool is_shared;
   ElfShared so;             // its dynamic symbols, versions and SONAME
@@ -456,6 +462,8 @@ typedef struct {
   PtrVec undefined;         // -u SYM: names to treat as undefined references
   PtrVec require_defined;   // --require-defined=SYM: ... which must end up defined
   PtrVec defsyms;           // Defsym *, from --defsym
+  const char *plugin;       // -plugin: the compiler's LTO plugin (gcc passes it always)
+  PtrVec plugin_opts;       // const char *, from -plugin-opt, for the plugin
   BuildIdStyle build_id;    // --build-id[=STYLE]
   uint64_t build_id_size;   // bytes of the ID
   const uint8_t *build_id_hex;  // --build-id=0xHEX
@@ -470,7 +478,7 @@ void read_dynamic_list(Ctx *ctx, const char *path);
 
 //
 // passes/read_inputs.c — load objects, and archive members as they are needed;
-// with its sub-steps read_object.c, linker_script.c and resolve_symbols.c
+// with its sub-steps read_object.c, linker_script.c, lto.c and resolve_symbols.c
 //
 
 // The positional state of the command line, which --push-state saves.
@@ -485,6 +493,19 @@ void read_inputs(Ctx *ctx);
 // read_object.c: one object's sections, COMDAT groups and symbols. Returns NULL
 // (after an error) if the object cannot be used.
 InputFile *load_object(Ctx *ctx, const char *name, View view);
+
+// lto.c: link-time optimization through the compiler's plugin (-plugin). If v is
+// compiler IR (gcc -flto, LLVM bitcode) and the plugin claims it, returns the IR file,
+// with a symbol table to resolve; otherwise NULL, and the caller reads v as what else it is.
+// `container` and `offset` locate v for the plugin (an archive and a member's data).
+InputFile *claim_ir_file(Ctx *ctx, const char *name, View v, const char *container,
+                         uint64_t offset);
+bool is_bitcode(View v);
+// Once every input is in: the plugin compiles the IR into objects, which it lists in
+// ctx->lto_inputs, and the IR files' definitions step aside for theirs.
+void run_lto(Ctx *ctx);
+// ... and once those are read: the plugin removes its temporary files.
+void finish_lto(Ctx *ctx);
 
 // linker_script.c: if v is a linker script, appends the inputs it names to `out`
 // (InputArg *) and returns true (errors in it are reported); returns false if it is
@@ -815,6 +836,12 @@ struct Ctx {
   HashMap comdat;            // group signature -> InputFile * that keeps the group
   const char *execstack_file;  // an input whose .note.GNU-stack asks for an executable stack
   PtrVec link_warnings;      // LinkWarning *, from .gnu.warning sections
+  PtrVec ir_files;           // InputFile *, compiler IR claimed by the LTO plugin (lto.c)
+  HashMap ir_comdat;         // COMDAT key -> the IR file that keeps the group
+  bool lto_done;             // the LTO plugin has made its objects
+  bool reading_lto_objects;  // ... which are being read
+  size_t lto_position;       // where, in files, the first IR file would have been
+  PtrVec lto_inputs;         // InputArg *: the objects and libraries the plugin adds
 
   // allocate_common_symbols
   PtrVec common_sections;    // InputSection *, .bss space for COMMON symbols

@@ -32,6 +32,7 @@ typedef enum {
   OPT_NO_WARNINGS, OPT_WARN_COMMON, OPT_SONAME, OPT_VERSION_SCRIPT, OPT_BSYMBOLIC,
   OPT_BSYMBOLIC_FUNCTIONS, OPT_BNO_SYMBOLIC, OPT_NO_UNDEFINED, OPT_EXCLUDE_LIBS,
   OPT_DEFAULT_SYMVER, OPT_SYSROOT, OPT_UNRESOLVED, OPT_WARN_UNRESOLVED, OPT_ERROR_UNRESOLVED,
+  OPT_PLUGIN, OPT_PLUGIN_OPT,
 } OptId;
 
 typedef struct {
@@ -90,8 +91,8 @@ static const LongOpt long_opts[] = {
   {"as-needed", OPT_AS_NEEDED, false},
   {"no-as-needed", OPT_NO_AS_NEEDED, false},
   {"hash-style", OPT_HASH_STYLE, true},
-  {"plugin", OPT_IGNORE_ARG, true},
-  {"plugin-opt", OPT_IGNORE_ARG, true},
+  {"plugin", OPT_PLUGIN, true},
+  {"plugin-opt", OPT_PLUGIN_OPT, true},
   {"dynamic-linker", OPT_DYNAMIC_LINKER, true},
   {"no-dynamic-linker", OPT_NO_DYNAMIC_LINKER, false},
   {"no-pie", OPT_NO_PIE, false},
@@ -500,6 +501,8 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_EXCLUDE_LIBS: vec_push(&ctx->arena, &opt->exclude_libs, (void *)val); break;
   case OPT_DEFAULT_SYMVER: opt->default_symver = true; break;
   case OPT_SYSROOT: opt->sysroot = val; break;
+  case OPT_PLUGIN: opt->plugin = val; break;
+  case OPT_PLUGIN_OPT: vec_push(&ctx->arena, &opt->plugin_opts, (void *)val); break;
   case OPT_UNRESOLVED:
     // Which undefined symbols are reported: those of objects, of shared
     // libraries, both or neither. Only the objects' are reported at all here.

@@ -26,8 +26,22 @@
 #include <string.h>
 
 // Reads one object and resolves its symbols. Returns NULL if it cannot be used.
-static InputFile *add_object(Ctx *ctx, const char *name, View view) {
-  InputFile *file = load_object(ctx, name, view);
+// Compiler IR (LTO) goes to the plugin instead; `container` and `offset` say where
+// the plugin finds the bytes (the archive, for a member).
+static InputFile *add_object(Ctx *ctx, const char *name, View view, const char *container,
+                             uint64_t offset) {
+  InputFile *file = claim_ir_file(ctx, name, view, container, offset);
+  if (file) {
+    resolve_file_symbols(ctx, file);
+    return file;
+  }
+  if (is_bitcode(view)) {
+    error("%s: LLVM bitcode (clang -flto) %s", name,
+          ctx->opt.plugin ? "that the linker plugin does not claim"
+                          : "needs the LLVM linker plugin (clang passes -plugin LLVMgold.so)");
+    return NULL;
+  }
+  file = load_object(ctx, name, view);
   if (file)
     resolve_file_symbols(ctx, file);
   return file;
@@ -82,11 +96,13 @@ static void load_member(Ctx *ctx, ArchiveFile *af, ArMember *m, const Symbol *wh
     return;
   }
   data.name = name;
-  if (!is_elf(data)) {
+  if (!is_elf(data) && !is_bitcode(data)) {
     error("%s: not an ELF object", name);
     return;
   }
-  InputFile *file = add_object(ctx, name, data);
+  InputFile *file = af->ar.thin ? add_object(ctx, name, data, m->path, 0)
+                                : add_object(ctx, name, data, af->name,
+                                             (uint64_t)(data.data - af->ar.file.data));
   if (!file)
     return;
   file->from_archive = true;
@@ -182,6 +198,17 @@ static void scan_until_stable(Ctx *ctx, ArchiveFile *af) {
 }
 
 static ArchiveFile *open_archive(Ctx *ctx, const char *name, View view, bool whole) {
+  // The same archive again (-lc twice, or a library the LTO plugin adds): what
+  // was loaded from it stays loaded, once.
+  for (size_t i = 0; i < ctx->archives.len; i++) {
+    ArchiveFile *seen = ctx->archives.data[i];
+    if (!strcmp(seen->name, name)) {
+      if (whole)
+        for (size_t j = 0; j < seen->ar.nmembers; j++)
+          load_member(ctx, seen, &seen->ar.members[j], NULL);
+      return seen;
+    }
+  }
   ArchiveFile *af = arena_alloc(&ctx->arena, sizeof *af);
   af->name = name;
   if (!read_archive(view, &ctx->arena, &af->ar))
@@ -347,8 +374,8 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, InputState *st, 
         error("%s: a shared library cannot be linked after -static or -Bstatic", path);
       else
         add_shared(ctx, path, view, st->as_needed, arg->kind == ARG_LIBRARY);
-    } else if (is_elf(view)) {
-      add_object(ctx, path, view);
+    } else if (is_elf(view) || is_bitcode(view)) {
+      add_object(ctx, path, view, path, 0);
     } else if (view.size == 0) {
       error("%s: file is empty", path);
     } else if (read_input_script(ctx, path, view, &script)) {
@@ -430,6 +457,42 @@ static void read_dependencies(Ctx *ctx) {
   }
 }
 
+// LTO: once every input is in, the plugin turns the IR into objects. They take
+// the place of the first IR file on the command line (as in GNU ld), so that the
+// output's order does not depend on which file held IR. The libraries the plugin
+// adds are searched with the positional state at the end of the command line.
+static void read_lto_output(Ctx *ctx, InputState *st) {
+  run_lto(ctx);
+  if (error_count())
+    return;
+  size_t before = ctx->files.len;
+  PtrVec *in = &ctx->lto_inputs;
+  InputArg *list = arena_array(&ctx->arena, in->len, sizeof(InputArg));
+  size_t nfiles = 0;
+  for (int pass = 0; pass < 2; pass++)  // the objects first, then the libraries
+    for (size_t i = 0; i < in->len; i++)
+      if ((((InputArg *)in->data[i])->kind == ARG_FILE) == (pass == 0))
+        list[nfiles++] = *(InputArg *)in->data[i];
+  size_t nobjects = 0;
+  while (nobjects < nfiles && list[nobjects].kind == ARG_FILE)
+    nobjects++;
+  ctx->reading_lto_objects = true;
+  read_input_list(ctx, list, nobjects, st, 0, NULL);
+  ctx->reading_lto_objects = false;
+  read_input_list(ctx, list + nobjects, nfiles - nobjects, st, 0, NULL);
+  finish_lto(ctx);
+
+  size_t pos = ctx->lto_position, added = ctx->files.len - before;
+  void **f = ctx->files.data;
+  for (size_t k = 0; k < added; k++) {
+    void *moved = f[before + k];
+    memmove(&f[pos + k + 1], &f[pos + k], (before - pos) * sizeof *f);
+    f[pos + k] = moved;
+  }
+  for (size_t i = 0; i < ctx->files.len; i++)
+    ((InputFile *)f[i])->priority = (uint32_t)i + 1;
+}
+
 // --defsym names are claimed before any input is read, so that no input defines
 // them (GNU ld lets the command line win); their values come after layout.
 static void reserve_defsyms(Ctx *ctx) {
@@ -459,6 +522,8 @@ void read_inputs(Ctx *ctx) {
 
   InputState st = {0};
   read_input_list(ctx, ctx->opt.inputs, ctx->opt.ninputs, &st, 0, NULL);
+  if (ctx->ir_files.len)
+    read_lto_output(ctx, &st);
   read_dependencies(ctx);
 
   // A program that uses a shared library is loaded by the dynamic linker named in

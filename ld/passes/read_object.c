@@ -52,7 +52,11 @@ static void read_groups(Ctx *ctx, InputFile *file) {
     if (obj->syms[s->sh_info].st_info == ELF64_ST_INFO(STB_LOCAL, STT_SECTION))
       sig = obj->shnames[obj->sym_secidx[s->sh_info]];
     HashEntry *e = hashmap_slot(&ctx->comdat, sig, strlen(sig));
-    bool keep = !e->value;
+    // A group that compiler IR kept (LTO) belongs, once the plugin has made its
+    // objects, to them: an object read after that (a library member their code
+    // needs) keeps out its copy, even if the new objects have no such group.
+    bool keep = !e->value && !(ctx->lto_done && !ctx->reading_lto_objects &&
+                               hashmap_get(&ctx->ir_comdat, sig, strlen(sig)));
     if (keep)
       e->value = file;
     for (uint64_t off = 4; off < g.size; off += 4) {
@@ -74,9 +78,11 @@ static void read_sections(Ctx *ctx, InputFile *file) {
   for (uint64_t i = 1; i < obj->shnum; i++) {
     const Elf64_Shdr *s = &obj->shdrs[i];
     const char *name = obj->shnames[i];
+    // gcc -flto's IR, which the plugin did not take (no -plugin): a "fat" object
+    // (-ffat-lto-objects) has machine code too, and is linked as it is.
     if (!strncmp(name, ".gnu.lto_", 9)) {
-      error("%s: LTO objects (compiled with -flto) are not supported", file->name);
-      return;
+      file->has_lto_ir = true;
+      continue;
     }
     if (!strcmp(name, ".note.GNU-stack") && (s->sh_flags & SHF_EXECINSTR))
       ctx->execstack_file = file->name;
@@ -206,5 +212,13 @@ InputFile *load_object(Ctx *ctx, const char *name, View view) {
   read_sections(ctx, file);
   read_groups(ctx, file);
   read_symbols(ctx, file);
+  ElfObject *obj = &file->obj;
+  // ... but a slim one has nothing else.
+  for (uint64_t i = obj->first_global; file->has_lto_ir && i < obj->nsyms; i++)
+    if (!strcmp(obj->symnames[i], "__gnu_lto_slim")) {
+      error("%s: compiled with -flto, it holds no machine code: link through gcc, which "
+            "passes its LTO plugin (-plugin), or compile with -ffat-lto-objects", name);
+      return NULL;
+    }
   return file;
 }

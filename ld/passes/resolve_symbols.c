@@ -113,7 +113,9 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
     if (sym->defsym)
       continue;  // --defsym wins over any definition in the inputs, as in GNU ld
     if (esym->st_shndx == SHN_UNDEF) {
-      sym->object_ref = true;
+      // What compiler IR refers to (LTO) may be gone from the objects made of it.
+      if (!file->ir)
+        sym->object_ref = true;
       // A reference may narrow the visibility (the most constraining one wins,
       // gABI "Symbol Visibility"): a hidden weak reference nobody defines is 0
       // inside its own module, never looked up elsewhere.
