@@ -415,6 +415,7 @@ typedef struct {
   bool pie;                 // -pie: ET_DYN at base 0, moved at start-up (RELATIVE
                             // relocations); static with --no-dynamic-linker
   bool shared;              // -shared: a shared library (ET_DYN at 0, no PT_INTERP)
+  bool relocatable;         // -r: a relocatable object (write_relocatable.c)
   const char *soname;       // -soname, -h: DT_SONAME
   PtrVec version_nodes;     // VersionNode *, from --version-script, in script order
   int bsymbolic;            // -Bsymbolic(-functions): a BSYMBOLIC_* value
@@ -640,6 +641,13 @@ void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out, const EhRecord *re
 uint32_t build_symtab(Ctx *ctx, Buf *symtab, StringTable *strtab);
 
 //
+// passes/write_relocatable.c — -r: one relocatable object made of the inputs, their
+// relocations kept (instead of layout and write_output)
+//
+
+void write_relocatable(Ctx *ctx);
+
+//
 // passes/write_map.c — the link map (-Map, -M) and --why-extract
 //
 
@@ -672,6 +680,9 @@ typedef struct {
   void (*write)(Ctx *ctx, InputSection *isec, uint8_t *buf);
   // The sh_link and sh_info of its section header. NULL: both 0.
   void (*link)(Ctx *ctx, Elf64_Shdr *sh);
+  // An object made with -r has it too (merged as in a final link; size() alone
+  // makes its bytes).
+  bool in_relocatable;
   // A program header that covers exactly this section (PT_DYNAMIC, ...), or 0.
   uint32_t p_type;
   uint32_t p_flags;
@@ -717,6 +728,8 @@ bool has_synthetic(Ctx *ctx, SyntheticId id);
 void create_synthetic_sections(Ctx *ctx);
 // Asks each kind whether this link needs it and how big it is (layout).
 void size_synthetic_sections(Ctx *ctx);
+// -r: sizes the kinds an object has too; appends those needed to `out`.
+void relocatable_synthetic_sections(Ctx *ctx, PtrVec *out);
 // Counts the program headers the kinds in the output need; then adds them.
 size_t count_synthetic_phdrs(Ctx *ctx);
 void add_synthetic_phdrs(Ctx *ctx, Segment *(*add)(Ctx *ctx, uint32_t type, uint32_t flags));

@@ -36,6 +36,13 @@ int main(int argc, char **argv) {
   read_inputs(ctx);
   checkpoint(ctx);
 
+  // -r: the output is an object again. Nothing gets an address and nothing is
+  // relocated; the sections, symbols and relocations go out for a later link.
+  if (ctx->opt.relocatable) {
+    write_relocatable(ctx);
+    return 0;
+  }
+
   // From here on, the set of input files is final. Settle what is left of
   // resolution: the names only the linker can define (_end, __start_SEC, ...), and
   // tentative definitions, which become .bss space.

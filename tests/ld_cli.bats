@@ -321,13 +321,6 @@ C
   [ ! -e prog ]
 }
 
-@test "ld: -r is refused with a reason, not as an unknown option" {
-  hello_program
-  run -2 "$MINI_LD" -r rt.o main.o -o prog
-  [ "$output" = "mini-ld: -r: relocatable output (ld -r) is not supported" ]
-  [ ! -e prog ]
-}
-
 @test "ld: an option missing its value is a usage error" {
   hello_program
   run ! ld.bfd rt.o main.o -o

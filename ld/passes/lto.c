@@ -296,7 +296,11 @@ static void load_plugin(Ctx *ctx) {
 #define TV(t, field, v) (tv[n].tag = (t), tv[n].u.field = (v), n++)
   TV(LDPT_MESSAGE, ptr, (void *)cb_message);
   TV(LDPT_API_VERSION, val, 1);
-  TV(LDPT_LINKER_OUTPUT, val, ctx->opt.shared ? LDPO_DYN : ctx->opt.pie ? LDPO_PIE : LDPO_EXEC);
+  TV(LDPT_LINKER_OUTPUT, val,
+     ctx->opt.relocatable ? LDPO_REL
+     : ctx->opt.shared    ? LDPO_DYN
+     : ctx->opt.pie       ? LDPO_PIE
+                          : LDPO_EXEC);
   TV(LDPT_OUTPUT_NAME, string, ctx->opt.output);
   for (size_t i = 0; i < opts->len; i++)
     TV(LDPT_OPTION, string, opts->data[i]);

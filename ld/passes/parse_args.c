@@ -517,7 +517,8 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_ERROR_UNRESOLVED: opt->warn_undefined = false; break;
   case OPT_VERSION_SCRIPT: read_version_script(ctx, val); break;
   case OPT_RELOCATABLE:
-    usage_error("-r: relocatable output (ld -r) is not supported");
+    opt->relocatable = true;
+    break;
   case OPT_EH_FRAME_HDR: opt->eh_frame_hdr = true; break;
   case OPT_GC: opt->gc_sections = true; break;
   case OPT_NO_GC: opt->gc_sections = false; break;
@@ -632,6 +633,8 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
   // the command line, so this waits until it has all been read).
   for (size_t i = 0; i < opt->lib_paths.len; i++)
     opt->lib_paths.data[i] = (void *)in_sysroot(ctx, opt->lib_paths.data[i]);
+  if (opt->relocatable && (opt->shared || opt->pie))
+    usage_error("-r and %s may not be used together", opt->shared ? "-shared" : "-pie");
   if ((opt->pie || opt->shared) && !opt->image_base_given)
     opt->image_base = 0;
   if (opt->image_base % opt->page_size)

@@ -512,7 +512,8 @@ static void reserve_defsyms(Ctx *ctx) {
 void read_inputs(Ctx *ctx) {
   // The entry point is a reference the linker itself makes: it is what pulls _start
   // out of an archive (crt1.o is usually named directly, but it need not be).
-  intern_symbol(ctx, ctx->opt.entry)->strong_ref = true;
+  if (!ctx->opt.relocatable)  // an object made with -r has no entry point yet
+    intern_symbol(ctx, ctx->opt.entry)->strong_ref = true;
   for (size_t i = 0; i < ctx->opt.trace_symbols.len; i++)
     intern_symbol(ctx, ctx->opt.trace_symbols.data[i])->traced = true;
   reserve_defsyms(ctx);

@@ -170,6 +170,7 @@ const SyntheticKind gnu_property_section = {
   .sh_flags = SHF_ALLOC,
   .sh_addralign = 8,
   .size = size_gnu_property,
+  .in_relocatable = true,
   // The kernel and the C library look for CET properties here (the x86-64 psABI).
   .p_type = PT_GNU_PROPERTY,
   .p_flags = PF_R,

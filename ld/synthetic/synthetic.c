@@ -12,6 +12,7 @@
  *   create_synthetic_sections   one InputSection of each kind, before scan_relocs,
  *                               so slots and dynamic relocations can point into them
  *   size_synthetic_sections     layout: size each; those needed join the output
+ *   relocatable_synthetic_sections  -r: the few an object has too (in_relocatable)
  *   count/add_synthetic_phdrs   layout: PT_DYNAMIC, PT_GNU_EH_FRAME, ...
  *   synthetic_shdr_links        write_output: sh_link and sh_info
  *   write_synthetic_sections    write_output: their bytes, once all else is final
@@ -33,6 +34,13 @@ void create_synthetic_sections(Ctx *ctx) {
     isec->is_alive = false;  // until layout finds this link needs it
     ctx->synth[i] = isec;
   }
+}
+
+// -r: the kinds an object has too, sized; those needed are appended to `out`.
+void relocatable_synthetic_sections(Ctx *ctx, PtrVec *out) {
+  for (int i = 0; i < NUM_SYNTHETIC; i++)
+    if (kinds[i]->in_relocatable && kinds[i]->size(ctx, ctx->synth[i]))
+      vec_push(&ctx->arena, out, ctx->synth[i]);
 }
 
 void size_synthetic_sections(Ctx *ctx) {
