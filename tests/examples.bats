@@ -51,6 +51,10 @@ run_example() {
   run_example 07-dynamic
 }
 
+@test "examples: 08-shared-library" {
+  run_example 08-shared-library
+}
+
 @test "examples: every example has an expected output and a test" {
   local dir name
   for dir in "$REPO"/examples/[0-9][0-9]-*/; do

@@ -1,0 +1,4 @@
+#include <stdio.h>
+void func2(){
+        printf("func2\n");
+}
