@@ -63,6 +63,15 @@ build-san/bin/mini-ld: $(patsubst %.c,build-san/%.o,$(COMMON_SRCS) $(LD_SRCS))
 build-san/bin/ld: build-san/bin/mini-ld
 	ln -sf mini-ld $@
 
+# mini-ld linking itself: the same objects, linked by bin/mini-ld (gcc -B bin/) into
+# a dynamically linked PIE, as the system's ld links bin/mini-ld. tests/ld_self.bats
+# runs link tests with it.
+build/self/mini-ld: $(patsubst %.c,build/%.o,$(COMMON_SRCS) $(LD_SRCS)) bin/mini-ld bin/ld
+	@mkdir -p build/self
+	$(CC) $(CFLAGS) -B bin/ -o $@ $(filter %.o,$^)
+
+self: build/self/mini-ld
+
 test: all
 	@tests/run
 
@@ -75,4 +84,4 @@ demo: all
 clean:
 	rm -rf build build-san bin
 
-.PHONY: all test check demo clean
+.PHONY: all self test check demo clean
