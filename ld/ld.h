@@ -97,6 +97,7 @@ struct Symbol {
                           // time (global, default visibility): reached through the
                           // GOT and the PLT, like an import (mark_preemptible)
   bool dynamic_undef;     // -shared: undefined, to be found at run time
+  uint32_t symtab_index;  // its index in the output's .symtab (write_symtab.c), or 0
   const char *def_version;  // -shared: the version this definition is exported with
                             // (version script node, or .symver), or NULL
   bool def_version_hidden;  // ... as a non-default one: `foo@VER` (.symver)
@@ -416,6 +417,7 @@ typedef struct {
                             // relocations); static with --no-dynamic-linker
   bool shared;              // -shared: a shared library (ET_DYN at 0, no PT_INTERP)
   bool relocatable;         // -r: a relocatable object (write_relocatable.c)
+  bool emit_relocs;         // --emit-relocs, -q: keep the relocations in the output
   const char *soname;       // -soname, -h: DT_SONAME
   PtrVec version_nodes;     // VersionNode *, from --version-script, in script order
   int bsymbolic;            // -Bsymbolic(-functions): a BSYMBOLIC_* value
@@ -639,6 +641,8 @@ void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out, const EhRecord *re
 // write_symtab.c: .symtab and .strtab, built in memory before the file is sized.
 // Fills `symtab` and `strtab`; returns the index of the first global (sh_info).
 uint32_t build_symtab(Ctx *ctx, Buf *symtab, StringTable *strtab);
+// --emit-relocs: the index of output section i's section symbol in that table.
+static inline uint32_t section_symbol_index(size_t i) { return (uint32_t)i + 1; }
 
 //
 // passes/write_relocatable.c — -r: one relocatable object made of the inputs, their

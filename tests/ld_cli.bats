@@ -316,8 +316,8 @@ C
   run -2 "$MINI_LD" --frobnicate rt.o main.o -o prog
   [ "$output" = "mini-ld: unknown option: --frobnicate" ]
   [ ! -e prog ]
-  run -2 "$MINI_LD" -q rt.o main.o -o prog
-  [ "$output" = "mini-ld: unknown option: -q" ]
+  run -2 "$MINI_LD" -j rt.o main.o -o prog
+  [ "$output" = "mini-ld: unknown option: -j" ]
   [ ! -e prog ]
 }
 

@@ -213,3 +213,46 @@ ASM
   [ "$output" = "mini-ld: -r and -pie may not be used together" ]
   [ ! -e out.o ]
 }
+
+@test "relocatable: --emit-relocs keeps a final link's relocations, as GNU ld does" {
+  cat >er.c <<'C'
+int global_var = 4;
+static int bump = 1;
+const char *msg(void) { return "hello"; }
+int add(int x) { bump++; return x + bump + global_var; }
+int _start_c(void) { return add(1) + msg()[0]; }
+C
+  cat >ers.s <<'ASM'
+	.globl _start
+_start:
+	call _start_c
+	mov %eax, %edi
+	mov $60, %eax
+	syscall
+	.section .note.GNU-stack,"",@progbits
+ASM
+  gcc -O1 -fno-pic -fno-asynchronous-unwind-tables -fcf-protection=none -c er.c
+  cc -c ers.s
+  link_both prog --emit-relocs ers.o er.o
+  run_both prog
+  [ "$status" -eq 111 ]
+  # The same relocations (type, symbol, addend) as GNU ld's, at addresses in .text.
+  diff <(readelf -rW prog | awk '/R_X86_64/ { print $3, $5, $6, $7 }' | sort) \
+       <(readelf -rW prog.bfd | awk '/R_X86_64/ { print $3, $5, $6, $7 }' | sort)
+  readelf -SW prog | grep -Eq '\.rela\.text +RELA .* I +[0-9]+ +[0-9]+ +8$'
+  # Each R_X86_64_PC32/PLT32 holds S + A - P: checked against the bytes at P.
+  local text_addr text_off
+  read -r text_addr text_off < <(readelf -SW prog |
+    sed -n 's/^ *\[ *[0-9]*\] \.text  *PROGBITS  *\([0-9a-f]*\) \([0-9a-f]*\).*/\1 \2/p')
+  readelf -rW prog | awk '$3 ~ /PC32|PLT32/ { print $1, $4, $6 $7 }' |
+    while read -r place value addend; do
+      local off=$((16#$place - 16#$text_addr + 16#$text_off))
+      local want=$(( (16#$value + addend - 16#$place) & 0xffffffff ))
+      local got
+      got=$(od -An -tu4 -j "$off" -N4 prog | tr -d ' ')
+      [ "$got" -eq "$want" ] || { echo "at $place: $got, want $want" >&2; return 1; }
+    done
+  # -q is --emit-relocs.
+  "$MINI_LD" -q ers.o er.o -o prog2
+  cmp prog prog2
+}

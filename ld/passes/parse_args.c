@@ -32,7 +32,7 @@ typedef enum {
   OPT_NO_WARNINGS, OPT_WARN_COMMON, OPT_SONAME, OPT_VERSION_SCRIPT, OPT_BSYMBOLIC,
   OPT_BSYMBOLIC_FUNCTIONS, OPT_BNO_SYMBOLIC, OPT_NO_UNDEFINED, OPT_EXCLUDE_LIBS,
   OPT_DEFAULT_SYMVER, OPT_SYSROOT, OPT_UNRESOLVED, OPT_WARN_UNRESOLVED, OPT_ERROR_UNRESOLVED,
-  OPT_PLUGIN, OPT_PLUGIN_OPT,
+  OPT_PLUGIN, OPT_PLUGIN_OPT, OPT_EMIT_RELOCS,
 } OptId;
 
 typedef struct {
@@ -78,6 +78,7 @@ static const LongOpt long_opts[] = {
   {"version-script", OPT_VERSION_SCRIPT, true},
   {"Bshareable", OPT_SHARED, false},
   {"relocatable", OPT_RELOCATABLE, false},
+  {"emit-relocs", OPT_EMIT_RELOCS, false},
   {"build-id", OPT_BUILD_ID, false},
   {"eh-frame-hdr", OPT_EH_FRAME_HDR, false},
   {"gc-sections", OPT_GC, false},
@@ -163,6 +164,7 @@ static bool short_opt(char c, OptId *id, bool *has_arg) {
   case 'X': *id = OPT_IGNORE; return true;           // --discard-locals
   case 't': *id = OPT_TRACE; return true;
   case 'r': *id = OPT_RELOCATABLE; return true;
+  case 'q': *id = OPT_EMIT_RELOCS; return true;
   case 'v': *id = OPT_V; return true;
   case 'w': *id = OPT_NO_WARNINGS; return true;
   case 'h': *id = OPT_SONAME; *has_arg = true; return true;
@@ -502,6 +504,7 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_DEFAULT_SYMVER: opt->default_symver = true; break;
   case OPT_SYSROOT: opt->sysroot = val; break;
   case OPT_PLUGIN: opt->plugin = val; break;
+  case OPT_EMIT_RELOCS: opt->emit_relocs = true; break;
   case OPT_PLUGIN_OPT: vec_push(&ctx->arena, &opt->plugin_opts, (void *)val); break;
   case OPT_UNRESOLVED:
     // Which undefined symbols are reported: those of objects, of shared

@@ -122,6 +122,37 @@ static void copy_sections(Ctx *ctx, uint8_t *out) {
   }
 }
 
+// --emit-relocs: the relocations of the sections in output section i, as they stand
+// in the output: each place by its address, each symbol by its .symtab index. A
+// symbol the table leaves out (a section symbol, a .L label) becomes its output
+// section's symbol plus its offset there. Relocations in what was dropped (an
+// .eh_frame record of a discarded function, a string merged away) are left out.
+static Buf emitted_relocs(Ctx *ctx, size_t i) {
+  OutputSection *osec = ctx->osecs.data[i];
+  Buf b = {0};
+  for (size_t j = 0; j < osec->members.len; j++) {
+    InputSection *isec = osec->members.data[j];
+    for (uint64_t k = 0; k < isec->nrels; k++) {
+      Elf64_Rela rel = isec->rels[k];
+      bool dropped = false;
+      uint64_t place = isec_output_offset(isec, rel.r_offset, &dropped);
+      if (dropped)
+        continue;
+      const Symbol *sym = isec->file->syms[ELF64_R_SYM(rel.r_info)];
+      uint32_t index = sym->symtab_index;
+      if (!index && sym != ctx->null_symbol && sym->isec && sym->isec->osec) {
+        const OutputSection *to = sym->isec->osec;
+        index = section_symbol_index(to->shndx - 1);
+        rel.r_addend += (int64_t)(symbol_definition_address(sym) - to->addr);
+      }
+      rel.r_offset = osec->addr + place;
+      rel.r_info = ELF64_R_INFO(index, ELF64_R_TYPE(rel.r_info));
+      buf_add(&b, &rel, sizeof rel);
+    }
+  }
+  return b;
+}
+
 static void write_shdr(uint8_t *out, uint64_t shoff, uint32_t idx, const Elf64_Shdr *sh) {
   memcpy(out + shoff + idx * sizeof *sh, sh, sizeof *sh);
 }
@@ -145,7 +176,23 @@ void write_output(Ctx *ctx) {
   }
   uint32_t shstrtab_name = add_string(&shstrtab, ".shstrtab");
 
+  // --emit-relocs: a .rela section for each output section that had relocations,
+  // after the sections and before .symtab.
   uint64_t off = ctx->file_size;
+  Buf *relas = arena_array(&ctx->arena, ctx->osecs.len + 1, sizeof(Buf));
+  uint32_t *rela_names = arena_array(&ctx->arena, ctx->osecs.len + 1, sizeof(uint32_t));
+  uint64_t *rela_offs = arena_array(&ctx->arena, ctx->osecs.len + 1, sizeof(uint64_t));
+  uint32_t nrelas = 0;
+  for (size_t i = 0; ctx->opt.emit_relocs && !ctx->opt.strip_all && i < ctx->osecs.len; i++) {
+    relas[i] = emitted_relocs(ctx, i);
+    if (!relas[i].len)
+      continue;
+    rela_names[i] = add_string(&shstrtab, arena_printf(&ctx->arena, ".rela%s",
+                                                       ((OutputSection *)ctx->osecs.data[i])->name));
+    rela_offs[i] = off = align_to(off, 8);
+    off += relas[i].len;
+    nrelas++;
+  }
   uint64_t symtab_off = off = align_to(off, 8);
   off += symtab.len;
   uint64_t strtab_off = off;
@@ -154,7 +201,7 @@ void write_output(Ctx *ctx) {
   off += shstrtab.buf.len;
   uint64_t shoff = align_to(off, 8);
   uint32_t nosecs = (uint32_t)ctx->osecs.len;
-  uint32_t shnum = 1 + nosecs + (ctx->opt.strip_all ? 0 : 2) + 1;
+  uint32_t shnum = 1 + nosecs + nrelas + (ctx->opt.strip_all ? 0 : 2) + 1;
   uint64_t size = shoff + (uint64_t)shnum * sizeof(Elf64_Shdr);
 
   // A symbolic link as the output is replaced by the new file, its target left
@@ -182,6 +229,20 @@ void write_output(Ctx *ctx) {
     write_shdr(out, shoff, osec->shndx, &sh);
   }
   uint32_t idx = nosecs + 1;
+  uint32_t symtab_idx = idx + nrelas;
+  for (uint32_t i = 0; i < nosecs; i++) {
+    if (!relas[i].len)
+      continue;
+    memcpy(out + rela_offs[i], relas[i].data, relas[i].len);
+    Elf64_Shdr sh = {
+      .sh_name = rela_names[i], .sh_type = SHT_RELA, .sh_flags = SHF_INFO_LINK,
+      .sh_offset = rela_offs[i], .sh_size = relas[i].len, .sh_link = symtab_idx,
+      .sh_info = ((OutputSection *)ctx->osecs.data[i])->shndx, .sh_addralign = 8,
+      .sh_entsize = sizeof(Elf64_Rela),
+    };
+    write_shdr(out, shoff, idx++, &sh);
+    free(relas[i].data);
+  }
   if (!ctx->opt.strip_all) {
     memcpy(out + symtab_off, symtab.data, symtab.len);
     memcpy(out + strtab_off, strtab.buf.data, strtab.buf.len);

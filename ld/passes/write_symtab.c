@@ -16,8 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void add_symbol(Buf *symtab, StringTable *strtab, const Symbol *sym, uint8_t bind,
+static void add_symbol(Buf *symtab, StringTable *strtab, Symbol *sym, uint8_t bind,
                        uint64_t tls_start) {
+  sym->symtab_index = (uint32_t)(symtab->len / sizeof(Elf64_Sym));
   Elf64_Sym es = {0};
   es.st_name = *sym->name ? add_string(strtab, sym->name) : 0;
   es.st_info = ELF64_ST_INFO(bind, sym->type);
@@ -45,6 +46,17 @@ uint32_t build_symtab(Ctx *ctx, Buf *symtab, StringTable *strtab) {
   Elf64_Sym null = {0};
   buf_add(symtab, &null, sizeof null);
   add_string(strtab, "");
+  // --emit-relocs: relocations kept in the output may name an output section (where
+  // the input named a section of its own, or a local the table leaves out), so each
+  // output section gets its section symbol, as in a relocatable object.
+  for (size_t i = 0; ctx->opt.emit_relocs && i < ctx->osecs.len; i++) {
+    const OutputSection *osec = ctx->osecs.data[i];
+    Elf64_Sym es = {
+      .st_info = ELF64_ST_INFO(STB_LOCAL, STT_SECTION), .st_shndx = (uint16_t)osec->shndx,
+      .st_value = osec->addr,
+    };
+    buf_add(symtab, &es, sizeof es);
+  }
   for (size_t f = 0; f < ctx->files.len; f++) {
     InputFile *file = ctx->files.data[f];
     for (uint64_t i = 1; i < file->obj.nsyms; i++) {
