@@ -98,6 +98,8 @@ struct Symbol {
                           // GOT and the PLT, like an import (mark_preemptible)
   bool dynamic_undef;     // -shared: undefined, to be found at run time
   uint32_t symtab_index;  // its index in the output's .symtab (write_symtab.c), or 0
+  bool shared_protected;  // SYM_SHARED: protected in its library, which uses its own
+                          // copy: a copy relocation would split it in two
   const char *def_version;  // -shared: the version this definition is exported with
                             // (version script node, or .symver), or NULL
   bool def_version_hidden;  // ... as a non-default one: `foo@VER` (.symver)

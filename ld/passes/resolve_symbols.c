@@ -216,6 +216,7 @@ void resolve_shared_symbols(Ctx *ctx, InputFile *file) {
     sym->binding = bind;
     sym->type = ELF64_ST_TYPE(esym->st_info);
     sym->visibility = STV_DEFAULT;
+    sym->shared_protected = ELF64_ST_VISIBILITY(esym->st_other) == STV_PROTECTED;
     sym->version = ver > VER_NDX_GLOBAL && ver < so->nverdefs ? so->verdef_names[ver] : NULL;
     sym->shared_readonly = esym->st_shndx < so->shnum &&
                            !(so->shdrs[esym->st_shndx].sh_flags & SHF_WRITE);

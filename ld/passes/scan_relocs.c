@@ -132,6 +132,18 @@ static bool is_function(const Symbol *sym) {
 //                        of it in the executable's .bss, R_X86_64_COPY; the library
 //                        then uses the copy too
 //   a pointer to it in writable data: R_X86_64_64 against it
+// A variable used directly: a copy in the executable, unless its library keeps it
+// protected, binding its own references to its own copy; then the program and the
+// library would each see another variable, so it is an error, as in GNU ld.
+static void need_copy(Scan *s, uint64_t idx) {
+  Symbol *sym = s->file->syms[idx];
+  if (sym->shared_protected)
+    error("%s: copy relocation against non-copyable protected symbol '%s' in %s; "
+          "recompile with -fPIC", s->file->name, sym->name, sym->file->name);
+  else
+    need(s, idx, NEED_COPY, &s->file->need_copy);
+}
+
 static void scan_imported(Scan *s, InputSection *isec, uint64_t i, uint64_t idx) {
   Ctx *ctx = s->ctx;
   InputFile *file = s->file;
@@ -160,7 +172,7 @@ static void scan_imported(Scan *s, InputSection *isec, uint64_t i, uint64_t idx)
     }
     if (ctx->opt.shared)
       break;  // nor copy a variable into itself
-    need(s, idx, NEED_COPY, &file->need_copy);
+    need_copy(s, idx);
     return;
   case RX_ABS:
     if (!alloc)
@@ -177,7 +189,7 @@ static void scan_imported(Scan *s, InputSection *isec, uint64_t i, uint64_t idx)
       need(s, idx, NEED_PLT, &file->need_plt);
       need(s, idx, NEED_CANONICAL, &file->need_canonical);
     } else {
-      need(s, idx, NEED_COPY, &file->need_copy);
+      need_copy(s, idx);
     }
     return;
   case RX_GOTOFF:
