@@ -15,6 +15,9 @@ LD_SRCS := $(wildcard ld/*.c ld/*/*.c)
 AR_SRCS := $(wildcard ar/*.c)
 LOADER_SRCS := $(wildcard loader/*.c)
 HEADERS := $(wildcard common/*.h ld/*.h ar/*.h loader/*.h)
+# The loader is a static program: it has no use for compress.c, which dlopen()s the
+# system's zlib and zstd.
+LOADER_COMMON := $(filter-out common/compress.c,$(COMMON_SRCS))
 
 TOOLS := bin/mini-ld bin/ld $(if $(AR_SRCS),bin/mini-ar) $(if $(LOADER_SRCS),bin/mini-loader)
 SAN_TOOLS := $(patsubst bin/%,build-san/bin/%,$(TOOLS))
@@ -48,11 +51,11 @@ build-san/bin/mini-ar: $(patsubst %.c,build-san/%.o,$(COMMON_SRCS) $(AR_SRCS))
 # The loader is static-pie, so the kernel places it in the mmap area, clear of
 # programs linked at 0x400000. Its sanitizer build is an ordinary PIE (ASan cannot
 # be static); tests know it through MINI_SANITIZED=1.
-bin/mini-loader: $(patsubst %.c,build/%.o,$(COMMON_SRCS) $(LOADER_SRCS))
+bin/mini-loader: $(patsubst %.c,build/%.o,$(LOADER_COMMON) $(LOADER_SRCS))
 	@mkdir -p bin
 	$(CC) $(CFLAGS) -static-pie -o $@ $^
 
-build-san/bin/mini-loader: $(patsubst %.c,build-san/%.o,$(COMMON_SRCS) $(LOADER_SRCS))
+build-san/bin/mini-loader: $(patsubst %.c,build-san/%.o,$(LOADER_COMMON) $(LOADER_SRCS))
 	@mkdir -p build-san/bin
 	$(CC) $(SAN_FLAGS) -o $@ $^
 

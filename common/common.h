@@ -200,6 +200,26 @@ bool read_elf_object(View v, Arena *arena, ElfObject *obj);
 View elf_section_data(const ElfObject *obj, uint64_t i);
 
 //
+// compress.c — compressed sections (SHF_COMPRESSED), through the system's libz.so.1
+// and libzstd.so.1, loaded when first needed; any thread may call these.
+//
+// `type` is ELFCOMPRESS_ZLIB or ELFCOMPRESS_ZSTD. On failure each sets *why to a
+// reason (the library is missing, the data is corrupt) and returns false or 0.
+
+#ifndef ELFCOMPRESS_ZSTD
+#define ELFCOMPRESS_ZSTD 2  // newer than some <elf.h>
+#endif
+
+// Decompresses n bytes into exactly `size` bytes at out.
+bool decompress(uint32_t type, const uint8_t *in, size_t n, uint8_t *out, size_t size,
+                const char **why);
+// The most bytes compress() may make of n.
+size_t compress_bound(uint32_t type, size_t n, const char **why);
+// Compresses n bytes into out (cap bytes); returns the compressed size.
+size_t compress(uint32_t type, const uint8_t *in, size_t n, uint8_t *out, size_t cap,
+                const char **why);
+
+//
 // elf_shared.c — reading ELF64 shared objects (.so) as link inputs
 //
 // What a linker needs from a shared library, found through its section headers as

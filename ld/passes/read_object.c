@@ -72,6 +72,43 @@ static void read_groups(Ctx *ctx, InputFile *file) {
   }
 }
 
+// A compressed section (gcc -gz: SHF_COMPRESSED .debug_*) is decompressed as it is
+// read: relocations patch, and strings merge, in the uncompressed bytes. Its header
+// says how big it will be; a header claiming more than deflate could make of the
+// data (or more than 4 GiB) is refused before anything is allocated.
+static bool decompress_section(Ctx *ctx, InputFile *file, InputSection *isec) {
+  View v = isec->data;
+  Elf64_Chdr ch;
+  const char *why = NULL;
+  if (isec->sh_flags & SHF_ALLOC)
+    why = "SHF_COMPRESSED on an allocated section";
+  else if (v.size < sizeof ch)
+    why = "SHF_COMPRESSED section too small for its header";
+  if (!why) {
+    memcpy(&ch, v.data, sizeof ch);
+    // Deflate makes at most 1032 bytes of one; debug info never gets near.
+    uint64_t most = v.size * 1032 + 4096;
+    if (most > (UINT64_C(1) << 32))
+      most = UINT64_C(1) << 32;
+    if (ch.ch_size > most)
+      why = "SHF_COMPRESSED section claims an uncompressed size it cannot have";
+  }
+  uint8_t *out = NULL;
+  if (!why) {
+    out = arena_alloc(&ctx->arena, ch.ch_size ? ch.ch_size : 1);
+    decompress(ch.ch_type, v.data + sizeof ch, v.size - sizeof ch, out, ch.ch_size, &why);
+  }
+  if (why) {
+    error("%s: section '%s': %s", file->name, isec->name, why);
+    return false;
+  }
+  isec->data = (View){.data = out, .size = ch.ch_size, .name = v.name};
+  isec->sh_size = ch.ch_size;
+  isec->sh_addralign = ch.ch_addralign ? ch.ch_addralign : 1;
+  isec->sh_flags &= ~(uint64_t)SHF_COMPRESSED;
+  return true;
+}
+
 static void read_sections(Ctx *ctx, InputFile *file) {
   ElfObject *obj = &file->obj;
   file->sections = arena_array(&ctx->arena, obj->shnum, sizeof(InputSection *));
@@ -110,6 +147,8 @@ static void read_sections(Ctx *ctx, InputFile *file) {
     isec->sh_entsize = s->sh_entsize;
     isec->data = elf_section_data(obj, i);
     isec->is_alive = true;
+    if ((s->sh_flags & SHF_COMPRESSED) && !decompress_section(ctx, file, isec))
+      continue;
     file->sections[i] = isec;
   }
 

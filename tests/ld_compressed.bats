@@ -1,0 +1,72 @@
+#!/usr/bin/env bats
+# Compressed debug sections (SHF_COMPRESSED): objects built with gcc -gz (zlib) or
+# compressed by objcopy (zstd) link into programs whose debug information gdb and
+# readelf read; a corrupt or lying compressed section is a one-line error.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+debug_program() {
+  cat >dbg.c <<'C'
+#include <stdio.h>
+static int square(int x) { return x * x; }
+int main(void) { printf("%d\n", square(7)); return 0; }
+C
+}
+
+# The file offset of section NAME of an object (hex, without 0x).
+section_offset() {
+  readelf -SW "$1" | sed -n "s/^ *\[ *[0-9]*\] $2  *[A-Z_]*  *[0-9a-f]* \([0-9a-f]*\).*/\1/p"
+}
+
+# Writes the 8-byte little-endian value V at byte OFFSET of FILE.
+put_u64() {
+  local file=$1 offset=$2 v=$3 i bytes=""
+  for i in 0 1 2 3 4 5 6 7; do bytes+=$(printf '\\x%02x' $(( (v >> (8 * i)) & 255 ))); done
+  printf "$bytes" | dd of="$file" bs=1 seek="$offset" conv=notrunc status=none
+}
+
+@test "compressed: gcc -gz objects link, and gdb reads the program's line table" {
+  debug_program
+  gcc -g -gz -O0 -c dbg.c
+  readelf -SW dbg.o | grep -Eq '\.debug_info .* C '
+  dyn_both prog gcc dbg.o
+  run_both prog
+  [ "$output" = 49 ]
+  run readelf --debug-dump=info prog
+  [ "$status" -eq 0 ]
+  ! grep -q Warning <<<"$output"
+  grep -q 'DW_AT_name.*dbg.c' <<<"$output"
+  gdb -batch -ex 'info line square' ./prog | grep -q 'Line 2 of "dbg.c"'
+  # The same DWARF as GNU ld's program, but for addresses.
+  diff <(readelf --debug-dump=info prog | grep -E 'DW_TAG|DW_AT_name' | sed 's/<[0-9a-f]*>//g; s/offset: [0-9a-fx]*//') \
+       <(readelf --debug-dump=info prog.bfd | grep -E 'DW_TAG|DW_AT_name' | sed 's/<[0-9a-f]*>//g; s/offset: [0-9a-fx]*//')
+}
+
+@test "compressed: zstd-compressed debug sections link too" {
+  debug_program
+  gcc -g -O0 -c dbg.c -o plain.o
+  objcopy --compress-debug-sections=zstd plain.o dbg.o 2>/dev/null || skip "objcopy has no zstd"
+  readelf -tW dbg.o | grep -q ZSTD
+  gcc -B "$MINI_BIN/" dbg.o -o prog
+  run ./prog
+  [ "$output" = 49 ]
+  gdb -batch -ex 'info line square' ./prog | grep -q 'Line 2 of "dbg.c"'
+}
+
+@test "compressed: corrupt data, or a header claiming a huge size, is an error naming the section" {
+  debug_program
+  gcc -g -gz -O0 -c dbg.c
+  local off
+  off=$((16#$(section_offset dbg.o .debug_info)))
+  cp dbg.o bad.o
+  printf '\xff\xff\xff\xff\xff\xff\xff\xff' | dd of=bad.o bs=1 seek=$((off + 26)) conv=notrunc status=none
+  run -1 "$MINI_LD" bad.o -o prog
+  [[ "$output" == "mini-ld: bad.o: section '.debug_info': corrupt zlib data"* ]]
+  [ ! -e prog ]
+  cp dbg.o huge.o
+  put_u64 huge.o $((off + 8)) $((1 << 40))
+  run -1 "$MINI_LD" huge.o -o prog
+  [ "$output" = "mini-ld: huge.o: section '.debug_info': SHF_COMPRESSED section claims an uncompressed size it cannot have" ]
+  [ ! -e prog ]
+}
