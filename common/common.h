@@ -331,10 +331,10 @@ ArMember *archive_member_at(Archive *ar, uint64_t offset);
 //
 // output_file.c — writing an output file: all of it, or none of it
 //
-// The output is written to a temporary file "PATH.tmp.XXXXXX" beside it and renamed
-// over PATH by output_commit(). Until then PATH is untouched, and if the run dies
-// (fatal() in any thread) or the output is discarded, the temporary file is
-// removed. An existing PATH that is not a regular file (/dev/null, a pipe) is
+// The output is written to an unnamed file in PATH's directory (or, where the file
+// system cannot, a temporary file "PATH.tmp.XXXXXX") and named PATH by
+// output_commit(). Until then PATH is untouched, and if the run dies (fatal() in any
+// thread, or even SIGKILL) or the output is discarded, nothing is left behind. An existing PATH that is not a regular file (/dev/null, a pipe) is
 // written in place instead, never renamed over. Several outputs may be open at
 // once. Open, map, commit and discard an output from one thread at a time.
 //
@@ -362,7 +362,8 @@ struct OutputFile {
   int fd;            // where the bytes go: the temporary file, the special file
                      // itself, or 1 for stdout; -1 once committed or discarded
   // The rest belongs to output_file.c.
-  char *temp;        // the temporary file, or NULL when written in place
+  char *temp;        // the temporary file's name, or NULL when unnamed or in place
+  bool unnamed;      // fd is an O_TMPFILE file, named only at commit
   char *target;      // what temp is renamed to: path, or the symlink's target
   bool replaces;     // target exists (a failed rename "cannot replace" it)
   bool to_stdout;

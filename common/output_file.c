@@ -1,12 +1,16 @@
 /*
  * output_file.c — how every tool writes a file: all of it, or none of it.
  *
- * An output is built in a temporary file beside it, "PATH.tmp.XXXXXX" (the same
- * directory, so that rename(2) is atomic), and renamed over PATH only when it is
- * complete. A run that fails on the way leaves the old output exactly as it was
- * and no temporary file: output_commit() and output_discard() clean up after
- * themselves, and every temporary file still open is removed by diag's cleanup
- * hook when fatal() ends the run from any thread (STYLE §6).
+ * An output is built in a file with no name (O_TMPFILE) in PATH's directory, and
+ * only when it is complete is it given one: PATH itself if PATH did not exist, or
+ * else a temporary name renamed over PATH (the same directory, so that rename(2)
+ * is atomic). A run that fails or is killed on the way, even by SIGKILL, leaves the
+ * old output exactly as it was and no file of its own: an unnamed file vanishes
+ * with the process. Where the file system has no O_TMPFILE, the file is built
+ * under a temporary name, "PATH.tmp.XXXXXX", from the start; output_commit() and
+ * output_discard() clean up after themselves, and every temporary file still open
+ * is removed by diag's cleanup hook when fatal() ends the run from any thread
+ * (STYLE §6); only SIGKILL can then leave one behind.
  *
  *   output_open ──> write through fd, or output_map, or output_stream
  *               ──> output_commit (flush, close, rename)  or  output_discard
@@ -47,7 +51,8 @@ static OutputFile *open_outputs;
 static void remove_open_outputs(void) {
   pthread_mutex_lock(&open_lock);
   for (OutputFile *of = open_outputs; of; of = of->next)
-    unlink(of->temp);
+    if (of->temp)
+      unlink(of->temp);
   pthread_mutex_unlock(&open_lock);
 }
 
@@ -92,6 +97,57 @@ static mode_t current_umask(void) {
   return mask;
 }
 
+// The file the output is built in, with no name at all (O_TMPFILE) in the target's
+// directory: killed at any moment, even by SIGKILL, the run leaves nothing behind,
+// since an unnamed file vanishes with its last descriptor. output_commit() names it
+// through /proc/self/fd. Returns false, having changed nothing, where that cannot
+// work (a file system without O_TMPFILE, no /proc): then a named temporary file it is.
+static bool open_unnamed(OutputFile *of, mode_t perm) {
+  if (access("/proc/self/fd", X_OK) < 0)
+    return false;
+  const char *slash = strrchr(of->target, '/');
+  char *dir = slash ? strndup(of->target, (size_t)(slash - of->target) + (slash == of->target))
+                    : strdup(".");
+  if (!dir)
+    fatal("out of memory");
+  of->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, perm);
+  free(dir);
+  if (of->fd < 0)
+    return false;
+  if (fchmod(of->fd, perm) < 0) {  // exactly this mode, whatever the umask
+    close(of->fd);
+    of->fd = -1;
+    return false;
+  }
+  of->unnamed = true;
+  return true;
+}
+
+// Gives the unnamed file its name: the target itself if there was none (one atomic
+// step), or else a temporary name renamed over the target, as a named temporary
+// file would be. Leaves errno set on failure.
+static bool name_unnamed(OutputFile *of) {
+  char proc[64];
+  snprintf(proc, sizeof proc, "/proc/self/fd/%d", of->fd);
+  if (!of->replaces && linkat(AT_FDCWD, proc, AT_FDCWD, of->target, AT_SYMLINK_FOLLOW) == 0)
+    return true;
+  size_t len = strlen(of->target) + 32;
+  if (!(of->temp = malloc(len)))
+    fatal("out of memory");
+  for (unsigned n = 0;; n++) {
+    snprintf(of->temp, len, "%s.tmp.%ld.%u", of->target, (long)getpid(), n);
+    if (linkat(AT_FDCWD, proc, AT_FDCWD, of->temp, AT_SYMLINK_FOLLOW) == 0)
+      break;
+    if (errno != EEXIST || n == 1000) {
+      free(of->temp);
+      of->temp = NULL;
+      return false;
+    }
+  }
+  add_open(of);
+  return rename(of->temp, of->target) == 0;
+}
+
 bool output_open(OutputFile *of, const char *path, mode_t mode, unsigned flags) {
   *of = (OutputFile){.path = path, .fd = -1};
   if ((flags & OUTPUT_DASH_IS_STDOUT) && !strcmp(path, "-")) {
@@ -122,6 +178,10 @@ bool output_open(OutputFile *of, const char *path, mode_t mode, unsigned flags) 
   }
 
   of->replaces = exists;
+  mode_t perm = (flags & OUTPUT_KEEP_MODE) && exists ? st.st_mode & 07777
+                                                     : mode & ~current_umask();
+  if (open_unnamed(of, perm))
+    return true;
   size_t len = strlen(of->target) + sizeof ".tmp.XXXXXX";
   if (!(of->temp = malloc(len)))
     fatal("out of memory");
@@ -137,8 +197,6 @@ bool output_open(OutputFile *of, const char *path, mode_t mode, unsigned flags) 
   }
   add_open(of);
   // mkstemp made the file 0600; give it the mode the output is to have.
-  mode_t perm = (flags & OUTPUT_KEEP_MODE) && exists ? st.st_mode & 07777
-                                                     : mode & ~current_umask();
   if (fchmod(of->fd, perm) < 0) {
     fail(of, "cannot set permissions");
     return false;
@@ -148,7 +206,7 @@ bool output_open(OutputFile *of, const char *path, mode_t mode, unsigned flags) 
 
 uint8_t *output_map(OutputFile *of, uint64_t size) {
   void *p;
-  if (!of->temp) {
+  if (!of->temp && !of->unnamed) {
     // In place: a device cannot be sized and mapped like a file. Build the image
     // in memory; output_commit() writes it out.
     p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -191,7 +249,7 @@ FILE *output_stream(OutputFile *of) {
 static bool release(OutputFile *of, bool finish) {
   int err = 0;
   if (of->map) {
-    if (finish && !of->temp && !write_all(of->fd, of->map, of->map_size))
+    if (finish && !of->temp && !of->unnamed && !write_all(of->fd, of->map, of->map_size))
       err = errno;
     if (munmap(of->map, of->map_size) < 0 && !err)
       err = errno;
@@ -211,9 +269,11 @@ static bool release(OutputFile *of, bool finish) {
     free(of->text);
     of->text = NULL;
   }
-  if (of->fd >= 0 && !of->to_stdout && close(of->fd) < 0 && !err)
+  // An unnamed file keeps its descriptor until it has a name (output_commit).
+  if (of->fd >= 0 && !of->to_stdout && !(finish && of->unnamed) && close(of->fd) < 0 && !err)
     err = errno;
-  of->fd = -1;
+  if (!(finish && of->unnamed))
+    of->fd = -1;
   errno = err;
   return !err;
 }
@@ -223,7 +283,18 @@ bool output_commit(OutputFile *of) {
     fail(of, "cannot write");
     return false;
   }
-  if (of->temp && rename(of->temp, of->target) < 0) {
+  if (of->unnamed) {
+    bool named = name_unnamed(of);
+    int e = errno;
+    close(of->fd);
+    of->fd = -1;
+    of->unnamed = false;
+    if (!named) {
+      errno = e;
+      fail(of, of->replaces ? "cannot replace" : "cannot create");
+      return false;
+    }
+  } else if (of->temp && rename(of->temp, of->target) < 0) {
     fail(of, of->replaces ? "cannot replace" : "cannot create");
     return false;
   }
@@ -233,7 +304,8 @@ bool output_commit(OutputFile *of) {
 
 void output_discard(OutputFile *of) {
   int e = errno;  // so that a caller may discard first and report errno after
-  release(of, false);
+  release(of, false);  // an unnamed file vanishes as its descriptor closes
+  of->unnamed = false;
   if (of->temp)
     unlink(of->temp);
   forget(of);
