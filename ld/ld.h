@@ -263,6 +263,10 @@ struct OutputSection {
   uint32_t shndx;         // in the output file
   int rank;               // layout order (see layout.c)
   int seg_kind;           // which PT_LOAD it belongs to (layout.c's SEG_*)
+  bool has_start;         // --section-start (-Ttext, ...) gave it an address:
+  uint64_t start;         // ... this one
+  bool island;            // ... and it is not one layout orders by name, so it stands
+                          // alone: the sections after it do not follow it (layout.c)
   PtrVec members;         // InputSection *
   Segment *seg;           // the PT_LOAD holding it, if allocated
 };
@@ -398,6 +402,13 @@ typedef struct {
   int64_t offset;
 } Defsym;
 
+// --section-start=NAME=ADDR (and -Ttext, -Tdata, -Tbss): output section NAME starts
+// at ADDR.
+typedef struct {
+  const char *name;
+  uint64_t addr;
+} SectionStart;
+
 typedef enum { BUILD_ID_NONE, BUILD_ID_SHA1, BUILD_ID_UUID, BUILD_ID_HEX } BuildIdStyle;
 
 typedef struct {
@@ -460,6 +471,8 @@ typedef struct {
   uint64_t page_size;       // -z max-page-size
   uint64_t image_base;      // -Ttext-segment / --image-base
   bool image_base_given;
+  PtrVec section_starts;    // SectionStart *, in command-line order (the last one for a
+                            // name wins)
   const char *map_file;     // -Map=FILE, or "-" for -M (stdout)
   const char *why_extract;  // --why-extract=FILE, "-" for stdout
   bool trace;               // -t: print each file as it is loaded
@@ -904,7 +917,8 @@ struct Ctx {
   uint64_t eh_frame_fdes;        // FDEs it keeps
   uint64_t dyn_relative;     // DYN_RELATIVE entries whose place is in the output
                              // (rela_dyn.c, when sized): DT_RELACOUNT
-  PtrVec osecs;              // OutputSection *, in address (then file) order
+  PtrVec osecs;              // OutputSection *, in layout order: by address (then file
+                            // order), but for sections --section-start moved
   Segment *segs;
   size_t nsegs;
   uint64_t phdrs_offset;

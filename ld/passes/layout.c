@@ -28,6 +28,11 @@
  * .bss takes memory but no file space: its segment's p_memsz is larger than its
  * p_filesz, and the kernel zero-fills the difference.
  *
+ * --section-start (and -Ttext, -Tdata, -Tbss) overrides an address: the section
+ * goes exactly there, in a PT_LOAD of its own unless it lands just past the
+ * current one, and the PT_LOADs are sorted by address afterwards. Sections may then
+ * be far apart; apply_relocs reports every field a displacement no longer fits.
+ *
  * First the output sections are made (output_sections.c, which also asks the
  * linker-made sections whether they are needed); then they are sorted, their
  * members placed, and every section and segment given an address and a file
@@ -85,7 +90,8 @@ static int segment_of(Ctx *ctx, const OutputSection *osec) {
 // notes before the inputs' ones, sections we do not know in the middle, and
 // zero-filled ones last so that .bss ends the image. Equal ranks keep the order in
 // which the output sections were made (inputs first, then the linker's own).
-static int rank_in_segment(const OutputSection *osec, int seg) {
+// Returns -1 for a name the script does not list (GNU ld calls those orphans).
+static int known_rank(const char *name) {
   static const struct { const char *name; int rank; } known[] = {
     {".interp", 50}, {".hash", 105}, {".gnu.hash", 110}, {".dynsym", 120}, {".dynstr", 140},
     {".gnu.version", 150}, {".gnu.version_d", 155}, {".gnu.version_r", 160}, {".rela.dyn", 180}, {".rela.plt", 185},
@@ -98,11 +104,42 @@ static int rank_in_segment(const OutputSection *osec, int seg) {
     {".lrodata", 600},
   };
   for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-    if (!strcmp(osec->name, known[i].name))
+    if (!strcmp(name, known[i].name))
       return known[i].rank;
+  return -1;
+}
+
+static int rank_in_segment(const OutputSection *osec, int seg) {
+  int rank = known_rank(osec->name);
+  if (rank >= 0)
+    return rank;
   if (osec->sh_type == SHT_NOBITS)
     return 950;
   return seg == SEG_DATA ? 800 : seg == SEG_TEXT ? 400 : 200;
+}
+
+// --section-start (-Ttext, -Tdata, -Tbss) gives an output section its address; the
+// last one given for a name wins. As in GNU ld, a section the layout knows by name
+// (.text, .data, .tdata, ...) carries the sections after it along: -Ttext=0x800000
+// moves .text, .fini and everything after them, not only .text. A section it does
+// not know (GNU ld's orphans, like a function put in ".fn1") becomes an island: it
+// gets a segment of its own there, and the rest of the layout goes on as if it were
+// not there. Thread-local sections never become islands: PT_TLS must cover one
+// contiguous block.
+static void find_section_start(Ctx *ctx, OutputSection *osec) {
+  for (size_t i = 0; i < ctx->opt.section_starts.len; i++) {
+    const SectionStart *ss = ctx->opt.section_starts.data[i];
+    if (!strcmp(ss->name, osec->name)) {
+      osec->has_start = true;
+      osec->start = ss->addr;
+    }
+  }
+  if (osec->has_start && !(osec->sh_flags & SHF_ALLOC)) {
+    warn("--section-start: '%s' is not loaded into memory; its address is ignored",
+         osec->name);
+    osec->has_start = false;
+  }
+  osec->island = osec->has_start && known_rank(osec->name) < 0 && !(osec->sh_flags & SHF_TLS);
 }
 
 static int compare_osecs(const void *a, const void *b) {
@@ -118,6 +155,7 @@ static void sort_output_sections(Ctx *ctx) {
     osec->shndx = (uint32_t)i;  // temporarily: creation order, for a stable sort
     osec->seg_kind = segment_of(ctx, osec);
     osec->rank = osec->seg_kind * 10000 + rank_in_segment(osec, osec->seg_kind);
+    find_section_start(ctx, osec);
   }
   if (ctx->osecs.len > 1)  // qsort of an empty (NULL) array is undefined
     qsort(ctx->osecs.data, ctx->osecs.len, sizeof(void *), compare_osecs);
@@ -180,6 +218,8 @@ static uint32_t load_flags(int seg) {
 }
 
 // Counts the program headers first: their size decides where the first section goes.
+// A section with a --section-start address may open a PT_LOAD of its own; counting
+// one for each gives an upper bound, and the table then has room to spare.
 static size_t count_phdrs(Ctx *ctx) {
   bool used[SEG_NONE] = {[SEG_HEADERS] = true};
   bool tls = false;
@@ -189,6 +229,8 @@ static size_t count_phdrs(Ctx *ctx) {
     int seg = osec->seg_kind;
     if (seg != SEG_NONE)
       used[seg] = true;
+    if (seg != SEG_NONE && osec->has_start)
+      n++;  // perhaps a PT_LOAD of its own
     if (osec->sh_type == SHT_NOTE && seg != SEG_NONE)
       n++;  // PT_NOTE
     if (osec->sh_flags & SHF_TLS)
@@ -203,16 +245,161 @@ static size_t count_phdrs(Ctx *ctx) {
   return n;
 }
 
+// Where the next section goes while addresses are handed out.
+typedef struct {
+  Segment *seg;       // the PT_LOAD being filled
+  int kind;           // ... and what it holds (SEG_*)
+  uint64_t addr;      // the next free address
+  uint64_t off;       // ... and file offset (congruent to addr modulo the page size)
+  uint64_t file_end;  // end of the bytes the segment has in the file
+} Cursor;
+
+// Ends the current PT_LOAD where the cursor is.
+static void close_segment(Cursor *c) {
+  c->seg->p_filesz = c->file_end - c->seg->p_offset;
+  c->seg->p_memsz = c->addr - c->seg->p_vaddr;
+}
+
+// Closes the current PT_LOAD and opens one holding `kind` at `addr`, file offset `off`.
+static void open_segment(Ctx *ctx, Cursor *c, int kind, uint64_t addr, uint64_t off) {
+  close_segment(c);
+  c->seg = add_segment(ctx, PT_LOAD, load_flags(kind));
+  c->seg->kind = kind;
+  c->seg->p_offset = off;
+  c->seg->p_vaddr = addr;
+  c->kind = kind;
+  c->addr = addr;
+  c->off = c->file_end = off;
+}
+
+// Moves the cursor to osec->start, the address --section-start gave it. Close
+// enough after the current segment's end (on its last page or the next one) and of
+// the same kind, the segment just stretches, its file bytes padded with zeros, as
+// GNU ld does. Anywhere else, a new PT_LOAD starts there, at the first file offset
+// past the bytes so far that is congruent to the address.
+static void move_to_start(Ctx *ctx, Cursor *c, const OutputSection *osec) {
+  uint64_t page = ctx->opt.page_size;
+  uint64_t start = osec->start;
+  if (osec->seg_kind == c->kind && start >= c->addr &&
+      start - start % page <= align_to(c->addr, page)) {
+    c->off += start - c->addr;
+    c->addr = start;
+    return;
+  }
+  // (start - file_end) mod page, in unsigned arithmetic, is the padding needed.
+  uint64_t off = c->file_end + ((start - c->file_end) & (page - 1));
+  open_segment(ctx, c, osec->seg_kind, start, off);
+}
+
+// Does a section of the segment that osecs[i] opens have a --section-start address?
+// (The segment's sections are next to each other in the sorted list.)
+static bool run_has_start(Ctx *ctx, size_t i) {
+  int kind = ((OutputSection *)ctx->osecs.data[i])->seg_kind;
+  for (size_t j = i; j < ctx->osecs.len; j++) {
+    const OutputSection *osec = ctx->osecs.data[j];
+    if (osec->seg_kind != kind)
+      break;
+    if (osec->has_start && !osec->island)
+      return true;
+  }
+  return false;
+}
+
+// Puts osec at the cursor, which is already at its (aligned) address.
+static void place_at_cursor(Cursor *c, OutputSection *osec) {
+  osec->addr = c->addr;
+  osec->offset = c->off;
+  osec->seg = c->seg;
+}
+
+// The gABI wants PT_LOAD entries in ascending p_vaddr order (the dynamic linker
+// takes a PIE's span from the first and the last one). Sections placed with
+// --section-start may have opened them out of order: sort segs[first, end), and
+// point every section at its segment's new place.
+static void sort_load_segments(Ctx *ctx, size_t first, size_t end) {
+  size_t n = end - first;
+  size_t *order = arena_array(&ctx->arena, n, sizeof(size_t));
+  size_t *new_index = arena_array(&ctx->arena, n, sizeof(size_t));
+  Segment *sorted = arena_array(&ctx->arena, n, sizeof(Segment));
+  for (size_t i = 0; i < n; i++)
+    order[i] = i;
+  // Insertion sort: stable, and there are only a handful of segments.
+  for (size_t i = 1; i < n; i++)
+    for (size_t j = i; j > 0 && ctx->segs[first + order[j - 1]].p_vaddr >
+                                    ctx->segs[first + order[j]].p_vaddr; j--) {
+      size_t t = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = t;
+    }
+  for (size_t i = 0; i < n; i++) {
+    sorted[i] = ctx->segs[first + order[i]];
+    new_index[order[i]] = i;
+  }
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    if (osec->seg)
+      osec->seg = &ctx->segs[first + new_index[osec->seg - ctx->segs - first]];
+  }
+  for (size_t i = 0; i < n; i++)
+    ctx->segs[first + i] = sorted[i];
+}
+
+static int compare_by_address(const void *a, const void *b) {
+  const OutputSection *x = *(OutputSection *const *)a, *y = *(OutputSection *const *)b;
+  if (x->addr != y->addr)
+    return x->addr < y->addr ? -1 : 1;
+  return x->shndx < y->shndx ? -1 : x->shndx > y->shndx;
+}
+
+// The first section of a segment, to name it in messages.
+static const char *first_section_in(Ctx *ctx, const Segment *seg) {
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    if (osec->seg == seg)
+      return osec->name;
+  }
+  return "(headers)";
+}
+
+// Addresses from --section-start can make sections collide, or put two segments
+// with different permissions on one page, which the kernel cannot map. Both are
+// errors: the program would run with some of its bytes overwritten.
+static void check_overlaps(Ctx *ctx, size_t first_load, size_t end_load) {
+  PtrVec v = {0};
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    // .tbss has addresses only in each thread's TLS block: it overlaps what
+    // follows it by design.
+    bool tbss = (osec->sh_flags & SHF_TLS) && osec->sh_type == SHT_NOBITS;
+    if (osec->seg && osec->size && !tbss)
+      vec_push(&ctx->arena, &v, osec);
+  }
+  if (v.len > 1)
+    qsort(v.data, v.len, sizeof(void *), compare_by_address);
+  bool overlap = false;
+  for (size_t i = 1; i < v.len; i++) {
+    const OutputSection *a = v.data[i - 1], *b = v.data[i];
+    if (b->addr - a->addr < a->size && (overlap = true))
+      error("section '%s' [0x%llx, 0x%llx) overlaps section '%s' [0x%llx, 0x%llx)", b->name,
+            (unsigned long long)b->addr, (unsigned long long)(b->addr + b->size), a->name,
+            (unsigned long long)a->addr, (unsigned long long)(a->addr + a->size));
+  }
+  for (size_t i = first_load + 1; i < end_load && !overlap; i++) {
+    const Segment *a = &ctx->segs[i - 1], *b = &ctx->segs[i];
+    uint64_t page_start = b->p_vaddr - b->p_vaddr % RUNTIME_PAGE;
+    if (page_start < align_to(a->p_vaddr + a->p_memsz, RUNTIME_PAGE))
+      error("the segments of '%s' and '%s' share the page at 0x%llx, which can have only "
+            "one set of permissions",
+            first_section_in(ctx, a), first_section_in(ctx, b), (unsigned long long)page_start);
+  }
+}
+
 static void assign_addresses(Ctx *ctx) {
   uint64_t page = ctx->opt.page_size;
   size_t nphdrs = count_phdrs(ctx);
   ctx->segs = arena_array(&ctx->arena, nphdrs, sizeof(Segment));
   ctx->phdrs_offset = sizeof(Elf64_Ehdr);
 
-  // The first segment starts at file offset 0 and holds the headers, so the program
-  // can find its own program headers in memory (AT_PHDR).
-  uint64_t off = ctx->phdrs_offset + nphdrs * sizeof(Elf64_Phdr);
-  uint64_t addr = ctx->opt.image_base + off;
   // A dynamic executable's program headers start with PT_PHDR (where the table is
   // in memory: the dynamic linker computes a PIE's load address from it) and
   // PT_INTERP, before any PT_LOAD, as the gABI requires. Both are filled in below.
@@ -221,11 +408,14 @@ static void assign_addresses(Ctx *ctx) {
     phdr = add_segment(ctx, PT_PHDR, PF_R);
     interp = add_segment(ctx, PT_INTERP, PF_R);
   }
-  Segment *cur = add_segment(ctx, PT_LOAD, PF_R);
-  cur->p_offset = 0;
-  cur->p_vaddr = ctx->opt.image_base;
-  int cur_kind = SEG_HEADERS;
-  uint64_t file_end = off;  // end of the bytes the current segment has in the file
+  // The first segment starts at file offset 0 and holds the headers, so the program
+  // can find its own program headers in memory (AT_PHDR).
+  size_t first_load = ctx->nsegs;
+  Cursor c = {.seg = add_segment(ctx, PT_LOAD, PF_R), .kind = SEG_HEADERS};
+  c.off = c.file_end = ctx->phdrs_offset + nphdrs * sizeof(Elf64_Phdr);
+  c.addr = ctx->opt.image_base + c.off;
+  c.seg->p_offset = 0;
+  c.seg->p_vaddr = ctx->opt.image_base;
 
   // The TLS template (.tdata, then .tbss) starts at an address aligned to its
   // strictest member, so that p_vaddr % p_align == 0 for PT_TLS, which is what the
@@ -242,57 +432,76 @@ static void assign_addresses(Ctx *ctx) {
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
     int kind = osec->seg_kind;
-    if (kind == SEG_NONE)
+    if (kind == SEG_NONE || osec->island)
       continue;
-    if (kind != cur_kind) {
-      // A new segment: next page in memory, same offset within the page as in the file.
-      cur->p_filesz = file_end - cur->p_offset;
-      cur->p_memsz = addr - cur->p_vaddr;
-      off = file_end;
-      addr = align_to(addr, page) + off % page;
-      cur = add_segment(ctx, PT_LOAD, load_flags(kind));
-      cur->kind = kind;
-      cur->p_offset = off;
-      cur->p_vaddr = addr;
-      cur_kind = kind;
-    }
-    // Inside a segment, offset and address advance together, so they stay congruent.
     bool is_tls = osec->sh_flags & SHF_TLS;
-    uint64_t aligned = align_to(addr, is_tls && !seen_tls ? tls_align : osec->sh_addralign);
-    off += aligned - addr;
-    addr = aligned;
-    osec->addr = addr;
-    osec->offset = off;
-    osec->seg = cur;
+    if (osec->has_start) {
+      // An address the user chose is taken as it is, aligned or not.
+      move_to_start(ctx, &c, osec);
+    } else {
+      if (kind != c.kind) {
+        // A new segment: next page in memory, same offset within the page as in the
+        // file. If --section-start puts a later section of it at a chosen address,
+        // start on a fresh page of the file instead, as GNU ld does, so that an
+        // address just past the page start (-Ttext=0x401200) is still ahead of us.
+        uint64_t off = c.file_end;
+        if (run_has_start(ctx, i))
+          off = align_to(off, page);
+        open_segment(ctx, &c, kind, align_to(c.addr, page) + off % page, off);
+      }
+      // Inside a segment, offset and address advance together, so they stay congruent.
+      uint64_t aligned = align_to(c.addr, is_tls && !seen_tls ? tls_align : osec->sh_addralign);
+      c.off += aligned - c.addr;
+      c.addr = aligned;
+    }
+    place_at_cursor(&c, osec);
     if (is_tls && !seen_tls) {
-      tls.p_vaddr = tls.p_paddr = addr;
-      tls.p_offset = off;
+      tls.p_vaddr = tls.p_paddr = c.addr;
+      tls.p_offset = c.off;
     }
     if (is_tls) {
       seen_tls = true;
-      tls.p_memsz = addr + osec->size - tls.p_vaddr;
+      tls.p_memsz = c.addr + osec->size - tls.p_vaddr;
       if (osec->sh_type != SHT_NOBITS)
-        tls.p_filesz = addr + osec->size - tls.p_vaddr;
+        tls.p_filesz = c.addr + osec->size - tls.p_vaddr;
     }
     // .tbss takes no room in the image: it exists only in each thread's copy of the
     // TLS block. The sections after it reuse its addresses.
     if (is_tls && osec->sh_type == SHT_NOBITS)
       continue;
-    addr += osec->size;
-    off += osec->size;
+    c.addr += osec->size;
+    c.off += osec->size;
     if (osec->sh_type != SHT_NOBITS)
-      file_end = off;
+      c.file_end = c.off;
   }
-  cur->p_filesz = file_end - cur->p_offset;
-  cur->p_memsz = addr - cur->p_vaddr;
-  if (addr > MAX_USER_ADDRESS)
-    error("the output does not fit in the address space: it would end at 0x%llx",
-          (unsigned long long)addr);
+  // The islands, each where --section-start put it, their bytes after all the others
+  // in the file.
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    if (!osec->island)
+      continue;
+    move_to_start(ctx, &c, osec);
+    place_at_cursor(&c, osec);
+    c.addr += osec->size;
+    c.off += osec->size;
+    if (osec->sh_type != SHT_NOBITS)
+      c.file_end = c.off;
+  }
+  close_segment(&c);
+  size_t end_load = ctx->nsegs;
+  sort_load_segments(ctx, first_load, end_load);
+  check_overlaps(ctx, first_load, end_load);
+  for (size_t i = first_load; i < end_load; i++) {
+    uint64_t end = ctx->segs[i].p_vaddr + ctx->segs[i].p_memsz;
+    if (end > MAX_USER_ADDRESS || end < ctx->segs[i].p_vaddr)
+      error("the output does not fit in the address space: it would end at 0x%llx",
+            (unsigned long long)end);
+  }
+  uint64_t file_end = c.file_end;
   if (phdr) {
     phdr->p_offset = ctx->phdrs_offset;
     phdr->p_vaddr = ctx->opt.image_base + ctx->phdrs_offset;
-    phdr->p_filesz = phdr->p_memsz = nphdrs * sizeof(Elf64_Phdr);
-    phdr->p_align = 8;
+    phdr->p_align = 8;  // its size is known at the end
     const OutputSection *osec = ctx->synth[SYN_INTERP]->osec;
     interp->p_offset = osec->offset;
     interp->p_vaddr = osec->addr;
@@ -311,7 +520,7 @@ static void assign_addresses(Ctx *ctx) {
   }
 
   // Non-allocated sections (.comment, .debug_*) follow, packed at their alignment.
-  off = file_end;
+  uint64_t off = file_end;
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
     if (osec->seg_kind != SEG_NONE)
@@ -332,6 +541,8 @@ static void assign_addresses(Ctx *ctx) {
     Segment load = ctx->segs[i];
     if (load.p_type != PT_LOAD || load.kind != SEG_RELRO)
       continue;
+    // The C library protects one RELRO range: if --section-start split the RELRO
+    // sections over two segments, only the first is protected.
     // The C library rounds the end down to a page; the next segment starts on the
     // next page anyway, so the whole last page may be protected.
     Segment *relro = add_segment(ctx, PT_GNU_RELRO, PF_R);
@@ -340,6 +551,7 @@ static void assign_addresses(Ctx *ctx) {
     relro->p_filesz = load.p_filesz;
     relro->p_memsz = align_to(load.p_vaddr + load.p_memsz, RUNTIME_PAGE) - load.p_vaddr;
     relro->p_align = 1;
+    break;
   }
   add_synthetic_phdrs(ctx, add_segment);
   if (seen_tls) {
@@ -347,9 +559,16 @@ static void assign_addresses(Ctx *ctx) {
     *ctx->tls = tls;
     ctx->tls_start = tls.p_vaddr;
     // x86-64 uses TLS variant II: the block ends at the thread pointer, so the
-    // thread pointer is the template's start plus its size, rounded up to its
-    // alignment. Every TLS offset (x@tpoff) is negative.
-    ctx->tp = tls.p_vaddr + align_to(tls.p_memsz, tls.p_align);
+    // thread pointer is the template's end, rounded up to its alignment. Every TLS
+    // offset (x@tpoff) is negative. Where exactly depends on who sets up TLS when
+    // the template's start is not aligned (--section-start=.tdata=0x100001): the
+    // dynamic linker keeps the block's misalignment (TP = template end rounded up),
+    // while a static program's C library puts the block at an aligned address
+    // (TP = start + size rounded up). Both agree when the start is aligned.
+    if (ctx->dynamic)
+      ctx->tp = align_to(tls.p_vaddr + tls.p_memsz, tls.p_align);
+    else
+      ctx->tp = tls.p_vaddr + align_to(tls.p_memsz, tls.p_align);
   }
   // The stack is executable only if an input asks for it (.note.GNU-stack with
   // SHF_EXECINSTR) or -z execstack does; -z execstack/noexecstack, the last one
@@ -366,8 +585,10 @@ static void assign_addresses(Ctx *ctx) {
       warn("%s: requires executable stack (because the .note.GNU-stack section is "
            "executable)", ctx->execstack_file);
   }
-  if (ctx->nsegs != nphdrs)
+  if (ctx->nsegs > nphdrs)
     internal_error("counted %zu program headers but made %zu", nphdrs, ctx->nsegs);
+  if (phdr)
+    phdr->p_filesz = phdr->p_memsz = ctx->nsegs * sizeof(Elf64_Phdr);
 }
 
 void layout(Ctx *ctx) {

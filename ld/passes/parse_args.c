@@ -32,7 +32,8 @@ typedef enum {
   OPT_NO_WARNINGS, OPT_WARN_COMMON, OPT_SONAME, OPT_VERSION_SCRIPT, OPT_BSYMBOLIC,
   OPT_BSYMBOLIC_FUNCTIONS, OPT_BNO_SYMBOLIC, OPT_NO_UNDEFINED, OPT_EXCLUDE_LIBS,
   OPT_DEFAULT_SYMVER, OPT_SYSROOT, OPT_UNRESOLVED, OPT_WARN_UNRESOLVED, OPT_ERROR_UNRESOLVED,
-  OPT_PLUGIN, OPT_PLUGIN_OPT, OPT_EMIT_RELOCS,
+  OPT_PLUGIN, OPT_PLUGIN_OPT, OPT_EMIT_RELOCS, OPT_SECTION_START, OPT_TTEXT, OPT_TDATA,
+  OPT_TBSS,
 } OptId;
 
 typedef struct {
@@ -62,6 +63,10 @@ static const LongOpt long_opts[] = {
   {"defsym", OPT_DEFSYM, true},
   {"image-base", OPT_IMAGE_BASE, true},
   {"Ttext-segment", OPT_IMAGE_BASE, true},
+  {"section-start", OPT_SECTION_START, true},
+  {"Ttext", OPT_TTEXT, true},
+  {"Tdata", OPT_TDATA, true},
+  {"Tbss", OPT_TBSS, true},
   {"require-defined", OPT_REQUIRE_DEFINED, true},
   {"pop-state", OPT_POP_STATE, false},
   {"no-whole-archive", OPT_NO_WHOLE, false},
@@ -212,6 +217,10 @@ static void usage(void) {
          "                              or minus a number\n"
          "  --image-base=ADDR, -Ttext-segment=ADDR\n"
          "                              load the image at ADDR (default 0x400000)\n"
+         "  --section-start=SECTION=ADDR  put SECTION at ADDR (hexadecimal); the sections\n"
+         "                              that follow it in the layout follow it there\n"
+         "  -Ttext=ADDR, -Tdata=ADDR, -Tbss=ADDR\n"
+         "                              the same for .text, .data, .bss\n"
          "  -u SYM, --undefined=SYM     treat SYM as undefined: pull in its definition\n"
          "  --require-defined=SYM       ... and fail if nothing defines it\n"
          "  --whole-archive, --no-whole-archive\n"
@@ -325,6 +334,20 @@ static void parse_defsym(Ctx *ctx, const char *arg) {
     }
   }
   vec_push(&ctx->arena, &ctx->opt.defsyms, d);
+}
+
+// --section-start=NAME=ADDR, and -Ttext/-Tdata/-Tbss ADDR, which are the same for
+// .text, .data and .bss. As in GNU ld, ADDR is hexadecimal even without "0x".
+static void add_section_start(Ctx *ctx, const char *name, const char *addr, const char *what) {
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(addr, &end, 16);
+  if (!*addr || *end || errno)
+    usage_error("%s: '%s' is not a hexadecimal address", what, addr);
+  SectionStart *ss = arena_alloc(&ctx->arena, sizeof *ss);
+  ss->name = name;
+  ss->addr = v;
+  vec_push(&ctx->arena, &ctx->opt.section_starts, ss);
 }
 
 static void z_keyword(Ctx *ctx, const char *kw) {
@@ -470,6 +493,17 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
     opt->image_base = parse_number(val, "--image-base");
     opt->image_base_given = true;
     break;
+  case OPT_SECTION_START: {
+    const char *eq = strchr(val, '=');
+    if (!eq || eq == val)
+      usage_error("--section-start: '%s' is not SECTION=ADDRESS", val);
+    add_section_start(ctx, arena_strndup(&ctx->arena, val, (size_t)(eq - val)), eq + 1,
+                      "--section-start");
+    break;
+  }
+  case OPT_TTEXT: add_section_start(ctx, ".text", val, "-Ttext"); break;
+  case OPT_TDATA: add_section_start(ctx, ".data", val, "-Tdata"); break;
+  case OPT_TBSS: add_section_start(ctx, ".bss", val, "-Tbss"); break;
   case OPT_UNDEFINED:
     vec_push(&ctx->arena, &opt->undefined, (void *)val);
     break;

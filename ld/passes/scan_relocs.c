@@ -377,9 +377,18 @@ static void scan_section(Scan *s, InputSection *isec) {
 // bound them: the image is at most the sum of everything that will be allocated,
 // each piece with its worst-case alignment padding, plus a page per segment. If
 // that ends below 2 GiB, every address fits a sign-extended 32-bit immediate and
-// every displacement inside the image fits 32 bits.
+// every displacement inside the image fits 32 bits. A section --section-start moves
+// carries what follows it along, so the bound starts from the highest such address.
 static bool image_fits_32(Ctx *ctx) {
-  uint64_t total = ctx->opt.image_base + 8 * ctx->opt.page_size;
+  uint64_t from = ctx->opt.image_base;
+  for (size_t i = 0; i < ctx->opt.section_starts.len; i++) {
+    const SectionStart *ss = ctx->opt.section_starts.data[i];
+    if (ss->addr > from)
+      from = ss->addr;
+  }
+  if (from >= 0x7fff0000)
+    return false;
+  uint64_t total = from + 8 * ctx->opt.page_size;
   for (size_t f = 0; f < ctx->files.len; f++) {
     InputFile *file = ctx->files.data[f];
     for (uint64_t s = 1; s < file->obj.shnum; s++) {

@@ -1,0 +1,173 @@
+#!/usr/bin/env bats
+# Options that change where sections go: --section-start, -Ttext, -Tdata, -Tbss.
+# Each link is compared with GNU ld's where both accept it.
+
+load helpers
+
+# The address of output section NAME in ELF file FILE, as readelf prints it.
+section_addr() {
+  readelf -SW "$2" | awk -v n="$1" '$2 == n { print $4; exit } $3 == n { print $5; exit }'
+}
+
+# The p_vaddr of every PT_LOAD of FILE, one per line, in table order.
+load_addrs() {
+  readelf -lW "$1" | awk '$1 == "LOAD" { print $3 }'
+}
+
+fn_sections() {
+  runtime
+  obj a -fno-PIC <<'C'
+void print_hex(unsigned long);
+__attribute__((section(".fn1"))) int fn1(void) { return 1; }
+__attribute__((section(".fn2"))) int fn2(void) { return 2; }
+int main(void) {
+  print_hex((unsigned long)fn1);
+  print_hex((unsigned long)fn2);
+  return fn1() + fn2();
+}
+C
+}
+
+@test "layout: --section-start puts a section of its own name where it is told" {
+  fn_sections
+  link_both prog rt.o a.o --section-start=.fn1=0x10000000 --section-start=.fn2=0x20000000
+  run_both prog
+  [ "$status" -eq 3 ]
+  [ "${lines[0]}" = 0000000010000000 ]
+  [ "${lines[1]}" = 0000000020000000 ]
+  # The rest of the program stays where it was: .text is not dragged along.
+  [ "$((0x$(section_addr .text prog)))" -lt $((0x10000000)) ]
+  [ "$((0x$(section_addr .text prog.bfd)))" -lt $((0x10000000)) ]
+}
+
+@test "layout: PT_LOADs stay sorted by address when --section-start reverses two sections" {
+  fn_sections
+  link_both prog rt.o a.o --section-start=.fn1=0x20000000 --section-start=.fn2=0x10000000
+  run_both prog
+  [ "${lines[0]}" = 0000000020000000 ]
+  [ "${lines[1]}" = 0000000010000000 ]
+  load_addrs prog >got
+  sort got >want
+  diff -u want got
+}
+
+@test "layout: -section-start with one dash, and an address without 0x, are GNU ld's" {
+  fn_sections
+  # GNU ld reads the address as hexadecimal even without 0x.
+  link_both prog rt.o a.o -section-start .fn1=10000000 --section-start .fn2=20000000
+  run_both prog
+  [ "${lines[0]}" = 0000000010000000 ]
+}
+
+@test "layout: -Ttext moves .text and the sections after it, as in GNU ld" {
+  runtime
+  obj a <<'C'
+void print(const char *);
+const char msg[] = "hello\n";
+int counter = 4;
+int main(void) { print(msg); return counter; }
+C
+  link_both prog rt.o a.o -Ttext=0x800000
+  run_both prog
+  [ "$status" -eq 4 ]
+  [ "$(section_addr .text prog)" = 0000000000800000 ]
+  # What follows .text (constants, data) follows it to its new place.
+  [ "$((0x$(section_addr .rodata prog)))" -gt $((0x800000)) ]
+  [ "$((0x$(section_addr .data prog)))" -gt $((0x800000)) ]
+  [ "$((0x$(section_addr .data prog.bfd)))" -gt $((0x800000)) ]
+  check_layout prog
+}
+
+@test "layout: -Ttext just past the start of the code page keeps .init before it" {
+  cat >a.c <<'C'
+#include <stdio.h>
+int main(void) { puts("hi"); return 0; }
+C
+  dyn_both prog gcc -no-pie a.c -Wl,-Ttext=0x401200
+  run_both prog
+  [ "$output" = hi ]
+  [ "$(section_addr .text prog)" = 0000000000401200 ]
+  [ "$(section_addr .init prog)" = "$(section_addr .init prog.bfd)" ]
+}
+
+@test "layout: -Tdata and -Tbss move .data and .bss; -Ttext 0x... takes a separate value" {
+  runtime
+  obj a <<'C'
+void print_hex(unsigned long);
+int d = 5;
+int b;
+int main(void) { print_hex((unsigned long)&d); print_hex((unsigned long)&b); return d + b; }
+C
+  link_both prog rt.o a.o -Tdata=0x800000
+  run_both prog
+  [ "${lines[0]}" = 0000000000800000 ]
+  [ "$(section_addr .bss prog)" = "$(section_addr .bss prog.bfd)" ]
+  link_both prog2 rt.o a.o -Tbss 0x900000
+  run_both prog2
+  [ "${lines[1]}" = 0000000000900000 ]
+  link_both prog3 rt.o a.o -Ttext 0x700000
+  run ./prog3
+  [ "$status" -eq 5 ]
+  [ "$(section_addr .text prog3)" = 0000000000700000 ]
+}
+
+@test "layout: .tdata at an address its alignment does not allow still finds its variables" {
+  cat >a.c <<'C'
+#include <stdio.h>
+_Thread_local char x1 = 42;
+_Thread_local long big __attribute__((aligned(16))) = 7;
+_Thread_local int zero;
+int main(void) { printf("%d %ld %d\n", x1, big, zero); return 0; }
+C
+  for start in 0x100001 0x10000f; do
+    # A PIE: the dynamic linker lays out the TLS block.
+    run gcc -fPIC -pie -B "$MINI_BIN/" a.c -o prog -Wl,--section-start=.tdata=$start
+    [ "$status" -eq 0 ]
+    run ./prog
+    [ "$output" = "42 7 0" ]
+    # A static program: the C library does it.
+    run gcc -static -B "$MINI_BIN/" a.c -o sprog -Wl,--section-start=.tdata=$start
+    [ "$status" -eq 0 ]
+    run ./sprog
+    [ "$output" = "42 7 0" ]
+    [ "$(readelf -lW prog | awk '$1 == "TLS" { print $3 }')" = "$(printf '0x%016x' $start)" ]
+  done
+}
+
+@test "layout: sections placed on top of each other are an error" {
+  asm a <<'S'
+	.globl _start
+_start:
+	ret
+	.section .one,"a"
+	.quad 1, 2
+	.section .two,"a"
+	.quad 3
+S
+  expect_error "mini-ld: section '.two' [0x500008, 0x500010) overlaps section '.one' [0x500000, 0x500010)" \
+    a.o --section-start=.one=0x500000 --section-start=.two=0x500008
+}
+
+@test "layout: code placed more than 2 GiB away is reached through 64-bit pointers" {
+  runtime
+  obj a -fno-PIC <<'C'
+__attribute__((section(".far"))) int far_fn(int x) { return x + 1; }
+int (*volatile ptr)(int) = far_fn;  // R_X86_64_64: any distance
+int main(void) { return ptr(41); }
+C
+  link_both prog rt.o a.o --section-start=.far=0x100000000
+  run_both prog
+  [ "$status" -eq 42 ]
+}
+
+@test "layout: a call that cannot reach a section 4 GiB away is an overflow error" {
+  runtime
+  obj a -fno-PIC <<'C'
+__attribute__((section(".far"), noinline)) int far_fn(int x) { return x + 1; }
+int main(void) { return far_fn(41); }
+C
+  # GNU ld: "relocation truncated to fit: R_X86_64_PLT32 against symbol `far_fn'".
+  run -1 "$MINI_LD" rt.o a.o --section-start=.far=0x100000000 -o prog
+  [[ "$output" == *"a.o:(.text"*"relocation R_X86_64_PLT32 out of range"*"references 'far_fn'" ]]
+  [ ! -e prog ]
+}
