@@ -471,6 +471,10 @@ typedef struct {
   uint64_t page_size;       // -z max-page-size
   uint64_t image_base;      // -Ttext-segment / --image-base
   bool image_base_given;
+  PtrVec unique;            // const char *: --unique=GLOB: each input section whose
+                            // name matches gets an output section of its own
+  bool unique_orphans;      // --unique: ... and so does each one the layout does not
+                            // know by name
   PtrVec section_starts;    // SectionStart *, in command-line order (the last one for a
                             // name wins)
   const char *map_file;     // -Map=FILE, or "-" for -M (stdout)

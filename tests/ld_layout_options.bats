@@ -171,3 +171,58 @@ C
   [[ "$output" == *"a.o:(.text"*"relocation R_X86_64_PLT32 out of range"*"references 'far_fn'" ]]
   [ ! -e prog ]
 }
+
+unique_inputs() {
+  asm a <<'S'
+	.section .data.foo.1,"aw",@progbits
+	.ascii "a"
+	.section .data.foo.1,"aw",@progbits
+	.ascii "b"
+	.section .data.foo.2,"aw",@progbits
+	.ascii "c"
+	.section .data.bar.1,"aw",@progbits
+	.ascii "d"
+	.section .zed,"a"
+	.ascii "z"
+	.text
+	.globl _start
+_start:
+	ret
+S
+  asm b <<'S'
+	.section .data.foo.1,"aw",@progbits
+	.ascii "x"
+	.section .zed,"a"
+	.ascii "y"
+S
+}
+
+# The allocated output sections of FILE: name and size, one per line, sorted. (An
+# empty .bss is left out: GNU ld drops it, mini-ld keeps it.)
+alloc_sections() {
+  readelf -SW "$1" | sed -n 's/^ *\[ *[0-9]*\] //p' | awk '$7 ~ /A/ { print $1, $5 }' |
+    grep -v '^\.bss ' | sort
+}
+
+@test "layout: -unique=GLOB gives each matching input section its own output section" {
+  unique_inputs
+  # One dash: GNU ld reads -unique as --unique, not as -u nique.
+  link_both prog a.o b.o -unique='*foo*'
+  alloc_sections prog.bfd >want
+  alloc_sections prog >got
+  diff -u want got
+  # The two pieces of a.o's .data.foo.1 stay one section; b.o's is another.
+  readelf -x .data.foo.1 prog | grep -q '6162 *ab'
+  [ "$(readelf -SW prog | grep -c ' \.data\.foo\.1 ')" -eq 2 ]
+  readelf -x .data prog | grep -q '64 *d'
+}
+
+@test "layout: --unique alone splits the sections no rule merges, like GNU ld's orphans" {
+  unique_inputs
+  link_both prog a.o b.o --unique
+  alloc_sections prog.bfd >want
+  alloc_sections prog >got
+  diff -u want got
+  [ "$(readelf -SW prog | grep -c ' \.zed ')" -eq 2 ]
+  [ "$(readelf -SW prog | grep -c ' \.text ')" -eq 1 ]
+}

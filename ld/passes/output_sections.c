@@ -15,13 +15,15 @@
  */
 #include "../ld.h"
 
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
 
-// The output section an input section goes to. Order matters: .data.rel.ro must be
+// The output section the naming rules send an input section to, or NULL if none
+// applies (the section then keeps its own name). Order matters: .data.rel.ro must be
 // tried before .data.
-static const char *output_name(const InputSection *isec) {
+static const char *merged_name(const InputSection *isec) {
   static const char *const prefixes[] = {
     ".text", ".rodata", ".data.rel.ro", ".data", ".bss", ".tdata", ".tbss",
     ".init_array", ".fini_array", ".preinit_array", ".gcc_except_table",
@@ -37,15 +39,55 @@ static const char *output_name(const InputSection *isec) {
   for (int i = 0; prefixes[i]; i++)
     if (has_section_prefix(isec->name, prefixes[i]))
       return prefixes[i];
-  return isec->name;
+  return NULL;
+}
+
+static const char *output_name(const InputSection *isec) {
+  const char *name = merged_name(isec);
+  return name ? name : isec->name;
+}
+
+// Sections GNU ld's default linker script names, which keep their own name here
+// too: they are not orphans for --unique.
+static bool is_listed(const char *name) {
+  static const char *const names[] = {
+    ".init", ".fini", ".interp", ".note.gnu.build-id", ".dynamic", ".got", ".got.plt", ".plt",
+    ".jcr", ".comment", ".gnu.attributes", NULL,
+  };
+  for (int i = 0; names[i]; i++)
+    if (!strcmp(name, names[i]))
+      return true;
+  return !strncmp(name, ".debug", 6) || !strncmp(name, ".zdebug", 7) ||
+         !strncmp(name, ".stab", 5);
+}
+
+// --unique[=GLOB]: does isec get an output section of its own, named after it
+// rather than merged with others (.data.foo stays .data.foo)? Without a GLOB, GNU ld
+// does that for its orphans: sections its script does not name, which here are the
+// ones no naming rule merges and that are not listed above. .eh_frame is never split: the
+// unwinder's table covers one section, and the linker's own sections are not inputs.
+static bool is_unique(Ctx *ctx, const InputSection *isec) {
+  if (isec->file == ctx->internal || !strcmp(isec->name, ".eh_frame"))
+    return false;
+  for (size_t i = 0; i < ctx->opt.unique.len; i++)
+    if (!fnmatch(ctx->opt.unique.data[i], isec->name, 0))
+      return true;
+  return ctx->opt.unique_orphans && !merged_name(isec) && !is_listed(isec->name);
 }
 
 static void add_to_osec(Ctx *ctx, HashMap *by_name, InputSection *isec) {
   const char *name = output_name(isec);
-  HashEntry *e = hashmap_slot(by_name, name, strlen(name));
-  if (!e->value)
-    e->value = new_output_section(ctx, name, isec);
-  OutputSection *osec = e->value;
+  OutputSection *osec;
+  if (is_unique(ctx, isec)) {
+    // Not entered in by_name: no other section joins it.
+    name = isec->name;
+    osec = new_output_section(ctx, name, isec);
+  } else {
+    HashEntry *e = hashmap_slot(by_name, name, strlen(name));
+    if (!e->value)
+      e->value = new_output_section(ctx, name, isec);
+    osec = e->value;
+  }
   // The output section's flags and type must suit every member: one writable member
   // makes it writable, one member with contents makes it PROGBITS.
   // Constructor tables are written at start-up (relocated, in a PIE), so they are

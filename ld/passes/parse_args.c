@@ -33,7 +33,7 @@ typedef enum {
   OPT_BSYMBOLIC_FUNCTIONS, OPT_BNO_SYMBOLIC, OPT_NO_UNDEFINED, OPT_EXCLUDE_LIBS,
   OPT_DEFAULT_SYMVER, OPT_SYSROOT, OPT_UNRESOLVED, OPT_WARN_UNRESOLVED, OPT_ERROR_UNRESOLVED,
   OPT_PLUGIN, OPT_PLUGIN_OPT, OPT_EMIT_RELOCS, OPT_SECTION_START, OPT_TTEXT, OPT_TDATA,
-  OPT_TBSS,
+  OPT_TBSS, OPT_UNIQUE,
 } OptId;
 
 typedef struct {
@@ -67,6 +67,7 @@ static const LongOpt long_opts[] = {
   {"Ttext", OPT_TTEXT, true},
   {"Tdata", OPT_TDATA, true},
   {"Tbss", OPT_TBSS, true},
+  {"unique", OPT_UNIQUE, false},  // --unique, or --unique=GLOB
   {"require-defined", OPT_REQUIRE_DEFINED, true},
   {"pop-state", OPT_POP_STATE, false},
   {"no-whole-archive", OPT_NO_WHOLE, false},
@@ -221,6 +222,9 @@ static void usage(void) {
          "                              that follow it in the layout follow it there\n"
          "  -Ttext=ADDR, -Tdata=ADDR, -Tbss=ADDR\n"
          "                              the same for .text, .data, .bss\n"
+         "  --unique[=GLOB]             give each input section named GLOB (without GLOB:\n"
+         "                              each one not otherwise merged) its own output\n"
+         "                              section\n"
          "  -u SYM, --undefined=SYM     treat SYM as undefined: pull in its definition\n"
          "  --require-defined=SYM       ... and fail if nothing defines it\n"
          "  --whole-archive, --no-whole-archive\n"
@@ -504,6 +508,12 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_TTEXT: add_section_start(ctx, ".text", val, "-Ttext"); break;
   case OPT_TDATA: add_section_start(ctx, ".data", val, "-Tdata"); break;
   case OPT_TBSS: add_section_start(ctx, ".bss", val, "-Tbss"); break;
+  case OPT_UNIQUE:
+    if (val)
+      vec_push(&ctx->arena, &opt->unique, (void *)val);
+    else
+      opt->unique_orphans = true;
+    break;
   case OPT_UNDEFINED:
     vec_push(&ctx->arena, &opt->undefined, (void *)val);
     break;
@@ -638,6 +648,10 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
       } else if (eq && lo->id == OPT_BUILD_ID) {
         // --build-id alone means sha1; --build-id=STYLE picks one.
         apply(ctx, OPT_BUILD_ID_STYLE, eq + 1, &inputs, &group_depth, &version_only);
+        continue;
+      } else if (eq && lo->id == OPT_UNIQUE) {
+        // --unique alone means every orphan; --unique=GLOB the sections it matches.
+        apply(ctx, OPT_UNIQUE, eq + 1, &inputs, &group_depth, &version_only);
         continue;
       } else if (eq) {
         usage_error("option '%.*s' takes no value", (int)(body - arg + len), arg);
