@@ -448,6 +448,8 @@ typedef struct {
   PtrVec rpath_link;        // const char *, from -rpath-link
   bool new_dtags;           // --enable-new-dtags (Debian's default): DT_RUNPATH, not DT_RPATH
   bool z_now;               // -z now: DF_BIND_NOW, no lazy binding
+  bool z_text;              // -z text: a dynamic relocation in a read-only section is
+                            // an error (-z notext, the default: DT_TEXTREL)
   bool hash_sysv;           // --hash-style=sysv|both: DT_HASH
   bool hash_gnu;            // --hash-style=gnu|both (the default): DT_GNU_HASH
   bool export_dynamic;      // -E, --export-dynamic: every global symbol in .dynsym
@@ -887,6 +889,8 @@ struct Ctx {
 
   // scan_relocs
   bool image_fits_32;        // the image surely ends below 2 GiB: GOT loads may be relaxed
+  bool textrel;              // a dynamic relocation patches a read-only section: the
+                             // dynamic linker must make it writable first (DT_TEXTREL)
 
   // assign_slots
   bool uses_got;             // some relocation uses the GOT or its base

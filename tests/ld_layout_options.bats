@@ -226,3 +226,65 @@ alloc_sections() {
   [ "$(readelf -SW prog | grep -c ' \.zed ')" -eq 2 ]
   [ "$(readelf -SW prog | grep -c ' \.text ')" -eq 1 ]
 }
+
+# Text relocations: a.o is not position-independent (an absolute pointer in code).
+textrel_inputs() {
+  asm a <<'S'
+	.text
+	.globl fn1
+fn1:
+	sub $8, %rsp
+	movabs ptr, %rax          # R_X86_64_64 in .text
+	call *%rax
+	add $8, %rsp
+	ret
+	.section .note.GNU-stack,"",@progbits
+S
+  cat >b.c <<'C'
+#include <stdio.h>
+int fn1(void);
+int fn2(void) { return 3; }
+void *ptr = fn2;
+int main(void) { printf("%d\n", fn1()); return 0; }
+C
+}
+
+@test "textrel: a PIE may patch its code at start-up, with DT_TEXTREL, as with GNU ld" {
+  textrel_inputs
+  run gcc -pie -B "$MINI_BIN/" a.o b.c -o prog
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"mini-ld: warning: a.o:(.text+0x6): relocation R_X86_64_64 against 'ptr' in read-only section '.text'; recompile with -fPIE"* ]]
+  [[ "$output" == *"mini-ld: warning: creating DT_TEXTREL in a PIE"* ]]
+  gcc -pie a.o b.c -o prog.bfd
+  run_both prog
+  [ "$output" = 3 ]
+  readelf -dW prog | grep -q '(TEXTREL)'
+  readelf -dW prog | grep -q '(FLAGS).*TEXTREL'
+  readelf -dW prog.bfd | grep -q '(FLAGS).*TEXTREL'
+}
+
+@test "textrel: -z text makes a relocation in read-only code an error" {
+  textrel_inputs
+  run gcc -pie -B "$MINI_BIN/" a.o b.c -o prog -Wl,-z,text
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"mini-ld: a.o:(.text+0x6): relocation R_X86_64_64 against 'ptr' in read-only section '.text' cannot be moved at start-up; recompile with -fPIE"* ]]
+  [ ! -e prog ]
+  run gcc -pie a.o b.c -o prog.bfd -Wl,-z,text
+  [ "$status" -ne 0 ]
+}
+
+@test "textrel: a shared library's code may point at a symbol found at run time" {
+  textrel_inputs
+  dyn_both libt.so gcc -shared a.o
+  cat >main.c <<'C'
+#include <stdio.h>
+int fn1(void);
+int fn2(void) { return 5; }
+void *ptr = fn2;
+int main(void) { printf("%d\n", fn1()); return 0; }
+C
+  gcc main.c -o prog -L. -lt -Wl,-rpath,"$PWD"
+  run ./prog
+  [ "$output" = 5 ]
+  readelf -dW libt.so | grep -q '(FLAGS).*TEXTREL'
+}

@@ -402,9 +402,12 @@ static void z_keyword(Ctx *ctx, const char *kw) {
     opt->relro = true;
   } else if (!strcmp(kw, "norelro")) {
     opt->relro = false;
+  } else if (!strcmp(kw, "text")) {
+    opt->z_text = true;
+  } else if (!strcmp(kw, "notext")) {
+    opt->z_text = false;
   } else if (!strncmp(kw, "common-page-size=", 17) ||
-             !strcmp(kw, "separate-code") || !strcmp(kw, "noseparate-code") ||
-             !strcmp(kw, "text") || !strcmp(kw, "notext")) {
+             !strcmp(kw, "separate-code") || !strcmp(kw, "noseparate-code")) {
     // Meaningful for dynamic linking or page tuning only; nothing to do here.
   } else {
     warn("-z %s ignored", kw);

@@ -37,6 +37,7 @@ typedef struct {
   Ctx *ctx;
   InputFile *file;
   uint8_t *listed;  // NEED_* per symbol index of the file
+  const InputSection *textrel;  // the last section found to need a text relocation
 } Scan;
 
 // Lists sym (the file's symbol number `idx`) once in `list` for `need`.
@@ -87,10 +88,34 @@ static bool is_writable(const InputSection *isec) {
   return false;
 }
 
-// A static PIE: an absolute address stored in the image must be moved at start-up
-// by an R_X86_64_RELATIVE entry. A 32-bit field cannot hold base + S + A, and a
-// place in a read-only section cannot be written at start-up; both are errors that
-// ask for objects compiled with -fPIE, as GNU ld does.
+// A place in a read-only section that the dynamic linker must write: a "text
+// relocation". glibc's dynamic linker can do it: DT_TEXTREL asks it to make the
+// segment writable while it relocates, then protect it again. GNU ld allows it with
+// a warning unless -z text; it costs the sharing of those pages between processes
+// and leaves code writable for a while, so the objects should be compiled with
+// -fPIE or -fPIC. Without a dynamic linker (static PIE) nobody could write the
+// place, so it is an error there. Returns whether the relocation may stay.
+static bool allow_textrel(Scan *s, InputSection *isec, const Elf64_Rela *rel, const Symbol *sym) {
+  Ctx *ctx = s->ctx;
+  RelocHowto h = reloc_howto(ELF64_R_TYPE(rel->r_info));
+  const char *flag = ctx->opt.shared ? "-fPIC" : "-fPIE";
+  if (!ctx->dynamic || ctx->opt.z_text) {
+    error("%s: relocation %s against '%s' in read-only section '%s' cannot be moved at "
+          "start-up; recompile with %s",
+          place(ctx, isec, rel->r_offset), h.name, symbol_label(sym), isec->name, flag);
+    return false;
+  }
+  if (s->textrel != isec)  // once per section is enough to find the culprit
+    warn("%s: relocation %s against '%s' in read-only section '%s'; recompile with %s",
+         place(ctx, isec, rel->r_offset), h.name, symbol_label(sym), isec->name, flag);
+  s->textrel = isec;
+  return true;
+}
+
+// A PIE or a shared library: an absolute address stored in the image must be moved
+// at start-up by an R_X86_64_RELATIVE entry. A 32-bit field cannot hold base + S +
+// A, which is an error that asks for objects compiled with -fPIE, as GNU ld does; a
+// place in a read-only section is a text relocation (see allow_textrel).
 static void need_relative(Scan *s, InputSection *isec, const Elf64_Rela *rel, Symbol *sym) {
   RelocHowto h = reloc_howto(ELF64_R_TYPE(rel->r_info));
   const char *what = s->ctx->opt.shared ? "a shared library" : "a position-independent executable";
@@ -100,12 +125,8 @@ static void need_relative(Scan *s, InputSection *isec, const Elf64_Rela *rel, Sy
           place(s->ctx, isec, rel->r_offset), h.name, symbol_label(sym), what, flag);
     return;
   }
-  if (!is_writable(isec)) {
-    error("%s: relocation %s against '%s' in read-only section '%s' cannot be moved at "
-          "start-up; recompile with %s",
-          place(s->ctx, isec, rel->r_offset), h.name, symbol_label(sym), isec->name, flag);
+  if (!is_writable(isec) && !allow_textrel(s, isec, rel, sym))
     return;
-  }
   DynReloc *d = arena_alloc(&s->ctx->arena, sizeof *d);
   *d = (DynReloc){DYN_RELATIVE, isec, rel->r_offset, sym, rel->r_addend};
   vec_push(&s->ctx->arena, &s->file->need_dyn, d);
@@ -177,7 +198,12 @@ static void scan_imported(Scan *s, InputSection *isec, uint64_t i, uint64_t idx)
   case RX_ABS:
     if (!alloc)
       return;
-    if (h.width == 8 && is_writable(isec)) {
+    // In a PIE or a shared library, a pointer in code (a text relocation) is
+    // filled the same way, if allowed; an executable that is not PIC does better
+    // with a canonical PLT entry or a copy, below.
+    if (h.width == 8 && (is_writable(isec) || is_pic(ctx))) {
+      if (!is_writable(isec) && !allow_textrel(s, isec, rel, sym))
+        return;
       DynReloc *d = arena_alloc(&ctx->arena, sizeof *d);
       *d = (DynReloc){DYN_ABS64, isec, rel->r_offset, sym, rel->r_addend};
       vec_push(&ctx->arena, &file->need_dyn, d);
@@ -416,11 +442,15 @@ void scan_relocs(Ctx *ctx) {
   ctx->image_fits_32 = image_fits_32(ctx);
   for (size_t f = 0; f < ctx->files.len; f++) {
     InputFile *file = ctx->files.data[f];
-    Scan s = {ctx, file, arena_alloc(&ctx->arena, file->obj.nsyms ? file->obj.nsyms : 1)};
+    Scan s = {ctx, file, arena_alloc(&ctx->arena, file->obj.nsyms ? file->obj.nsyms : 1), NULL};
     for (uint64_t i = 1; i < file->obj.shnum; i++) {
       InputSection *isec = file->sections[i];
       if (isec && isec->is_alive && isec->nrels)
         scan_section(&s, isec);
     }
+    if (s.textrel)
+      ctx->textrel = true;
   }
+  if (ctx->textrel)
+    warn("creating DT_TEXTREL in a %s", ctx->opt.shared ? "shared object" : "PIE");
 }

@@ -15,6 +15,7 @@
  *   DT_SYMTAB, DT_SYMENT, DT_STRTAB, DT_STRSZ      .dynsym, .dynstr
  *   DT_VERSYM, DT_VERDEF(NUM), DT_VERNEED(NUM)     symbol versions
  *   DT_DEBUG                         for debuggers: the dynamic linker fills it
+ *   DT_TEXTREL                       a relocation patches read-only code or data
  *   DT_FLAGS, DT_FLAGS_1             BIND_NOW with -z now; PIE; ORIGIN, NODEFLIB
  *   DT_NULL
  *
@@ -106,13 +107,18 @@ static void entries(Ctx *ctx, Entries *e) {
   }
   if (!ctx->opt.shared)
     put(e, DT_DEBUG, 0);  // an executable's: debuggers find the link map through it
+  // The dynamic linker must make read-only segments writable while it relocates
+  // (DF_TEXTREL says the same in the newer form; glibc reads either).
+  if (ctx->textrel)
+    put(e, DT_TEXTREL, 0);
   if (!ctx->dynamic) {
     put(e, DT_FLAGS_1, DF_1_NOW | DF_1_PIE);  // a static PIE relocates itself at once
   } else {
     // DF_STATIC_TLS: a shared library using initial-exec TLS needs room in the
     // static TLS block, so dlopen may refuse it late.
     uint64_t flags = (ctx->opt.z_now ? DF_BIND_NOW : 0) | (ctx->opt.z_origin ? DF_ORIGIN : 0) |
-                     (ctx->opt.shared && ctx->gottp_syms.len ? DF_STATIC_TLS : 0);
+                     (ctx->opt.shared && ctx->gottp_syms.len ? DF_STATIC_TLS : 0) |
+                     (ctx->textrel ? DF_TEXTREL : 0);
     if (flags)
       put(e, DT_FLAGS, flags);
     uint64_t flags1 = (ctx->opt.z_now ? DF_1_NOW : 0) | (ctx->opt.pie ? DF_1_PIE : 0) |
