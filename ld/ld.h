@@ -439,6 +439,8 @@ typedef struct {
   PtrVec exclude_libs;      // --exclude-libs LIB,LIB|ALL: archives whose symbols a
                             // shared library does not export
   bool default_symver;      // --default-symver: every export versioned by the SONAME
+  bool no_undefined_version;  // --no-undefined-version: a name a version script writes
+                              // out must be defined (GNU ld's default is to allow it)
   bool ignore_undefined;    // --unresolved-symbols=ignore-all|ignore-in-object-files
   bool warn_undefined;      // --warn-unresolved-symbols: undefined symbols are warnings
   uint64_t dt_flags_1;      // -z initfirst, interpose, nodump, nodelete, nodlopen

@@ -323,3 +323,19 @@ C
   [ "$output" = "mini-ld: missing.ver: cannot open: No such file or directory" ]
   [ ! -e lib.so ]
 }
+
+@test "shared: --undefined-version allows, --no-undefined-version refuses, a script name nothing defines" {
+  printf 'int foo = 1;\n' >a.c
+  cc -fPIC -c a.c -o a.o
+  printf 'V1 { foo; nothere; };\n' >a.ver
+  # GNU ld allows it by default and with --undefined-version; so do we.
+  for opt in "" --undefined-version; do
+    run "$MINI_LD" -shared a.o --version-script=a.ver $opt -o lib.so
+    [ "$status" -eq 0 ]
+    readelf --dyn-syms -W lib.so | grep -q ' foo@@V1$'
+    ld.bfd -shared a.o --version-script=a.ver $opt -o lib.so.bfd
+  done
+  run ! ld.bfd -shared a.o --version-script=a.ver --no-undefined-version -o lib.so.bfd
+  expect_error "mini-ld: version script assigns version 'V1' to symbol 'nothere', which is not defined" \
+    -shared a.o --version-script=a.ver --no-undefined-version
+}

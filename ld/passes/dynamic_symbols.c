@@ -147,9 +147,33 @@ void mark_preemptible(Ctx *ctx) {
   }
 }
 
+// --no-undefined-version: a name a version script writes out (no pattern) that no
+// input defines is an error, most likely a typo or a symbol that was removed.
+// GNU ld allows it by default, so that one script can serve several builds.
+static void check_undefined_versions(Ctx *ctx) {
+  for (size_t i = 0; i < ctx->opt.version_nodes.len; i++) {
+    const VersionNode *node = ctx->opt.version_nodes.data[i];
+    for (size_t j = 0; j < node->globals.len; j++) {
+      const char *name = node->globals.data[j];
+      if (match_kind(name) != MATCH_EXACT)
+        continue;
+      const Symbol *sym = find_symbol(ctx, name);
+      if (sym && (sym->state == SYM_DEFINED || sym->state == SYM_LINKER))
+        continue;
+      if (node->name)
+        error("version script assigns version '%s' to symbol '%s', which is not defined",
+              node->name, name);
+      else
+        error("version script exports symbol '%s', which is not defined", name);
+    }
+  }
+}
+
 // The versions the library defines (.gnu.version_d): the script's named nodes in
 // order. A .symver version the script does not define is an error, as in GNU ld.
 static void choose_version_definitions(Ctx *ctx) {
+  if (ctx->opt.no_undefined_version)
+    check_undefined_versions(ctx);
   for (size_t i = 0; i < ctx->opt.version_nodes.len; i++) {
     const VersionNode *node = ctx->opt.version_nodes.data[i];
     if (node->name)

@@ -33,7 +33,7 @@ typedef enum {
   OPT_BSYMBOLIC_FUNCTIONS, OPT_BNO_SYMBOLIC, OPT_NO_UNDEFINED, OPT_EXCLUDE_LIBS,
   OPT_DEFAULT_SYMVER, OPT_SYSROOT, OPT_UNRESOLVED, OPT_WARN_UNRESOLVED, OPT_ERROR_UNRESOLVED,
   OPT_PLUGIN, OPT_PLUGIN_OPT, OPT_EMIT_RELOCS, OPT_SECTION_START, OPT_TTEXT, OPT_TDATA,
-  OPT_TBSS, OPT_UNIQUE,
+  OPT_TBSS, OPT_UNIQUE, OPT_UNDEFINED_VERSION, OPT_NO_UNDEFINED_VERSION,
 } OptId;
 
 typedef struct {
@@ -127,6 +127,8 @@ static const LongOpt long_opts[] = {
   {"no-undefined", OPT_NO_UNDEFINED, false},
   {"exclude-libs", OPT_EXCLUDE_LIBS, true},
   {"default-symver", OPT_DEFAULT_SYMVER, false},
+  {"undefined-version", OPT_UNDEFINED_VERSION, false},
+  {"no-undefined-version", OPT_NO_UNDEFINED_VERSION, false},
   {"sysroot", OPT_SYSROOT, true},
   {"unresolved-symbols", OPT_UNRESOLVED, true},
   {"warn-unresolved-symbols", OPT_WARN_UNRESOLVED, false},
@@ -549,6 +551,8 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_NO_UNDEFINED: opt->no_undefined = true; break;
   case OPT_EXCLUDE_LIBS: vec_push(&ctx->arena, &opt->exclude_libs, (void *)val); break;
   case OPT_DEFAULT_SYMVER: opt->default_symver = true; break;
+  case OPT_UNDEFINED_VERSION: opt->no_undefined_version = false; break;
+  case OPT_NO_UNDEFINED_VERSION: opt->no_undefined_version = true; break;
   case OPT_SYSROOT: opt->sysroot = val; break;
   case OPT_PLUGIN: opt->plugin = val; break;
   case OPT_EMIT_RELOCS: opt->emit_relocs = true; break;
