@@ -339,3 +339,20 @@ C
   expect_error "mini-ld: version script assigns version 'V1' to symbol 'nothere', which is not defined" \
     -shared a.o --version-script=a.ver --no-undefined-version
 }
+
+@test "shared: a version script or dynamic list is also looked for in the -L directories before it" {
+  printf 'int foo = 1;\n' >a.c
+  cc -fPIC -c a.c -o a.o
+  mkdir -p scripts
+  printf 'ver_x { global: *; };\n' >scripts/a.ver
+  printf '{ foo; };\n' >scripts/d.list
+  link_both lib.so -shared a.o -Lscripts --version-script=a.ver
+  for lib in lib.so lib.so.bfd; do
+    readelf --dyn-syms -W $lib | grep -q ' foo@@ver_x$'
+  done
+  link_both lib2.so -shared a.o -Lscripts --dynamic-list=d.list
+  # As in GNU ld, a -L that comes after the script does not count.
+  run -2 "$MINI_LD" -shared a.o --version-script=a.ver -Lscripts -o lib3.so
+  [ "$output" = "mini-ld: a.ver: cannot open: No such file or directory" ]
+  run ! ld.bfd -shared a.o --version-script=a.ver -Lscripts -o lib3.so.bfd
+}

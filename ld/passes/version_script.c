@@ -11,6 +11,25 @@
 #include <errno.h>
 #include <string.h>
 
+// Maps the script `path` into *v. As GNU ld does for every script it is given, a
+// relative name that is not in the current directory is looked for in the -L
+// directories given so far (-Ldir --version-script=x.ver finds dir/x.ver), so that a
+// build can name its script like a library. Returns false, with errno from the
+// first attempt, if it is nowhere.
+static bool map_script(Ctx *ctx, const char *path, View *v) {
+  if (map_file(path, path, v))
+    return true;
+  int first_errno = errno;
+  for (size_t i = 0; path[0] != '/' && i < ctx->opt.lib_paths.len; i++) {
+    const char *dir = ctx->opt.lib_paths.data[i];
+    const char *full = arena_printf(&ctx->arena, "%s/%s", dir, path);
+    if (map_file(full, full, v))
+      return true;
+  }
+  errno = first_errno;
+  return false;
+}
+
 // --version-script FILE: which symbols a shared library exports, and with which
 // versions. GNU ld's syntax:
 //
@@ -24,7 +43,7 @@
 // messages; the nodes are appended to `nodes`.
 static void read_version_nodes(Ctx *ctx, const char *path, const char *what, PtrVec *nodes) {
   View v;
-  if (!map_file(path, path, &v))
+  if (!map_script(ctx, path, &v))
     usage_error("%s: cannot open: %s", path, strerror(errno));
   VersionNode *node = NULL;
   PtrVec *list = NULL;
