@@ -101,7 +101,8 @@ struct Symbol {
   bool shared_protected;  // SYM_SHARED: protected in its library, which uses its own
                           // copy: a copy relocation would split it in two
   const char *def_version;  // -shared: the version this definition is exported with
-                            // (version script node, or .symver), or NULL
+                            // (version script node, or .symver), or NULL; "" for
+                            // the base version (`foo@@`): exported unversioned
   bool def_version_hidden;  // ... as a non-default one: `foo@VER` (.symver)
   bool symver;              // ... given by .symver in the object
   const char *export_name;  // the name in .dynsym, if not `name` (foo for foo@VER)

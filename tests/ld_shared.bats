@@ -356,3 +356,21 @@ C
   [ "$output" = "mini-ld: a.ver: cannot open: No such file or directory" ]
   run ! ld.bfd -shared a.o --version-script=a.ver -Lscripts -o lib3.so.bfd
 }
+
+@test "shared: foo@@ and foo@ (.symver with no version) export foo unversioned, past local: *" {
+  cat >a.c <<'C'
+void foo1(void) {}
+void foo2(void) {}
+__asm__(".symver foo1, bar1@");
+__asm__(".symver foo2, bar2@@");
+C
+  cc -fPIC -c a.c -o a.o
+  printf 'V1 { global: foo*; local: *; };\n' >a.ver
+  link_both lib.so -shared a.o --version-script=a.ver
+  for lib in lib.so lib.so.bfd; do
+    readelf --dyn-syms -W $lib >log
+    grep -q 'GLOBAL DEFAULT .* bar1$' log
+    grep -q 'GLOBAL DEFAULT .* bar2$' log
+    grep -q ' foo1@@V1$' log
+  done
+}

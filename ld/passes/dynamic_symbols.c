@@ -183,7 +183,8 @@ static void choose_version_definitions(Ctx *ctx) {
     vec_push(&ctx->arena, &ctx->verdefs, (void *)version_base_name(ctx));
   for (size_t i = 0; i < ctx->dynsyms.len; i++) {
     Symbol *sym = ctx->dynsyms.data[i];
-    if (sym->state == SYM_SHARED || sym->copied || !sym->def_version)
+    // (The base version, `foo@@`, is no version at all: VER_NDX_GLOBAL.)
+    if (sym->state == SYM_SHARED || sym->copied || !sym->def_version || !*sym->def_version)
       continue;
     size_t j = 0;
     while (j < ctx->verdefs.len && strcmp(ctx->verdefs.data[j], sym->def_version))

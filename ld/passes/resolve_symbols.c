@@ -32,6 +32,9 @@
 // `foo@@VER_2` is foo, exported as the default version VER_2 (references to foo
 // find it); `foo@VER_1` is an old foo kept for programs linked against VER_1,
 // exported as foo in a version that no new link picks (.gnu.version's hidden bit).
+// `foo@@` and `foo@` name the base version, which has no name: foo, exported
+// without a version, as GNU ld does. Either way a version the object wrote itself is
+// an explicit export, which a version script's `local:` does not take back.
 // In anything else a name is just a name.
 static Symbol *intern_versioned(Ctx *ctx, const char *name, bool defined) {
   const char *at = ctx->opt.shared && defined ? strchr(name, '@') : NULL;
@@ -39,7 +42,11 @@ static Symbol *intern_versioned(Ctx *ctx, const char *name, bool defined) {
     return intern_symbol(ctx, name);
   const char *base = arena_strndup(&ctx->arena, name, (size_t)(at - name));
   Symbol *sym;
-  if (at[1] == '@') {
+  if (!strcmp(at, "@") || !strcmp(at, "@@")) {
+    sym = intern_symbol(ctx, base);
+    sym->def_version = "";
+    sym->symver = true;
+  } else if (at[1] == '@') {
     sym = intern_symbol(ctx, base);
     sym->def_version = at + 2;
     sym->symver = true;
