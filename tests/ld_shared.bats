@@ -374,3 +374,26 @@ C
     grep -q ' foo1@@V1$' log
   done
 }
+
+@test "shared: --default-symver versions by the SONAME what a version script leaves unversioned" {
+  printf 'void foo(void) {}\nvoid bar(void) {}\nvoid baz(void) {}\n' >a.c
+  cc -fPIC -c a.c -o a.o
+  printf '{ global: foo; bar; local: *; };\n' >anon.ver
+  printf 'V1 { foo; };\n' >named.ver
+  link_both anon.so -shared -soname libx.so a.o --default-symver --version-script=anon.ver
+  link_both named.so -shared -soname libx.so a.o --default-symver --version-script=named.ver
+  for lib in anon.so anon.so.bfd; do
+    readelf --dyn-syms -W $lib >log
+    grep -q ' foo@@libx.so$' log
+    grep -q ' bar@@libx.so$' log
+    ! grep -q ' baz' log
+  done
+  for lib in named.so named.so.bfd; do
+    readelf --dyn-syms -W $lib >log
+    grep -q ' foo@@V1$' log
+    grep -q ' baz@@libx.so$' log
+    # The library's own name is version 2, before the script's.
+    readelf -V $lib | grep -q 'Index: 2  Cnt: 1  Name: libx.so'
+    readelf -V $lib | grep -q 'Index: 3  Cnt: 1  Name: V1'
+  done
+}

@@ -140,9 +140,9 @@ void mark_preemptible(Ctx *ctx) {
     const VersionNode *node = version_node(ctx, sym, &local);
     if (!sym->def_version && node && node->name)
       sym->def_version = node->name;
-    // --default-symver: a library without a script versions everything by its name.
-    if (!sym->def_version && ctx->opt.default_symver && !ctx->opt.version_nodes.len &&
-        sym->state != SYM_UNDEF)
+    // --default-symver: what no named node of a script versions is versioned by the
+    // library's name.
+    if (!sym->def_version && ctx->opt.default_symver && sym->state != SYM_UNDEF)
       sym->def_version = version_base_name(ctx);
   }
 }
@@ -170,17 +170,18 @@ static void check_undefined_versions(Ctx *ctx) {
 }
 
 // The versions the library defines (.gnu.version_d): the script's named nodes in
-// order. A .symver version the script does not define is an error, as in GNU ld.
+// order, after the library's name if --default-symver uses it (GNU ld's order).
+// A .symver version the script does not define is an error, as in GNU ld.
 static void choose_version_definitions(Ctx *ctx) {
   if (ctx->opt.no_undefined_version)
     check_undefined_versions(ctx);
+  if (ctx->opt.default_symver)
+    vec_push(&ctx->arena, &ctx->verdefs, (void *)version_base_name(ctx));
   for (size_t i = 0; i < ctx->opt.version_nodes.len; i++) {
     const VersionNode *node = ctx->opt.version_nodes.data[i];
     if (node->name)
       vec_push(&ctx->arena, &ctx->verdefs, (void *)node->name);
   }
-  if (ctx->opt.default_symver && !ctx->opt.version_nodes.len)
-    vec_push(&ctx->arena, &ctx->verdefs, (void *)version_base_name(ctx));
   for (size_t i = 0; i < ctx->dynsyms.len; i++) {
     Symbol *sym = ctx->dynsyms.data[i];
     // (The base version, `foo@@`, is no version at all: VER_NDX_GLOBAL.)
