@@ -105,6 +105,8 @@ struct Symbol {
                             // the base version (`foo@@`): exported unversioned
   bool def_version_hidden;  // ... as a non-default one: `foo@VER` (.symver)
   bool symver;              // ... given by .symver in the object
+  bool shadowed_by_symver;  // ... given VER by the script, while the object defines
+                            // foo@VER too: not exported (GNU ld keeps that one)
   const char *export_name;  // the name in .dynsym, if not `name` (foo for foo@VER)
   bool shared_readonly;   // SYM_SHARED: defined in a read-only section of its library
   uint64_t shared_value;  // copied: its address in its library (aliases share a copy)

@@ -397,3 +397,22 @@ C
     readelf -V $lib | grep -q 'Index: 3  Cnt: 1  Name: V1'
   done
 }
+
+@test "shared: a script's foo@@VER gives way to the object's own foo@VER" {
+  cat >a.c <<'C'
+void foo(void) {}
+void bar1(void) {}
+__asm__(".symver foo, foo@TEST");
+__asm__(".symver bar1, bar@TEST");
+C
+  cc -fPIC -c a.c -o a.o
+  printf 'TEST { global: foo; };\n' >a.ver
+  link_both lib.so -shared a.o --version-script=a.ver
+  for lib in lib.so lib.so.bfd; do
+    readelf --dyn-syms -W $lib >log
+    grep -q ' foo@TEST$' log
+    grep -q ' bar@TEST$' log
+    grep -q ' bar1$' log
+    ! grep -q ' foo@@TEST$' log
+  done
+}

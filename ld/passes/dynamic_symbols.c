@@ -108,6 +108,8 @@ static bool is_excluded_lib(Ctx *ctx, const Symbol *sym) {
 // definition the object gave a version itself (.symver): that is exported.
 static bool is_version_local(Ctx *ctx, const Symbol *sym) {
   bool local;
+  if (sym->shadowed_by_symver)
+    return true;
   if (sym->symver)
     return false;
   return (!version_node(ctx, sym, &local) && local) || is_excluded_lib(ctx, sym);
@@ -129,21 +131,29 @@ void mark_preemptible(Ctx *ctx) {
       sym->dynamic_undef = sym->object_ref && sym->visibility == STV_DEFAULT;
       continue;
     }
+    // Its version: from .symver in the object, else from the script's node.
+    bool local;
+    const VersionNode *node = version_node(ctx, sym, &local);
+    if (!sym->def_version && node && node->name) {
+      sym->def_version = node->name;
+      // The object may define foo@VER itself (.symver foo, foo@VER), an old
+      // version kept for old programs, next to the plain foo that the script also
+      // puts in VER. One name cannot be both the default and a hidden entry of
+      // one version: GNU ld keeps the .symver one and exports no foo@@VER.
+      const char *twin = arena_printf(&ctx->arena, "%s@%s", sym->name, node->name);
+      const Symbol *old = find_symbol(ctx, twin);
+      sym->shadowed_by_symver = old && old->state == SYM_DEFINED && old->def_version_hidden;
+    }
+    // --default-symver: what no named node of a script versions is versioned by the
+    // library's name.
+    if (!sym->def_version && ctx->opt.default_symver && sym->state != SYM_UNDEF)
+      sym->def_version = version_base_name(ctx);
     bool symbolic = ctx->opt.bsymbolic == BSYMBOLIC_ALL ||
                     (ctx->opt.bsymbolic == BSYMBOLIC_FUNCTIONS && sym->type == STT_FUNC);
     if ((sym->state == SYM_DEFINED || sym->state == SYM_COMMON) &&
         sym->visibility == STV_DEFAULT && !(sym->isec && !sym->isec->is_alive) &&
         !is_version_local(ctx, sym) && !symbolic)
       sym->preemptible = true;
-    // Its version: from .symver in the object, else from the script's node.
-    bool local;
-    const VersionNode *node = version_node(ctx, sym, &local);
-    if (!sym->def_version && node && node->name)
-      sym->def_version = node->name;
-    // --default-symver: what no named node of a script versions is versioned by the
-    // library's name.
-    if (!sym->def_version && ctx->opt.default_symver && sym->state != SYM_UNDEF)
-      sym->def_version = version_base_name(ctx);
   }
 }
 
