@@ -461,6 +461,8 @@ typedef struct {
   PtrVec export_patterns;   // const char *: globs of symbols to export (--dynamic-list,
                             // --export-dynamic-symbol)
   bool export_data;         // --dynamic-list-data: every global variable too
+  bool dynamic_list;        // --dynamic-list(-data): in a shared library, only what
+                            // the list names may be preempted; the rest binds locally
   const char *init_symbol;  // -init (DT_INIT; default _init)
   const char *fini_symbol;  // -fini (DT_FINI; default _fini)
   const char *audit;        // --audit: DT_AUDIT, colon-separated

@@ -416,3 +416,35 @@ C
     ! grep -q ' foo@@TEST$' log
   done
 }
+
+@test "shared: --dynamic-list makes only the listed symbols preemptible; the rest bind locally" {
+  cat >a.c <<'C'
+#include <stdio.h>
+void foo(void) { printf("foo1 "); }
+void bar(void) { printf("bar1 "); }
+void baz(void) { printf("baz1 "); }
+void print(void) { foo(); bar(); baz(); printf("\n"); }
+C
+  cat >c.c <<'C'
+#include <stdio.h>
+void foo(void) { printf("foo2 "); }
+void bar(void) { printf("bar2 "); }
+void baz(void) { printf("baz2 "); }
+C
+  printf 'void print(void);\nint main(void) { print(); return 0; }\n' >main.c
+  printf '{ foo; bar; };\n' >dyn
+  gcc -shared -fPIC c.c -o libd.so
+  dyn_both libb.so gcc -shared -fPIC a.c -Wl,--dynamic-list=dyn
+  # Everything is still exported; baz is not in the list, so print calls its own.
+  readelf --dyn-syms -W libb.so | grep -q ' baz$'
+  cp libb.so.bfd libbfd.so
+  for lib in b bfd; do
+    gcc main.c -L. -Wl,--no-as-needed -ld -l$lib -Wl,-rpath,'$ORIGIN' -o m-$lib
+    run ./m-$lib
+    [ "$output" = "foo2 bar2 baz1 " ]
+  done
+  # --export-dynamic-symbol exports without binding the rest locally.
+  gcc -shared -fPIC -B "$MINI_BIN/" a.c -Wl,--export-dynamic-symbol=foo -o libb.so
+  run ./m-b
+  [ "$output" = "foo2 bar2 baz2 " ]
+}

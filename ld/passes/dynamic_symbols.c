@@ -115,6 +115,12 @@ static bool is_version_local(Ctx *ctx, const Symbol *sym) {
   return (!version_node(ctx, sym, &local) && local) || is_excluded_lib(ctx, sym);
 }
 
+// Does --dynamic-list (or --dynamic-list-data, --export-dynamic-symbol) name sym?
+static bool in_dynamic_list(Ctx *ctx, const Symbol *sym) {
+  return (ctx->opt.export_data && sym->type == STT_OBJECT) ||
+         matches(&ctx->opt.export_patterns, sym->name);
+}
+
 // A shared library's global symbols of default visibility may be replaced at run
 // time by another module's definition (interposition: the program's own malloc
 // for everyone's): references to them go through the GOT and the PLT, never
@@ -148,8 +154,14 @@ void mark_preemptible(Ctx *ctx) {
     // library's name.
     if (!sym->def_version && ctx->opt.default_symver && sym->state != SYM_UNDEF)
       sym->def_version = version_base_name(ctx);
-    bool symbolic = ctx->opt.bsymbolic == BSYMBOLIC_ALL ||
-                    (ctx->opt.bsymbolic == BSYMBOLIC_FUNCTIONS && sym->type == STT_FUNC);
+    // -Bsymbolic, or a dynamic list that does not name it: exported, yet bound to
+    // this library's own definition. A dynamic list overrides -Bsymbolic, wherever
+    // each is on the command line (GNU ld's reading of --dynamic-list).
+    bool symbolic = ctx->opt.dynamic_list
+                        ? !in_dynamic_list(ctx, sym)
+                        : ctx->opt.bsymbolic == BSYMBOLIC_ALL ||
+                              (ctx->opt.bsymbolic == BSYMBOLIC_FUNCTIONS &&
+                               sym->type == STT_FUNC);
     if ((sym->state == SYM_DEFINED || sym->state == SYM_COMMON) &&
         sym->visibility == STV_DEFAULT && !(sym->isec && !sym->isec->is_alive) &&
         !is_version_local(ctx, sym) && !symbolic)

@@ -34,6 +34,7 @@ typedef enum {
   OPT_DEFAULT_SYMVER, OPT_SYSROOT, OPT_UNRESOLVED, OPT_WARN_UNRESOLVED, OPT_ERROR_UNRESOLVED,
   OPT_PLUGIN, OPT_PLUGIN_OPT, OPT_EMIT_RELOCS, OPT_SECTION_START, OPT_TTEXT, OPT_TDATA,
   OPT_TBSS, OPT_UNIQUE, OPT_UNDEFINED_VERSION, OPT_NO_UNDEFINED_VERSION,
+  OPT_EXPORT_SYMBOL_LIST,
 } OptId;
 
 typedef struct {
@@ -112,7 +113,7 @@ static const LongOpt long_opts[] = {
   // Meaningful only for dynamic linking; GNU ld accepts them for static links too.
   {"export-dynamic", OPT_EXPORT_DYNAMIC, false},
   {"dynamic-list", OPT_DYNAMIC_LIST, true},
-  {"export-dynamic-symbol-list", OPT_DYNAMIC_LIST, true},
+  {"export-dynamic-symbol-list", OPT_EXPORT_SYMBOL_LIST, true},
   {"export-dynamic-symbol", OPT_EXPORT_SYMBOL, true},
   {"dynamic-list-data", OPT_DYNAMIC_LIST_DATA, false},
   {"init", OPT_INIT, true},
@@ -463,9 +464,12 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_NEW_DTAGS: opt->new_dtags = true; break;
   case OPT_OLD_DTAGS: opt->new_dtags = false; break;
   case OPT_EXPORT_DYNAMIC: opt->export_dynamic = true; break;
-  case OPT_DYNAMIC_LIST: read_dynamic_list(ctx, val); break;
+  // In a shared library, --dynamic-list (and --dynamic-list-data) also says which
+  // symbols may be preempted; --export-dynamic-symbol(-list) only exports.
+  case OPT_DYNAMIC_LIST: read_dynamic_list(ctx, val); opt->dynamic_list = true; break;
+  case OPT_EXPORT_SYMBOL_LIST: read_dynamic_list(ctx, val); break;
   case OPT_EXPORT_SYMBOL: vec_push(&ctx->arena, &opt->export_patterns, (void *)val); break;
-  case OPT_DYNAMIC_LIST_DATA: opt->export_data = true; break;
+  case OPT_DYNAMIC_LIST_DATA: opt->export_data = opt->dynamic_list = true; break;
   case OPT_INIT: opt->init_symbol = val; break;
   case OPT_FINI: opt->fini_symbol = val; break;
   case OPT_AUDIT:
