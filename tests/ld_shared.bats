@@ -448,3 +448,32 @@ C
   run ./m-b
   [ "$output" = "foo2 bar2 baz2 " ]
 }
+
+@test "shared: a program's reference to foo@VER binds to that version, even an old hidden one" {
+  cat >lib.c <<'C'
+int foo_old(void) { return 1; }
+int foo_new(void) { return 2; }
+__asm__(".symver foo_old, foo@V1");
+__asm__(".symver foo_new, foo@@V2");
+C
+  printf 'V1 { };\nV2 { } V1;\n' >lib.ver
+  gcc -shared -fPIC lib.c -Wl,--version-script=lib.ver -o libv.so
+  cat >main.c <<'C'
+int foo(void);
+__asm__(".symver foo, foo@V1");
+int main(void) { return foo() * 10; }
+C
+  cc -c main.c -o main.o
+  cc -c -x c - -o plain.o <<<'int foo(void); int main(void) { return foo() * 10; }'
+  # The library after the program's object, and before it.
+  dyn_both m1 gcc main.o -L. -lv -Wl,-rpath,'$ORIGIN'
+  dyn_both m2 gcc -L. -Wl,--no-as-needed -lv main.o -Wl,-rpath,'$ORIGIN'
+  dyn_both m3 gcc plain.o -L. -lv -Wl,-rpath,'$ORIGIN'
+  for m in m1 m2; do
+    run_both $m
+    [ "$status" -eq 10 ]
+    readelf --dyn-syms -W $m | grep -q ' foo@V1 '
+  done
+  run_both m3
+  [ "$status" -eq 20 ]
+}

@@ -25,6 +25,7 @@
  */
 #include "../ld.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,6 +102,9 @@ static void add_common(Ctx *ctx, Symbol *sym, InputFile *file, const Elf64_Sym *
     sym->common_align = align;
 }
 
+static void define_shared(Symbol *sym, InputFile *file, uint64_t i, const char *version);
+static bool find_versioned_in_shared(Ctx *ctx, Symbol *sym);
+
 void resolve_file_symbols(Ctx *ctx, InputFile *file) {
   ElfObject *obj = &file->obj;
   for (uint64_t i = 1; i < obj->nsyms; i++) {
@@ -132,6 +136,14 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
         sym->visibility = vis;
       if (bind != STB_WEAK)
         sym->strong_ref = true;
+      // `foo@VER` (.symver foo, foo@VER on an undefined foo) asks for that version
+      // of foo from a shared library, even an old, hidden one; .dynsym calls it foo.
+      // A library read already may have it; one read later looks for it itself.
+      if (sym->state == SYM_UNDEF && !sym->file && strchr(sym->name, '@')) {
+        sym->export_name = arena_strndup(&ctx->arena, sym->name,
+                                         (size_t)(strchr(sym->name, '@') - sym->name));
+        find_versioned_in_shared(ctx, sym);
+      }
       if (sym->state == SYM_UNDEF && !sym->file)
         sym->file = file;
       continue;
@@ -192,6 +204,56 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
 // version kept for old programs (VERSYM_HIDDEN), is not `memcpy`. What the library
 // leaves undefined may be the program's to define: such a definition must then be
 // exported (.dynsym), so the library can find it at run time.
+// Makes sym the definition at index i of the shared library `file`, in `version`
+// (NULL: unversioned).
+static void define_shared(Symbol *sym, InputFile *file, uint64_t i, const char *version) {
+  const ElfShared *so = &file->so;
+  const Elf64_Sym *esym = &so->syms[i];
+  sym->state = SYM_SHARED;
+  sym->file = file;
+  sym->isec = NULL;
+  sym->value = esym->st_value;
+  sym->size = esym->st_size;
+  sym->binding = ELF64_ST_BIND(esym->st_info);
+  sym->type = ELF64_ST_TYPE(esym->st_info);
+  sym->visibility = STV_DEFAULT;
+  sym->shared_protected = ELF64_ST_VISIBILITY(esym->st_other) == STV_PROTECTED;
+  sym->version = version;
+  sym->shared_readonly = esym->st_shndx < so->shnum &&
+                         !(so->shdrs[esym->st_shndx].sh_flags & SHF_WRITE);
+}
+
+// The name of the version of definition i of `so` (hidden or not), or NULL.
+static const char *definition_version(const ElfShared *so, uint64_t i) {
+  uint16_t ver = so->versym ? (uint16_t)(so->versym[i] & ~VERSYM_HIDDEN) : VER_NDX_GLOBAL;
+  return ver > VER_NDX_GLOBAL && ver < so->nverdefs ? so->verdef_names[ver] : NULL;
+}
+
+// Is definition i of `so` the one the versioned reference `name@version` asks for?
+static bool is_versioned_match(const ElfShared *so, uint64_t i, const char *name) {
+  const char *at = strchr(name, '@');
+  const char *version = definition_version(so, i);
+  return version && so->syms[i].st_shndx != SHN_UNDEF &&
+         ELF64_ST_BIND(so->syms[i].st_info) != STB_LOCAL && !strcmp(at + 1, version) &&
+         !strncmp(so->symnames[i], name, (size_t)(at - name)) &&
+         so->symnames[i][at - name] == '\0';
+}
+
+// A versioned reference (sym is `foo@VER`, undefined) met after the shared
+// libraries were read: looks for the definition in them, in command-line order.
+// Such references are rare (a .symver in a program), so a linear scan will do.
+static bool find_versioned_in_shared(Ctx *ctx, Symbol *sym) {
+  for (size_t f = 0; f < ctx->shared_files.len; f++) {
+    InputFile *file = ctx->shared_files.data[f];
+    for (uint64_t i = file->so.first_global; i < file->so.nsyms; i++)
+      if (is_versioned_match(&file->so, i, sym->name)) {
+        define_shared(sym, file, i, definition_version(&file->so, i));
+        return true;
+      }
+  }
+  return false;
+}
+
 void resolve_shared_symbols(Ctx *ctx, InputFile *file) {
   ElfShared *so = &file->so;
   for (uint64_t i = so->first_global; i < so->nsyms; i++) {
@@ -200,6 +262,18 @@ void resolve_shared_symbols(Ctx *ctx, InputFile *file) {
     if (bind == STB_LOCAL || !*so->symnames[i])
       continue;
     uint16_t ver = so->versym ? so->versym[i] : VER_NDX_GLOBAL;
+    // A reference to this very version, `foo@VER`, takes it, even if hidden.
+    const char *version = definition_version(so, i);
+    // (The name is built on the stack if it fits: libc alone has thousands.)
+    char buf[256];
+    if (version && esym->st_shndx != SHN_UNDEF) {
+      const char *vname = buf;
+      if (snprintf(buf, sizeof buf, "%s@%s", so->symnames[i], version) >= (int)sizeof buf)
+        vname = arena_printf(&ctx->arena, "%s@%s", so->symnames[i], version);
+      Symbol *vsym = find_symbol(ctx, vname);
+      if (vsym && vsym->state == SYM_UNDEF && !vsym->defsym)
+        define_shared(vsym, file, i, version);
+    }
     Symbol *sym = intern_symbol(ctx, so->symnames[i]);
     if (esym->st_shndx == SHN_UNDEF) {
       sym->shared_ref = true;
@@ -215,18 +289,7 @@ void resolve_shared_symbols(Ctx *ctx, InputFile *file) {
       sym->shared_ref = true;
     if (sym->state != SYM_UNDEF || sym->defsym)
       continue;
-    sym->state = SYM_SHARED;
-    sym->file = file;
-    sym->isec = NULL;
-    sym->value = esym->st_value;
-    sym->size = esym->st_size;
-    sym->binding = bind;
-    sym->type = ELF64_ST_TYPE(esym->st_info);
-    sym->visibility = STV_DEFAULT;
-    sym->shared_protected = ELF64_ST_VISIBILITY(esym->st_other) == STV_PROTECTED;
-    sym->version = ver > VER_NDX_GLOBAL && ver < so->nverdefs ? so->verdef_names[ver] : NULL;
-    sym->shared_readonly = esym->st_shndx < so->shnum &&
-                           !(so->shdrs[esym->st_shndx].sh_flags & SHF_WRITE);
+    define_shared(sym, file, i, version);
   }
 }
 
