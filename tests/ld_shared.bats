@@ -477,3 +477,19 @@ C
   run_both m3
   [ "$status" -eq 20 ]
 }
+
+@test "shared: of -shared and -pie the last one given decides, as in GNU ld" {
+  printf 'void _start(void) {}\n' >a.c
+  cc -fPIC -c a.c -o a.o
+  link_both pie.so -shared -pie --dynamic-linker=/lib/ld.so -e _start a.o
+  link_both lib.so -pie -shared --dynamic-linker=/lib/ld.so -e _start a.o
+  for f in pie.so pie.so.bfd; do
+    readelf -hW $f | grep -q 'DYN (Position-Independent Executable file)'
+    readelf -lW $f | grep -q INTERP
+  done
+  for f in lib.so lib.so.bfd; do
+    readelf -hW $f | grep -q 'DYN (Shared object file)'
+    ! readelf -lW $f | grep -q INTERP
+    ! readelf -SW $f | grep -q '\.interp'
+  done
+}

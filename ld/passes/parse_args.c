@@ -546,8 +546,10 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_Z: z_keyword(ctx, val); break;
   case OPT_IGNORE: case OPT_IGNORE_ARG: break;
   case OPT_MAP: opt->map_file = val; break;
-  case OPT_PIE: opt->pie = true; break;
-  case OPT_SHARED: opt->shared = true; break;
+  // -pie and -shared both make ET_DYN; as in GNU ld, the last one given says
+  // which: `-shared -pie` is a PIE, with PT_INTERP; `-pie -shared` a library.
+  case OPT_PIE: opt->pie = true; opt->shared = false; break;
+  case OPT_SHARED: opt->shared = true; opt->pie = false; break;
   case OPT_SONAME: opt->soname = val; break;
   case OPT_BSYMBOLIC: opt->bsymbolic = BSYMBOLIC_ALL; break;
   case OPT_BSYMBOLIC_FUNCTIONS: opt->bsymbolic = BSYMBOLIC_FUNCTIONS; break;
