@@ -224,9 +224,9 @@ size_t compress(uint32_t type, const uint8_t *in, size_t n, uint8_t *out, size_t
 //
 // What a linker needs from a shared library, found through its section headers as
 // GNU ld and lld find it: the dynamic symbols (.dynsym) with their versions
-// (.gnu.version, .gnu.version_d, .gnu.version_r) and the library's DT_SONAME and
-// DT_NEEDED (.dynamic). Every offset, count, index and name is checked by
-// read_elf_shared, so callers index these tables without checking again.
+// (.gnu.version, .gnu.version_d, .gnu.version_r) and the library's DT_SONAME,
+// DT_NEEDED and DT_AUDIT (.dynamic). Every offset, count, index and name is checked
+// by read_elf_shared, so callers index these tables without checking again.
 
 // Bits of a .gnu.version entry (GNU symbol versioning); <elf.h> does not name them.
 enum {
@@ -241,6 +241,7 @@ typedef struct {
   Elf64_Ehdr ehdr;
   const char *soname;         // DT_SONAME, or NULL if the library has none
   const char **needed;        // DT_NEEDED names, in order
+  const char *audit;          // DT_AUDIT (--audit when it was linked), or NULL
   size_t nneeded;
   Elf64_Sym *syms;            // .dynsym, copied out of the file; nsyms entries
   const char **symnames;      // nsyms names, checked

@@ -11,7 +11,7 @@
  *   .gnu.version                           one u16 per .dynsym entry: a version index
  *   .gnu.version_d  --sh_link--> .dynstr   the versions this library defines
  *   .gnu.version_r  --sh_link--> .dynstr   the versions it needs from other libraries
- *   .dynamic        --sh_link--> .dynstr   DT_SONAME, DT_NEEDED
+ *   .dynamic        --sh_link--> .dynstr   DT_SONAME, DT_NEEDED, DT_AUDIT
  *
  * .gnu.version holds one 16-bit entry per dynamic symbol. Its low 15 bits
  * (VERSYM_VERSION) are a version index: 0 (VER_NDX_LOCAL) and 1 (VER_NDX_GLOBAL)
@@ -348,7 +348,7 @@ static bool read_versym(Reader *r) {
   return true;
 }
 
-// .dynamic: DT_SONAME and DT_NEEDED, whose values are offsets into the string
+// .dynamic: DT_SONAME, DT_NEEDED and DT_AUDIT, whose values are offsets into the string
 // table the section's sh_link names (.dynstr). The array ends at DT_NULL.
 static bool read_dynamic(Reader *r) {
   ElfShared *so = r->so;
@@ -383,17 +383,21 @@ static bool read_dynamic(Reader *r) {
     memcpy(&dyn, data.data + i * sizeof dyn, sizeof dyn);
     if (dyn.d_tag == DT_NULL)
       break;
-    if (dyn.d_tag != DT_SONAME && dyn.d_tag != DT_NEEDED)
+    if (dyn.d_tag != DT_SONAME && dyn.d_tag != DT_NEEDED && dyn.d_tag != DT_AUDIT)
       continue;
     const char *s = view_cstr(strtab, dyn.d_un.d_val);
     if (!s) {
       error("%s: %s offset 0x%llx is outside the dynamic string table", so->file.name,
-            dyn.d_tag == DT_SONAME ? "DT_SONAME" : "DT_NEEDED",
+            dyn.d_tag == DT_SONAME   ? "DT_SONAME"
+            : dyn.d_tag == DT_NEEDED ? "DT_NEEDED"
+                                     : "DT_AUDIT",
             (unsigned long long)dyn.d_un.d_val);
       return false;
     }
     if (dyn.d_tag == DT_NEEDED)
       so->needed[so->nneeded++] = s;
+    else if (dyn.d_tag == DT_AUDIT)
+      so->audit = s;
     else  // of two DT_SONAMEs, GNU ld, lld and ld.so all keep the last
       so->soname = s;
   }

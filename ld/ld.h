@@ -926,6 +926,8 @@ struct Ctx {
   PtrVec verdefs;            // const char *: versions the library defines, index 2 on
   StringTable dynstr;
   const char *rpath;         // -rpath directories joined with ':', or NULL
+  const char *depaudit;      // DT_DEPAUDIT: --depaudit, then the DT_AUDIT of every
+                             // needed library, joined with ':'; or NULL
 
   // layout
   OutputSection *eh_frame_osec;  // split record by record (split_eh_frame.c)

@@ -493,3 +493,20 @@ C
     ! readelf -SW $f | grep -q '\.interp'
   done
 }
+
+@test "shared: a library's DT_AUDIT becomes DT_DEPAUDIT of what links against it" {
+  printf 'void foo(void) {}\n' >audit.c
+  gcc -shared -fPIC audit.c -o libaudit.so
+  printf 'void bar(void) {}\n' >b.c
+  gcc -shared -fPIC -B "$MINI_BIN/" b.c -Wl,--audit=/opt/libaudit.so -o libb.so
+  [ "$(dyn_value libb.so AUDIT)" = "Audit library: [/opt/libaudit.so]" ]
+  printf 'void bar(void);\nint main(void) { bar(); return 0; }\n' >main.c
+  dyn_both m1 gcc main.c -L. -lb
+  dyn_both m2 gcc main.c -L. -lb -Wl,--depaudit=foo.so
+  for m in m1 m1.bfd; do
+    [ "$(dyn_value $m DEPAUDIT)" = "Dependency audit library: [/opt/libaudit.so]" ]
+  done
+  for m in m2 m2.bfd; do
+    [ "$(dyn_value $m DEPAUDIT)" = "Dependency audit library: [foo.so:/opt/libaudit.so]" ]
+  done
+}

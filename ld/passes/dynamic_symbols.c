@@ -24,7 +24,7 @@
  * assign_slots (copy relocations have made their variables the program's own) and
  * before layout, which sizes the tables from what is chosen here.
  * Fills ctx->needed, ctx->dynsyms, ctx->dynsym_defined, ctx->gnu_hash_buckets,
- * ctx->verneeds, ctx->dynstr, Symbol.dynsym_index and Symbol.ver_index.
+ * ctx->verneeds, ctx->dynstr, ctx->depaudit, Symbol.dynsym_index and Symbol.ver_index.
  */
 #include "../ld.h"
 
@@ -309,6 +309,38 @@ static uint16_t version_index(Ctx *ctx, const Symbol *sym) {
   internal_error("no version index for '%s@%s'", sym->name, sym->version);
 }
 
+// DT_DEPAUDIT: the auditing libraries the dynamic linker loads before this
+// module's dependencies. A library linked with --audit asks, through its DT_AUDIT,
+// that whoever links against it be audited too: GNU ld adds each needed library's
+// DT_AUDIT to --depaudit's list (each name once).
+static void choose_depaudit(Ctx *ctx) {
+  Buf b = {0};
+  PtrVec seen = {0};
+  for (size_t i = 0; i <= ctx->needed.len; i++) {
+    const InputFile *so = i ? ctx->needed.data[i - 1] : NULL;
+    const char *list = so ? so->so.audit : ctx->opt.depaudit;
+    for (const char *p = list; p && *p;) {
+      size_t n = strcspn(p, ":");
+      const char *name = arena_strndup(&ctx->arena, p, n);
+      p += n + (p[n] == ':');
+      bool dup = false;
+      for (size_t j = 0; j < seen.len && !dup; j++)
+        dup = !strcmp(seen.data[j], name);
+      if (dup || !*name)
+        continue;
+      vec_push(&ctx->arena, &seen, (void *)name);
+      if (b.len)
+        buf_add(&b, ":", 1);
+      buf_add(&b, name, n);
+    }
+  }
+  if (!b.len)
+    return;
+  buf_add(&b, "", 1);
+  ctx->depaudit = arena_strdup(&ctx->arena, (const char *)b.data);
+  free(b.data);
+}
+
 typedef struct {
   Symbol *sym;
   uint32_t bucket;
@@ -413,8 +445,9 @@ void choose_dynamic_symbols(Ctx *ctx) {
   }
   if (ctx->opt.audit)
     add_string(t, ctx->opt.audit);
-  if (ctx->opt.depaudit)
-    add_string(t, ctx->opt.depaudit);
+  choose_depaudit(ctx);
+  if (ctx->depaudit)
+    add_string(t, ctx->depaudit);
   if (ctx->opt.soname)
     add_string(t, ctx->opt.soname);
   for (size_t i = 0; i < ctx->dynsyms.len; i++)

@@ -68,8 +68,8 @@ static void entries(Ctx *ctx, Entries *e) {
       put(e, ctx->opt.new_dtags ? DT_RUNPATH : DT_RPATH, find_string(&ctx->dynstr, ctx->rpath));
     if (ctx->opt.audit)
       put(e, DT_AUDIT, find_string(&ctx->dynstr, ctx->opt.audit));
-    if (ctx->opt.depaudit)
-      put(e, DT_DEPAUDIT, find_string(&ctx->dynstr, ctx->opt.depaudit));
+    if (ctx->depaudit)
+      put(e, DT_DEPAUDIT, find_string(&ctx->dynstr, ctx->depaudit));
     put_symbol(ctx, e, ctx->opt.init_symbol, DT_INIT);
     put_symbol(ctx, e, ctx->opt.fini_symbol, DT_FINI);
     put_array(ctx, e, ".preinit_array", DT_PREINIT_ARRAY, DT_PREINIT_ARRAYSZ);
