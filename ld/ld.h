@@ -455,6 +455,8 @@ typedef struct {
   bool z_now;               // -z now: DF_BIND_NOW, no lazy binding
   bool z_text;              // -z text: a dynamic relocation in a read-only section is
                             // an error (-z notext, the default: DT_TEXTREL)
+  bool z_nodynamic_undefined_weak;  // -z nodynamic-undefined-weak: a shared library's
+                            // weak undefined symbols are 0, not looked up at run time
   bool hash_sysv;           // --hash-style=sysv|both: DT_HASH
   bool hash_gnu;            // --hash-style=gnu|both (the default): DT_GNU_HASH
   bool export_dynamic;      // -E, --export-dynamic: every global symbol in .dynsym

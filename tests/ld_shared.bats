@@ -510,3 +510,20 @@ C
     [ "$(dyn_value $m DEPAUDIT)" = "Dependency audit library: [foo.so:/opt/libaudit.so]" ]
   done
 }
+
+@test "shared: -z nodynamic-undefined-weak makes a weak undefined symbol 0 instead of dynamic" {
+  printf '__attribute__((weak)) int foo(void);\nint bar(void) { return foo ? foo() : 0; }\n' >a.c
+  cc -fPIC -c a.c -o a.o
+  link_both dyn.so -shared a.o -z dynamic-undefined-weak
+  link_both nodyn.so -shared a.o -z nodynamic-undefined-weak
+  printf '#include <stdio.h>\nint foo(void) { return 1; }\nint bar(void);\nint main(void) { printf("%%d\\n", bar()); return 0; }\n' >main.c
+  for lib in dyn nodyn; do
+    for f in $lib.so $lib.so.bfd; do
+      cp $f lib$lib-t.so
+      gcc main.c -L. -l$lib-t -Wl,-rpath,'$ORIGIN' -o m
+      run ./m
+      if [ $lib = dyn ]; then [ "$output" = 1 ]; else [ "$output" = 0 ]; fi
+    done
+  done
+  ! readelf --dyn-syms -W nodyn.so | grep -q ' foo$'
+}

@@ -133,8 +133,10 @@ void mark_preemptible(Ctx *ctx) {
   for (size_t i = 0; i < ctx->globals.len; i++) {
     Symbol *sym = ctx->globals.data[i];
     if (sym->state == SYM_UNDEF) {
-      // (A hidden one cannot come from another module: it stays 0.)
-      sym->dynamic_undef = sym->object_ref && sym->visibility == STV_DEFAULT;
+      // (A hidden one cannot come from another module: it stays 0. Nor, with
+      // -z nodynamic-undefined-weak, can one that is only weakly referenced.)
+      sym->dynamic_undef = sym->object_ref && sym->visibility == STV_DEFAULT &&
+                           (sym->strong_ref || !ctx->opt.z_nodynamic_undefined_weak);
       continue;
     }
     // Its version: from .symver in the object, else from the script's node.

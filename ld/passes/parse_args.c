@@ -397,6 +397,10 @@ static void z_keyword(Ctx *ctx, const char *kw) {
     opt->x86_isa_needed |= 1u << (kw[8] - '1');  // GNU_PROPERTY_X86_ISA_1_V2 is 1 << 1
   } else if (!strcmp(kw, "x86-64-baseline")) {
     opt->x86_isa_needed |= 1;
+  } else if (!strcmp(kw, "dynamic-undefined-weak")) {
+    opt->z_nodynamic_undefined_weak = false;
+  } else if (!strcmp(kw, "nodynamic-undefined-weak")) {
+    opt->z_nodynamic_undefined_weak = true;
   } else if (!strcmp(kw, "now")) {
     opt->z_now = true;
   } else if (!strcmp(kw, "lazy")) {
