@@ -257,6 +257,8 @@ typedef struct {
   uint16_t nverneeds;         // the largest index + 1, or 0
   const Elf64_Shdr *shdrs;    // the section headers (a defined symbol's st_shndx, other
   uint64_t shnum;             // than SHN_ABS, is checked to index them)
+  uint64_t relro_start;       // PT_GNU_RELRO's addresses: data made read-only after
+  uint64_t relro_end;         // relocation (both 0 if there is none)
 } ElfShared;
 
 // Is v an ELF shared object (ET_DYN)? A file too short for e_type is not.

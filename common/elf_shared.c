@@ -404,6 +404,26 @@ static bool read_dynamic(Reader *r) {
   return true;
 }
 
+// PT_GNU_RELRO: the part of the library's data that the dynamic linker makes
+// read-only once it has relocated it (.data.rel.ro, .got, ...). A linker only needs
+// it to tell which of the library's variables are constants (see relro_start), so a
+// library without usable program headers is read as one without RELRO.
+static void read_relro(Reader *r) {
+  ElfShared *so = r->so;
+  const Elf64_Ehdr *eh = &so->ehdr;
+  if (!eh->e_phoff || eh->e_phentsize != sizeof(Elf64_Phdr) ||
+      !view_has_table(so->file, eh->e_phoff, eh->e_phnum, sizeof(Elf64_Phdr)))
+    return;
+  for (uint64_t i = 0; i < eh->e_phnum; i++) {
+    Elf64_Phdr ph;
+    memcpy(&ph, so->file.data + eh->e_phoff + i * sizeof ph, sizeof ph);
+    if (ph.p_type == PT_GNU_RELRO && ph.p_memsz <= UINT64_MAX - ph.p_vaddr) {
+      so->relro_start = ph.p_vaddr;
+      so->relro_end = ph.p_vaddr + ph.p_memsz;
+    }
+  }
+}
+
 bool read_elf_shared(View v, Arena *arena, ElfShared *so) {
   memset(so, 0, sizeof *so);
   so->file = v;
@@ -416,5 +436,6 @@ bool read_elf_shared(View v, Arena *arena, ElfShared *so) {
     return false;
   so->shdrs = r.shdrs;
   so->shnum = r.shnum;
+  read_relro(&r);
   return true;
 }

@@ -527,3 +527,33 @@ C
   done
   ! readelf --dyn-syms -W nodyn.so | grep -q ' foo$'
 }
+
+@test "shared: a library's .data.rel.ro variable is copied into the program's RELRO" {
+  cat >a.c <<'C'
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+extern char readonly[100];
+extern char readwrite[100];
+static int segv;
+static jmp_buf buf;
+static void handler(int sig) { (void)sig; segv = 1; longjmp(buf, 1); }
+int main(void) {
+  signal(SIGSEGV, handler);
+  readwrite[0] = 5;
+  int x = segv;
+  if (setjmp(buf) == 0)
+    *(volatile char *)readonly = 5;
+  printf("sigsegv %d %d %s\n", x, segv, readonly + 1);
+  return 0;
+}
+C
+  cat >b.c <<'C'
+__attribute__((section(".data.rel.ro"))) char readonly[100] = "abc";
+char readwrite[100] = "abc";
+C
+  gcc -shared -fPIC -B "$MINI_BIN/" b.c -o libb.so
+  dyn_both m gcc -fno-PIE -no-pie a.c -L. -lb -Wl,-rpath,'$ORIGIN'
+  run_both m
+  [ "$output" = "sigsegv 0 1 bc" ]
+}

@@ -219,8 +219,12 @@ static void define_shared(Symbol *sym, InputFile *file, uint64_t i, const char *
   sym->visibility = STV_DEFAULT;
   sym->shared_protected = ELF64_ST_VISIBILITY(esym->st_other) == STV_PROTECTED;
   sym->version = version;
+  // Read-only: in a section that is never writable, or in the library's RELRO
+  // (.data.rel.ro: a constant that needed relocating). Its copy in the program must
+  // be read-only too, or the program could write what the library cannot.
   sym->shared_readonly = esym->st_shndx < so->shnum &&
-                         !(so->shdrs[esym->st_shndx].sh_flags & SHF_WRITE);
+                         (!(so->shdrs[esym->st_shndx].sh_flags & SHF_WRITE) ||
+                          (esym->st_value >= so->relro_start && esym->st_value < so->relro_end));
 }
 
 // The name of the version of definition i of `so` (hidden or not), or NULL.
