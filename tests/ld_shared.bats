@@ -557,3 +557,47 @@ C
   run_both m
   [ "$output" = "sigsegv 0 1 bc" ]
 }
+
+@test "shared: an IFUNC has one address across the program and its libraries" {
+  # A library's IFUNC whose address a non-PIC program takes (a canonical PLT entry),
+  # compared with what dlsym finds.
+  cat >lib.c <<'C'
+#include <stdio.h>
+static void real_foo(void) { printf("foo "); }
+static void (*resolve_foo(void))(void) { return real_foo; }
+__attribute__((ifunc("resolve_foo"))) void foo(void);
+C
+  cat >a.c <<'C'
+#include <dlfcn.h>
+#include <stdio.h>
+void foo(void);
+int main(void) {
+  void (*p)(void) = (void (*)(void))dlsym(dlopen(NULL, RTLD_NOW), "foo");
+  foo();
+  p();
+  printf("%d\n", p == foo);
+  return 0;
+}
+C
+  gcc -shared -fPIC -B "$MINI_BIN/" lib.c -o libifn.so
+  dyn_both m1 gcc -fno-PIE -no-pie a.c -L. -lifn -ldl -Wl,-rpath,'$ORIGIN'
+  run_both m1
+  [ "$output" = "foo foo 1" ]
+  # The program's own IFUNC, whose address a library takes too.
+  cat >get.c <<'C'
+void bar(void);
+void (*get_bar(void))(void) { return bar; }
+C
+  cat >b.c <<'C'
+#include <stdio.h>
+static void real_bar(void) { printf("bar "); }
+static void (*resolve_bar(void))(void) { return real_bar; }
+__attribute__((ifunc("resolve_bar"))) void bar(void);
+void (*get_bar(void))(void);
+int main(void) { bar(); printf("%d\n", get_bar() == bar); return 0; }
+C
+  gcc -shared -fPIC -B "$MINI_BIN/" get.c -o libget.so
+  dyn_both m2 gcc -fno-PIE -no-pie b.c -L. -lget -Wl,-rpath,'$ORIGIN'
+  run_both m2
+  [ "$output" = "bar 1" ]
+}

@@ -33,12 +33,23 @@ static void write_dynsym(Ctx *ctx, InputSection *isec, uint8_t *buf) {
       bind = sym->strong_ref ? STB_GLOBAL : STB_WEAK;
     if (bind == STB_LOCAL)
       bind = STB_GLOBAL;
-    es.st_info = ELF64_ST_INFO(bind, sym->type);
+    // An IFUNC (STT_GNU_IFUNC) tells the dynamic linker "call me for the address".
+    // That is wrong in two cases, which become plain functions here: an import, whose
+    // library says what it is (and a canonical PLT entry is a function); and an
+    // IFUNC an executable defines and reaches through its .iplt stub, where the stub
+    // is the function's one address, which the libraries must see as well.
+    uint8_t type = sym->type;
+    bool stub_is_address = sym->state == SYM_DEFINED && sym->iplt && !ctx->opt.shared;
+    if (type == STT_GNU_IFUNC && (sym->state == SYM_SHARED || stub_is_address))
+      type = STT_FUNC;
+    es.st_info = ELF64_ST_INFO(bind, type);
     es.st_other = sym->visibility;
     es.st_shndx = output_shndx(sym);
     es.st_size = sym->size;
     if (sym->state == SYM_SHARED)
       es.st_value = sym->canonical_plt ? plt_entry_address(sym) : 0;
+    else if (type == STT_FUNC && sym->type == STT_GNU_IFUNC)
+      es.st_value = symbol_address(sym);
     else if (sym->type == STT_TLS)
       es.st_value = symbol_definition_address(sym) - ctx->tls_start;
     else
