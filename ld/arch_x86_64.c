@@ -234,6 +234,18 @@ static bool is_gd_sequence(View in, uint64_t off) {
          view_has(in, off, 12);
 }
 
+// The large code model's general-dynamic sequence around the TLSGD field at `off`
+// (22 bytes, from off - 3):
+//   48 8d 3d <x@tlsgd>  48 b8 <__tls_get_addr@PLTOFF64>  48 01 d8  ff d0
+// lea x@tlsgd(%rip), %rdi; movabs $..., %rax; add %rbx, %rax; call *%rax
+static bool is_gd_large_sequence(View in, uint64_t off) {
+  static const uint8_t lea[] = {0x48, 0x8d, 0x3d};
+  static const uint8_t movabs[] = {0x48, 0xb8};
+  static const uint8_t add_call[] = {0x48, 0x01, 0xd8, 0xff, 0xd0};
+  return bytes_at(in, off, -3, lea, 3) && bytes_at(in, off, 4, movabs, 2) &&
+         bytes_at(in, off, 14, add_call, 5);
+}
+
 // lea x@tlsdesc(%rip), %reg (REX.W, possibly REX.R) around the field at `off`.
 static bool is_desc_lea(View in, uint64_t off) {
   if (off < 3)
@@ -277,9 +289,7 @@ bool relax_tls(View in, uint8_t *out, uint64_t off, uint32_t type, uint64_t *fie
 
   switch (type) {
   case R_X86_64_TLSGD:
-    if (bytes_at(in, off, -3, ld_lea, 3) && bytes_at(in, off, 4, large_call, 2) &&
-        bytes_at(in, off, 14, large_add_call, 5) &&
-        view_has(in, off, 18)) {
+    if (is_gd_large_sequence(in, off)) {
       if (out)
         memcpy(out + off - 3, le_gd_large, sizeof le_gd_large);
       *field = off + 9;
@@ -365,6 +375,7 @@ bool relax_tls(View in, uint8_t *out, uint64_t off, uint32_t type, uint64_t *fie
  *   66 48 8d 3d <x@tlsgd>  66 66 48 e8 <__tls_get_addr>     (or 66 48 ff 15 <...>)
  *   -> 64 48 8b 04 25 00 00 00 00   mov %fs:0, %rax
  *      48 03 05 <x@gottpoff>        add x@gottpoff(%rip), %rax
+ *   (the large code model's 22 bytes: the same, then a 6-byte nop)
  *   48 8d 05 <x@tlsdesc>            lea x@tlsdesc(%rip), %rax
  *   -> 48 8b 05 <x@gottpoff>        mov x@gottpoff(%rip), %rax
  *   ff 10                           call *x@tlsdesc(%rax)  ->  66 90 (nop)
@@ -374,9 +385,21 @@ bool relax_tls(View in, uint8_t *out, uint64_t off, uint32_t type, uint64_t *fie
  */
 bool relax_tls_to_ie(View in, uint8_t *out, uint64_t off, uint32_t type, uint64_t *field) {
   static const uint8_t ie_gd[] = {0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0, 0x48, 0x03, 0x05};
+  // The large code model's 22 bytes become the same two instructions and a nop.
+  static const uint8_t ie_gd_large[] = {
+    0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0,  // mov %fs:0, %rax
+    0x48, 0x03, 0x05, 0, 0, 0, 0,              // add x@gottpoff(%rip), %rax
+    0x66, 0x0f, 0x1f, 0x44, 0, 0,              // nopw 0(%rax,%rax,1)
+  };
   *field = UINT64_MAX;
   switch (type) {
   case R_X86_64_TLSGD:
+    if (is_gd_large_sequence(in, off)) {
+      if (out)
+        memcpy(out + off - 3, ie_gd_large, sizeof ie_gd_large);
+      *field = off + 9;
+      return true;
+    }
     if (!is_gd_sequence(in, off))
       return false;
     if (out)

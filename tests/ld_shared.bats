@@ -601,3 +601,21 @@ C
   run_both m2
   [ "$output" = "bar 1" ]
 }
+
+@test "shared: a large-code-model TLSGD access to a library's variable becomes initial exec" {
+  printf '_Thread_local int x3 = 3;\n' >b.c
+  gcc -shared -fPIC -mcmodel=large -B "$MINI_BIN/" b.c -o libtb.so
+  cat >a.c <<'C'
+#include <stdio.h>
+static _Thread_local int x1 = 1;
+extern _Thread_local int x3;
+int main(void) { printf("%d %d\n", x1, x3); return 0; }
+C
+  gcc -mtls-dialect=gnu -fPIC -mcmodel=large -c a.c -o a.o
+  # The sequence is there to rewrite: lea x3@tlsgd; movabs __tls_get_addr@pltoff.
+  readelf -rW a.o | grep -q 'R_X86_64_TLSGD.* x3'
+  dyn_both m gcc a.o -L. -ltb -Wl,-rpath,'$ORIGIN'
+  run_both m
+  [ "$output" = "1 3" ]
+  readelf -rW m | grep -q 'R_X86_64_TPOFF64.* x3'
+}
