@@ -8,7 +8,8 @@
  *   ld/passes/          one file per pass (or sub-step of a pass), named after what it does
  *   ld/model/           what every pass may ask: the symbol table and where a symbol
  *                       is (symbols.c); input and output sections, their constructors
- *                       and addresses (sections.c); string tables (string_table.c).
+ *                       and addresses (sections.c); string tables (string_table.c);
+ *                       C++ names as people write them (demangle.c).
  *                       The model calls no pass.
  *   ld/synthetic/       the sections the linker makes itself (.got, .plt, .dynamic,
  *                       .dynsym, .gnu.hash, .gnu.version*, .eh_frame_hdr, the build
@@ -108,6 +109,8 @@ struct Symbol {
   bool shadowed_by_symver;  // ... given VER by the script, while the object defines
                             // foo@VER too: not exported (GNU ld keeps that one)
   const char *export_name;  // the name in .dynsym, if not `name` (foo for foo@VER)
+  const char *demangled;    // as C++ writes it, for extern "C++" patterns (or the
+                            // name itself); NULL until first asked
   bool shared_readonly;   // SYM_SHARED: defined in a read-only section of its library
   uint64_t shared_value;  // copied: its address in its library (aliases share a copy)
   bool copied;            // a copy relocation brought this shared library variable
@@ -361,6 +364,14 @@ uint32_t find_string(const StringTable *t, const char *s);
 void free_string_table(StringTable *t);
 
 //
+// model/demangle.c — C++ symbol names as c++filt prints them
+//
+
+// "foo::bar(int)" for "_ZN3foo3barEi" (Itanium C++ ABI mangling), in the arena; NULL
+// if `mangled` is not a C++ name or uses what we do not read.
+const char *demangle(Arena *arena, const char *mangled);
+
+//
 // passes/parse_args.c — GNU ld's command line
 //
 
@@ -396,6 +407,8 @@ typedef struct {
   const char *parent;   // the version it extends, or NULL
   PtrVec globals;       // const char *: globs of the symbols it exports
   PtrVec locals;        // ... and of those it keeps inside the library
+  PtrVec cxx_globals;   // the same in extern "C++" { ... }: globs of demangled names
+  PtrVec cxx_locals;    // ("foo::bar(int)", "ns::*")
 } VersionNode;
 
 // --defsym NAME=EXPR, EXPR being a number, or a symbol plus or minus a number.
@@ -462,6 +475,7 @@ typedef struct {
   bool export_dynamic;      // -E, --export-dynamic: every global symbol in .dynsym
   PtrVec export_patterns;   // const char *: globs of symbols to export (--dynamic-list,
                             // --export-dynamic-symbol)
+  PtrVec export_cxx_patterns;  // ... of demangled names (extern "C++" in a dynamic list)
   bool export_data;         // --dynamic-list-data: every global variable too
   bool dynamic_list;        // --dynamic-list(-data): in a shared library, only what
                             // the list names may be preempted; the rest binds locally

@@ -429,9 +429,14 @@ C
   gcc -B "$MINI_BIN/" a.c -Wl,--export-dynamic-symbol='o*' -o sym
   readelf --dyn-syms -W sym | grep -q ' other$'
   ! readelf --dyn-syms -W sym | grep -q ' xyz$'
-  printf '{ extern "C++" { "f(int)"; }; };\n' >cxx
-  run -2 "$MINI_LD" --dynamic-list=cxx -o x
-  [ "$output" = "mini-ld: cxx: 'extern \"C++\"' in a dynamic list is not supported" ]
+  printf '{ extern "C" { xyz; }; extern "C++" { "f(int)"; }; };\n' >cxx
+  printf 'void f(int) {}\nvoid f(char) {}\nextern "C" void xyz(void) {}\nint main() { return 0; }\n' >b.cc
+  dyn_both cxxlist g++ b.cc -Wl,--dynamic-list=cxx
+  for prog in cxxlist cxxlist.bfd; do
+    readelf --dyn-syms -W $prog | grep -q ' _Z1fi$'
+    readelf --dyn-syms -W $prog | grep -q ' xyz$'
+    ! readelf --dyn-syms -W $prog | grep -q ' _Z1fc$'
+  done
 }
 
 @test "dynamic: a function the program defines interposes the library's own definition" {

@@ -619,3 +619,45 @@ C
   [ "$output" = "1 3" ]
   readelf -rW m | grep -q 'R_X86_64_TPOFF64.* x3'
 }
+
+@test "shared: extern \"C++\" in a version script matches demangled names" {
+  cat >b.cc <<'C'
+int bar = 5;
+namespace foo { int bar = 7; }
+namespace libbeta { struct Bar; }
+namespace libalpha {
+template <typename T> void tf() {}
+template void tf<libbeta::Bar>();
+}
+void foobar(int, const char *) {}
+void baz(decltype(nullptr)) {}
+C
+  g++ -fPIC -c b.cc -o b.o
+  cat >a.ver <<'V'
+V1 {
+  global:
+    extern "C++" {
+      foo::bar;
+      *libalpha::*;
+      "foobar(int, char const*)";
+    };
+  local: *libbeta*; *;
+};
+V
+  link_both c.so -shared b.o --version-script=a.ver
+  for lib in c.so c.so.bfd; do
+    readelf --dyn-syms -W $lib >log
+    grep -q ' _ZN3foo3barE@@V1$' log
+    grep -q ' _ZN8libalpha2tfIN7libbeta3BarEEEvv@@V1$' log
+    grep -q ' _Z6foobariPKc@@V1$' log
+    ! grep -q ' bar@' log
+    ! grep -q 'baz' log
+  done
+  printf '{ local: extern "C++" { foo*; }; };\n' >b.ver
+  link_both d.so -shared b.o --version-script=b.ver
+  for lib in d.so d.so.bfd; do
+    readelf --dyn-syms -W $lib >log
+    ! grep -q 'foobar' log
+    grep -q 'GLOBAL.* _Z3bazDn$' log
+  done
+}

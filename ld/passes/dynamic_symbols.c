@@ -39,6 +39,17 @@ static bool matches(const PtrVec *globs, const char *name) {
   return false;
 }
 
+// sym's name as C++ source writes it ("ns::f(int)"), or its name if it is not
+// a C++ name we can read; worked out once per symbol.
+static const char *demangled_name(Ctx *ctx, const Symbol *sym) {
+  Symbol *s = (Symbol *)sym;
+  if (!s->demangled) {
+    const char *d = demangle(&ctx->arena, dynamic_name(sym));
+    s->demangled = d ? d : dynamic_name(sym);
+  }
+  return s->demangled;
+}
+
 // How a version-script entry matches a name, best first: written out, a pattern,
 // the catch-all "*".
 enum { MATCH_EXACT, MATCH_GLOB, MATCH_ALL };
@@ -64,17 +75,29 @@ static const VersionNode *version_node(Ctx *ctx, const Symbol *sym, bool *local)
   const char *name = dynamic_name(sym);
   const PtrVec *nodes = &ctx->opt.version_nodes;
   *local = false;
+  // extern "C++" entries match the demangled name (or, as in GNU ld, the name
+  // itself when it does not demangle). Demangle only if some entry needs it.
+  const char *cxx = NULL;
+  for (size_t i = 0; i < nodes->len && !cxx; i++) {
+    const VersionNode *node = nodes->data[i];
+    if (node->cxx_globals.len || node->cxx_locals.len)
+      cxx = demangled_name(ctx, sym);
+  }
   for (int kind = MATCH_EXACT; kind <= MATCH_ALL; kind++) {
     for (size_t i = nodes->len; i-- > 0;) {
       const VersionNode *node = nodes->data[kind == MATCH_EXACT ? nodes->len - 1 - i : i];
-      if (matches_kind(&node->globals, name, kind))
+      if (matches_kind(&node->globals, name, kind) ||
+          (cxx && matches_kind(&node->cxx_globals, cxx, kind)))
         return node;
     }
-    for (size_t i = 0; i < nodes->len; i++)
-      if (matches_kind(&((const VersionNode *)nodes->data[i])->locals, name, kind)) {
+    for (size_t i = 0; i < nodes->len; i++) {
+      const VersionNode *node = nodes->data[i];
+      if (matches_kind(&node->locals, name, kind) ||
+          (cxx && matches_kind(&node->cxx_locals, cxx, kind))) {
         *local = true;
         return NULL;
       }
+    }
   }
   return NULL;
 }
@@ -118,7 +141,9 @@ static bool is_version_local(Ctx *ctx, const Symbol *sym) {
 // Does --dynamic-list (or --dynamic-list-data, --export-dynamic-symbol) name sym?
 static bool in_dynamic_list(Ctx *ctx, const Symbol *sym) {
   return (ctx->opt.export_data && sym->type == STT_OBJECT) ||
-         matches(&ctx->opt.export_patterns, sym->name);
+         matches(&ctx->opt.export_patterns, sym->name) ||
+         (ctx->opt.export_cxx_patterns.len &&
+          matches(&ctx->opt.export_cxx_patterns, demangled_name(ctx, sym)));
 }
 
 // A shared library's global symbols of default visibility may be replaced at run
@@ -225,9 +250,9 @@ static void choose_version_definitions(Ctx *ctx) {
 
 // Does the command line ask for sym to be exported (-E, --dynamic-list, ...)?
 static bool export_asked(Ctx *ctx, const Symbol *sym) {
-  if (ctx->opt.export_dynamic || (ctx->opt.export_data && sym->type == STT_OBJECT))
+  if (ctx->opt.export_dynamic)
     return true;
-  return matches(&ctx->opt.export_patterns, sym->name);
+  return in_dynamic_list(ctx, sym);
 }
 
 static bool is_exported(Ctx *ctx, const Symbol *sym) {
