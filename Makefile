@@ -79,7 +79,8 @@ test: all
 	@tests/run
 
 check: $(SAN_TOOLS)
-	@MINI_BIN=$(CURDIR)/build-san/bin MINI_SANITIZED=1 tests/run
+	@MINI_BIN=$(CURDIR)/build-san/bin MINI_SANITIZED=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 tests/run
 
 demo: all
 	@examples/run
