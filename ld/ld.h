@@ -275,6 +275,8 @@ struct OutputSection {
                           // alone: the sections after it do not follow it (layout.c)
   PtrVec members;         // InputSection *
   Segment *seg;           // the PT_LOAD holding it, if allocated
+  uint8_t *compressed;    // --compress-debug-sections: its bytes as they go out (a
+                          // compression header and the data), made by write_output
 };
 
 struct Segment {
@@ -291,6 +293,10 @@ InputSection *new_linker_section(Ctx *ctx, const char *name, uint32_t type, uint
                                  uint64_t size, uint64_t align);
 // An output section named `name` with the type and flags of its first member.
 OutputSection *new_output_section(Ctx *ctx, const char *name, const InputSection *first);
+// The sections no segment holds (.comment, .debug_*) go after the allocated part
+// of the file, from `start`, each at its alignment (layout; again in write_output
+// once --compress-debug-sections has made them smaller). Returns where they end.
+uint64_t place_unallocated_sections(Ctx *ctx, uint64_t start);
 // The output section named `name`, or NULL.
 OutputSection *find_output_section(Ctx *ctx, const char *name);
 // Is `name` the section `prefix` or one of its dotted children (".text.foo")?
@@ -447,6 +453,7 @@ typedef struct {
   bool shared;              // -shared: a shared library (ET_DYN at 0, no PT_INTERP)
   bool relocatable;         // -r: a relocatable object (write_relocatable.c)
   bool emit_relocs;         // --emit-relocs, -q: keep the relocations in the output
+  uint32_t compress_debug;  // --compress-debug-sections: ELFCOMPRESS_ZLIB, _ZSTD, or 0
   const char *soname;       // -soname, -h: DT_SONAME
   PtrVec version_nodes;     // VersionNode *, from --version-script, in script order
   int bsymbolic;            // -Bsymbolic(-functions): a BSYMBOLIC_* value
@@ -956,6 +963,7 @@ struct Ctx {
   size_t nsegs;
   uint64_t phdrs_offset;
   uint64_t file_size;
+  uint64_t unallocated_start;  // where the sections no segment holds begin in the file
   uint64_t got_addr;         // the GOT base for GOTPC/GOTOFF relocations
   uint64_t got_slots;        // where .got's slots are
   Segment *tls;              // PT_TLS, if any

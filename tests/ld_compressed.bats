@@ -70,3 +70,44 @@ put_u64() {
   [ "$output" = "mini-ld: huge.o: section '.debug_info': SHF_COMPRESSED section claims an uncompressed size it cannot have" ]
   [ ! -e prog ]
 }
+
+@test "compressed: --compress-debug-sections=zlib|zstd writes smaller debug sections gdb still reads" {
+  cat >big.c <<'C'
+#include <stdio.h>
+struct point { int x, y; };
+struct line { struct point from, to; const char *label; };
+static int length2(struct line l) {
+  int dx = l.to.x - l.from.x, dy = l.to.y - l.from.y;
+  return dx * dx + dy * dy;
+}
+int main(void) {
+  struct line l = {{0, 0}, {3, 4}, "diagonal"};
+  printf("%s %d\n", l.label, length2(l));
+  return 0;
+}
+C
+  gcc -g3 -O0 -c big.c
+  local type size_plain size
+  gcc -B "$MINI_BIN/" big.o -o plain
+  size_plain=$(stat -c %s plain)
+  for type in zlib zstd; do
+    dyn_both "prog.$type" gcc big.o -Wl,--compress-debug-sections=$type
+    run "./prog.$type"
+    [ "$output" = "diagonal 25" ]
+    # Every .debug_* section is compressed (C), as in GNU ld's output...
+    [ "$(readelf -SW "prog.$type" | grep -c '\.debug_.* C ')" -ge 3 ]
+    readelf -tW "prog.$type" | grep -qi "$type"
+    # ... the file is smaller, and the debug information reads the same.
+    size=$(stat -c %s "prog.$type")
+    [ "$size" -lt "$size_plain" ]
+    diff <(readelf --debug-dump=info plain | grep -E 'DW_TAG|DW_AT_name' | sed 's/<[0-9a-f]*>//g; s/offset: [0-9a-fx]*//') \
+         <(readelf --debug-dump=info "prog.$type" | grep -E 'DW_TAG|DW_AT_name' | sed 's/<[0-9a-f]*>//g; s/offset: [0-9a-fx]*//')
+    gdb -batch -ex 'info line length2' "./prog.$type" | grep -q 'Line 4 of "big.c"'
+  done
+  # =none, and the option alone (zlib, as in GNU ld).
+  gcc -B "$MINI_BIN/" big.o -Wl,--compress-debug-sections=none -o none
+  cmp plain none
+  "$MINI_LD" --compress-debug-sections --version >/dev/null
+  run -2 "$MINI_LD" --compress-debug-sections=lzma big.o -o x
+  [ "$output" = "mini-ld: --compress-debug-sections: unknown type 'lzma' (use none, zlib or zstd)" ]
+}

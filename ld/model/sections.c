@@ -139,3 +139,17 @@ int eh_record_at(View v, uint64_t off, uint64_t *size, uint64_t *hdr) {
 const char *place(Ctx *ctx, const InputSection *isec, uint64_t off) {
   return arena_printf(&ctx->arena, "%s:(%s+0x%" PRIx64 ")", isec->file->name, isec->name, off);
 }
+
+uint64_t place_unallocated_sections(Ctx *ctx, uint64_t start) {
+  uint64_t off = start;
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    if (osec->sh_flags & SHF_ALLOC)
+      continue;
+    off = align_to(off, osec->sh_addralign);
+    osec->offset = off;
+    if (osec->sh_type != SHT_NOBITS)
+      off += osec->size;
+  }
+  return off;
+}

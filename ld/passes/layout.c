@@ -520,17 +520,8 @@ static void assign_addresses(Ctx *ctx) {
   }
 
   // Non-allocated sections (.comment, .debug_*) follow, packed at their alignment.
-  uint64_t off = file_end;
-  for (size_t i = 0; i < ctx->osecs.len; i++) {
-    OutputSection *osec = ctx->osecs.data[i];
-    if (osec->seg_kind != SEG_NONE)
-      continue;
-    off = align_to(off, osec->sh_addralign);
-    osec->offset = off;
-    if (osec->sh_type != SHT_NOBITS)
-      off += osec->size;
-  }
-  ctx->file_size = off;
+  ctx->unallocated_start = file_end;
+  ctx->file_size = place_unallocated_sections(ctx, file_end);
 
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];

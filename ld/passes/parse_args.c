@@ -33,14 +33,17 @@ typedef enum {
   OPT_BSYMBOLIC_FUNCTIONS, OPT_BNO_SYMBOLIC, OPT_NO_UNDEFINED, OPT_EXCLUDE_LIBS,
   OPT_DEFAULT_SYMVER, OPT_SYSROOT, OPT_UNRESOLVED, OPT_WARN_UNRESOLVED, OPT_ERROR_UNRESOLVED,
   OPT_PLUGIN, OPT_PLUGIN_OPT, OPT_EMIT_RELOCS, OPT_SECTION_START, OPT_TTEXT, OPT_TDATA,
-  OPT_TBSS, OPT_UNIQUE, OPT_UNDEFINED_VERSION, OPT_NO_UNDEFINED_VERSION,
+  OPT_TBSS, OPT_UNIQUE, OPT_UNDEFINED_VERSION, OPT_NO_UNDEFINED_VERSION, OPT_COMPRESS_DEBUG,
   OPT_EXPORT_SYMBOL_LIST,
 } OptId;
+
+// LongOpt.has_arg: false, true, or this: --name alone (value NULL), or --name=VALUE.
+enum { OPTIONAL_ARG = 2 };
 
 typedef struct {
   const char *name;  // without dashes
   OptId id;
-  bool has_arg;
+  uint8_t has_arg;
 } LongOpt;
 
 static const LongOpt long_opts[] = {
@@ -68,7 +71,8 @@ static const LongOpt long_opts[] = {
   {"Ttext", OPT_TTEXT, true},
   {"Tdata", OPT_TDATA, true},
   {"Tbss", OPT_TBSS, true},
-  {"unique", OPT_UNIQUE, false},  // --unique, or --unique=GLOB
+  {"unique", OPT_UNIQUE, OPTIONAL_ARG},  // --unique, or --unique=GLOB
+  {"compress-debug-sections", OPT_COMPRESS_DEBUG, OPTIONAL_ARG},
   {"require-defined", OPT_REQUIRE_DEFINED, true},
   {"pop-state", OPT_POP_STATE, false},
   {"no-whole-archive", OPT_NO_WHOLE, false},
@@ -521,7 +525,20 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_TTEXT: add_section_start(ctx, ".text", val, "-Ttext"); break;
   case OPT_TDATA: add_section_start(ctx, ".data", val, "-Tdata"); break;
   case OPT_TBSS: add_section_start(ctx, ".bss", val, "-Tbss"); break;
+  case OPT_COMPRESS_DEBUG:
+    // Alone it means zlib, as in GNU ld; zlib-gnu, the old .zdebug sections, is
+    // not written.
+    if (!val || !strcmp(val, "zlib") || !strcmp(val, "zlib-gabi"))
+      opt->compress_debug = ELFCOMPRESS_ZLIB;
+    else if (!strcmp(val, "zstd"))
+      opt->compress_debug = ELFCOMPRESS_ZSTD;
+    else if (!strcmp(val, "none"))
+      opt->compress_debug = 0;
+    else
+      usage_error("--compress-debug-sections: unknown type '%s' (use none, zlib or zstd)", val);
+    break;
   case OPT_UNIQUE:
+    // --unique alone means every orphan; --unique=GLOB the sections it matches.
     if (val)
       vec_push(&ctx->arena, &opt->unique, (void *)val);
     else
@@ -655,7 +672,7 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
       lo = find_long(body, len, two, arg);
     if (lo) {
       const char *val = NULL;
-      if (lo->has_arg) {
+      if (lo->has_arg == true) {
         if (eq)
           val = eq + 1;
         else if (i + 1 < n)
@@ -666,9 +683,8 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
         // --build-id alone means sha1; --build-id=STYLE picks one.
         apply(ctx, OPT_BUILD_ID_STYLE, eq + 1, &inputs, &group_depth, &version_only);
         continue;
-      } else if (eq && lo->id == OPT_UNIQUE) {
-        // --unique alone means every orphan; --unique=GLOB the sections it matches.
-        apply(ctx, OPT_UNIQUE, eq + 1, &inputs, &group_depth, &version_only);
+      } else if (eq && lo->has_arg == OPTIONAL_ARG) {
+        apply(ctx, lo->id, eq + 1, &inputs, &group_depth, &version_only);
         continue;
       } else if (eq) {
         usage_error("option '%.*s' takes no value", (int)(body - arg + len), arg);

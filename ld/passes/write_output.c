@@ -97,29 +97,80 @@ static void reverse_entries(uint8_t *p, uint64_t size) {
 // linker-made sections of ld/synthetic/ are written afterwards, by their own code
 // (write_synthetic_sections); those whose contents were made while sizing them
 // (isec->synthetic) are copied here like any other.
+static void copy_members(Ctx *ctx, const OutputSection *osec, uint8_t *osec_out) {
+  for (size_t j = 0; j < osec->members.len; j++) {
+    InputSection *isec = osec->members.data[j];
+    if (isec->sh_type == SHT_NOBITS)
+      continue;  // its space is already zero
+    if (isec->eh) {
+      copy_eh_frame_records(ctx, isec, osec_out);
+      continue;
+    }
+    uint8_t *dst = osec_out + isec->offset;
+    const uint8_t *src = isec->synthetic ? isec->synthetic : isec->data.data;
+    if (isec->sh_size && src)
+      memcpy(dst, src, isec->sh_size);
+    if (isec->nrels)
+      apply_relocs(ctx, isec, dst, NULL);
+    if (isec->reversed)
+      reverse_entries(dst, isec->sh_size);
+  }
+}
+
 static void copy_sections(Ctx *ctx, uint8_t *out) {
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
-    if (osec->sh_type == SHT_NOBITS)
-      continue;
-    for (size_t j = 0; j < osec->members.len; j++) {
-      InputSection *isec = osec->members.data[j];
-      if (isec->sh_type == SHT_NOBITS)
-        continue;  // its space is already zero
-      if (isec->eh) {
-        copy_eh_frame_records(ctx, isec, out + osec->offset);
-        continue;
-      }
-      uint8_t *dst = out + osec->offset + isec->offset;
-      const uint8_t *src = isec->synthetic ? isec->synthetic : isec->data.data;
-      if (isec->sh_size && src)
-        memcpy(dst, src, isec->sh_size);
-      if (isec->nrels)
-        apply_relocs(ctx, isec, dst, NULL);
-      if (isec->reversed)
-        reverse_entries(dst, isec->sh_size);
-    }
+    if (osec->compressed)
+      memcpy(out + osec->offset, osec->compressed, osec->size);
+    else if (osec->sh_type != SHT_NOBITS)
+      copy_members(ctx, osec, out + osec->offset);
   }
+}
+
+// --compress-debug-sections: each .debug_* section is relocated in memory and
+// compressed there, to go out as a compression header (Elf64_Chdr: the algorithm,
+// the size and alignment of the data) and the compressed bytes, flagged
+// SHF_COMPRESSED; the sections after it in the file then move up. (A section that
+// would not get smaller stays as it is, as with GNU ld.)
+static void compress_debug_sections(Ctx *ctx) {
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    if ((osec->sh_flags & SHF_ALLOC) || osec->sh_type == SHT_NOBITS || !osec->size ||
+        strncmp(osec->name, ".debug", 6))
+      continue;
+    uint8_t *raw = calloc(1, osec->size);
+    const char *why = NULL;
+    size_t bound = compress_bound(ctx->opt.compress_debug, osec->size, &why);
+    uint8_t *buf = bound ? malloc(sizeof(Elf64_Chdr) + bound) : NULL;
+    if (!raw || (bound && !buf))
+      fatal("out of memory");
+    if (!bound) {
+      error("--compress-debug-sections: %s", why);
+      free(raw);
+      return;
+    }
+    copy_members(ctx, osec, raw);
+    size_t n = compress(ctx->opt.compress_debug, raw, osec->size, buf + sizeof(Elf64_Chdr),
+                        bound, &why);
+    free(raw);
+    if (!n) {
+      error("%s: cannot compress: %s", osec->name, why);
+      free(buf);
+      return;
+    }
+    if (sizeof(Elf64_Chdr) + n >= osec->size) {
+      free(buf);
+      continue;
+    }
+    Elf64_Chdr ch = {.ch_type = ctx->opt.compress_debug, .ch_size = osec->size,
+                     .ch_addralign = osec->sh_addralign};
+    memcpy(buf, &ch, sizeof ch);
+    osec->compressed = buf;
+    osec->size = sizeof ch + n;
+    osec->sh_flags |= SHF_COMPRESSED;
+    osec->sh_addralign = 8;  // the header's
+  }
+  ctx->file_size = place_unallocated_sections(ctx, ctx->unallocated_start);
 }
 
 // --emit-relocs: the relocations of the sections in output section i, as they stand
@@ -158,6 +209,8 @@ static void write_shdr(uint8_t *out, uint64_t shoff, uint32_t idx, const Elf64_S
 }
 
 void write_output(Ctx *ctx) {
+  if (ctx->opt.compress_debug)
+    compress_debug_sections(ctx);
   Buf symtab = {0};
   StringTable strtab = {0}, shstrtab = {0};
   uint32_t first_global = 0;
@@ -273,6 +326,11 @@ void write_output(Ctx *ctx) {
   // everything).
   copy_sections(ctx, out);
   write_synthetic_sections(ctx, out);
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    free(osec->compressed);
+    osec->compressed = NULL;
+  }
 
   // Relocation overflows were recorded while the sections were copied; a link with
   // errors must not produce a file.
