@@ -376,6 +376,9 @@ void free_string_table(StringTable *t);
 // "foo::bar(int)" for "_ZN3foo3barEi" (Itanium C++ ABI mangling), in the arena; NULL
 // if `mangled` is not a C++ name or uses what we do not read.
 const char *demangle(Arena *arena, const char *mangled);
+// A symbol name as messages show it: demangled, unless --no-demangle (GNU ld's
+// default too), or as it is if it is not a C++ name we can read.
+const char *shown_name(Ctx *ctx, const char *name);
 
 //
 // passes/parse_args.c — GNU ld's command line
@@ -454,6 +457,7 @@ typedef struct {
   bool relocatable;         // -r: a relocatable object (write_relocatable.c)
   bool emit_relocs;         // --emit-relocs, -q: keep the relocations in the output
   uint32_t compress_debug;  // --compress-debug-sections: ELFCOMPRESS_ZLIB, _ZSTD, or 0
+  bool demangle;            // --demangle (the default), --no-demangle: C++ names in messages
   const char *soname;       // -soname, -h: DT_SONAME
   PtrVec version_nodes;     // VersionNode *, from --version-script, in script order
   int bsymbolic;            // -Bsymbolic(-functions): a BSYMBOLIC_* value

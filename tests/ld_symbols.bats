@@ -486,3 +486,23 @@ C
   [ "$status" -eq 0 ]
   [ "$output" = "" ]
 }
+
+@test "symbols: C++ names in messages are demangled, as GNU ld shows them, unless --no-demangle" {
+  cat >u.cc <<'C'
+namespace geo { int area(int, int); }
+int main() { return geo::area(3, 4); }
+C
+  cat >d1.cc <<'C'
+namespace geo { int area(int w, int h) { return w * h; } }
+C
+  g++ -c u.cc d1.cc
+  cp d1.o d2.o
+  run ! g++ u.o -o prog.bfd
+  [[ "$output" == *"undefined reference to \`geo::area(int, int)'"* ]]
+  run -1 g++ -B "$MINI_BIN/" u.o -o prog
+  [[ "${lines[0]}" == "mini-ld: u.o:(.text+0x"*"): in function 'main': undefined symbol 'geo::area(int, int)'" ]]
+  run -1 g++ -B "$MINI_BIN/" -Wl,--no-demangle u.o -o prog
+  [[ "${lines[0]}" == *"undefined symbol '_ZN3geo4areaEii'" ]]
+  run -1 g++ -B "$MINI_BIN/" u.o d1.o d2.o -o prog
+  [ "${lines[0]}" = "mini-ld: d2.o: duplicate symbol 'geo::area(int, int)' (first defined in d1.o)" ]
+}

@@ -1,5 +1,5 @@
 /*
- * demangle.c — C++ names as people write them, for version scripts.
+ * demangle.c — C++ names as people write them, for version scripts and messages.
  *
  * A C++ compiler encodes each function's scope, name and parameter types into its
  * symbol (the Itanium C++ ABI, §5.1 "Mangling"): `foo::bar(int, char const*)` is
@@ -22,7 +22,8 @@
  * NULL, and the caller matches the mangled name instead, as GNU ld does with a
  * name it cannot demangle.
  *
- * Part of the model: dynamic_symbols.c asks it; it asks nobody.
+ * Part of the model: dynamic_symbols.c asks it for version scripts, and every message
+ * that names a symbol shows it through shown_name(); it asks nobody.
  */
 #include "../ld.h"
 
@@ -454,4 +455,11 @@ const char *demangle(Arena *arena, const char *mangled) {
     d.p += n;
   }
   return d.failed || *d.p ? NULL : s;
+}
+
+const char *shown_name(Ctx *ctx, const char *name) {
+  if (!ctx->opt.demangle)
+    return name;
+  const char *d = demangle(&ctx->arena, name);
+  return d ? d : name;
 }

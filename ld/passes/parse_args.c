@@ -34,6 +34,7 @@ typedef enum {
   OPT_DEFAULT_SYMVER, OPT_SYSROOT, OPT_UNRESOLVED, OPT_WARN_UNRESOLVED, OPT_ERROR_UNRESOLVED,
   OPT_PLUGIN, OPT_PLUGIN_OPT, OPT_EMIT_RELOCS, OPT_SECTION_START, OPT_TTEXT, OPT_TDATA,
   OPT_TBSS, OPT_UNIQUE, OPT_UNDEFINED_VERSION, OPT_NO_UNDEFINED_VERSION, OPT_COMPRESS_DEBUG,
+  OPT_DEMANGLE, OPT_NO_DEMANGLE,
   OPT_EXPORT_SYMBOL_LIST,
 } OptId;
 
@@ -73,6 +74,8 @@ static const LongOpt long_opts[] = {
   {"Tbss", OPT_TBSS, true},
   {"unique", OPT_UNIQUE, OPTIONAL_ARG},  // --unique, or --unique=GLOB
   {"compress-debug-sections", OPT_COMPRESS_DEBUG, OPTIONAL_ARG},
+  {"demangle", OPT_DEMANGLE, OPTIONAL_ARG},  // --demangle[=STYLE]: the style is ignored
+  {"no-demangle", OPT_NO_DEMANGLE, false},
   {"require-defined", OPT_REQUIRE_DEFINED, true},
   {"pop-state", OPT_POP_STATE, false},
   {"no-whole-archive", OPT_NO_WHOLE, false},
@@ -525,6 +528,8 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_TTEXT: add_section_start(ctx, ".text", val, "-Ttext"); break;
   case OPT_TDATA: add_section_start(ctx, ".data", val, "-Tdata"); break;
   case OPT_TBSS: add_section_start(ctx, ".bss", val, "-Tbss"); break;
+  case OPT_DEMANGLE: opt->demangle = true; break;
+  case OPT_NO_DEMANGLE: opt->demangle = false; break;
   case OPT_COMPRESS_DEBUG:
     // Alone it means zlib, as in GNU ld; zlib-gnu, the old .zdebug sections, is
     // not written.
@@ -642,6 +647,7 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
   opt->new_dtags = true;
   opt->hash_gnu = true;
   opt->init_symbol = "_init";
+  opt->demangle = true;
   opt->fini_symbol = "_fini";
 
   PtrVec args = {0};

@@ -67,12 +67,13 @@ static void report_link_warnings(Ctx *ctx) {
 // The function whose code contains offset `off` of isec, for messages: a symbol of
 // type STT_FUNC defined there whose [value, value + size) covers it. NULL if none
 // (hand-written assembly often gives its labels no type or size).
-static const char *enclosing_function(InputFile *file, InputSection *isec, uint64_t off) {
+static const char *enclosing_function(Ctx *ctx, InputFile *file, InputSection *isec,
+                                      uint64_t off) {
   for (uint64_t i = 1; i < file->obj.nsyms; i++) {
     Symbol *sym = file->syms[i];
     if (sym && sym->type == STT_FUNC && sym->state == SYM_DEFINED && sym->isec == isec &&
         sym->value <= off && off - sym->value < sym->size)
-      return sym->name;
+      return shown_name(ctx, sym->name);
   }
   return NULL;
 }
@@ -149,7 +150,7 @@ void report_undefined(Ctx *ctx) {
         uintptr_t n = (uintptr_t)e->value + 1;
         e->value = (void *)n;
         if (n <= MAX_PLACES) {
-          const char *fn = enclosing_function(file, isec, rel->r_offset);
+          const char *fn = enclosing_function(ctx, file, isec, rel->r_offset);
           vec_push(&ctx->arena, &lines,
                    arena_printf(&ctx->arena, "%s\t%s%s%s%s", sym->name,
                                 place(ctx, isec, rel->r_offset), fn ? ": in function '" : "",
@@ -166,11 +167,11 @@ void report_undefined(Ctx *ctx) {
     for (size_t j = 0; j < lines.len; j++) {
       const char *line = lines.data[j];
       if (!strncmp(line, sym->name, namelen) && line[namelen] == '\t')
-        report("%s: undefined symbol '%s'", line + namelen + 1, sym->name);
+        report("%s: undefined symbol '%s'", line + namelen + 1, shown_name(ctx, sym->name));
     }
     uintptr_t n = (uintptr_t)hashmap_get(&counts, sym->name, namelen);
     if (n > MAX_PLACES)
-      report("undefined symbol '%s' is referenced %lu more times", sym->name,
+      report("undefined symbol '%s' is referenced %lu more times", shown_name(ctx, sym->name),
              (unsigned long)(n - MAX_PLACES));
   }
   free(counts.entries);

@@ -187,7 +187,8 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
       if (sym->binding == STB_WEAK && !weak)
         define(sym, file, esym, isec);
       else if (sym->binding != STB_WEAK && !weak && !ctx->opt.muldefs)
-        error("%s: duplicate symbol '%s' (first defined in %s)", file->name, sym->name,
+        error("%s: duplicate symbol '%s' (first defined in %s)", file->name,
+              shown_name(ctx, sym->name),
               sym->file->name);
       break;
     case SYM_LINKER:
