@@ -85,7 +85,12 @@ check: $(SAN_TOOLS)
 demo: all
 	@examples/run
 
+# Link-time and memory comparison with ld.bfd, gold, lld and mold (tests/bench/README.md).
+# Not part of `make test`: nothing fails for being slow.
+bench: all
+	@tests/bench/bench.sh
+
 clean:
 	rm -rf build build-san bin
 
-.PHONY: all self test check demo clean
+.PHONY: all self test check demo bench clean
