@@ -506,3 +506,37 @@ C
   run -1 g++ -B "$MINI_BIN/" u.o d1.o d2.o -o prog
   [ "${lines[0]}" = "mini-ld: d2.o: duplicate symbol 'geo::area(int, int)' (first defined in d1.o)" ]
 }
+
+@test "symbols: --wrap=SYM sends references to __wrap_SYM, and __real_SYM to SYM, as GNU ld" {
+  cat >lib.c <<'C'
+int fetch(int x) { return x * 10; }
+int uses_fetch(void) { return fetch(1); }     /* lib.o's own call: not wrapped either */
+C
+  cat >t.c <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+int fetch(int);
+int uses_fetch(void);
+int __real_fetch(int);
+int __wrap_fetch(int x) { return __real_fetch(x) + 1; }   /* the mock */
+void *__real_malloc(size_t);
+static int mallocs;
+void *__wrap_malloc(size_t n) { mallocs++; return __real_malloc(n); }
+int main(void) {
+  void *p = malloc(16);
+  free(p);
+  printf("%d %d %d\n", fetch(4), uses_fetch(), mallocs > 0);
+  return 0;
+}
+C
+  gcc -O0 -fno-builtin -c lib.c t.c
+  dyn_both prog gcc t.o lib.o -Wl,--wrap=fetch -Wl,--wrap=malloc
+  run_both prog
+  [ "$output" = "41 10 1" ]
+  cc_both sprog gcc t.o lib.o -Wl,--wrap=fetch,--wrap=malloc
+  run_both sprog
+  [ "$output" = "41 10 1" ]
+  # The mock names __real_fetch, which only --wrap defines.
+  run -1 gcc -B "$MINI_BIN/" t.o lib.o -o plain
+  [[ "${lines[0]}" == *"in function '__wrap_fetch': undefined symbol '__real_fetch'" ]]
+}

@@ -34,7 +34,7 @@ typedef enum {
   OPT_DEFAULT_SYMVER, OPT_SYSROOT, OPT_UNRESOLVED, OPT_WARN_UNRESOLVED, OPT_ERROR_UNRESOLVED,
   OPT_PLUGIN, OPT_PLUGIN_OPT, OPT_EMIT_RELOCS, OPT_SECTION_START, OPT_TTEXT, OPT_TDATA,
   OPT_TBSS, OPT_UNIQUE, OPT_UNDEFINED_VERSION, OPT_NO_UNDEFINED_VERSION, OPT_COMPRESS_DEBUG,
-  OPT_DEMANGLE, OPT_NO_DEMANGLE,
+  OPT_DEMANGLE, OPT_NO_DEMANGLE, OPT_WRAP,
   OPT_EXPORT_SYMBOL_LIST,
 } OptId;
 
@@ -76,6 +76,7 @@ static const LongOpt long_opts[] = {
   {"compress-debug-sections", OPT_COMPRESS_DEBUG, OPTIONAL_ARG},
   {"demangle", OPT_DEMANGLE, OPTIONAL_ARG},  // --demangle[=STYLE]: the style is ignored
   {"no-demangle", OPT_NO_DEMANGLE, false},
+  {"wrap", OPT_WRAP, true},
   {"require-defined", OPT_REQUIRE_DEFINED, true},
   {"pop-state", OPT_POP_STATE, false},
   {"no-whole-archive", OPT_NO_WHOLE, false},
@@ -529,6 +530,7 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_TDATA: add_section_start(ctx, ".data", val, "-Tdata"); break;
   case OPT_TBSS: add_section_start(ctx, ".bss", val, "-Tbss"); break;
   case OPT_DEMANGLE: opt->demangle = true; break;
+  case OPT_WRAP: hashmap_slot(&opt->wrap, val, strlen(val))->value = (void *)val; break;
   case OPT_NO_DEMANGLE: opt->demangle = false; break;
   case OPT_COMPRESS_DEBUG:
     // Alone it means zlib, as in GNU ld; zlib-gnu, the old .zdebug sections, is

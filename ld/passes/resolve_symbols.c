@@ -37,7 +37,20 @@
 // without a version, as GNU ld does. Either way a version the object wrote itself is
 // an explicit export, which a version script's `local:` does not take back.
 // In anything else a name is just a name.
+// --wrap=SYM, which test suites use to put a mock in front of a function: an
+// undefined reference to SYM means __wrap_SYM, and one to __real_SYM means SYM
+// itself. Definitions keep their names.
+static const char *wrapped_name(Ctx *ctx, const char *name) {
+  if (!strncmp(name, "__real_", 7) && hashmap_get(&ctx->opt.wrap, name + 7, strlen(name + 7)))
+    return name + 7;
+  if (hashmap_get(&ctx->opt.wrap, name, strlen(name)))
+    return arena_printf(&ctx->arena, "__wrap_%s", name);
+  return name;
+}
+
 static Symbol *intern_versioned(Ctx *ctx, const char *name, bool defined) {
+  if (!defined && ctx->opt.wrap.len)
+    name = wrapped_name(ctx, name);
   const char *at = ctx->opt.shared && defined ? strchr(name, '@') : NULL;
   if (!at)
     return intern_symbol(ctx, name);
