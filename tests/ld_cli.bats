@@ -314,10 +314,12 @@ C
   hello_program
   run ! ld.bfd --frobnicate rt.o main.o -o prog.bfd
   run -2 "$MINI_LD" --frobnicate rt.o main.o -o prog
-  [ "$output" = "mini-ld: unknown option: --frobnicate" ]
+  [ "$output" = "mini-ld: unknown option: --frobnicate
+mini-ld: use --help to list the options" ]
   [ ! -e prog ]
   run -2 "$MINI_LD" -j rt.o main.o -o prog
-  [ "$output" = "mini-ld: unknown option: -j" ]
+  [ "$output" = "mini-ld: unknown option: -j
+mini-ld: use --help to list the options" ]
   [ ! -e prog ]
 }
 

@@ -439,6 +439,12 @@ static const char *in_sysroot(Ctx *ctx, const char *path) {
                       *rest == '/' || !ctx->opt.sysroot ? "" : "/", rest);
 }
 
+// As GNU ld does, the way to the list of options, on a line of its own.
+static _Noreturn void unknown_option(const char *arg) {
+  note("unknown option: %s", arg);
+  usage_error("use --help to list the options");
+}
+
 static void add_input(Ctx *ctx, PtrVec *inputs, ArgKind kind, const char *value) {
   InputArg *a = arena_alloc(&ctx->arena, sizeof *a);
   a->kind = kind;
@@ -701,12 +707,12 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
       continue;
     }
     if (two)
-      usage_error("unknown option: %s", arg);
+      unknown_option(arg);
 
     OptId id;
     bool has_arg;
     if (!short_opt(arg[1], &id, &has_arg) || (!has_arg && arg[2]))
-      usage_error("unknown option: %s", arg);
+      unknown_option(arg);
     const char *val = NULL;
     if (has_arg) {
       if (arg[2])
