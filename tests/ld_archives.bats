@@ -148,7 +148,8 @@ S
   ar rc libfoo.a foo.o
   run ! ld.bfd rt.o -L . -lfoo main.o -o prog.bfd
   [[ "$output" == *"undefined reference to \`foo'"* ]]
-  expect_error "mini-ld: main.o:(.text+0x1): undefined symbol 'foo'" rt.o -L . -lfoo main.o
+  expect_error "mini-ld: main.o:(.text+0x1): undefined symbol 'foo'
+mini-ld: note: 'foo' is defined in ./libfoo.a(foo.o), but ./libfoo.a was searched before anything referred to it; put ./libfoo.a after the files that use it, or put the archives between --start-group and --end-group" rt.o -L . -lfoo main.o
 }
 
 # liba.a: a1 (calls b1) and a2; libb.a: b1 (calls a2). main calls a1.
@@ -194,7 +195,8 @@ S
   mutual_archives
   run ! ld.bfd rt.o main.o liba.a libb.a -o prog.bfd
   [[ "$output" == *"undefined reference to \`a2'"* ]]
-  expect_error "mini-ld: libb.a(b1.o):(.text+0x1): undefined symbol 'a2'" rt.o main.o liba.a libb.a
+  expect_error "mini-ld: libb.a(b1.o):(.text+0x1): undefined symbol 'a2'
+mini-ld: note: 'a2' is defined in liba.a(a2.o), but liba.a was searched before anything referred to it; put liba.a after the files that use it, or put the archives between --start-group and --end-group" rt.o main.o liba.a libb.a
 }
 
 @test "ld: mutually dependent archives link inside --start-group and --end-group" {

@@ -540,3 +540,43 @@ C
   run -1 gcc -B "$MINI_BIN/" t.o lib.o -o plain
   [[ "${lines[0]}" == *"in function '__wrap_fetch': undefined symbol '__real_fetch'" ]]
 }
+
+@test "symbols: an undefined symbol is explained: an archive searched too early, or a likely typo" {
+  cat >um.c <<'C'
+void print_mesage(const char *);
+int helper(int);
+int main(void) { print_mesage("x"); return helper(1); }
+C
+  cat >ut.c <<'C'
+#include <stdio.h>
+void print_message(const char *s) { puts(s); }
+C
+  echo 'int helper(int x) { return x; }' >hl.c
+  gcc -c um.c ut.c hl.c
+  ar rcs libhl.a hl.o
+  run -1 gcc -B "$MINI_BIN/" -L. -lhl um.o ut.o -o um
+  [ "${lines[0]}" = "mini-ld: um.o:(.text+0xf): in function 'main': undefined symbol 'print_mesage'" ]
+  [ "${lines[1]}" = "mini-ld: note: did you mean 'print_message'? (defined in ut.o)" ]
+  [ "${lines[2]}" = "mini-ld: um.o:(.text+0x19): in function 'main': undefined symbol 'helper'" ]
+  [ "${lines[3]}" = "mini-ld: note: 'helper' is defined in ./libhl.a(hl.o), but ./libhl.a was searched before anything referred to it; put ./libhl.a after the files that use it, or put the archives between --start-group and --end-group" ]
+  # Following the advice links (the typo aside).
+  sed -i 's/print_mesage/print_message/g' um.c
+  gcc -c um.c
+  gcc -B "$MINI_BIN/" um.o ut.o -L. -lhl -o um
+  # C++: the same name with other parameters.
+  cat >cu.cc <<'C'
+namespace geo { int area(int, int); }
+int main() { return geo::area(3, 4); }
+C
+  cat >cd.cc <<'C'
+namespace geo { int area(int w) { return w; } }
+C
+  g++ -c cu.cc cd.cc
+  run -1 g++ -B "$MINI_BIN/" cu.o cd.o -o cu
+  [ "${lines[1]}" = "mini-ld: note: did you mean 'geo::area(int)'? (defined in cd.o)" ]
+  # Nothing close: no guess.
+  echo 'int zzz(void); int main(void) { return zzz(); }' >z.c
+  gcc -c z.c
+  run -1 gcc -B "$MINI_BIN/" z.o -o z
+  [ "${#lines[@]}" -eq 2 ]   # the error, then collect2's line
+}

@@ -10,6 +10,9 @@
  * behind, e.g. __tls_get_addr after TLS sequences the linker rewrites). Runs after
  * --gc-sections, so only live code counts (lld's behaviour).
  *
+ * Each is explained where we can: the archive that defines it but came too early on
+ * the command line, or the defined name it was probably meant to be.
+ *
  * .gnu.warning.SYM sections (glibc's getpwnam in a static link): a warning at the
  * first place in each object that refers to SYM.
  *
@@ -114,6 +117,98 @@ static void report_shlib_undefined(Ctx *ctx) {
   }
 }
 
+// The cheapest number of one-letter edits (insert, delete, replace, swap two
+// neighbours) that turn a into b, or `most` + 1 if it is more than `most`.
+static size_t edit_distance(const char *a, const char *b, size_t most) {
+  size_t la = strlen(a), lb = strlen(b);
+  if ((la > lb ? la - lb : lb - la) > most || la > 255 || lb > 255)
+    return most + 1;
+  size_t d[256][256];
+  for (size_t i = 0; i <= la; i++)
+    d[i][0] = i;
+  for (size_t j = 0; j <= lb; j++)
+    d[0][j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    size_t row_min = most + 1;
+    for (size_t j = 1; j <= lb; j++) {
+      size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+      if (d[i - 1][j] + 1 < best)
+        best = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < best)
+        best = d[i][j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+          d[i - 2][j - 2] + 1 < best)
+        best = d[i - 2][j - 2] + 1;
+      d[i][j] = best;
+      if (best < row_min)
+        row_min = best;
+    }
+    if (row_min > most)
+      return most + 1;
+  }
+  return d[la][lb];
+}
+
+// The part of a C++ name before its parameters: "geo::area(int, int)" -> "geo::area".
+static size_t base_length(const char *shown) {
+  const char *paren = strchr(shown, '(');
+  return paren ? (size_t)(paren - shown) : strlen(shown);
+}
+
+// What else to say about a symbol nobody defines, once, after its error lines:
+//   - an archive defines it, but was searched before anything referred to it (the
+//     order `-lfoo main.o`): no linker says so, and it is the most common reason;
+//   - or a defined name is close to it: a typo, or the same C++ function with other
+//     parameters or in another namespace.
+static void explain_undefined(Ctx *ctx, const Symbol *sym, bool look_for_typos) {
+  for (size_t a = 0; a < ctx->archives.len; a++) {
+    ArchiveFile *af = ctx->archives.data[a];
+    for (size_t i = 0; i < af->ar.nsyms; i++) {
+      if (strcmp(af->ar.syms[i].name, sym->name))
+        continue;
+      ArMember *m = archive_member_at(&af->ar, af->ar.syms[i].offset);
+      if (!m || af->member_loaded[m - af->ar.members])
+        continue;
+      note("note: '%s' is defined in %s(%s), but %s was searched before anything referred "
+           "to it; put %s after the files that use it, or put the archives between "
+           "--start-group and --end-group", shown_name(ctx, sym->name), af->name, m->name,
+           af->name, af->name);
+      return;
+    }
+  }
+  if (!look_for_typos)
+    return;
+  const char *shown = shown_name(ctx, sym->name);
+  size_t base = base_length(shown);
+  const Symbol *best = NULL;
+  size_t best_distance = strlen(sym->name) < 4 ? 1 : 2;
+  for (size_t i = 0; i < ctx->globals.len; i++) {
+    const Symbol *g = ctx->globals.data[i];
+    if (g == sym || (g->state != SYM_DEFINED && g->state != SYM_SHARED) || !g->file ||
+        g->file->ir)
+      continue;
+    size_t d = edit_distance(sym->name, g->name, best_distance);
+    if (d > best_distance && shown != sym->name) {
+      // A C++ name: the same function with other parameters, or another namespace.
+      const char *other = shown_name(ctx, g->name);
+      size_t ob = base_length(other);
+      const char *a = strrchr(shown, ':'), *b = strrchr(other, ':');
+      bool same_base = ob == base && !strncmp(other, shown, base);
+      bool same_last = a && b && a < shown + base && b < other + ob &&
+                       (size_t)(shown + base - a) == (size_t)(other + ob - b) &&
+                       !strncmp(a, b, (size_t)(shown + base - a));
+      d = same_base || same_last ? best_distance : d;
+    }
+    if (d <= best_distance && (!best || d < best_distance)) {
+      best = g;
+      best_distance = d;
+    }
+  }
+  if (best)
+    note("note: did you mean '%s'? (defined in %s)", shown_name(ctx, best->name),
+         best->file->name);
+}
+
 void report_undefined(Ctx *ctx) {
   if (ctx->link_warnings.len)
     report_link_warnings(ctx);
@@ -173,6 +268,8 @@ void report_undefined(Ctx *ctx) {
     if (n > MAX_PLACES)
       report("undefined symbol '%s' is referenced %lu more times", shown_name(ctx, sym->name),
              (unsigned long)(n - MAX_PLACES));
+    // Looking for typos costs a pass over every name: only for the first few.
+    explain_undefined(ctx, sym, i < 8);
   }
   free(counts.entries);
 }
