@@ -191,3 +191,26 @@ C
   [[ "$output" == *"main.o:(COMMON)"* ]]
   [[ "$output" == *"shared_counter"* ]]
 }
+
+@test "map: the segment table places sections as readelf -lW does (TLS, empty sections)" {
+  cat >tl.c <<'C'
+#include <stdio.h>
+__thread int tv = 3;
+__thread int tz;
+int main(void) { printf("%d %d\n", tv, tz); return 0; }
+C
+  gcc -static -B "$MINI_BIN/" -Wl,-Map=tl.map tl.c -o tl
+  # Each segment's sections, one line per segment, from the map and from readelf.
+  awk '/^Segments/ { f = 1; next }
+       f && /^  [A-Z_]+ / { s = ""; sub(/\(ELF header, program headers\)/, "")
+         for (i = 2; i <= NF; i++) if ($i ~ /^[._a-z]/ && length($i) > 1) s = s " " $i
+         print s }
+       f && /^$/ && seen++ { f = 0 }' tl.map >map.txt
+  readelf -lW tl | sed -n '/Segment Sections/,$p' | tail -n +2 | sed 's/^ *[0-9][0-9]* *//' |
+    awk '{ s = ""; for (i = 1; i <= NF; i++) s = s " " $i; print s }' >readelf.txt
+  diff map.txt readelf.txt
+  # .init_array is not thread-local, and .tbss takes no room outside PT_TLS.
+  grep -E '^  TLS ' tl.map | grep -vq init_array
+  # The map is a new file like any other: 0666 minus the umask.
+  [ "$(stat -c %a tl.map)" = "$(printf '%o' $((0666 & ~$(umask))))" ]
+}

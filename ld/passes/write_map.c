@@ -204,9 +204,18 @@ static void print_segments(Ctx *ctx, FILE *fp) {
       fprintf(fp, "  (ELF header, program headers)");
     for (size_t j = 0; j < ctx->osecs.len; j++) {
       OutputSection *osec = ctx->osecs.data[j];
-      if (!(osec->sh_flags & SHF_ALLOC) || osec->size == 0)
+      if (!(osec->sh_flags & SHF_ALLOC))
         continue;
-      if (osec->addr >= seg->p_vaddr && osec->addr + osec->size <= seg->p_vaddr + seg->p_memsz)
+      // As readelf decides it: only TLS sections are in PT_TLS, and .tbss, which
+      // takes no room in memory but each thread's copy, is in no other segment
+      // (its addresses are those of the sections after it).
+      bool tls = osec->sh_flags & SHF_TLS;
+      if ((seg->p_type == PT_TLS) != tls && (seg->p_type == PT_TLS || osec->sh_type == SHT_NOBITS))
+        continue;
+      // An empty section is in the segment its address is inside of.
+      uint64_t end = seg->p_vaddr + seg->p_memsz;
+      if (osec->addr >= seg->p_vaddr &&
+          (osec->size ? osec->addr + osec->size <= end : osec->addr < end))
         fprintf(fp, "  %s", osec->name);
     }
     fprintf(fp, "\n");
