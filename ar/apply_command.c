@@ -38,7 +38,9 @@ void apply_command(Ctx *ctx) {
     break;
   case OP_INDEX:
     // ranlib: the members stay as they are; writing the archive adds the index.
-    ctx->changed = true;
+    // ranlib -t only sets the index's date, which GNU ranlib does for BSD archives
+    // alone: loading the archive was the whole job.
+    ctx->changed = !ctx->opt.touch;
     break;
   case OP_NONE:
     internal_error("no operation");

@@ -63,6 +63,9 @@ typedef struct {
   Position pos;
   const char *posname;  // the member named by a/b/i
   const char *output_dir;  // --output=DIR: where x writes
+  bool ranlib;          // run as ranlib: files are the archives to index, archive
+                        // is unset, and main() runs the pipeline once for each
+  bool touch;           // ranlib -t: check the archive, change nothing
   const char *archive;
   char **files;
   size_t nfiles;
@@ -70,6 +73,7 @@ typedef struct {
 
 typedef struct Ctx Ctx;
 
+// Parses ar's command line, or ranlib's when the program's name ends in "ranlib".
 void parse_args(Ctx *ctx, int argc, char **argv);
 
 //

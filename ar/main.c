@@ -8,17 +8,9 @@
  */
 #include "ar.h"
 
-int main(int argc, char **argv) {
-  diag_set_tool("mini-ar");
-  // Static storage rather than the stack or the heap: the context and everything
-  // reachable from it live until exit (STYLE §6), also after main() returns, so
-  // LeakSanitizer sees them as in use, which they are.
-  static Ctx the_ctx;
-  Ctx *ctx = &the_ctx;
-
-  // The command line names one operation, its modifiers, the archive and files.
-  parse_args(ctx, argc, argv);
-
+// The pipeline, for one archive: ctx->opt names it and says what to do. Returns the
+// exit status.
+static int update_archive(Ctx *ctx) {
   // Map the archive and turn it into a list of members; a missing archive is an
   // empty list when the operation creates one.
   load_archive(ctx);
@@ -38,5 +30,35 @@ int main(int argc, char **argv) {
 
   // Write everything to a temporary file and rename it over the archive.
   write_archive(ctx);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  diag_set_tool("mini-ar");
+  // Static storage rather than the stack or the heap: the context and everything
+  // reachable from it live until exit (STYLE §6), also after main() returns, so
+  // LeakSanitizer sees them as in use, which they are.
+  static Ctx the_ctx;
+  Ctx *ctx = &the_ctx;
+
+  // The command line names one operation, its modifiers, the archive and files.
+  parse_args(ctx, argc, argv);
+  if (!ctx->opt.ranlib)
+    return update_archive(ctx);
+
+  // As ranlib, each word names an archive to index, as `mini-ar s` would, one after
+  // the other. Each gets a fresh context (members, index sizes), allocated in the
+  // first one's arena so that it too stays reachable. The first archive that fails
+  // ends the run, so an error is never counted against the next archive.
+  for (size_t k = 0; k < ctx->opt.nfiles; k++) {
+    Ctx *one = arena_alloc(&ctx->arena, sizeof *one);
+    one->opt = ctx->opt;
+    one->opt.archive = ctx->opt.files[k];
+    one->opt.files = NULL;
+    one->opt.nfiles = 0;
+    int status = update_archive(one);
+    if (status != 0)
+      return status;
+  }
   return 0;
 }

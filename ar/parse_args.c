@@ -18,6 +18,13 @@
  * operation (or with `t`) means "rewrite the index" (ranlib); `q` together with `s`
  * or `S` is done as `r`; deterministic mode (D) is the default.
  *
+ * Run under a name that ends in "ranlib" (a link named ranlib or mini-ranlib, the
+ * rule GNU ar uses to become ranlib), the command line is ranlib's instead:
+ *
+ *   mini-ranlib [-D] [-U] [-t] [--plugin NAME] ARCHIVE...
+ *
+ * and each archive gets what `mini-ar s ARCHIVE` does to it.
+ *
  * Fills ctx->opt.
  */
 #include "ar.h"
@@ -57,6 +64,7 @@ static void print_usage(FILE *out) {
           "  v            say what is done to each member\n"
           "  V, --version print the version\n"
           "  --output=DIR extract into DIR\n"
+          "  --plugin NAME, --target NAME  accepted and ignored (gcc-ar passes --plugin)\n"
           "  --help       print this help\n");
 }
 
@@ -136,6 +144,84 @@ static void long_option(Options *o, int argc, char **argv, int *i, bool *help, b
   }
 }
 
+static void print_ranlib_usage(FILE *out) {
+  fprintf(out,
+          "Usage: mini-ranlib [options] archive...\n"
+          " Write (or rewrite) the symbol index of each archive, as 'mini-ar s' does.\n"
+          " options:\n"
+          "  -D             zero the index's date (the default)\n"
+          "  -U             record the real date in the index\n"
+          "  -t             only check the archive: GNU ranlib updates the index date\n"
+          "                 of BSD archives, and ar archives of ELF objects have none\n"
+          "  --plugin NAME  accepted and ignored (gcc-ranlib passes it)\n"
+          "  -h, --help     print this help\n"
+          "  -v, -V, --version  print the version\n");
+}
+
+// ranlib's command line (GNU binutils' ranlib_main): options may come anywhere, as
+// getopt allows, and every other word is an archive.
+static void parse_ranlib_args(Options *o, int argc, char **argv) {
+  diag_set_tool("mini-ranlib");
+  o->ranlib = true;
+  o->op = OP_INDEX;
+  o->index = 1;
+  o->files = argv + 1;  // archives are packed to the front of this array
+  bool help = false, version = false, only_files = false;
+  for (int i = 1; i < argc; i++) {
+    char *a = argv[i];
+    if (only_files || a[0] != '-' || !a[1]) {
+      o->files[o->nfiles++] = a;
+    } else if (!strcmp(a, "--")) {
+      only_files = true;
+    } else if (!strcmp(a, "--help")) {
+      help = true;
+    } else if (!strcmp(a, "--version")) {
+      version = true;
+    } else if (!strcmp(a, "--plugin")) {
+      if (++i >= argc)
+        usage_error("option '--plugin' needs a value");
+    } else if (!strncmp(a, "--plugin=", 9)) {
+      // ignored: we know one object format
+    } else if (a[1] == '-') {
+      usage_error("unknown option '%s'", a);
+    } else {
+      for (const char *p = a + 1; *p; p++) {
+        switch (*p) {
+        case 'D': o->deterministic = true; break;
+        case 'U': o->deterministic = false; break;
+        case 't': o->touch = true; break;
+        case 'h':
+        case 'H': help = true; break;
+        case 'v':
+        case 'V': version = true; break;
+        default:
+          if (*p > ' ' && *p < 127)
+            usage_error("unknown option '-%c'", *p);
+          usage_error("unknown option 0x%02x", (unsigned char)*p);
+        }
+      }
+    }
+  }
+  if (help) {
+    print_ranlib_usage(stdout);
+    exit(0);
+  }
+  if (version) {
+    printf("mini-ranlib " MINI_AR_VERSION " (compatible with GNU ranlib)\n");
+    exit(0);
+  }
+  if (o->nfiles == 0)
+    usage_error("no archive named (try 'mini-ranlib --help')");
+}
+
+// True if the program was run under a name ending in "ranlib".
+static bool is_ranlib_name(const char *argv0) {
+  const char *base = strrchr(argv0, '/');
+  base = base ? base + 1 : argv0;
+  size_t len = strlen(base);
+  return len >= 6 && !strcmp(base + len - 6, "ranlib");
+}
+
 void parse_args(Ctx *ctx, int argc, char **argv) {
   Options *o = &ctx->opt;
   o->deterministic = true;
@@ -145,6 +231,10 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
     expand_response_file(&ctx->arena, argv[k], &words);
   argc = (int)words.len;
   argv = (char **)words.data;
+  if (argv[0] && is_ranlib_name(argv[0])) {
+    parse_ranlib_args(o, argc, argv);
+    return;
+  }
   if (argc < 2)
     usage_error("no operation specified (try 'mini-ar --help')");
 
