@@ -90,7 +90,33 @@ demo: all
 bench: all
 	@tests/bench/bench.sh
 
+# `make install` copies the tools into $(PREFIX)/bin and adds two links: mini-ranlib
+# (mini-ar run under that name behaves as ranlib) and $(PREFIX)/lib/mini-ld/ld, for
+# `gcc -B $(PREFIX)/lib/mini-ld/`. gcc -B wants a program named ld; in a directory
+# of its own it collides with nothing, where one in $(PREFIX)/bin would shadow the
+# system's ld on PATH. The link is relative, so the tree works under DESTDIR too.
+# DESTDIR stages everything elsewhere (for a package); FROM picks the build to
+# install (tests install the one they test: FROM=build-san/bin under make check).
+PREFIX = /usr/local
+DESTDIR =
+FROM = bin
+INSTALL_BIN = $(DESTDIR)$(PREFIX)/bin
+INSTALL_LIB = $(DESTDIR)$(PREFIX)/lib/mini-ld
+
+install: $(FROM)/mini-ld $(FROM)/mini-ar $(FROM)/mini-loader
+	mkdir -p "$(INSTALL_BIN)" "$(INSTALL_LIB)"
+	install -m 755 $(FROM)/mini-ld $(FROM)/mini-ar $(FROM)/mini-loader "$(INSTALL_BIN)"
+	ln -sf mini-ar "$(INSTALL_BIN)/mini-ranlib"
+	ln -sf ../../bin/mini-ld "$(INSTALL_LIB)/ld"
+
+# Removes what install put there and nothing else: the directories bin/ and
+# share/man/ are shared with other programs, and stay.
+uninstall:
+	rm -f "$(INSTALL_BIN)/mini-ld" "$(INSTALL_BIN)/mini-ar" "$(INSTALL_BIN)/mini-loader"
+	rm -f "$(INSTALL_BIN)/mini-ranlib" "$(INSTALL_LIB)/ld"
+	if [ -d "$(INSTALL_LIB)" ]; then rmdir "$(INSTALL_LIB)"; fi
+
 clean:
 	rm -rf build build-san bin
 
-.PHONY: all self test check demo bench clean
+.PHONY: all self test check demo bench install uninstall clean
