@@ -90,7 +90,8 @@ demo: all
 bench: all
 	@tests/bench/bench.sh
 
-# `make install` copies the tools into $(PREFIX)/bin and adds two links: mini-ranlib
+# `make install` copies the tools into $(PREFIX)/bin and their manual pages (man/,
+# written by hand) into $(PREFIX)/share/man/man1, and adds two links: mini-ranlib
 # (mini-ar run under that name behaves as ranlib) and $(PREFIX)/lib/mini-ld/ld, for
 # `gcc -B $(PREFIX)/lib/mini-ld/`. gcc -B wants a program named ld; in a directory
 # of its own it collides with nothing, where one in $(PREFIX)/bin would shadow the
@@ -102,18 +103,25 @@ DESTDIR =
 FROM = bin
 INSTALL_BIN = $(DESTDIR)$(PREFIX)/bin
 INSTALL_LIB = $(DESTDIR)$(PREFIX)/lib/mini-ld
+INSTALL_MAN = $(DESTDIR)$(PREFIX)/share/man/man1
+MAN_PAGES = man/mini-ld.1 man/mini-ar.1 man/mini-loader.1
 
-install: $(FROM)/mini-ld $(FROM)/mini-ar $(FROM)/mini-loader
-	mkdir -p "$(INSTALL_BIN)" "$(INSTALL_LIB)"
+install: $(FROM)/mini-ld $(FROM)/mini-ar $(FROM)/mini-loader $(MAN_PAGES)
+	mkdir -p "$(INSTALL_BIN)" "$(INSTALL_LIB)" "$(INSTALL_MAN)"
 	install -m 755 $(FROM)/mini-ld $(FROM)/mini-ar $(FROM)/mini-loader "$(INSTALL_BIN)"
 	ln -sf mini-ar "$(INSTALL_BIN)/mini-ranlib"
 	ln -sf ../../bin/mini-ld "$(INSTALL_LIB)/ld"
+	install -m 644 $(MAN_PAGES) "$(INSTALL_MAN)"
+	ln -sf mini-ar.1 "$(INSTALL_MAN)/mini-ranlib.1"
 
 # Removes what install put there and nothing else: the directories bin/ and
-# share/man/ are shared with other programs, and stay.
+# share/man/man1/ are shared with other programs, and stay; lib/mini-ld/ is ours,
+# and rmdir (unlike rm -r) refuses to remove it if someone put a file there.
 uninstall:
 	rm -f "$(INSTALL_BIN)/mini-ld" "$(INSTALL_BIN)/mini-ar" "$(INSTALL_BIN)/mini-loader"
 	rm -f "$(INSTALL_BIN)/mini-ranlib" "$(INSTALL_LIB)/ld"
+	rm -f "$(INSTALL_MAN)/mini-ld.1" "$(INSTALL_MAN)/mini-ar.1" "$(INSTALL_MAN)/mini-loader.1"
+	rm -f "$(INSTALL_MAN)/mini-ranlib.1"
 	if [ -d "$(INSTALL_LIB)" ]; then rmdir "$(INSTALL_LIB)"; fi
 
 clean:

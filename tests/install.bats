@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # make install and make uninstall into a DESTDIR, and the installed tree used the way
 # the README says: gcc -B PREFIX/lib/mini-ld/, clang -fuse-ld=PREFIX/bin/mini-ld,
-# mini-ranlib.
+# mini-ranlib, man mini-ld.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -28,20 +28,38 @@ int main(void) {
 C
 }
 
-@test "install: the tools, mini-ranlib and the gcc -B directory land under DESTDIR/usr/local" {
+@test "install: the tools, mini-ranlib, the man pages and the gcc -B directory land under DESTDIR/usr/local" {
   make_in_repo install DESTDIR="$PWD/dest"
   [ "$(listing dest)" = "755 usr/local/bin/mini-ar
 755 usr/local/bin/mini-ld
 755 usr/local/bin/mini-loader
 777 usr/local/bin/mini-ranlib
-777 usr/local/lib/mini-ld/ld" ]
+777 usr/local/lib/mini-ld/ld
+644 usr/local/share/man/man1/mini-ar.1
+644 usr/local/share/man/man1/mini-ld.1
+644 usr/local/share/man/man1/mini-loader.1
+777 usr/local/share/man/man1/mini-ranlib.1" ]
   [ "$(readlink dest/usr/local/bin/mini-ranlib)" = mini-ar ]
+  [ "$(readlink dest/usr/local/share/man/man1/mini-ranlib.1)" = mini-ar.1 ]
+  cmp "$REPO/man/mini-ld.1" dest/usr/local/share/man/man1/mini-ld.1
   [ "$(readlink dest/usr/local/lib/mini-ld/ld)" = ../../bin/mini-ld ]
   cmp "$MINI_LD" dest/usr/local/bin/mini-ld
   cmp "$MINI_AR" dest/usr/local/bin/mini-ar
   cmp "$MINI_LOADER" dest/usr/local/bin/mini-loader
   # Nothing named ld on PATH's side of the tree: the system's ld stays the default.
   [ ! -e dest/usr/local/bin/ld ]
+}
+
+@test "install: man finds the installed pages, mini-ranlib's too" {
+  command -v man >/dev/null || skip "no man (apt-get install man-db)"
+  make_in_repo install DESTDIR="$PWD/dest"
+  run -0 env MANWIDTH=80 man -M "$PWD/dest/usr/local/share/man" mini-ld
+  [[ "$output" == *"mini-ld - link x86-64 ELF objects"* ]]
+  [[ "$output" == *"EXIT STATUS"* ]]
+  run -0 env MANWIDTH=80 man -M "$PWD/dest/usr/local/share/man" mini-ranlib
+  [[ "$output" == *"mini-ar, mini-ranlib - create"* ]]
+  run -0 env MANWIDTH=80 man -M "$PWD/dest/usr/local/share/man" mini-loader
+  [[ "$output" == *"EXIT STATUS"* ]]
 }
 
 @test "install: gcc -B PREFIX/lib/mini-ld/ links a hello with mini-ld, static and dynamic" {
