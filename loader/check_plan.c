@@ -15,8 +15,9 @@
  *   PT_GNU_STACK  PF_X asks for an executable stack.
  *   e_entry       inside an executable PT_LOAD.
  *
- * The interpreter is opened and checked here too, with the same rules, and must not
- * want an interpreter of its own.
+ * The interpreter is opened and checked here too, with the same rules. It must be a
+ * regular file (not a directory or a FIFO) and must not want an interpreter of its
+ * own.
  *
  * The plan it records, in the file's own addresses (reserve_span adds the bias):
  *
@@ -172,9 +173,11 @@ void check_plan(Ctx *ctx) {
   in->what = ctx->interp_what;
   trace(ctx, "check_plan", "program: PT_INTERP asks for %s: it will link the program, then jump to it",
         ctx->interp_path);
+  // Like open_exec: a directory, a FIFO or a device is refused by name before it is
+  // opened (opening a FIFO would wait for a writer, for ever).
   int err = check_executable(in->path);
   if (err)
-    fail(ctx, "%s%s", in->what, strerror(err));
+    fail(ctx, "%s%s", in->what, exec_error(in->path, err));
   read_headers(ctx, in);
   check_image(ctx, in);
 }

@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -42,6 +43,31 @@ int check_executable(const char *path) {
   return 0;
 }
 
+// What kind of file the mode says, for "not a regular file: a FIFO".
+static const char *file_kind(mode_t mode) {
+  if (S_ISFIFO(mode))
+    return "a FIFO";
+  if (S_ISSOCK(mode))
+    return "a socket";
+  if (S_ISCHR(mode))
+    return "a character device";
+  if (S_ISBLK(mode))
+    return "a block device";
+  return "a file of another kind";
+}
+
+const char *exec_error(const char *path, int err) {
+  // check_executable said EACCES for anything not regular, as execve does; stat
+  // again to tell that case from a missing execute permission.
+  struct stat st;
+  if (err == EACCES && stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    static char why[64];  // one message at a time: the caller fails right away
+    snprintf(why, sizeof why, "not a regular file: %s", file_kind(st.st_mode));
+    return why;
+  }
+  return strerror(err);
+}
+
 static void use_path(Ctx *ctx, const char *path) {
   size_t len = strlen(path);
   if (len >= sizeof ctx->path)
@@ -60,7 +86,7 @@ void find_program(Ctx *ctx) {
   if (strchr(prog, '/')) {
     int err = check_executable(prog);
     if (err)
-      fail_with(ctx, err == ENOENT || err == ENOTDIR ? 127 : 126, "%s", strerror(err));
+      fail_with(ctx, err == ENOENT || err == ENOTDIR ? 127 : 126, "%s", exec_error(prog, err));
     use_path(ctx, prog);
     trace(ctx, "find_program", "%s: a path, used as it is", prog);
     return;

@@ -166,6 +166,11 @@ void run_script(Ctx *ctx);
 // 0 if the kernel would execute path (a regular file we may execute), else the errno
 // execve would give (EISDIR for a directory). Also used for the interpreter.
 int check_executable(const char *path);
+// check_executable's errno as words for a message: strerror(err), except for a file
+// that is neither regular nor a directory, where execve's "Permission denied" would
+// send the reader to chmod: "not a regular file: a FIFO". The result stays valid
+// until the next call.
+const char *exec_error(const char *path, int err);
 
 //
 // read_headers.c — the ELF header and the program header table

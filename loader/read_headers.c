@@ -34,7 +34,10 @@
 #include <unistd.h>
 
 static void open_file(Ctx *ctx, Image *img) {
-  img->fd = open(img->path, O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: check_executable has refused FIFOs, but the path may name one by now;
+  // a blocking open would then wait for a writer for ever instead of failing below.
+  // (It changes nothing for a regular file.)
+  img->fd = open(img->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (img->fd < 0)
     fail(ctx, "%scannot open: %s", img->what, strerror(errno));
   struct stat st;

@@ -78,7 +78,7 @@ void run_script(Ctx *ctx) {
   int err = check_executable(ctx->script_interp);
   if (err)
     fail_with(ctx, err == ENOENT ? 127 : 126, "#! interpreter %s: %s", ctx->script_interp,
-              strerror(err));
+              exec_error(ctx->script_interp, err));
 
   // The new argv: interpreter, its argument, the script, then the script's own
   // arguments. mmap, not malloc: the loader keeps its hands off brk.

@@ -336,6 +336,25 @@ expect_fail() {
   expect_fail 126 "mini-loader: ./prog: interpreter $BATS_TEST_TMPDIR/other: has an interpreter of its own (/lib64/ld-linux-x86-64.so.2)" ./prog
 }
 
+@test "loader: an interpreter that is a directory" {
+  mkdir ld.so
+  dyn prog -Wl,--dynamic-linker="$BATS_TEST_TMPDIR/ld.so"
+  expect_fail 126 "mini-loader: ./prog: interpreter $BATS_TEST_TMPDIR/ld.so: Is a directory" ./prog
+}
+
+@test "loader: an interpreter that is a FIFO is named as such" {
+  mkfifo ld.so
+  chmod +x ld.so
+  dyn prog -Wl,--dynamic-linker="$BATS_TEST_TMPDIR/ld.so"
+  expect_fail 126 "mini-loader: ./prog: interpreter $BATS_TEST_TMPDIR/ld.so: not a regular file: a FIFO" ./prog
+}
+
+@test "loader: a program that is a FIFO is named as such" {
+  mkfifo prog
+  chmod +x prog
+  expect_fail 126 "mini-loader: ./prog: not a regular file: a FIFO" ./prog
+}
+
 @test "loader: a bad command line exits 2" {
   run "$MINI_LOADER"
   [ "$status" -eq 2 ]
