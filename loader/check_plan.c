@@ -16,8 +16,8 @@
  *   e_entry       inside an executable PT_LOAD.
  *
  * The interpreter is opened and checked here too, with the same rules. It must be a
- * regular file (not a directory or a FIFO) and must not want an interpreter of its
- * own.
+ * regular file (not a directory or a FIFO), must not be the program itself, and must
+ * not want an interpreter of its own.
  *
  * The plan it records, in the file's own addresses (reserve_span adds the bias):
  *
@@ -179,5 +179,12 @@ void check_plan(Ctx *ctx) {
   if (err)
     fail(ctx, "%s%s", in->what, exec_error(in->path, err));
   read_headers(ctx, in);
+  // A program that names itself as its interpreter would be loaded twice, the
+  // second copy started as if it were ld.so. The kernel does not look (it ignores an
+  // interpreter's own PT_INTERP), so this shows up as a crash at best. Compared by
+  // device and inode of the files we opened, so that no other path to the same file
+  // (a symlink, "..") hides it.
+  if (in->dev == ctx->exe.dev && in->ino == ctx->exe.ino)
+    fail(ctx, "%sis the program itself", in->what);
   check_image(ctx, in);
 }

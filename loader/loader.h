@@ -67,6 +67,8 @@ typedef struct {
   const char *what;        // message prefix: "" for the program, "interpreter P: " for ld.so
   View file;               // the whole file, mapped read-only until enter_program
   int fd;                  // open from read_headers until map_segments is done
+  dev_t dev;               // which file it is (fstat of fd): check_plan compares the
+  ino_t ino;               //   interpreter with the program
 
   // read_headers
   Elf64_Ehdr ehdr;
@@ -178,7 +180,8 @@ const char *exec_error(const char *path, int err);
 
 // Opens img->path, maps it read-only, checks the ELF header field by field (magic,
 // class, data, version, machine, type, e_phentsize, e_phnum) and copies the program
-// headers out. Fills img->file, img->fd, img->ehdr, img->phdrs, img->phnum.
+// headers out. Fills img->file, img->fd, img->dev, img->ino, img->ehdr, img->phdrs,
+// img->phnum.
 void read_headers(Ctx *ctx, Image *img);
 
 //

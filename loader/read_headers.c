@@ -22,7 +22,7 @@
  * copied out with memcpy, never used in place. The descriptor stays open: the
  * segments are mapped from it later.
  *
- * Fills img->file, img->fd, img->ehdr, img->phdrs, img->phnum.
+ * Fills img->file, img->fd, img->dev, img->ino, img->ehdr, img->phdrs, img->phnum.
  */
 #include "loader.h"
 
@@ -45,6 +45,8 @@ static void open_file(Ctx *ctx, Image *img) {
     fail(ctx, "%scannot stat: %s", img->what, strerror(errno));
   if (!S_ISREG(st.st_mode))
     fail(ctx, "%snot a regular file", img->what);
+  img->dev = st.st_dev;
+  img->ino = st.st_ino;
   static const uint8_t empty[1];
   img->file = (View){empty, (uint64_t)st.st_size, img->path};
   if (st.st_size == 0)

@@ -355,6 +355,14 @@ expect_fail() {
   expect_fail 126 "mini-loader: ./prog: not a regular file: a FIFO" ./prog
 }
 
+@test "loader: a program that is its own interpreter" {
+  # Named through a symlink, so only the file's identity can tell. (The kernel would
+  # load it a second time and start that copy as if it were ld.so.)
+  ln -s prog self
+  dyn prog -Wl,--dynamic-linker="$BATS_TEST_TMPDIR/self"
+  expect_fail 126 "mini-loader: ./prog: interpreter $BATS_TEST_TMPDIR/self: is the program itself" ./prog
+}
+
 @test "loader: a bad command line exits 2" {
   run "$MINI_LOADER"
   [ "$status" -eq 2 ]
