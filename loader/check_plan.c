@@ -11,6 +11,8 @@
  *                 pages: file page p_offset & ~0xfff lands at page p_vaddr & ~0xfff;
  *                 sorted by p_vaddr and not overlapping (gABI: "loadable segment
  *                 entries ... appear in ascending order, sorted on the p_vaddr").
+ *                 Both writable and executable (W+X): a warning, or under --strict
+ *                 a refusal.
  *   PT_INTERP     a path of sane length ending in NUL (the kernel: 2..PATH_MAX bytes).
  *   PT_GNU_STACK  PF_X asks for an executable stack.
  *   e_entry       inside an executable PT_LOAD.
@@ -66,6 +68,17 @@ static void check_load(Ctx *ctx, Image *img, uint64_t i, const Elf64_Phdr *ph,
          PH_ARGS(img, i, ph), (unsigned long long)ph->p_vaddr,
          (unsigned long long)(ph->p_vaddr + ph->p_memsz), (unsigned long long)prev->p_vaddr,
          (unsigned long long)(prev->p_vaddr + prev->p_memsz));
+  // A segment that is writable and executable lets any memory-corruption bug write
+  // code and run it; linkers keep the two apart (DESIGN: no segment is both). The
+  // kernel maps it all the same, with exactly the protections p_flags asks for
+  // (elf_map: no W^X rule for ELF segments), and so do we, but we say so, and
+  // --strict refuses it.
+  if ((ph->p_flags & PF_W) && (ph->p_flags & PF_X)) {
+    if (ctx->strict)
+      fail(ctx, PH_FMT "both writable and executable (W+X): refused under --strict",
+           PH_ARGS(img, i, ph));
+    warning(ctx, PH_FMT "both writable and executable (W+X)", PH_ARGS(img, i, ph));
+  }
   // The kernel's maximum_alignment() ignores an alignment that is not a power of
   // two; so do we.
   if (ph->p_align > img->align && (ph->p_align & (ph->p_align - 1)) == 0)

@@ -93,6 +93,7 @@ typedef struct {
   bool trace;              // --trace: narrate every step on stderr
   bool show_maps;          // --maps: print /proc/self/maps before the jump
   bool check_only;         // --check: stop after check_plan
+  bool strict;             // --strict: refuse what is otherwise only warned about (W+X)
   const char *prog;        // PROG as typed; also the program's argv[0]
   char **argv;             // the program's arguments (argv[0] == prog), NULL-terminated
   uint64_t argc;
@@ -130,7 +131,7 @@ typedef struct {
 } Ctx;
 
 //
-// trace.c — narration (--trace) and the one-line failure
+// trace.c — narration (--trace), warnings and the one-line failure
 //
 
 // With --trace, print one line to stderr: "[step] what". Never allocates.
@@ -139,6 +140,8 @@ void trace(Ctx *ctx, const char *step, const char *fmt, ...) FORMAT_PRINTF(3, 4)
 _Noreturn void fail(Ctx *ctx, const char *fmt, ...) FORMAT_PRINTF(2, 3);
 // The same with another exit status (127: PROG not found).
 _Noreturn void fail_with(Ctx *ctx, int status, const char *fmt, ...) FORMAT_PRINTF(3, 4);
+// `mini-loader: warning: PROG: what`; the run goes on.
+void warning(Ctx *ctx, const char *fmt, ...) FORMAT_PRINTF(2, 3);
 // Unmaps every image reserve_span placed (failure path).
 void unmap_images(Ctx *ctx);
 // Names for the trace: "PT_LOAD", "r-x", "AT_PHDR", "ET_DYN".

@@ -1,7 +1,7 @@
 /*
  * main.c — mini-loader, the kernel's ELF loader in user space.
  *
- *     mini-loader [--trace] [--maps] [--check] PROG [ARGS...]
+ *     mini-loader [--trace] [--maps] [--check] [--strict] PROG [ARGS...]
  *
  * It reads like the table of contents of fs/binfmt_elf.c:load_elf_binary(). Each step
  * below works on one context (Ctx) and hands its results to the next through it;
@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 static const char usage_text[] =
-    "usage: mini-loader [--trace] [--maps] [--check] PROG [ARGS...]\n"
+    "usage: mini-loader [--trace] [--maps] [--check] [--strict] PROG [ARGS...]\n"
     "\n"
     "Runs PROG the way the kernel's execve would, but loaded in user space:\n"
     "maps its segments, loads its interpreter, builds its stack, jumps to it.\n"
@@ -26,13 +26,16 @@ static const char usage_text[] =
     "  --trace   narrate each step on stderr, in the kernel's terms\n"
     "  --maps    print the program's /proc/self/maps just before the jump\n"
     "  --check   only check PROG (and its interpreter); map nothing, exit 0\n"
+    "  --strict  refuse a segment that is both writable and executable (W+X),\n"
+    "            which is otherwise loaded, as the kernel loads it, with a warning\n"
     "  --help    this text\n"
     "  --version mini-loader's version\n"
     "\n"
     "Exit status: the program's own; 126 if PROG cannot be loaded, 127 if it is\n"
     "not found, 2 for a bad command line.\n";
 
-static const char usage_line[] = "usage: mini-loader [--trace] [--maps] [--check] PROG [ARGS...]\n";
+static const char usage_line[] =
+    "usage: mini-loader [--trace] [--maps] [--check] [--strict] PROG [ARGS...]\n";
 
 // A bad command line: `mini-loader: WHAT ARG`, the usage line, exit 2 (STYLE §5).
 static _Noreturn void bad_usage(const char *what, const char *arg) {
@@ -58,6 +61,8 @@ static void parse_args(Ctx *ctx, int argc, char **argv) {
       ctx->show_maps = true;
     } else if (!strcmp(opt, "--check")) {
       ctx->check_only = true;
+    } else if (!strcmp(opt, "--strict")) {
+      ctx->strict = true;
     } else if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
       write_all(1, usage_text, sizeof usage_text - 1);
       exit(0);

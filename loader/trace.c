@@ -1,9 +1,11 @@
 /*
- * trace.c — how mini-loader talks: the --trace narration and the one failure line.
+ * trace.c — how mini-loader talks: the --trace narration, warnings and the one
+ * failure line.
  *
  * Two rules shape this file. First, messages are interface (STYLE §5): a failure is
  * exactly one line, `mini-loader: PROG: what`, and the exit status says what kind of
- * failure it was (127: not found, 126: found but cannot be loaded). Second, nothing
+ * failure it was (127: not found, 126: found but cannot be loaded); a warning is one
+ * line too, `mini-loader: warning: PROG: what`, and the run goes on. Second, nothing
  * here may allocate: once the loader starts placing the program, glibc's malloc
  * would grow the brk heap, which is about to become the program's. So every line is
  * formatted into a buffer on the stack with vsnprintf and written with write(2).
@@ -69,6 +71,17 @@ void fail_with(Ctx *ctx, int status, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   vfail(ctx, status, fmt, ap);
+}
+
+void warning(Ctx *ctx, const char *fmt, ...) {
+  char msg[4096];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  char line[8192];
+  snprintf(line, sizeof line, "mini-loader: warning: %s: %s\n", ctx->prog, msg);
+  write_all(2, line, strlen(line));
 }
 
 int prot_of(uint32_t p_flags) {

@@ -382,3 +382,36 @@ expect_fail() {
   [[ "$output" != *"[map_segments]"* ]]
   [ "${lines[-1]}" = "mini-loader: ./good: not an x86-64 program (e_machine is 183, not EM_X86_64)" ]
 }
+
+# A W+X fixture: the good program with its R X segment patched to RWX.
+wx() {
+  good
+  local ph
+  ph=$(phdr good $PT_LOAD 2)  # the R X segment: .text
+  poke good $((ph + 4)) 7 4  # p_flags = PF_R|PF_W|PF_X
+  echo "$(index_of "$ph")"
+}
+
+@test "loader: a W+X PT_LOAD is loaded as the kernel loads it, with a warning" {
+  local warning
+  warning="mini-loader: warning: ./good: program header $(wx) (PT_LOAD): both writable and executable (W+X)"
+  run --separate-stderr "$MINI_LOADER" --check ./good
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "$warning" ]
+  [ -n "${MINI_SANITIZED:-}" ] && skip "the sanitizer build does not run programs"
+  run --separate-stderr "$MINI_LOADER" ./good
+  [ "$status" -eq 0 ]
+  [ "$output" = "ok" ]
+  [ "$stderr" = "$warning" ]
+}
+
+@test "loader: --strict refuses a W+X PT_LOAD" {
+  expect_fail 126 "mini-loader: ./good: program header $(wx) (PT_LOAD): both writable and executable (W+X): refused under --strict" --strict ./good
+}
+
+@test "loader: --strict loads a program without W+X segments" {
+  good
+  run "$MINI_LOADER" --strict --check ./good
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+}
