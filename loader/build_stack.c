@@ -41,8 +41,8 @@
  * If the program asks for an executable stack (PT_GNU_STACK with PF_X), the whole
  * mapping becomes executable, as setup_arg_pages() would make it.
  *
- * Reads ctx->argv, envp, path, auxv and the placed images; fills ctx->sp, image,
- * stack_top and the arg/env/auxv ranges that set_mm hands to the kernel.
+ * Reads ctx->argv, envp, path, auxv, stack_top and the placed images; fills ctx->sp,
+ * image and the arg/env/auxv ranges that set_mm hands to the kernel.
  */
 #include "loader.h"
 
@@ -74,16 +74,6 @@ static uint64_t get_word(Ctx *ctx, uint64_t at) {
   uint64_t v;
   memcpy(&v, image_at(ctx, at), 8);
   return v;
-}
-
-// The kernel's stack mapping holds the loader's own AT_EXECFN string, which the
-// kernel put just below the end marker at its very top; returns the end of the page
-// holding that string's NUL.
-static uint64_t find_stack_top(Ctx *ctx) {
-  uint64_t s = own_aux(ctx, AT_EXECFN);
-  if (!s)
-    s = (uint64_t)ctx->envp;
-  return page_down(s + strlen((const char *)s)) + PAGESZ;
 }
 
 // One line per word, from rsp up: the picture at the top of this file, with numbers.
@@ -134,8 +124,8 @@ void build_stack(Ctx *ctx) {
     arg_bytes += strlen(ctx->argv[i]) + 1;
   const char *platform_str = (const char *)own_aux(ctx, AT_PLATFORM);
 
-  // First decide where everything goes, top down, as create_elf_tables does.
-  ctx->stack_top = find_stack_top(ctx);
+  // First decide where everything goes, top down, as create_elf_tables does, from
+  // the top of the stack mapping that check_plan found (own_space.c).
   uint64_t p = ctx->stack_top - 8;            // the end marker
   uint64_t execfn = p -= strlen(ctx->path) + 1;
   ctx->env_start = p -= env_bytes;

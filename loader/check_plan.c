@@ -16,6 +16,7 @@
  *   PT_INTERP     a path of sane length ending in NUL (the kernel: 2..PATH_MAX bytes).
  *   PT_GNU_STACK  PF_X asks for an executable stack.
  *   e_entry       inside an executable PT_LOAD.
+ *   ET_EXEC       its span clear of mini-loader itself and of the stack (own_space.c).
  *
  * The interpreter is opened and checked here too, with the same rules. It must be a
  * regular file (not a directory or a FIFO), must not be the program itself, and must
@@ -27,7 +28,8 @@
  *   align = the largest power-of-two p_align          phdr_vaddr = where AT_PHDR points
  *
  * Reads img->ehdr, img->phdrs, img->file; fills img->lo, hi, align, phdr_vaddr,
- * exec_stack, interp (and ctx->interp_path, ctx->interp).
+ * exec_stack, interp (and ctx->interp_path, ctx->interp), and, through
+ * find_own_space, ctx->self_lo, self_hi, stack_lo, stack_top.
  */
 #include "loader.h"
 
@@ -136,6 +138,11 @@ static void check_image(Ctx *ctx, Image *img) {
     fail(ctx, "%sno PT_LOAD segment: nothing to load", img->what);
   img->lo = page_down(first->p_vaddr);
   img->hi = page_up(prev->p_vaddr + prev->p_memsz);
+  // A program linked for fixed addresses goes exactly there, so we can tell now
+  // whether that is where the loader or the stack is. (The kernel, whose address
+  // space is empty at this point, would find only the stack in the way.)
+  if (img->ehdr.e_type == ET_EXEC)
+    check_clear_of_loader(ctx, img, img->lo, img->hi);
 
   uint64_t entry = img->ehdr.e_entry;
   bool entry_ok = false;
@@ -171,6 +178,7 @@ static void check_image(Ctx *ctx, Image *img) {
 }
 
 void check_plan(Ctx *ctx) {
+  find_own_space(ctx);
   check_image(ctx, &ctx->exe);
   if (!ctx->exe.interp) {
     trace(ctx, "check_plan", "program: no PT_INTERP: statically linked, it starts itself");

@@ -114,11 +114,15 @@ typedef struct {
   Image interp;            // its interpreter, if exe.interp != NULL
   char interp_path[PATH_MAX];
   char interp_what[PATH_MAX + 16];  // "interpreter PATH: "
+
+  // check_plan (own_space.c): what the program must keep out of
+  uint64_t self_lo, self_hi;  // mini-loader's own image, page-aligned
+  uint64_t stack_lo;       // the lowest address the stack may grow down to
+  uint64_t stack_top;      // end of the process's [stack] mapping
   uint64_t entry;          // where enter_program jumps: ld.so's entry, or the program's
 
   // build_stack: the new stack, built in a scratch mapping (the image) and copied to
   // the top of the process stack by arch_enter; addresses are final ones
-  uint64_t stack_top;      // end of the process's [stack] mapping
   uint64_t sp;             // rsp at entry: the address of argc
   uint8_t *image;          // the bytes of [sp, stack_top), built here
   uint64_t image_map_len;  // the scratch mapping's length (page-rounded)
@@ -196,6 +200,18 @@ void read_headers(Ctx *ctx, Image *img);
 // headers land, PT_INTERP, PT_GNU_STACK. After it, mapping cannot fail for a reason
 // that is the file's fault.
 void check_plan(Ctx *ctx);
+
+//
+// own_space.c — the memory a program must leave alone (a sub-step of check_plan)
+//
+
+// Finds where mini-loader's own image is and where the stack is, with the room
+// RLIMIT_STACK lets it grow into (at most 128 MiB); fills ctx->self_lo, self_hi,
+// stack_lo, stack_top.
+void find_own_space(Ctx *ctx);
+// Fails (cleanly, naming which) if img's segments, at run-time addresses [lo, hi),
+// would overlap either. check_plan asks for ET_EXEC, reserve_span for the rest.
+void check_clear_of_loader(Ctx *ctx, const Image *img, uint64_t lo, uint64_t hi);
 
 //
 // reserve_span.c — choosing the load address and claiming the whole range

@@ -18,7 +18,8 @@
  * uses MAP_FIXED_NOREPLACE, so a program linked on top of something already mapped
  * fails here, cleanly, instead of overwriting it.
  *
- * Reads img->lo, hi, align, ehdr.e_type, interp; fills img->bias, map_start, map_len.
+ * Reads img->lo, hi, align, ehdr.e_type, interp, ctx->stack_lo/top; fills img->bias,
+ * map_start, map_len.
  */
 #include "loader.h"
 
@@ -152,6 +153,11 @@ void reserve_span(Ctx *ctx, Image *img) {
   img->map_start = start;
   img->map_len = len;
   img->bias = start - img->lo;
+  // NOREPLACE kept us off everything mapped, but not off the room below the stack,
+  // which is not mapped yet: a huge PIE placed at ELF_ET_DYN_BASE can reach it.
+  // (check_plan did this for ET_EXEC, whose place it knew.)
+  if (img->ehdr.e_type != ET_EXEC)
+    check_clear_of_loader(ctx, img, start, start + len);
   trace(ctx, "reserve_span", "%s: reserved [0x%llx, 0x%llx) PROT_NONE (%llu pages); load bias 0x%llx",
         img->role, (unsigned long long)start, (unsigned long long)(start + len),
         (unsigned long long)(len / PAGESZ), (unsigned long long)img->bias);

@@ -78,6 +78,18 @@ index_of() {
 PT_LOAD=1
 PT_INTERP=3
 
+# The lowest address the stack may grow down to under setarch -R, as own_space.c
+# computes it: the top of the stack minus RLIMIT_STACK, at most 128 MiB.
+stack_lo() {
+  local kib room
+  kib=$(ulimit -s)
+  room=$((128 << 20))
+  if [ "$kib" != unlimited ] && ((kib * 1024 < room)); then
+    room=$(((kib * 1024 + 4095) / 4096 * 4096))
+  fi
+  printf '0x%x\n' $((0x7ffffffff000 - room))
+}
+
 # expect_fail STATUS MESSAGE PROG [ARGS...]: mini-loader exits with STATUS and says
 # exactly MESSAGE (one line), and the program never ran.
 expect_fail() {
@@ -274,15 +286,61 @@ expect_fail() {
 }
 
 @test "loader: an ET_EXEC linked over memory already in use is refused, not mapped over" {
-  # Under setarch -R the kernel's stack always covers [0x7ffffffdf000, 0x7ffffffff000):
-  # link the good program there. MAP_FIXED would silently replace the stack;
-  # the reservation with MAP_FIXED_NOREPLACE refuses instead.
+  # Under setarch -R the kernel puts the vDSO's data pages ([vvar], 4 pages or more)
+  # at the same place on every run of mini-loader: link the good program (3 pages)
+  # there. MAP_FIXED would silently replace them; the reservation with
+  # MAP_FIXED_NOREPLACE refuses instead.
+  command -v setarch >/dev/null || skip "setarch is not installed"
+  [ -n "${MINI_SANITIZED:-}" ] && skip "the sanitizer build does not run programs"
+  local vvar
+  vvar=$(setarch -R "$MINI_LOADER" /bin/cat /proc/self/maps | awk '/\[vvar\]/ { print $1 }')
+  [ -n "$vvar" ] || skip "this kernel has no [vvar] mapping"
+  local lo=0x${vvar%-*} hi=0x${vvar#*-}
+  ((hi - lo >= 0x3000)) || skip "[vvar] is smaller than the good program"
+  good
+  cc -nostdlib -static -Wl,--build-id=none -Wl,-Ttext-segment="$lo" good.s -o high
+  run setarch -R "$MINI_LOADER" ./high
+  [ "$status" -eq 126 ]
+  [ "$output" = "mini-loader: ./high: cannot reserve [$lo, $(printf '0x%x' $((lo + 0x3000)))): the range is already in use" ]
+}
+
+@test "loader: an ET_EXEC linked where the stack is is refused" {
+  # Under setarch -R the stack always ends at 0x7ffffffff000 and covers the last 128
+  # KiB or so; the kernel would not map over it either.
   command -v setarch >/dev/null || skip "setarch is not installed"
   good
   cc -nostdlib -static -Wl,--build-id=none -Wl,-Ttext-segment=0x7fffffff0000 good.s -o high
   run setarch -R "$MINI_LOADER" ./high
   [ "$status" -eq 126 ]
-  [ "$output" = "mini-loader: ./high: cannot reserve [0x7fffffff0000, 0x7fffffff3000): the range is already in use" ]
+  [ "$output" = "mini-loader: ./high: segments [0x7fffffff0000, 0x7fffffff3000) overlap the stack and the room it may grow into [$(stack_lo), 0x7ffffffff000)" ]
+}
+
+@test "loader: an ET_EXEC linked in the room the stack may grow into is refused" {
+  # 1 MiB below the top: nothing is mapped there yet, so mmap would take it (and the
+  # kernel does), but the stack could then never grow past 1 MiB.
+  command -v setarch >/dev/null || skip "setarch is not installed"
+  [ "$(stack_lo)" ] && (($(stack_lo) <= 0x7ffffff00000)) || skip "ulimit -s is below 1 MiB"
+  good
+  cc -nostdlib -static -Wl,--build-id=none -Wl,-Ttext-segment=0x7ffffff00000 good.s -o high
+  run setarch -R "$MINI_LOADER" --check ./high
+  [ "$status" -eq 126 ]
+  [ "$output" = "mini-loader: ./high: segments [0x7ffffff00000, 0x7ffffff03000) overlap the stack and the room it may grow into [$(stack_lo), 0x7ffffffff000)" ]
+}
+
+@test "loader: an ET_EXEC linked over mini-loader itself is refused" {
+  # Under setarch -R mini-loader is at the same place on every run; its trace says
+  # where. Link the good program right there.
+  command -v setarch >/dev/null || skip "setarch is not installed"
+  good
+  local self lo hi
+  self=$(setarch -R "$MINI_LOADER" --trace --check ./good 2>&1 |
+    sed -n 's/.*mini-loader itself is at \[\(0x[0-9a-f]*\), \(0x[0-9a-f]*\)).*/\1 \2/p')
+  read -r lo hi <<<"$self"
+  [ -n "$lo" ] && [ -n "$hi" ]
+  cc -nostdlib -static -Wl,--build-id=none -Wl,-Ttext-segment="$lo" good.s -o high
+  run setarch -R "$MINI_LOADER" ./high
+  [ "$status" -eq 126 ]
+  [ "$output" = "mini-loader: ./high: segments [$lo, $(printf '0x%x' $((lo + 0x3000)))) overlap mini-loader itself [$lo, $hi)" ]
 }
 
 @test "loader: PT_INTERP too short" {
