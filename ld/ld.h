@@ -458,6 +458,7 @@ typedef struct {
   bool emit_relocs;         // --emit-relocs, -q: keep the relocations in the output
   uint32_t compress_debug;  // --compress-debug-sections: ELFCOMPRESS_ZLIB, _ZSTD, or 0
   bool demangle;            // --demangle (the default), --no-demangle: C++ names in messages
+  bool verbose;             // --verbose: say more (the options that change nothing)
   HashMap wrap;             // --wrap=SYM: SYM -> SYM (references go to __wrap_SYM)
   const char *soname;       // -soname, -h: DT_SONAME
   PtrVec version_nodes;     // VersionNode *, from --version-script, in script order

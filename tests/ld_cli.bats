@@ -737,3 +737,16 @@ C
   run "$MINI_LD" --sysroot=root rt.o m.o outside.script -o prog3
   [ "$status" -eq 0 ]
 }
+
+@test "ld: --verbose says, once each, which options were accepted but change nothing" {
+  hello_program
+  run "$MINI_LD" --sort-common -O2 rt.o main.o --no-relax --sort-common -X -o prog
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+  run --separate-stderr "$MINI_LD" --verbose --sort-common -O2 rt.o main.o --no-relax --sort-common -X -o prog
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "mini-ld: --sort-common: accepted and ignored
+mini-ld: -O2: accepted and ignored
+mini-ld: --no-relax: accepted and ignored
+mini-ld: -X: accepted and ignored" ]
+}

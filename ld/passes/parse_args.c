@@ -497,7 +497,7 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
     opt->depaudit = opt->depaudit ? arena_printf(&ctx->arena, "%s:%s", opt->depaudit, val) : val;
     break;
   case OPT_MULDEFS: opt->muldefs = true; break;
-  case OPT_VERBOSE: print_version(); break;
+  case OPT_VERBOSE: print_version(); opt->verbose = true; break;
   case OPT_FATAL_WARNINGS: diag_set_warnings(WARNINGS_FATAL); break;
   case OPT_NO_FATAL_WARNINGS: diag_set_warnings(WARNINGS_SHOW); break;
   case OPT_NO_WARNINGS: diag_set_warnings(WARNINGS_NONE); break;
@@ -663,6 +663,7 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
     expand_response_file(&ctx->arena, argv[i], &args);
 
   PtrVec inputs = {0};
+  PtrVec ignored = {0};  // const char *: the options accepted that change nothing
   int group_depth = 0;
   bool version_only = false;
   char **av = (char **)args.data;
@@ -703,6 +704,8 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
       } else if (eq) {
         usage_error("option '%.*s' takes no value", (int)(body - arg + len), arg);
       }
+      if (lo->id == OPT_IGNORE || lo->id == OPT_OPTIMIZE)
+        vec_push(&ctx->arena, &ignored, (void *)arg);
       apply(ctx, lo->id, val, &inputs, &group_depth, &version_only);
       continue;
     }
@@ -722,7 +725,18 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
       else
         usage_error("option '%s' needs a value", arg);
     }
+    if (id == OPT_IGNORE || id == OPT_OPTIMIZE)
+      vec_push(&ctx->arena, &ignored, (void *)arg);
     apply(ctx, id, val, &inputs, &group_depth, &version_only);
+  }
+
+  // --verbose: each option accepted for GNU ld's sake but without effect here, once.
+  for (size_t i = 0; opt->verbose && i < ignored.len; i++) {
+    bool seen = false;
+    for (size_t j = 0; j < i && !seen; j++)
+      seen = !strcmp(ignored.data[i], ignored.data[j]);
+    if (!seen)
+      note("%s: accepted and ignored", (const char *)ignored.data[i]);
   }
 
   if (group_depth)
