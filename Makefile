@@ -85,6 +85,11 @@ check: $(SAN_TOOLS)
 demo: all
 	@examples/run
 
+# Coverage-guided fuzzing of the readers with libFuzzer (tests/fuzz/README.md): each
+# harness for FUZZ_SECONDS (default 60); fails on any finding.
+fuzz:
+	@tests/fuzz/run.sh
+
 # Link-time and memory comparison with ld.bfd, gold, lld and mold (tests/bench/README.md).
 # Not part of `make test`: nothing fails for being slow.
 bench: all
@@ -125,6 +130,6 @@ uninstall:
 	if [ -d "$(INSTALL_LIB)" ]; then rmdir "$(INSTALL_LIB)"; fi
 
 clean:
-	rm -rf build build-san bin
+	rm -rf build build-san build-fuzz bin
 
-.PHONY: all self test check demo bench install uninstall clean
+.PHONY: all self test check demo bench fuzz install uninstall clean

@@ -97,6 +97,17 @@ void *arena_alloc(Arena *arena, size_t size) {
   }
 }
 
+void arena_free(Arena *arena) {
+  ArenaBlock *lists[] = {atomic_load(&arena->head), atomic_load(&arena->big)};
+  for (int i = 0; i < 2; i++)
+    for (ArenaBlock *b = lists[i], *next; b; b = next) {
+      next = b->next;
+      free(b);
+    }
+  atomic_store(&arena->head, NULL);
+  atomic_store(&arena->big, NULL);
+}
+
 void *arena_array(Arena *arena, size_t n, size_t size) {
   if (size && n > SIZE_MAX / size)
     fatal("out of memory");

@@ -71,6 +71,10 @@ typedef struct {
 
 // Zeroed, 16-byte aligned memory that lives as long as the arena. Lock-free.
 void *arena_alloc(Arena *arena, size_t size);
+// Frees everything the arena holds, leaving it empty (for a program that makes many
+// short-lived arenas, like a fuzz harness; a link never needs it). No other thread
+// may be using the arena.
+void arena_free(Arena *arena);
 // n elements of size bytes each, with the multiplication checked.
 void *arena_array(Arena *arena, size_t n, size_t size);
 char *arena_strdup(Arena *arena, const char *s);
