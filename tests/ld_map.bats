@@ -214,3 +214,21 @@ C
   # The map is a new file like any other: 0666 minus the umask.
   [ "$(stat -c %a tl.map)" = "$(printf '%o' $((0666 & ~$(umask))))" ]
 }
+
+@test "map: the symbols the linker defines are listed with their addresses" {
+  cat >ls.c <<'C'
+#include <stdio.h>
+extern char _end[], __bss_start[], _edata[];
+int main(void) { printf("%d\n", _end > __bss_start && __bss_start >= _edata); return 0; }
+C
+  gcc -static -B "$MINI_BIN/" -Wl,-Map=ls.map ls.c -o ls
+  run ./ls
+  [ "$output" = 1 ]
+  awk '/^Linker-defined symbols/ { f = 1; next } /^Segments/ { f = 0 } f' ls.map >linker.txt
+  local name addr
+  for name in _end __bss_start _edata __init_array_start; do
+    addr=$(nm ls | awk -v n="$name" '$3 == n { print $1 }')
+    grep -Eq "^ +0x0*${addr#"${addr%%[!0]*}"}  $name\$" linker.txt ||
+      { echo "$name at $addr is not in:" >&2; cat linker.txt >&2; return 1; }
+  done
+}

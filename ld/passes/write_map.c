@@ -234,11 +234,40 @@ static void print_why_extract(Ctx *ctx, FILE *fp) {
   }
 }
 
+// The symbols the linker defined itself (_end, __bss_start, __start_SEC,
+// _GLOBAL_OFFSET_TABLE_, ...), those the program refers to, by address.
+static int compare_addresses(const void *a, const void *b) {
+  const Symbol *x = *(Symbol *const *)a, *y = *(Symbol *const *)b;
+  uint64_t ax = symbol_address(x), ay = symbol_address(y);
+  if (ax != ay)
+    return ax < ay ? -1 : 1;
+  return strcmp(x->name, y->name);
+}
+
+static void print_linker_symbols(Ctx *ctx, FILE *fp) {
+  PtrVec syms = {0};
+  for (size_t i = 0; i < ctx->globals.len; i++) {
+    Symbol *sym = ctx->globals.data[i];
+    if (sym->state == SYM_LINKER)
+      vec_push(&ctx->arena, &syms, sym);
+  }
+  if (!syms.len)
+    return;
+  qsort(syms.data, syms.len, sizeof(void *), compare_addresses);
+  fprintf(fp, "Linker-defined symbols\n\n");
+  for (size_t i = 0; i < syms.len; i++) {
+    const Symbol *sym = syms.data[i];
+    fprintf(fp, "%#14llx  %s\n", (unsigned long long)symbol_address(sym), sym->name);
+  }
+  fprintf(fp, "\n");
+}
+
 static void print_map(Ctx *ctx, FILE *fp) {
   print_extractions(ctx, fp);
   print_shared(ctx, fp);
   print_discarded(ctx, fp);
   print_sections(ctx, fp);
+  print_linker_symbols(ctx, fp);
   print_segments(ctx, fp);
 }
 
