@@ -99,6 +99,8 @@ struct Symbol {
                           // GOT and the PLT, like an import (mark_preemptible)
   bool dynamic_undef;     // -shared: undefined, to be found at run time
   uint32_t symtab_index;  // its index in the output's .symtab (write_symtab.c), or 0
+  bool version_local;     // an executable's version script says local: (not exported,
+                          // STB_LOCAL in .symtab; mark_preemptible)
   bool shared_protected;  // SYM_SHARED: protected in its library, which uses its own
                           // copy: a copy relocation would split it in two
   const char *def_version;  // -shared: the version this definition is exported with

@@ -680,3 +680,30 @@ C
     [ "$output" = "init1 init2 " ]
   done
 }
+
+@test "dynamic: an executable's version script makes what its local: matches local, as GNU ld" {
+  cat >a.c <<'C'
+int foo(void) { return 1; }
+int bar(void);
+int main(void) { return bar() + foo(); }
+C
+  cat >b.c <<'C'
+int foo(void) { return 10; }
+int bar(void) { return 2; }
+C
+  gcc -fPIC -c a.c
+  gcc -shared -fPIC b.c -o libb.so
+  echo '{ local: *; };' >local.ver
+  # Without the script, foo is exported: the library also defines it.
+  dyn_both plain gcc a.o -L. -lb -Wl,-rpath,"$PWD"
+  nm -g plain | grep -q ' T foo$'
+  readelf --dyn-syms -W plain | grep -q ' foo$'
+  # With it, foo is local in .symtab and not in .dynsym.
+  dyn_both prog gcc a.o -L. -lb -Wl,-rpath,"$PWD" -Wl,--version-script=local.ver
+  run_both prog
+  [ "$status" -eq 3 ]
+  ! nm -g prog | grep -q ' foo$'
+  nm prog | grep -q ' t foo$'
+  ! readelf --dyn-syms -W prog | grep -q ' foo$'
+  [ "$(nm -g prog | grep -c ' foo$')" = "$(nm -g prog.bfd | grep -c ' foo$')" ]
+}

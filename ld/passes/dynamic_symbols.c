@@ -153,8 +153,17 @@ static bool in_dynamic_list(Ctx *ctx, const Symbol *sym) {
 // version script keeps local, bind inside the library. What the library leaves
 // undefined is found at run time.
 void mark_preemptible(Ctx *ctx) {
-  if (!ctx->opt.shared)
+  if (!ctx->opt.shared) {
+    // An executable's version script can only take symbols in: what its local:
+    // patterns match is local to the program, neither exported nor global in
+    // .symtab, as GNU ld does.
+    for (size_t i = 0; ctx->opt.version_nodes.len && i < ctx->globals.len; i++) {
+      Symbol *sym = ctx->globals.data[i];
+      if ((sym->state == SYM_DEFINED || sym->state == SYM_COMMON) && is_version_local(ctx, sym))
+        sym->version_local = true;
+    }
     return;
+  }
   for (size_t i = 0; i < ctx->globals.len; i++) {
     Symbol *sym = ctx->globals.data[i];
     if (sym->state == SYM_UNDEF) {
@@ -264,7 +273,8 @@ static bool is_exported(Ctx *ctx, const Symbol *sym) {
     return (!sym->isec || sym->isec->is_alive) && !is_version_local(ctx, sym);
   if (sym->state == SYM_DEFINED)
     return sym->copied ||
-           ((sym->shared_ref || export_asked(ctx, sym)) && (!sym->isec || sym->isec->is_alive));
+           ((sym->shared_ref || export_asked(ctx, sym)) && !sym->version_local &&
+            (!sym->isec || sym->isec->is_alive));
   if (sym->state == SYM_LINKER)
     return sym->shared_ref || export_asked(ctx, sym);
   return false;

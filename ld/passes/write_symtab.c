@@ -69,7 +69,8 @@ uint32_t build_symtab(Ctx *ctx, Buf *symtab, StringTable *strtab) {
   for (int pass = 0; pass < 2; pass++) {
     for (size_t i = 0; i < ctx->globals.len; i++) {
       Symbol *sym = ctx->globals.data[i];
-      bool hidden = (sym->visibility == STV_HIDDEN || sym->visibility == STV_INTERNAL) &&
+      bool hidden = (sym->visibility == STV_HIDDEN || sym->visibility == STV_INTERNAL ||
+                     sym->version_local) &&
                     sym->state != SYM_UNDEF;
       if (sym->state == SYM_UNDEF && (sym->strong_ref || !sym->file))
         continue;  // an entry symbol nobody defined: warned about already
