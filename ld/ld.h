@@ -197,7 +197,7 @@ struct InputSection {
   uint64_t sh_addralign;
   uint64_t sh_entsize;
   View data;              // empty for SHT_NOBITS
-  const Elf64_Rela *rels; // copied out of the file; NULL if none
+  const Elf64_Rela *rels; // in the mapped file, or a copy if misaligned; NULL if none
   uint64_t nrels;
   uint8_t *actions;       // RelAction per relocation, decided by scan_relocs; NULL: all
                           // ACT_AS_IS

@@ -152,8 +152,10 @@ static void read_sections(Ctx *ctx, InputFile *file) {
     file->sections[i] = isec;
   }
 
-  // Attach relocation tables to the sections they patch. They are copied out of the
-  // file (never used in place: the file's bytes need not be aligned).
+  // Attach relocation tables to the sections they patch, read in place from the
+  // mapped file (a big link has millions of relocations) when they are aligned, as
+  // an object's usually are; copied out when not (an archive aligns a member only
+  // to 2 bytes).
   for (uint64_t i = 1; i < obj->shnum; i++) {
     const Elf64_Shdr *s = &obj->shdrs[i];
     if (s->sh_type != SHT_RELA)
@@ -178,9 +180,13 @@ static void read_sections(Ctx *ctx, InputFile *file) {
       continue;
     }
     View r = elf_section_data(obj, i);
-    Elf64_Rela *rels = arena_alloc(&ctx->arena, r.size);
-    memcpy(rels, r.data, r.size);
-    target->rels = rels;
+    if ((uintptr_t)r.data % _Alignof(Elf64_Rela) == 0) {
+      target->rels = (const Elf64_Rela *)r.data;
+    } else {
+      Elf64_Rela *rels = arena_alloc(&ctx->arena, r.size);
+      memcpy(rels, r.data, r.size);
+      target->rels = rels;
+    }
     target->nrels = r.size / sizeof(Elf64_Rela);
   }
 }
