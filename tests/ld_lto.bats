@@ -212,3 +212,17 @@ ASM
   expect_error "mini-ld: bc.o: LLVM bitcode (clang -flto) needs the LLVM linker plugin (clang passes -plugin LLVMgold.so)" s.o bc.o
   expect_error "mini-ld: cannot load plugin ./no-such-plugin.so: ./no-such-plugin.so: cannot open shared object file: No such file or directory" -plugin ./no-such-plugin.so s.o slim.o
 }
+
+@test "lto: an archive of many IR members needs one descriptor, not one per member" {
+  local i
+  for i in $(seq 1 80); do echo "int f$i(void) { return $i; }" >m$i.c; done
+  { echo 'int main(void) { int s = 0;'
+    for i in $(seq 1 80); do echo "  extern int f$i(void); s += f$i();"; done
+    echo '  return s % 256; }'; } >main.c
+  gcc -O2 -flto -c main.c m*.c
+  ar rcs libmany.a m*.o
+  # 80 members open at once would not fit under this limit.
+  (ulimit -n 40 && gcc -B "$MINI_BIN/" -O2 -flto main.o libmany.a -o prog)
+  run ./prog
+  [ "$status" -eq $(( (80 * 81 / 2) % 256 )) ]
+}

@@ -44,6 +44,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -117,7 +118,8 @@ typedef int (*PluginHook)(void);
 
 // What lto.c knows of one claimed file, behind InputFile.ir.
 struct IrFile {
-  PluginInputFile input;  // as offered to claim_file (the fd stays open until LTO)
+  PluginInputFile input;  // as offered to claim_file (the fd, its container's, stays
+                          // open until LTO)
   PluginSymbol *syms;     // a copy of what add_symbols said, in its order
   int nsyms;
 };
@@ -129,6 +131,9 @@ static struct {
   PluginHook all_symbols_read;
   PluginHook cleanup;
   bool done;  // all_symbols_read has run: nothing more is offered to the plugin
+  HashMap fds;  // container path -> its descriptor + 1: one per archive, however
+                // many of its members are IR (the plugin reads them until LTO ends)
+  PtrVec open_fds;  // (intptr_t) the same descriptors, to close
 } plugin;
 
 //
@@ -426,11 +431,17 @@ InputFile *claim_ir_file(Ctx *ctx, const char *name, View view, const char *cont
     return NULL;
   if (!plugin.dl)
     load_plugin(ctx);
-  int fd = open(container, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    error("%s: cannot open: %s", container, strerror(errno));
-    return NULL;
+  HashEntry *e = hashmap_slot(&plugin.fds, container, strlen(container));
+  if (!e->value) {
+    int fd = open(container, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      error("%s: cannot open: %s", container, strerror(errno));
+      return NULL;
+    }
+    e->value = (void *)(intptr_t)(fd + 1);
+    vec_push(&ctx->arena, &plugin.open_fds, e->value);
   }
+  int fd = (int)(intptr_t)e->value - 1;
   InputFile *file = arena_alloc(&ctx->arena, sizeof *file);
   file->name = name;
   file->view = view;
@@ -440,10 +451,8 @@ InputFile *claim_ir_file(Ctx *ctx, const char *name, View view, const char *cont
     .handle = file,
   };
   int claimed = 0;
-  if (plugin.claim_file(&file->ir->input, &claimed) != LDPS_OK || !claimed) {
-    close(fd);
+  if (plugin.claim_file(&file->ir->input, &claimed) != LDPS_OK || !claimed)
     return NULL;  // not the plugin's: the caller reads it as whatever else it is
-  }
   if (ctx->opt.trace)
     printf("%s\n", name);
   if (!ctx->ir_files.len)
@@ -483,8 +492,11 @@ void run_lto(Ctx *ctx) {
   ctx->lto_done = true;
   if (plugin.all_symbols_read && plugin.all_symbols_read() != LDPS_OK && !error_count())
     error("%s: link-time optimization failed", ctx->opt.plugin);
-  for (size_t i = 0; i < ctx->ir_files.len; i++)
-    close(((InputFile *)ctx->ir_files.data[i])->ir->input.fd);
+  for (size_t i = 0; i < plugin.open_fds.len; i++)
+    close((int)(intptr_t)plugin.open_fds.data[i] - 1);
+  plugin.open_fds.len = 0;
+  free(plugin.fds.entries);
+  plugin.fds = (HashMap){0};
 
   // The IR's definitions step aside for those of the objects the plugin made.
   for (size_t i = 0; i < ctx->ir_files.len; i++) {
