@@ -279,8 +279,8 @@ static bool check_relocation_tables(ElfObject *obj) {
               (unsigned long long)sym);
         return false;
       }
-      // (A compressed section's size is known once it is decompressed; the
-      // linker checks its relocations then.)
+      // (A compressed section's size is known once it is decompressed; mini-ld
+      // checks its relocations then, in scan_relocs, as every section's.)
       if (r.r_offset >= target->sh_size && !(target->sh_flags & SHF_COMPRESSED)) {
         error("%s:(%s+0x%llx): relocation offset is outside the section (size 0x%llx)", name,
               obj->shnames[s->sh_info], (unsigned long long)r.r_offset,

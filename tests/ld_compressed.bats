@@ -111,3 +111,23 @@ C
   run -2 "$MINI_LD" --compress-debug-sections=lzma big.o -o x
   [ "$output" = "mini-ld: --compress-debug-sections: unknown type 'lzma' (use none, zlib or zstd)" ]
 }
+
+@test "compressed: relocations are checked against the uncompressed size; a bad alignment is refused" {
+  debug_program
+  gcc -g -gz -O0 -c dbg.c
+  # A relocation of .debug_info moved past the end of its uncompressed bytes.
+  local rela off
+  rela=$((16#$(section_offset dbg.o .rela.debug_info)))
+  cp dbg.o far.o
+  put_u64 far.o "$rela" $((1 << 20))   # the first relocation's r_offset
+  run -1 "$MINI_LD" --unresolved-symbols=ignore-all far.o -o prog
+  [[ "$output" == "mini-ld: far.o:(.debug_info+0x100000): relocation "*" patches past the end of the section (size 0x"* ]]
+  [ ! -e prog ]
+  # ch_addralign (the header's third field) that is not a power of two.
+  off=$((16#$(section_offset dbg.o .debug_info)))
+  cp dbg.o align.o
+  put_u64 align.o $((off + 16)) 3
+  run -1 "$MINI_LD" align.o -o prog
+  [ "$output" = "mini-ld: align.o: section '.debug_info': SHF_COMPRESSED section's alignment is not a power of two up to 2^32" ]
+  [ ! -e prog ]
+}

@@ -75,7 +75,8 @@ static void read_groups(Ctx *ctx, InputFile *file) {
 // A compressed section (gcc -gz: SHF_COMPRESSED .debug_*) is decompressed as it is
 // read: relocations patch, and strings merge, in the uncompressed bytes. Its header
 // says how big it will be; a header claiming more than deflate could make of the
-// data (or more than 4 GiB) is refused before anything is allocated.
+// data (or more than 4 GiB) is refused before anything is allocated. Its relocations
+// are checked against the uncompressed size by scan_relocs, as every section's are.
 static bool decompress_section(Ctx *ctx, InputFile *file, InputSection *isec) {
   View v = isec->data;
   Elf64_Chdr ch;
@@ -92,6 +93,8 @@ static bool decompress_section(Ctx *ctx, InputFile *file, InputSection *isec) {
       most = UINT64_C(1) << 32;
     if (ch.ch_size > most)
       why = "SHF_COMPRESSED section claims an uncompressed size it cannot have";
+    else if (ch.ch_addralign > (UINT64_C(1) << 32) || (ch.ch_addralign & (ch.ch_addralign - 1)))
+      why = "SHF_COMPRESSED section's alignment is not a power of two up to 2^32";
   }
   uint8_t *out = NULL;
   if (!why) {
