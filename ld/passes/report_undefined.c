@@ -121,32 +121,36 @@ static void report_shlib_undefined(Ctx *ctx) {
 // neighbours) that turn a into b, or `most` + 1 if it is more than `most`.
 static size_t edit_distance(const char *a, const char *b, size_t most) {
   size_t la = strlen(a), lb = strlen(b);
-  if ((la > lb ? la - lb : lb - la) > most || la > 255 || lb > 255)
+  if ((la > lb ? la - lb : lb - la) > most || lb > 255)
     return most + 1;
-  size_t d[256][256];
-  for (size_t i = 0; i <= la; i++)
-    d[i][0] = i;
+  // Three rows of the table: the one being filled and the two before it (a swap
+  // looks two rows back).
+  size_t rows[3][256], *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
   for (size_t j = 0; j <= lb; j++)
-    d[0][j] = j;
+    prev[j] = j;
   for (size_t i = 1; i <= la; i++) {
-    size_t row_min = most + 1;
+    cur[0] = i;
+    size_t row_min = i;
     for (size_t j = 1; j <= lb; j++) {
-      size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-      if (d[i - 1][j] + 1 < best)
-        best = d[i - 1][j] + 1;
-      if (d[i][j - 1] + 1 < best)
-        best = d[i][j - 1] + 1;
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-          d[i - 2][j - 2] + 1 < best)
-        best = d[i - 2][j - 2] + 1;
-      d[i][j] = best;
+      size_t best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+      if (prev[j] + 1 < best)
+        best = prev[j] + 1;
+      if (cur[j - 1] + 1 < best)
+        best = cur[j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < best)
+        best = prev2[j - 2] + 1;
+      cur[j] = best;
       if (best < row_min)
         row_min = best;
     }
     if (row_min > most)
       return most + 1;
+    size_t *t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
   }
-  return d[la][lb];
+  return prev[lb];
 }
 
 // The part of a C++ name before its parameters: "geo::area(int, int)" -> "geo::area".

@@ -210,14 +210,6 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
   }
 }
 
-// Tentative definitions that no real definition replaced become zeroed space in
-// .bss, one linker-made section each, in the order the names were first seen.
-// A shared library's definitions satisfy what is still undefined; what the program
-// defines itself, or an earlier library defines, stays. Only a symbol's default
-// version can satisfy an unversioned reference: `memcpy@GLIBC_2.2.5`, an old
-// version kept for old programs (VERSYM_HIDDEN), is not `memcpy`. What the library
-// leaves undefined may be the program's to define: such a definition must then be
-// exported (.dynsym), so the library can find it at run time.
 // Makes sym the definition at index i of the shared library `file`, in `version`
 // (NULL: unversioned).
 static void define_shared(Symbol *sym, InputFile *file, uint64_t i, const char *version) {
@@ -272,6 +264,12 @@ static bool find_versioned_in_shared(Ctx *ctx, Symbol *sym) {
   return false;
 }
 
+// A shared library's definitions satisfy what is still undefined; what the program
+// defines itself, or an earlier library defines, stays. Only a symbol's default
+// version can satisfy an unversioned reference: `memcpy@GLIBC_2.2.5`, an old
+// version kept for old programs (VERSYM_HIDDEN), is not `memcpy`. What the library
+// leaves undefined may be the program's to define: such a definition must then be
+// exported (.dynsym), so the library can find it at run time.
 void resolve_shared_symbols(Ctx *ctx, InputFile *file) {
   ElfShared *so = &file->so;
   for (uint64_t i = so->first_global; i < so->nsyms; i++) {
@@ -311,6 +309,8 @@ void resolve_shared_symbols(Ctx *ctx, InputFile *file) {
   }
 }
 
+// Tentative definitions that no real definition replaced become zeroed space in
+// .bss, one linker-made section each, in the order the names were first seen.
 void allocate_common_symbols(Ctx *ctx) {
   for (size_t i = 0; i < ctx->globals.len; i++) {
     Symbol *sym = ctx->globals.data[i];

@@ -40,7 +40,6 @@ typedef struct {
   InputFile *file;
   uint64_t shndx;        // its SHT_GROUP section in the file
   uint32_t flags;        // GRP_COMDAT, or 0
-  uint32_t out_shndx;
   bool placed;           // it has its index (just before its first member)
 } Group;
 
@@ -172,8 +171,6 @@ static uint32_t number_sections(Rel *r) {
     OutSec *o = r->outs.data[i];
     o->shndx = next++;
     vec_push(&ctx->arena, &numbered, o);
-    if (o->group)
-      o->group->out_shndx = o->shndx;
     if (!o->osec)
       continue;
     o->osec->shndx = o->shndx;
