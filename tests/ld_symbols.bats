@@ -580,3 +580,21 @@ C
   run -1 gcc -B "$MINI_BIN/" z.o -o z
   [ "${#lines[@]}" -eq 2 ]   # the error, then collect2's line
 }
+
+@test "symbols: a huge or deeply nested C++ name is shown as it is, without exhausting anything" {
+  # _Z1fPPP...Pi: f(int****...*), 100,000 levels deep, undefined.
+  local deep
+  deep="_Z1f$(head -c 100000 /dev/zero | tr '\0' P)i"
+  printf '\t.globl _start\n_start:\n\tcall %s\n\t.section .note.GNU-stack,"",@progbits\n' "$deep" >deep.s
+  cc -c deep.s -o deep.o
+  run -1 "$MINI_LD" deep.o -o prog
+  [ "${#lines[@]}" -eq 1 ]
+  # (A message line is cut at 8 KB.)
+  [[ "${lines[0]}" == "mini-ld: deep.o:(.text+0x1): undefined symbol '_Z1fPPPPPPPP"* ]]
+  # Nested 300 deep but short: not demangled either (a real type nests a few levels).
+  deep="_Z1f$(head -c 300 /dev/zero | tr '\0' P)i"
+  printf '\t.globl _start\n_start:\n\tcall %s\n\t.section .note.GNU-stack,"",@progbits\n' "$deep" >deep.s
+  cc -c deep.s -o deep.o
+  run -1 "$MINI_LD" deep.o -o prog
+  [ "${lines[0]}" = "mini-ld: deep.o:(.text+0x1): undefined symbol '$deep'" ]
+}

@@ -38,7 +38,14 @@ typedef struct {
   PtrVec subs;        // const char *: the substitution candidates, in order
   PtrVec targs;       // const char *: the template arguments T_ refers to: those
   bool targs_final;   // of the function's own name, once it has been read
+  int depth;          // types within types being read (see type())
 } Demangler;
+
+// A symbol name comes from an input file and may be built to hurt: types nest at
+// most this deep (a real one is a few levels), and a longer name is not demangled
+// (the longest in libstdc++ is about 500 bytes), so that neither the stack nor the
+// time it takes can grow without bound.
+enum { MAX_DEPTH = 256, MAX_NAME = 16384 };
 
 static const char *fail(Demangler *d) {
   d->failed = true;
@@ -150,16 +157,20 @@ static const char *template_args(Demangler *d) {
     const char *arg;
     if (*d->p == 'L') {  // a literal: L <type> <value> E, printed as (type)value
       d->p++;
-      if (*d->p == 'Z')
-        return fail(d);
+      if (*d->p == 'Z') {
+        fail(d);
+        break;
+      }
       const char *t = type(d);
       bool neg = *d->p == 'n';
       d->p += neg;
       const char *v = d->p;
       while (*d->p && *d->p != 'E')
         d->p++;
-      if (*d->p != 'E')
-        return fail(d);
+      if (*d->p != 'E') {
+        fail(d);
+        break;
+      }
       const char *num = arena_strndup(d->arena, v, (size_t)(d->p - v));
       d->p++;
       if (!strcmp(t, "bool"))
@@ -175,7 +186,8 @@ static const char *template_args(Demangler *d) {
       else
         arg = arena_printf(d->arena, "(%s)%s%s", t, neg ? "-" : "", num);
     } else if (*d->p == 'X' || *d->p == 'J') {
-      return fail(d);  // expressions and argument packs: not needed here
+      fail(d);  // expressions and argument packs: not needed here
+      break;
     } else {
       arg = type(d);
     }
@@ -184,7 +196,7 @@ static const char *template_args(Demangler *d) {
       buf_add(&b, ", ", 2);
     buf_add(&b, arg, strlen(arg));
   }
-  if (*d->p != 'E') {
+  if (d->failed || *d->p != 'E') {
     free(b.data);
     return fail(d);
   }
@@ -328,9 +340,19 @@ static const char *const builtins[][2] = {
 };
 
 // <type>, printed as c++filt does: "int const*", "std::string&".
+static const char *type_of(Demangler *d);
+
 static const char *type(Demangler *d) {
   if (d->failed)
     return "";
+  if (++d->depth > MAX_DEPTH)
+    return fail(d);
+  const char *t = type_of(d);
+  d->depth--;
+  return t;
+}
+
+static const char *type_of(Demangler *d) {
   for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++) {
     size_t n = strlen(builtins[i][0]);
     if (!strncmp(d->p, builtins[i][0], n)) {
@@ -438,7 +460,7 @@ static const char *encoding(Demangler *d) {
 }
 
 const char *demangle(Arena *arena, const char *mangled) {
-  if (strncmp(mangled, "_Z", 2))
+  if (strncmp(mangled, "_Z", 2) || strnlen(mangled, MAX_NAME + 1) > MAX_NAME)
     return NULL;
   Demangler d = {.arena = arena, .p = mangled + 2};
   const char *s = encoding(&d);
