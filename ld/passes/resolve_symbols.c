@@ -29,14 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-// A shared library's object may give a definition a version with .symver:
-// `foo@@VER_2` is foo, exported as the default version VER_2 (references to foo
-// find it); `foo@VER_1` is an old foo kept for programs linked against VER_1,
-// exported as foo in a version that no new link picks (.gnu.version's hidden bit).
-// `foo@@` and `foo@` name the base version, which has no name: foo, exported
-// without a version, as GNU ld does. Either way a version the object wrote itself is
-// an explicit export, which a version script's `local:` does not take back.
-// In anything else a name is just a name.
 // --wrap=SYM, which test suites use to put a mock in front of a function: an
 // undefined reference to SYM means __wrap_SYM, and one to __real_SYM means SYM
 // itself. Definitions keep their names.
@@ -48,6 +40,14 @@ static const char *wrapped_name(Ctx *ctx, const char *name) {
   return name;
 }
 
+// A shared library's object may give a definition a version with .symver:
+// `foo@@VER_2` is foo, exported as the default version VER_2 (references to foo
+// find it); `foo@VER_1` is an old foo kept for programs linked against VER_1,
+// exported as foo in a version that no new link picks (.gnu.version's hidden bit).
+// `foo@@` and `foo@` name the base version, which has no name: foo, exported
+// without a version, as GNU ld does. Either way a version the object wrote itself is
+// an explicit export, which a version script's `local:` does not take back.
+// In anything else a name is just a name.
 static Symbol *intern_versioned(Ctx *ctx, const char *name, bool defined) {
   if (!defined && ctx->opt.wrap.len)
     name = wrapped_name(ctx, name);
