@@ -177,17 +177,18 @@ HashEntry *hashmap_slot(HashMap *map, const char *key, size_t keylen);
 //
 // The reader checks every offset, size, count and index it reads before anything
 // else looks at the object, so the passes after it can trust the tables it returns.
-// It copies the headers and symbols out of the file (never casting pointers into
-// the mapped bytes) and leaves section contents in place.
+// Section headers and symbols are read where they lie in the mapped file when they
+// are aligned there (copied out when not), and so are section contents.
 
 typedef struct {
   View file;
   Elf64_Ehdr ehdr;
-  Elf64_Shdr *shdrs;       // shnum entries
+  const Elf64_Shdr *shdrs; // shnum entries, in the file if aligned there, else a copy
   uint64_t shnum;          // including SHN_UNDEF; from shdr[0].sh_size if e_shnum == 0
   const char **shnames;    // section names, checked
   uint64_t symtab_shndx;   // 0 if the object has no symbol table
-  Elf64_Sym *syms;         // nsyms entries, copied out of the file
+  const Elf64_Sym *syms;   // nsyms entries, in the file if aligned there, else a copy
+                           // (also when the reader had to rewrite one)
   uint32_t *sym_secidx;    // nsyms entries: the section defining each symbol, or 0 for
                            // undefined, SHN_ABS and SHN_COMMON ones (see st_shndx)
   const char **symnames;   // nsyms names, checked

@@ -100,11 +100,22 @@ static bool read_header(ElfObject *obj) {
   return true;
 }
 
+// A table of n entries at `off` in the file, read where it lies when it is aligned
+// for its entries (a lone object's tables are), else copied out (an archive aligns
+// its members only to 2 bytes). A big link has millions of section headers and
+// symbols: copying them all doubled what the inputs cost in memory.
+static const void *read_table(View f, uint64_t off, uint64_t n, size_t size, Arena *arena) {
+  if ((uintptr_t)(f.data + off) % 8 == 0)
+    return f.data + off;
+  void *copy = arena_array(arena, n, size);
+  memcpy(copy, f.data + off, n * size);
+  return copy;
+}
+
 static bool read_sections(ElfObject *obj, Arena *arena) {
   View f = obj->file;
-  obj->shdrs = arena_array(arena, obj->shnum, sizeof(Elf64_Shdr));
+  obj->shdrs = read_table(f, obj->ehdr.e_shoff, obj->shnum, sizeof(Elf64_Shdr), arena);
   obj->shnames = arena_array(arena, obj->shnum, sizeof(char *));
-  memcpy(obj->shdrs, f.data + obj->ehdr.e_shoff, obj->shnum * sizeof(Elf64_Shdr));
 
   // Names first, so that every later message can name the section it is about.
   uint64_t shstrndx = obj->ehdr.e_shstrndx;
@@ -128,7 +139,7 @@ static bool read_sections(ElfObject *obj, Arena *arena) {
   }
 
   for (uint64_t i = 1; i < obj->shnum; i++) {
-    Elf64_Shdr *s = &obj->shdrs[i];
+    const Elf64_Shdr *s = &obj->shdrs[i];
     const char *name = obj->shnames[i];
     if (s->sh_type != SHT_NOBITS && !view_has(f, s->sh_offset, s->sh_size)) {
       error("%s: section '%s' (offset 0x%llx, size 0x%llx) extends past end of file (size 0x%llx)",
@@ -191,12 +202,11 @@ static bool read_symbols(ElfObject *obj, Arena *arena) {
   }
 
   View strtab = elf_section_data(obj, st->sh_link);
-  obj->syms = arena_array(arena, obj->nsyms, sizeof(Elf64_Sym));
+  obj->syms = read_table(obj->file, st->sh_offset, obj->nsyms, sizeof(Elf64_Sym), arena);
   obj->symnames = arena_array(arena, obj->nsyms, sizeof(char *));
   obj->sym_secidx = arena_array(arena, obj->nsyms, sizeof(uint32_t));
-  memcpy(obj->syms, obj->file.data + st->sh_offset, obj->nsyms * sizeof(Elf64_Sym));
   for (uint64_t i = 0; i < obj->nsyms; i++) {
-    Elf64_Sym *sym = &obj->syms[i];
+    const Elf64_Sym *sym = &obj->syms[i];
     obj->symnames[i] = view_cstr(strtab, sym->st_name);
     if (!obj->symnames[i]) {
       error("%s: symbol %llu: name offset 0x%x is outside the string table", name,
@@ -227,8 +237,15 @@ static bool read_symbols(ElfObject *obj, Arena *arena) {
     // x86-64 psABI §4.2.2: SHN_X86_64_LCOMMON is COMMON for the medium and large
     // code models ("large" data, which may live beyond 2 GiB). Our images stay below
     // that, so large COMMON symbols are ordinary COMMON ones: say so once, here.
-    if (sym->st_shndx == X86_64_LCOMMON)
-      sym->st_shndx = SHN_COMMON;
+    if (sym->st_shndx == X86_64_LCOMMON) {
+      if (obj->syms == (const void *)(obj->file.data + st->sh_offset)) {
+        Elf64_Sym *copy = arena_array(arena, obj->nsyms, sizeof(Elf64_Sym));
+        memcpy(copy, obj->syms, obj->nsyms * sizeof(Elf64_Sym));
+        obj->syms = copy;
+      }
+      ((Elf64_Sym *)obj->syms)[i].st_shndx = SHN_COMMON;
+      sym = &obj->syms[i];
+    }
     if (sym->st_shndx >= SHN_LORESERVE && sym->st_shndx != SHN_ABS &&
         sym->st_shndx != SHN_COMMON) {
       error("%s: symbol '%s' has unsupported special section index 0x%x", name,

@@ -598,3 +598,25 @@ C
   run -1 "$MINI_LD" deep.o -o prog
   [ "${lines[0]}" = "mini-ld: deep.o:(.text+0x1): undefined symbol '$deep'" ]
 }
+
+@test "ld: a large COMMON symbol (-mcmodel=medium) is COMMON, in an object and in an archive member" {
+  # SHN_X86_64_LCOMMON is rewritten to SHN_COMMON as the symbol table is read: in a
+  # copy, since a lone object's table is read where it lies in the mapped file.
+  runtime
+  obj big -fcommon -mcmodel=medium <<'C'
+char big[100000];
+C
+  readelf -sW big.o | grep -q 'LARGE_COM big'
+  obj main <<'C'
+extern char big[100000];
+int main(void) { big[99999] = 7; return big[99999] + sizeof big / 50000; }
+C
+  link_both prog rt.o main.o big.o
+  run_both prog
+  [ "$status" -eq 9 ]
+  [ "$(nm -S prog | awk '$4 == "big" { print $2 }')" = 00000000000186a0 ]
+  ar rc libbig.a big.o
+  "$MINI_LD" rt.o main.o libbig.a -o prog2
+  run ./prog2
+  [ "$status" -eq 9 ]
+}

@@ -377,7 +377,8 @@ static void make_symbol_table(Ctx *ctx, InputFile *file) {
   ElfObject *obj = &file->obj;
   obj->nsyms = (uint64_t)ir->nsyms + 1;
   obj->first_global = 1;
-  obj->syms = arena_array(&ctx->arena, obj->nsyms, sizeof(Elf64_Sym));
+  Elf64_Sym *syms = arena_array(&ctx->arena, obj->nsyms, sizeof(Elf64_Sym));
+  obj->syms = syms;
   obj->symnames = arena_array(&ctx->arena, obj->nsyms, sizeof(char *));
   obj->sym_secidx = arena_array(&ctx->arena, obj->nsyms, sizeof(uint32_t));
   obj->symnames[0] = "";
@@ -394,7 +395,7 @@ static void make_symbol_table(Ctx *ctx, InputFile *file) {
   static const uint8_t visibility[] = {STV_DEFAULT, STV_PROTECTED, STV_INTERNAL, STV_HIDDEN};
   for (int i = 0; i < ir->nsyms; i++) {
     const PluginSymbol *ps = &ir->syms[i];
-    Elf64_Sym *es = &obj->syms[i + 1];
+    Elf64_Sym *es = &syms[i + 1];
     bool weak = ps->def == LDPK_WEAKDEF || ps->def == LDPK_WEAKUNDEF;
     uint8_t type = ps->symbol_type == LDST_FUNCTION   ? STT_FUNC
                    : ps->symbol_type == LDST_VARIABLE ? STT_OBJECT
