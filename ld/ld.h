@@ -367,6 +367,10 @@ typedef struct {
 
 // The offset of s, added if it is new. The table keeps the pointer: s must live on.
 uint32_t add_string(StringTable *t, const char *s);
+// The same for a string known to be distinct from every other one added this way
+// (global symbol names): it shares an add_string copy if there is one, else it is
+// appended without being indexed.
+uint32_t add_unique_string(StringTable *t, const char *s);
 // The offset of s, which must have been added.
 uint32_t find_string(const StringTable *t, const char *s);
 void free_string_table(StringTable *t);

@@ -20,7 +20,9 @@ static void add_symbol(Buf *symtab, StringTable *strtab, Symbol *sym, uint8_t bi
                        uint64_t tls_start) {
   sym->symtab_index = (uint32_t)(symtab->len / sizeof(Elf64_Sym));
   Elf64_Sym es = {0};
-  es.st_name = *sym->name ? add_string(strtab, sym->name) : 0;
+  es.st_name = !*sym->name       ? 0
+               : sym->is_global ? add_unique_string(strtab, sym->name)
+                                : add_string(strtab, sym->name);
   es.st_info = ELF64_ST_INFO(bind, sym->type);
   es.st_other = sym->visibility;
   es.st_shndx = output_shndx(sym);
