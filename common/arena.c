@@ -34,31 +34,80 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 struct ArenaBlock {
   ArenaBlock *next;     // the block that was head before this one; set before the
                         // block is published, never changed after
   size_t cap;
+  bool mapped;          // from mmap (a large block), not calloc
   // Bytes of mem handed out. It may run past cap: a claim that does not fit is
   // abandoned, and so is the rest of the block (the next claim starts a new one).
   _Atomic size_t used;
   _Alignas(16) unsigned char mem[];
 };
 
-enum { BLOCK_SIZE = 1 << 20 };
+// Blocks start at 1 MiB, so that a small link stays small, and grow with the arena
+// (an eighth of what it holds, up to 64 MiB). The large ones are mapped on 2 MiB
+// boundaries and offered to the kernel for huge pages: a link that allocates a
+// gigabyte then takes a few hundred page faults instead of 250,000, and its
+// symbols and sections, read in random order, miss the TLB less.
+enum { BLOCK_SIZE = 1 << 20, HUGE_PAGE = 2 << 20, MAX_BLOCK = 64 << 20 };
+
+static _Atomic size_t arena_total;  // bytes in blocks, over every arena
+
+static ArenaBlock *map_block(size_t bytes) {
+  // Over-allocate by a huge page to place the block on a huge-page boundary.
+  uint8_t *p = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                    -1, 0);
+  if (p == MAP_FAILED)
+    return NULL;
+  uint8_t *aligned = (uint8_t *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+  if (aligned > p)
+    munmap(p, (size_t)(aligned - p));
+  munmap(aligned + bytes, (size_t)(p + HUGE_PAGE - aligned));
+#ifdef MADV_HUGEPAGE
+  madvise(aligned, bytes, MADV_HUGEPAGE);  // a hint: without it, ordinary pages
+#endif
+  return (ArenaBlock *)aligned;
+}
 
 // A zeroed block with room for cap bytes, of which the caller has already claimed
 // the first `claimed`. Not yet visible to other threads.
 static ArenaBlock *new_block(size_t cap, size_t claimed, ArenaBlock *next) {
-  if (cap > SIZE_MAX - sizeof(ArenaBlock))
+  if (cap > SIZE_MAX - sizeof(ArenaBlock) - HUGE_PAGE)
     fatal("out of memory");
-  ArenaBlock *b = calloc(1, sizeof(ArenaBlock) + cap);
+  size_t bytes = sizeof(ArenaBlock) + cap;
+  ArenaBlock *b;
+  bool mapped = bytes >= 2 * HUGE_PAGE;
+  if (mapped) {
+    bytes = (bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+    b = map_block(bytes);
+    cap = bytes - sizeof(ArenaBlock);
+  } else {
+    b = calloc(1, bytes);
+  }
   if (!b)
     fatal("out of memory");
   b->next = next;
   b->cap = cap;
+  b->mapped = mapped;
   atomic_init(&b->used, claimed);
+  atomic_fetch_add_explicit(&arena_total, bytes, memory_order_relaxed);
   return b;
+}
+
+static void free_block(ArenaBlock *b) {
+  atomic_fetch_sub_explicit(&arena_total, sizeof(ArenaBlock) + b->cap, memory_order_relaxed);
+  if (b->mapped)
+    munmap(b, sizeof(ArenaBlock) + b->cap);
+  else
+    free(b);
+}
+
+static size_t next_block_size(void) {
+  size_t want = atomic_load_explicit(&arena_total, memory_order_relaxed) / 8;
+  return want < BLOCK_SIZE ? BLOCK_SIZE : want > MAX_BLOCK ? MAX_BLOCK : want;
 }
 
 // A request larger than a block gets a block of its own, so one big table does not
@@ -90,10 +139,10 @@ void *arena_alloc(Arena *arena, size_t size) {
     }
     // Install a fresh block whose first piece is ours. If another thread got
     // there first, the CAS fails and loads its block into b: try that one.
-    ArenaBlock *fresh = new_block(BLOCK_SIZE, size, b);
+    ArenaBlock *fresh = new_block(next_block_size(), size, b);
     if (atomic_compare_exchange_strong(&arena->head, &b, fresh))
       return fresh->mem;
-    free(fresh);
+    free_block(fresh);
   }
 }
 
@@ -102,7 +151,7 @@ void arena_free(Arena *arena) {
   for (int i = 0; i < 2; i++)
     for (ArenaBlock *b = lists[i], *next; b; b = next) {
       next = b->next;
-      free(b);
+      free_block(b);
     }
   atomic_store(&arena->head, NULL);
   atomic_store(&arena->big, NULL);

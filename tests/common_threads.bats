@@ -108,3 +108,56 @@ C
   [ "$status" -eq 0 ]
   [ "$output" = ok ]
 }
+
+@test "common: a growing arena takes bigger blocks, zeroed and huge-page aligned, and arena_free returns them" {
+  with_common arena_grow <<'C'
+#include "common.h"
+#include <stdio.h>
+#include <string.h>
+
+static Arena arena;
+
+// Resident memory in KiB, from /proc/self/statm (pages).
+static long rss_kb(void) {
+  long size = 0, resident = 0;
+  FILE *f = fopen("/proc/self/statm", "r");
+  if (!f || fscanf(f, "%ld %ld", &size, &resident) != 2)
+    return -1;
+  fclose(f);
+  return resident * 4;
+}
+
+int main(void) {
+  // 200 MiB in 1 KiB pieces: later blocks are large (and mapped), every piece zeroed.
+  enum { PIECES = 200 * 1024 };
+  unsigned char *last = NULL;
+  int aligned_gaps = 0;
+  for (int i = 0; i < PIECES; i++) {
+    unsigned char *p = arena_alloc(&arena, 1024);
+    for (int k = 0; k < 1024; k += 64)
+      if (p[k]) {
+        printf("piece %d is not zeroed\n", i);
+        return 1;
+      }
+    memset(p, 0xab, 1024);
+    // A new block starts where the previous piece did not end; big blocks start
+    // 2 MiB-aligned (plus the block's header).
+    if (last && p != last + 1024 && ((uintptr_t)p & ((2u << 20) - 1)) < 4096)
+      aligned_gaps++;
+    last = p;
+  }
+  long full = rss_kb();
+  arena_free(&arena);
+  long freed = rss_kb();
+  if (aligned_gaps < 3)
+    printf("only %d blocks started on a 2 MiB boundary\n", aligned_gaps);
+  else if (full - freed < 150 * 1024)
+    printf("arena_free gave back only %ld KiB of %ld\n", full - freed, full);
+  else
+    printf("ok\n");
+  return 0;
+}
+C
+  run ./arena_grow
+  [ "$output" = ok ]
+}
