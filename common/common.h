@@ -337,6 +337,20 @@ bool read_archive(View v, Arena *arena, Archive *ar);
 ArMember *archive_member_at(Archive *ar, uint64_t offset);
 
 //
+// parallel.c — the iterations of a loop on several threads
+//
+
+// How many threads parallel_for uses (the caller's included): n, or, if never set,
+// the CPUs this process may run on. Fixed once the first parallel loop has run.
+void set_thread_count(int n);
+int thread_count(void);
+// Calls fn(arg, i) for every i in [0, n), in no particular order and on up to
+// thread_count() threads, and returns when all calls have. Each call must touch
+// only what belongs to its i (or use atomics), so that the result does not depend
+// on the thread count. One loop at a time; a loop started inside fn runs serially.
+void parallel_for(size_t n, void (*fn)(void *arg, size_t i), void *arg);
+
+//
 // output_file.c — writing an output file: all of it, or none of it
 //
 // The output is written to an unnamed file in PATH's directory (or, where the file

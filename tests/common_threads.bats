@@ -161,3 +161,74 @@ C
   run ./arena_grow
   [ "$output" = ok ]
 }
+
+@test "common: parallel_for calls every index once, on several threads, and nests serially" {
+  with_common parallel <<'C'
+#include "common.h"
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+
+enum { N = 100000 };
+static _Atomic int calls[N];
+static _Atomic int inner_calls;
+static pthread_t seen[64];
+static _Atomic int nseen;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void note_thread(void) {
+  pthread_mutex_lock(&lock);
+  int k = 0;
+  while (k < nseen && !pthread_equal(seen[k], pthread_self()))
+    k++;
+  if (k == nseen && k < 64)
+    seen[nseen++] = pthread_self();
+  pthread_mutex_unlock(&lock);
+}
+
+static void inner(void *arg, size_t i) {
+  (void)i;
+  if (!pthread_equal(*(pthread_t *)arg, pthread_self()))
+    printf("a nested loop left its thread\n");
+  inner_calls++;
+}
+
+static void body(void *arg, size_t i) {
+  (void)arg;
+  calls[i]++;
+  if (i % 1000 == 0)
+    note_thread();
+  if (i % 10000 == 0) {
+    pthread_t self = pthread_self();
+    parallel_for(10, inner, &self);
+  }
+  // Some work, so that every thread gets a share.
+  volatile unsigned x = (unsigned)i;
+  for (int k = 0; k < 200; k++)
+    x = x * 31 + 7;
+}
+
+int main(void) {
+  set_thread_count(4);
+  for (int round = 0; round < 3; round++)
+    parallel_for(N, body, NULL);
+  for (int i = 0; i < N; i++)
+    if (calls[i] != 3) {
+      printf("index %d ran %d times\n", i, calls[i]);
+      return 1;
+    }
+  if (inner_calls != 3 * 10 * 10)
+    printf("nested loops ran %d bodies\n", inner_calls);
+  else if (thread_count() != 4)
+    printf("thread_count() is %d\n", thread_count());
+  else if (nseen < 2)
+    printf("only %d thread ran the loop\n", nseen);
+  else
+    printf("ok\n");
+  parallel_for(0, body, NULL);  // nothing to do: returns at once
+  return 0;
+}
+C
+  run ./parallel
+  [ "$output" = ok ]
+}

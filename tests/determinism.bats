@@ -18,8 +18,8 @@
 # exactly the one listed (env -i), plus PATH, HOME and the sanitizers' options. (Output
 # *modes* follow the umask, as they should; only the bytes are compared.)
 #
-# mini-ld has no option that sets a thread count (it links on one thread), so there
-# is no thread-count variant yet; when it gets one (--threads=N), add it here.
+# The thread count is the fourth variable: the last tests link the same inputs on 1,
+# 2, 3 and 8 threads (--threads=N; the default is one per CPU) and compare.
 
 load helpers
 
@@ -251,4 +251,48 @@ C
   # A thin archive stores the paths it was given, as GNU ar's does: variant 3's
   # absolute paths are different content, not a different environment.
   VARIANTS="1 2" link_everywhere thin.a "$MINI_AR" rcsT @/thin.a @/one.o @/two.o
+}
+
+# threads_agree OUT CMD...: runs CMD (whose -o names OUT) with -Wl,--threads=N for
+# several N, and twice with 8 threads, and checks that every output is the same.
+threads_agree() {
+  local out=$1 n
+  shift
+  for n in 1 2 3 8 8; do
+    "$@" -Wl,--threads=$n -o "$out.$n" || return 1
+    if [ "$n" != 1 ] && ! cmp "$out.1" "$out.$n" >&2; then
+      echo "$out on $n threads differs from $out on one" >&2
+      return 1
+    fi
+  done
+  "$@" -Wl,--no-threads -o "$out.none" && cmp "$out.1" "$out.none"
+}
+
+@test "determinism: the same bytes on 1, 2, 3 and 8 threads: static, dynamic, shared, C++" {
+  hello_c
+  cat >lib.c <<'C'
+int counter;
+const char *name(void) { return "lib"; }
+int bump(int n) { return counter += n; }
+C
+  cat >prog.cc <<'CC'
+#include <iostream>
+#include <map>
+#include <string>
+int main() {
+  std::map<std::string, int> m{{"a", 1}, {"b", 2}};
+  std::cout << m.at("b") << '\n';
+}
+CC
+  cc -O1 -fPIC -c lib.c -o lib.o
+  g++ -O1 -c prog.cc -o prog.o
+  threads_agree hello-static cc -static -B "$MINI_BIN/" hello.o -Wl,-Map=hello.map
+  cmp hello.map <(cc -static -B "$MINI_BIN/" hello.o -Wl,-Map=/dev/stdout -o /dev/null)
+  threads_agree hello cc -B "$MINI_BIN/" hello.o -Wl,--gc-sections
+  threads_agree lib.so cc -shared -B "$MINI_BIN/" lib.o
+  threads_agree prog-static g++ -static -B "$MINI_BIN/" prog.o -Wl,--emit-relocs
+  run ./prog-static.3
+  [ "$output" = 2 ]
+  run ./hello.8 x
+  [ "$output" = "hello, 2" ]
 }

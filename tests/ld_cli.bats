@@ -750,3 +750,20 @@ mini-ld: -O2: accepted and ignored
 mini-ld: --no-relax: accepted and ignored
 mini-ld: -X: accepted and ignored" ]
 }
+
+@test "ld: --threads=N takes a thread count from 1 to 256; --thread-count and --no-threads too" {
+  runtime
+  obj main <<'C'
+int main(void) { return 7; }
+C
+  for opt in --threads=1 --threads=3 --thread-count=2 --no-threads; do
+    "$MINI_LD" "$opt" rt.o main.o -o "prog$opt"
+    run "./prog$opt"
+    [ "$status" -eq 7 ]
+  done
+  run -2 "$MINI_LD" --threads=0 rt.o main.o -o bad
+  [ "${lines[0]}" = "mini-ld: --threads: 0 is not a thread count from 1 to 256" ]
+  run -2 "$MINI_LD" --threads=lots rt.o main.o -o bad
+  [ "${lines[0]}" = "mini-ld: invalid number for --threads: 'lots'" ]
+  [ ! -e bad ]
+}

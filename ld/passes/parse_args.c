@@ -35,7 +35,7 @@ typedef enum {
   OPT_PLUGIN, OPT_PLUGIN_OPT, OPT_EMIT_RELOCS, OPT_SECTION_START, OPT_TTEXT, OPT_TDATA,
   OPT_TBSS, OPT_UNIQUE, OPT_UNDEFINED_VERSION, OPT_NO_UNDEFINED_VERSION, OPT_COMPRESS_DEBUG,
   OPT_DEMANGLE, OPT_NO_DEMANGLE, OPT_WRAP,
-  OPT_EXPORT_SYMBOL_LIST,
+  OPT_EXPORT_SYMBOL_LIST, OPT_THREADS, OPT_NO_THREADS,
 } OptId;
 
 // LongOpt.has_arg: false, true, or this: --name alone (value NULL), or --name=VALUE.
@@ -152,6 +152,9 @@ static const LongOpt long_opts[] = {
   {"sort-common", OPT_IGNORE, false},
   {"discard-all", OPT_DISCARD_ALL, false},
   {"discard-locals", OPT_IGNORE, false},  // .L symbols are always left out
+  {"threads", OPT_THREADS, true},
+  {"thread-count", OPT_THREADS, true},    // mold's name
+  {"no-threads", OPT_NO_THREADS, false},
   {NULL, 0, false},
 };
 
@@ -236,6 +239,8 @@ static void usage(void) {
          "  --unique[=GLOB]             give each input section named GLOB (without GLOB:\n"
          "                              each one not otherwise merged) its own output\n"
          "                              section\n"
+         "  --threads=N, --no-threads   link on N threads, or on one (default: one per\n"
+         "                              CPU); the output is the same either way\n"
          "  -u SYM, --undefined=SYM     treat SYM as undefined: pull in its definition\n"
          "  --require-defined=SYM       ... and fail if nothing defines it\n"
          "  --whole-archive, --no-whole-archive\n"
@@ -607,6 +612,14 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
     else
       usage_error("--unresolved-symbols: unknown method '%s'", val);
     break;
+  case OPT_THREADS: {
+    uint64_t n = parse_number(val, "--threads");
+    if (n == 0 || n > 256)
+      usage_error("--threads: %s is not a thread count from 1 to 256", val);
+    set_thread_count((int)n);
+    break;
+  }
+  case OPT_NO_THREADS: set_thread_count(1); break;
   case OPT_WARN_UNRESOLVED: opt->warn_undefined = true; break;
   case OPT_ERROR_UNRESOLVED: opt->warn_undefined = false; break;
   case OPT_VERSION_SCRIPT: read_version_script(ctx, val); break;

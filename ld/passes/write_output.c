@@ -93,38 +93,71 @@ static void reverse_entries(uint8_t *p, uint64_t size) {
   }
 }
 
-// Copies each member's bytes into the image and relocates them in place. The
+// Copies one member's bytes into the image and relocates them in place. The
 // linker-made sections of ld/synthetic/ are written afterwards, by their own code
 // (write_synthetic_sections); those whose contents were made while sizing them
 // (isec->synthetic) are copied here like any other.
-static void copy_members(Ctx *ctx, const OutputSection *osec, uint8_t *osec_out) {
-  for (size_t j = 0; j < osec->members.len; j++) {
-    InputSection *isec = osec->members.data[j];
-    if (isec->sh_type == SHT_NOBITS)
-      continue;  // its space is already zero
-    if (isec->eh) {
-      copy_eh_frame_records(ctx, isec, osec_out);
-      continue;
-    }
-    uint8_t *dst = osec_out + isec->offset;
-    const uint8_t *src = isec->synthetic ? isec->synthetic : isec->data.data;
-    if (isec->sh_size && src)
-      memcpy(dst, src, isec->sh_size);
-    if (isec->nrels)
-      apply_relocs(ctx, isec, dst, NULL);
-    if (isec->reversed)
-      reverse_entries(dst, isec->sh_size);
+static void copy_member(Ctx *ctx, InputSection *isec, uint8_t *osec_out) {
+  if (isec->sh_type == SHT_NOBITS)
+    return;  // its space is already zero
+  if (isec->eh) {
+    copy_eh_frame_records(ctx, isec, osec_out);
+    return;
   }
+  uint8_t *dst = osec_out + isec->offset;
+  const uint8_t *src = isec->synthetic ? isec->synthetic : isec->data.data;
+  if (isec->sh_size && src)
+    memcpy(dst, src, isec->sh_size);
+  if (isec->nrels)
+    apply_relocs(ctx, isec, dst, NULL);
+  if (isec->reversed)
+    reverse_entries(dst, isec->sh_size);
+}
+
+static void copy_members(Ctx *ctx, const OutputSection *osec, uint8_t *osec_out) {
+  for (size_t j = 0; j < osec->members.len; j++)
+    copy_member(ctx, osec->members.data[j], osec_out);
+}
+
+// Every member writes its own bytes of the image, so members are copied and
+// relocated in parallel: one task per member (a compressed section is one task).
+typedef struct {
+  Ctx *ctx;
+  InputSection **isecs;     // the member, or NULL for a compressed section...
+  OutputSection **osecs;    // ... of this output section
+  uint8_t *out;
+} CopyTasks;
+
+static void copy_task(void *arg, size_t i) {
+  CopyTasks *t = arg;
+  OutputSection *osec = t->osecs[i];
+  if (t->isecs[i])
+    copy_member(t->ctx, t->isecs[i], t->out + osec->offset);
+  else
+    memcpy(t->out + osec->offset, osec->compressed, osec->size);
 }
 
 static void copy_sections(Ctx *ctx, uint8_t *out) {
+  size_t n = 0;
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
-    if (osec->compressed)
-      memcpy(out + osec->offset, osec->compressed, osec->size);
-    else if (osec->sh_type != SHT_NOBITS)
-      copy_members(ctx, osec, out + osec->offset);
+    n += osec->compressed ? 1 : osec->sh_type != SHT_NOBITS ? osec->members.len : 0;
   }
+  CopyTasks t = {ctx, arena_array(&ctx->arena, n, sizeof(InputSection *)),
+                 arena_array(&ctx->arena, n, sizeof(OutputSection *)), out};
+  n = 0;
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    if (osec->compressed) {
+      t.osecs[n++] = osec;
+      continue;
+    }
+    for (size_t j = 0; osec->sh_type != SHT_NOBITS && j < osec->members.len; j++) {
+      t.isecs[n] = osec->members.data[j];
+      t.osecs[n++] = osec;
+    }
+  }
+  parallel_for(n, copy_task, &t);
 }
 
 // --compress-debug-sections: each .debug_* section is relocated in memory and
