@@ -438,19 +438,33 @@ static bool image_fits_32(Ctx *ctx) {
   return total < 0x7fff0000;
 }
 
+// Files are scanned in parallel: a scan writes only to its own file (its need
+// lists, its sections' actions), so the lists are the same whatever the threads.
+typedef struct {
+  Ctx *ctx;
+  bool *textrel;  // per file: a section of it needs a text relocation
+} ScanTasks;
+
+static void scan_file(void *arg, size_t f) {
+  ScanTasks *t = arg;
+  Ctx *ctx = t->ctx;
+  InputFile *file = ctx->files.data[f];
+  Scan s = {ctx, file, arena_alloc(&ctx->arena, file->obj.nsyms ? file->obj.nsyms : 1), NULL};
+  for (uint64_t i = 1; i < file->obj.shnum; i++) {
+    InputSection *isec = file->sections[i];
+    if (isec && isec->is_alive && isec->nrels)
+      scan_section(&s, isec);
+  }
+  t->textrel[f] = s.textrel != NULL;
+}
+
 void scan_relocs(Ctx *ctx) {
   ctx->image_fits_32 = image_fits_32(ctx);
-  for (size_t f = 0; f < ctx->files.len; f++) {
-    InputFile *file = ctx->files.data[f];
-    Scan s = {ctx, file, arena_alloc(&ctx->arena, file->obj.nsyms ? file->obj.nsyms : 1), NULL};
-    for (uint64_t i = 1; i < file->obj.shnum; i++) {
-      InputSection *isec = file->sections[i];
-      if (isec && isec->is_alive && isec->nrels)
-        scan_section(&s, isec);
-    }
-    if (s.textrel)
+  ScanTasks t = {ctx, arena_array(&ctx->arena, ctx->files.len + 1, sizeof(bool))};
+  parallel_for(ctx->files.len, scan_file, &t);
+  for (size_t f = 0; f < ctx->files.len; f++)
+    if (t.textrel[f])
       ctx->textrel = true;
-  }
   if (ctx->textrel)
     warn("creating DT_TEXTREL in a %s", ctx->opt.shared ? "shared object" : "PIE");
 }
