@@ -171,6 +171,13 @@ void *hashmap_get(HashMap *map, const char *key, size_t keylen);
 // The slot for key, created empty (value NULL) if it was not there; the caller fills
 // slot->value. The key must outlive the map (it is not copied).
 HashEntry *hashmap_slot(HashMap *map, const char *key, size_t keylen);
+// Makes room for `more` new keys, so that as many concurrent inserts need no growth.
+void hashmap_reserve(HashMap *map, size_t more);
+// The value under key (whose hash_string is h); if there is none, make(arg, key)'s
+// result, stored; NULL if the table is too full to take it now. Several threads
+// may call it at once, and nothing else meanwhile. make must not return NULL.
+void *hashmap_insert_concurrent(HashMap *map, const char *key, size_t keylen, uint64_t h,
+                                void *(*make)(void *arg, const char *key), void *arg);
 
 //
 // elf_object.c — reading ELF64 relocatable objects

@@ -68,6 +68,7 @@ struct Symbol {
   uint8_t type;           // STT_*
   uint8_t visibility;     // STV_*
   bool is_global;         // lives in ctx->symtab
+  bool listed;            // ... and in ctx->globals (list_symbol)
   bool strong_ref;        // some loaded object refers to it with a non-weak reference
   bool traced;            // named by -y: report each definition and reference
   bool defsym;            // defined by --defsym: input definitions do not replace it
@@ -125,6 +126,13 @@ struct Symbol {
 void init_symbol(Symbol *sym, const char *name);
 // The global symbol named `name`, created undefined if it is new.
 Symbol *intern_symbol(Ctx *ctx, const char *name);
+// The same, from several threads at once, into a table sized for it beforehand
+// (read_inputs), or NULL once it is too full: the symbol is not listed in
+// ctx->globals yet. list_symbol lists it
+// (once), which resolution does when it meets the name, so ctx->globals keeps the
+// order in which the link met each name, whatever the threads did.
+Symbol *intern_symbol_concurrent(Ctx *ctx, const char *name);
+Symbol *list_symbol(Ctx *ctx, Symbol *sym);
 // The global symbol named `name`, or NULL if no input or option mentioned it.
 Symbol *find_symbol(Ctx *ctx, const char *name);
 // The address references to sym use. For an IFUNC that is its .iplt stub.
@@ -235,6 +243,8 @@ struct InputFile {
   // plugin makes from it, until run_lto.
   IrFile *ir;
   bool has_lto_ir;          // an object with gcc's IR in .gnu.lto_* sections too
+  bool execstack;           // its .note.GNU-stack asks for an executable stack
+  PtrVec warnings;          // LinkWarning *, from its .gnu.warning sections
   // Shared libraries (read_inputs.c):
   bool is_shared;
   ElfShared so;             // its dynamic symbols, versions and SONAME
@@ -559,6 +569,14 @@ void read_inputs(Ctx *ctx);
 // read_object.c: one object's sections, COMDAT groups and symbols. Returns NULL
 // (after an error) if the object cannot be used.
 InputFile *load_object(Ctx *ctx, const char *name, View view);
+// ... in two steps: what depends on the object alone (several objects may be parsed
+// at once, on different threads), then, in link order, what depends on the objects
+// before it (its COMDAT groups, its place in ctx->files).
+InputFile *parse_object(Ctx *ctx, const char *name, View view);
+InputFile *admit_object(Ctx *ctx, InputFile *file);
+// Enters a parsed object's global names in the symbol table (from several threads
+// at once, for as many names as hashmap_reserve made room for), into file->syms.
+void intern_file_globals(Ctx *ctx, InputFile *file);
 
 // lto.c: link-time optimization through the compiler's plugin (-plugin). If v is
 // compiler IR (gcc -flto, LLVM bitcode) and the plugin claims it, returns the IR file,

@@ -27,17 +27,35 @@ void init_symbol(Symbol *sym, const char *name) {
   sym->tlsdesc_index = -1;
 }
 
-Symbol *intern_symbol(Ctx *ctx, const char *name) {
-  HashEntry *e = hashmap_slot(&ctx->symtab, name, strlen(name));
-  if (!e->value) {
-    Symbol *sym = arena_alloc(&ctx->arena, sizeof *sym);
-    init_symbol(sym, name);
-    sym->is_global = true;
-    sym->binding = STB_GLOBAL;
-    e->value = sym;
+static void *new_global(void *arg, const char *name) {
+  Ctx *ctx = arg;
+  Symbol *sym = arena_alloc(&ctx->arena, sizeof *sym);
+  init_symbol(sym, name);
+  sym->is_global = true;
+  sym->binding = STB_GLOBAL;
+  return sym;
+}
+
+Symbol *list_symbol(Ctx *ctx, Symbol *sym) {
+  if (!sym->listed) {
+    sym->listed = true;
     vec_push(&ctx->arena, &ctx->globals, sym);
   }
-  return e->value;
+  return sym;
+}
+
+Symbol *intern_symbol(Ctx *ctx, const char *name) {
+  HashEntry *e = hashmap_slot(&ctx->symtab, name, strlen(name));
+  if (!e->value)
+    e->value = new_global(ctx, name);
+  return list_symbol(ctx, e->value);
+}
+
+// NULL if the table is full: the caller leaves the name to intern_symbol.
+Symbol *intern_symbol_concurrent(Ctx *ctx, const char *name) {
+  size_t len = strlen(name);
+  return hashmap_insert_concurrent(&ctx->symtab, name, len, hash_string(name, len), new_global,
+                                   ctx);
 }
 
 Symbol *find_symbol(Ctx *ctx, const char *name) {

@@ -284,13 +284,77 @@ static const char *find_library(Ctx *ctx, const char *lib, bool bstatic) {
   return NULL;
 }
 
+// The objects named on the command line are read before the link takes them in,
+// in parallel: each parse depends on its file alone, and entering their global
+// names in the symbol table needs no order either (resolution, which does, then
+// runs file by file in command-line order, as before). What archives, scripts and
+// shared libraries bring in is read as they are reached.
+typedef struct {
+  const char *path;
+  View view;
+  bool parsed;        // read here: the file list takes `file` as it is
+  InputFile *file;    // NULL if it could not be read (the error is out)
+} Preload;
+
+typedef struct {
+  Ctx *ctx;
+  Preload *pre;
+  size_t *which;      // the indexes of the inputs to read
+} PreloadTasks;
+
+static void preload_parse(void *arg, size_t k) {
+  PreloadTasks *t = arg;
+  Preload *p = &t->pre[t->which[k]];
+  p->file = parse_object(t->ctx, p->path, p->view);
+}
+
+static void preload_intern(void *arg, size_t k) {
+  PreloadTasks *t = arg;
+  InputFile *file = t->pre[t->which[k]].file;
+  if (file)
+    intern_file_globals(t->ctx, file);
+}
+
+static Preload *preload_objects(Ctx *ctx, InputArg *args, size_t n) {
+  // Compiler IR goes to the plugin, in order; such links are left as they are.
+  if (ctx->opt.plugin)
+    return NULL;
+  Preload *pre = arena_array(&ctx->arena, n + 1, sizeof(Preload));
+  size_t *which = arena_array(&ctx->arena, n + 1, sizeof(size_t));
+  size_t count = 0;
+  for (size_t i = 0; i < n; i++) {
+    View v;
+    if (args[i].kind != ARG_FILE || !map_file(args[i].value, args[i].value, &v))
+      continue;  // a file that cannot be opened is reported in its turn
+    if (v.size < sizeof(Elf64_Ehdr) || !is_elf(v) || read_u16le(v.data + 16) != ET_REL)
+      continue;
+    pre[i] = (Preload){.path = args[i].value, .view = v, .parsed = true};
+    which[count++] = i;
+  }
+  PreloadTasks t = {ctx, pre, which};
+  parallel_for(count, preload_parse, &t);
+  // Room for every definition and some references: most references name what
+  // another object defines. (Room for all would cost three times the memory; what
+  // does not fit is entered later, in order.)
+  size_t globals = 0;
+  for (size_t k = 0; k < count; k++) {
+    InputFile *file = pre[which[k]].file;
+    for (uint64_t i = file ? file->obj.first_global : 0; file && i < file->obj.nsyms; i++)
+      globals += file->obj.syms[i].st_shndx != SHN_UNDEF ? 8 : 1;
+  }
+  hashmap_reserve(&ctx->symtab, globals / 8);
+  parallel_for(count, preload_intern, &t);
+  return pre;
+}
+
 // Reads a list of inputs in order: the command line, or what a linker script names.
 // `st` is the positional state (--whole-archive, -Bstatic, --as-needed), which
 // carries across the list.
 // `script_dir` is the directory of the linker script the list comes from (NULL for
 // the command line, or a script in the current directory).
+// `pre`: the command line's objects, parsed already (preload_objects), or NULL.
 static void read_input_list(Ctx *ctx, InputArg *args, size_t n, InputState *st, int depth,
-                            const char *script_dir) {
+                            const char *script_dir, const Preload *pre) {
   size_t group_start = 0;
   for (size_t i = 0; i < n; i++) {
     InputArg *arg = &args[i];
@@ -359,6 +423,11 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, InputState *st, 
       break;
     }
 
+    if (pre && pre[i].parsed) {
+      if (pre[i].file && admit_object(ctx, pre[i].file))
+        resolve_file_symbols(ctx, pre[i].file);
+      continue;
+    }
     View view;
     if (!map_file(path, path, &view)) {
       error("%s: cannot open: %s", path, strerror(errno));
@@ -388,7 +457,8 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, InputState *st, 
         list[j] = *(InputArg *)script.data[j];
       const char *slash = strrchr(path, '/');
       read_input_list(ctx, list, script.len, st, depth + 1,
-                      slash ? arena_strndup(&ctx->arena, path, (size_t)(slash - path)) : NULL);
+                      slash ? arena_strndup(&ctx->arena, path, (size_t)(slash - path)) : NULL,
+                      NULL);
     } else {
       error("%s: unknown file type (not an ELF object, ar archive or linker script)", path);
     }
@@ -477,9 +547,9 @@ static void read_lto_output(Ctx *ctx, InputState *st) {
   while (nobjects < nfiles && list[nobjects].kind == ARG_FILE)
     nobjects++;
   ctx->reading_lto_objects = true;
-  read_input_list(ctx, list, nobjects, st, 0, NULL);
+  read_input_list(ctx, list, nobjects, st, 0, NULL, NULL);
   ctx->reading_lto_objects = false;
-  read_input_list(ctx, list + nobjects, nfiles - nobjects, st, 0, NULL);
+  read_input_list(ctx, list + nobjects, nfiles - nobjects, st, 0, NULL, NULL);
   finish_lto(ctx);
 
   size_t pos = ctx->lto_position, added = ctx->files.len - before;
@@ -522,7 +592,8 @@ void read_inputs(Ctx *ctx) {
     intern_symbol(ctx, ctx->opt.undefined.data[i])->strong_ref = true;
 
   InputState st = {0};
-  read_input_list(ctx, ctx->opt.inputs, ctx->opt.ninputs, &st, 0, NULL);
+  Preload *pre = preload_objects(ctx, ctx->opt.inputs, ctx->opt.ninputs);
+  read_input_list(ctx, ctx->opt.inputs, ctx->opt.ninputs, &st, 0, NULL, pre);
   if (ctx->ir_files.len)
     read_lto_output(ctx, &st);
   read_dependencies(ctx);

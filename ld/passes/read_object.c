@@ -125,7 +125,7 @@ static void read_sections(Ctx *ctx, InputFile *file) {
       continue;
     }
     if (!strcmp(name, ".note.GNU-stack") && (s->sh_flags & SHF_EXECINSTR))
-      ctx->execstack_file = file->name;
+      file->execstack = true;
     if (!strncmp(name, ".gnu.warning", 12) && !(s->sh_flags & SHF_ALLOC)) {
       // Not output: a message to print if the program uses what it warns about.
       LinkWarning *w = arena_alloc(&ctx->arena, sizeof *w);
@@ -134,7 +134,7 @@ static void read_sections(Ctx *ctx, InputFile *file) {
       View text = elf_section_data(obj, i);
       w->text = arena_strndup(&ctx->arena, (const char *)text.data,
                               strnlen((const char *)text.data, text.size));
-      vec_push(&ctx->arena, &ctx->link_warnings, w);
+      vec_push(&ctx->arena, &file->warnings, w);
       continue;
     }
     if (is_control_section(name, s->sh_type) || (s->sh_flags & SHF_EXCLUDE))
@@ -241,7 +241,19 @@ static void read_symbols(Ctx *ctx, InputFile *file) {
   // Global symbols get theirs from the symbol table (resolve_symbols.c).
 }
 
-InputFile *load_object(Ctx *ctx, const char *name, View view) {
+// Enters the file's global names in the symbol table, from any thread; resolution
+// finds them in file->syms. Names that resolution rewrites (--wrap, foo@VER) are
+// left to it, and so are those that no longer fit (file->syms[i] stays NULL).
+void intern_file_globals(Ctx *ctx, InputFile *file) {
+  if (ctx->opt.wrap.len)
+    return;
+  ElfObject *obj = &file->obj;
+  for (uint64_t i = obj->first_global; i < obj->nsyms; i++)
+    if (ELF64_ST_BIND(obj->syms[i].st_info) != STB_LOCAL && !strchr(obj->symnames[i], '@'))
+      file->syms[i] = intern_symbol_concurrent(ctx, obj->symnames[i]);
+}
+
+InputFile *parse_object(Ctx *ctx, const char *name, View view) {
   InputFile *file = arena_alloc(&ctx->arena, sizeof *file);
   file->name = name;
   file->view = view;
@@ -253,20 +265,33 @@ InputFile *load_object(Ctx *ctx, const char *name, View view) {
           file->obj.ehdr.e_machine);
     return NULL;
   }
+  read_sections(ctx, file);
+  read_symbols(ctx, file);
+  return file;
+}
+
+InputFile *admit_object(Ctx *ctx, InputFile *file) {
   if (ctx->opt.trace)
-    printf("%s\n", name);
+    printf("%s\n", file->name);
   file->priority = (uint32_t)ctx->files.len + 1;
   vec_push(&ctx->arena, &ctx->files, file);
-  read_sections(ctx, file);
+  if (file->execstack)
+    ctx->execstack_file = file->name;
+  for (size_t i = 0; i < file->warnings.len; i++)
+    vec_push(&ctx->arena, &ctx->link_warnings, file->warnings.data[i]);
   read_groups(ctx, file);
-  read_symbols(ctx, file);
   ElfObject *obj = &file->obj;
   // ... but a slim one has nothing else.
   for (uint64_t i = obj->first_global; file->has_lto_ir && i < obj->nsyms; i++)
     if (!strcmp(obj->symnames[i], "__gnu_lto_slim")) {
       error("%s: compiled with -flto, it holds no machine code: link through gcc, which "
-            "passes its LTO plugin (-plugin), or compile with -ffat-lto-objects", name);
+            "passes its LTO plugin (-plugin), or compile with -ffat-lto-objects", file->name);
       return NULL;
     }
   return file;
+}
+
+InputFile *load_object(Ctx *ctx, const char *name, View view) {
+  InputFile *file = parse_object(ctx, name, view);
+  return file ? admit_object(ctx, file) : NULL;
 }

@@ -125,7 +125,9 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
     uint8_t bind = ELF64_ST_BIND(esym->st_info);
     if (bind == STB_LOCAL)
       continue;
-    Symbol *sym = intern_versioned(ctx, obj->symnames[i], esym->st_shndx != SHN_UNDEF);
+    // (Entered in the table already if the file was read in parallel.)
+    Symbol *sym = file->syms[i] ? list_symbol(ctx, file->syms[i])
+                                : intern_versioned(ctx, obj->symnames[i], esym->st_shndx != SHN_UNDEF);
     file->syms[i] = sym;
     if (sym->traced)
       note("%s: %s '%s'", file->name,
