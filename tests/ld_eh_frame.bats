@@ -75,3 +75,33 @@ C
   [ "$(fdes prog | wc -l)" -eq 4 ]
   ! fdes prog | grep -q '^pc=0*\.\.'
 }
+
+@test "eh_frame: relocations out of order are sorted (in a copy: the mapped file is read-only)" {
+  runtime
+  printf 'int f1(int x) { return x + 1; }\nint f2(int x) { return x * 3; }\nint f3(int x) { return x - 2; }\n' | uobj f
+  echo 'int f1(int), f2(int), f3(int); int main(void) { return f3(f2(f1(4))); }' | uobj main
+  "$MINI_LD" rt.o main.o f.o -o in-order
+  # Reverse the entries of .rela.eh_frame in place.
+  python3 - f.o <<'PY'
+import struct, sys
+path = sys.argv[1]
+d = bytearray(open(path, 'rb').read())
+shoff, = struct.unpack_from('<Q', d, 0x28)
+shnum, shstrndx = struct.unpack_from('<HH', d, 0x3c)
+sh = [struct.unpack_from('<IIQQQQIIQQ', d, shoff + 64 * i) for i in range(shnum)]
+names = sh[shstrndx][4]
+name = lambda s: d[names + s[0]:d.index(0, names + s[0])].decode()
+rela = next(s for s in sh if name(s) == '.rela.eh_frame')
+off, size = rela[4], rela[5]
+ents = [d[off + k:off + k + 24] for k in range(0, size, 24)]
+assert len(ents) >= 3
+d[off:off + size] = b''.join(reversed(ents))
+open(path, 'wb').write(d)
+PY
+  link_both prog rt.o main.o f.o
+  run_both prog
+  [ "$status" -eq 13 ]
+  # The same records, pointing at the same functions, as from the object in order.
+  [ "$(fdes prog | wc -l)" -ge 4 ]
+  [ "$(fdes prog)" = "$(fdes in-order)" ]
+}

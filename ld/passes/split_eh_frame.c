@@ -89,10 +89,15 @@ static bool split(Ctx *ctx, InputSection *isec) {
   isec->eh = arena_array(&ctx->arena, n, sizeof(EhRecord));
   isec->neh = n;
 
-  // Relocations are matched to records by offset; make sure they are in order.
+  // Relocations are matched to records by offset; make sure they are in order. (A
+  // table out of order is sorted in a copy: it may be read where it lies in the
+  // mapped file, which is read-only.)
   for (uint64_t i = 1; i < isec->nrels; i++)
     if (isec->rels[i].r_offset < isec->rels[i - 1].r_offset) {
-      qsort((void *)isec->rels, isec->nrels, sizeof(Elf64_Rela), compare_rels);
+      Elf64_Rela *sorted = arena_array(&ctx->arena, isec->nrels, sizeof(Elf64_Rela));
+      memcpy(sorted, isec->rels, isec->nrels * sizeof(Elf64_Rela));
+      qsort(sorted, isec->nrels, sizeof(Elf64_Rela), compare_rels);
+      isec->rels = sorted;
       break;
     }
 
