@@ -62,8 +62,39 @@ typedef enum {
 } SymState;
 
 struct Symbol {
+  // (Pointers first, then narrower fields, so that no padding is wasted: a big link
+  // has a million Symbols.)
   const char *name;
-  SymState state;
+  InputFile *file;        // the file defining it (or first referencing it, if undefined);
+                          // SYM_SHARED: the shared library
+  const char *version;    // SYM_SHARED: the version of its definition ("GLIBC_2.2.5"),
+                          // or NULL for an unversioned one
+  InputSection *isec;     // its section; NULL for absolute and linker symbols
+  OutputSection *osec;    // linker symbols: the output section the value is relative to
+  uint64_t value;         // offset in isec (or osec), or the absolute value
+  uint64_t size;
+  uint64_t common_align;  // SYM_COMMON: the strictest alignment seen
+  InputSection *iplt;     // STT_GNU_IFUNC: the .iplt section its stub is in (iplt_index)
+  InputSection *plt;      // SYM_SHARED function: the .plt its entry is in (plt_index)
+  const char *def_version;  // -shared: the version this definition is exported with
+                            // (version script node, or .symver), or NULL; "" for
+                            // the base version (`foo@@`): exported unversioned
+  const char *export_name;  // the name in .dynsym, if not `name` (foo for foo@VER)
+  const char *demangled;    // as C++ writes it, for extern "C++" patterns (or the
+                            // name itself); NULL until first asked
+  uint64_t shared_value;  // copied: its address in its library (aliases share a copy)
+  // Slots, numbered by assign_slots (scan_relocs only records the need):
+  int32_t got_index;      // slot in .got holding the address, or -1
+  int32_t gottp_index;    // slot in .got holding the TP offset (initial exec), or -1
+  int32_t tlsgd_index;    // -shared: first of the two .got slots (module, offset) that
+                          // __tls_get_addr takes (general dynamic), or -1
+  int32_t tlsdesc_index;  // -shared: first of the two .got slots of its TLS descriptor, or -1
+  int32_t iplt_index;     // STT_GNU_IFUNC: its stub in .iplt, or -1
+  int32_t plt_index;      // SYM_SHARED function: its entry in .plt (after PLT0), or -1
+  uint32_t symtab_index;  // its index in the output's .symtab (write_symtab.c), or 0
+  uint32_t dynsym_index;  // in .dynsym, or 0
+  uint16_t ver_index;     // .gnu.version of its .dynsym entry
+  uint8_t state;          // SymState
   uint8_t binding;        // STB_LOCAL, STB_GLOBAL, STB_WEAK (of the winning definition)
   uint8_t type;           // STT_*
   uint8_t visibility;     // STV_*
@@ -74,52 +105,24 @@ struct Symbol {
   bool defsym;            // defined by --defsym: input definitions do not replace it
   bool shared_ref;        // a shared library refers to it: if we define it, export it
   bool object_ref;        // an object refers to it (weakly or not)
-  InputFile *file;        // the file defining it (or first referencing it, if undefined);
-                          // SYM_SHARED: the shared library
-  const char *version;    // SYM_SHARED: the version of its definition ("GLIBC_2.2.5"),
-                          // or NULL for an unversioned one
-  InputSection *isec;     // its section; NULL for absolute and linker symbols
-  OutputSection *osec;    // linker symbols: the output section the value is relative to
-  uint64_t value;         // offset in isec (or osec), or the absolute value
-  uint64_t size;
-  uint64_t common_align;  // SYM_COMMON: the strictest alignment seen
-  // Slots, numbered by assign_slots (scan_relocs only records the need):
-  int64_t got_index;      // slot in .got holding the address, or -1
-  int64_t gottp_index;    // slot in .got holding the TP offset (initial exec), or -1
-  int64_t tlsgd_index;    // -shared: first of the two .got slots (module, offset) that
-                          // __tls_get_addr takes (general dynamic), or -1
-  int64_t tlsdesc_index;  // -shared: first of the two .got slots of its TLS descriptor, or -1
-  int64_t iplt_index;     // STT_GNU_IFUNC: its stub in .iplt, or -1
-  InputSection *iplt;     // ... which is this section (set with iplt_index)
-  int64_t plt_index;      // SYM_SHARED function: its entry in .plt (after PLT0), or -1
-  InputSection *plt;      // ... which is this section (set with plt_index)
-  bool canonical_plt;     // ... whose address, everywhere, is that entry (an executable
-                          // that is not PIC takes the address of a library's function)
+  bool canonical_plt;     // SYM_SHARED function whose address, everywhere, is its PLT
+                          // entry (an executable that is not PIC takes the address of
+                          // a library's function)
   bool preemptible;       // -shared: a definition another module may replace at run
                           // time (global, default visibility): reached through the
                           // GOT and the PLT, like an import (mark_preemptible)
   bool dynamic_undef;     // -shared: undefined, to be found at run time
-  uint32_t symtab_index;  // its index in the output's .symtab (write_symtab.c), or 0
   bool version_local;     // an executable's version script says local: (not exported,
                           // STB_LOCAL in .symtab; mark_preemptible)
   bool shared_protected;  // SYM_SHARED: protected in its library, which uses its own
                           // copy: a copy relocation would split it in two
-  const char *def_version;  // -shared: the version this definition is exported with
-                            // (version script node, or .symver), or NULL; "" for
-                            // the base version (`foo@@`): exported unversioned
   bool def_version_hidden;  // ... as a non-default one: `foo@VER` (.symver)
   bool symver;              // ... given by .symver in the object
   bool shadowed_by_symver;  // ... given VER by the script, while the object defines
                             // foo@VER too: not exported (GNU ld keeps that one)
-  const char *export_name;  // the name in .dynsym, if not `name` (foo for foo@VER)
-  const char *demangled;    // as C++ writes it, for extern "C++" patterns (or the
-                            // name itself); NULL until first asked
   bool shared_readonly;   // SYM_SHARED: defined in a read-only section of its library
-  uint64_t shared_value;  // copied: its address in its library (aliases share a copy)
   bool copied;            // a copy relocation brought this shared library variable
                           // into the executable (state is SYM_DEFINED now)
-  uint16_t ver_index;     // .gnu.version of its .dynsym entry
-  uint32_t dynsym_index;  // in .dynsym, or 0
 };
 
 // A new symbol, undefined, with no slots; the caller fills in the rest.
@@ -175,15 +178,16 @@ bool is_c_identifier(const char *s);
 // model/sections.c — input and output sections, and where their bytes go
 //
 
-// One record of an .eh_frame input section (see passes/split_eh_frame.c).
+// One record of an .eh_frame input section (see passes/split_eh_frame.c). Offsets in
+// the input section are 32-bit: split_eh_frame refuses a section of 4 GiB or more.
 typedef struct {
-  uint64_t in_off, size;        // where it is in the input section, header included
-  uint64_t id_off;              // offset of the CIE id / CIE pointer in the record
-  uint64_t cie_in;              // FDE: its CIE's offset in the input section
   uint64_t out_off;             // where it goes, from the start of the output .eh_frame
                                 // (a dropped duplicate CIE: where its twin went)
   uint64_t cie_out;             // FDE: its CIE's output offset
-  uint64_t rel_begin, rel_end;  // its relocations: rels[rel_begin, rel_end)
+  uint32_t in_off, size;        // where it is in the input section, header included
+  uint32_t id_off;              // offset of the CIE id / CIE pointer in the record
+  uint32_t cie_in;              // FDE: its CIE's offset in the input section
+  uint32_t rel_begin, rel_end;  // its relocations: rels[rel_begin, rel_end)
   bool is_cie;
   bool kept;
 } EhRecord;
@@ -198,8 +202,6 @@ typedef struct {
 struct InputSection {
   InputFile *file;
   const char *name;
-  uint64_t shndx;         // in its file; 0 for sections the linker makes
-  uint32_t sh_type;
   uint64_t sh_flags;
   uint64_t sh_size;
   uint64_t sh_addralign;
@@ -209,20 +211,22 @@ struct InputSection {
   uint64_t nrels;
   uint8_t *actions;       // RelAction per relocation, decided by scan_relocs; NULL: all
                           // ACT_AS_IS
-  bool is_alive;          // false: discarded (COMDAT loser, SHF_EXCLUDE, ...), or a
-                          // linker-made section this link does not need
-  bool gc_live;           // --gc-sections: reached from a root
   OutputSection *osec;
   uint64_t offset;        // within osec
-  uint32_t order;         // position among osec's members
   const uint8_t *synthetic;  // contents made by the linker (e.g. merged .comment)
-  bool reversed;          // .ctors/.dtors in .init_array/.fini_array: its 8-byte
-                          // entries go in last first (output_sections.c)
   EhRecord *eh;           // .eh_frame: its records, placed one by one
   uint64_t neh;
   InputSection *merged;   // SHF_MERGE strings: the section they were merged into
   MergePiece *pieces;     // ... and where each string went
   uint64_t npieces;
+  uint32_t shndx;         // in its file; 0 for sections the linker makes
+  uint32_t sh_type;
+  uint32_t order;         // position among osec's members
+  bool is_alive;          // false: discarded (COMDAT loser, SHF_EXCLUDE, ...), or a
+                          // linker-made section this link does not need
+  bool gc_live;           // --gc-sections: reached from a root
+  bool reversed;          // .ctors/.dtors in .init_array/.fini_array: its 8-byte
+                          // entries go in last first (output_sections.c)
 };
 
 struct InputFile {

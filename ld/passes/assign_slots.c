@@ -91,28 +91,28 @@ void assign_slots(Ctx *ctx) {
     for (size_t i = 0; i < file->need_got.len; i++) {
       Symbol *sym = file->need_got.data[i];
       if (sym->got_index < 0) {
-        sym->got_index = (int64_t)ctx->got_syms.len;
+        sym->got_index = (int32_t)ctx->got_syms.len;
         vec_push(&ctx->arena, &ctx->got_syms, sym);
       }
     }
     for (size_t i = 0; i < file->need_gottp.len; i++) {
       Symbol *sym = file->need_gottp.data[i];
       if (sym->gottp_index < 0) {
-        sym->gottp_index = (int64_t)ctx->gottp_syms.len;
+        sym->gottp_index = (int32_t)ctx->gottp_syms.len;
         vec_push(&ctx->arena, &ctx->gottp_syms, sym);
       }
     }
     for (size_t i = 0; i < file->need_tlsgd.len; i++) {
       Symbol *sym = file->need_tlsgd.data[i];
       if (sym->tlsgd_index < 0) {
-        sym->tlsgd_index = (int64_t)ctx->tlsgd_syms.len;
+        sym->tlsgd_index = (int32_t)ctx->tlsgd_syms.len;
         vec_push(&ctx->arena, &ctx->tlsgd_syms, sym);
       }
     }
     for (size_t i = 0; i < file->need_tlsdesc.len; i++) {
       Symbol *sym = file->need_tlsdesc.data[i];
       if (sym->tlsdesc_index < 0) {
-        sym->tlsdesc_index = (int64_t)ctx->tlsdesc_syms.len;
+        sym->tlsdesc_index = (int32_t)ctx->tlsdesc_syms.len;
         vec_push(&ctx->arena, &ctx->tlsdesc_syms, sym);
       }
     }
@@ -120,7 +120,7 @@ void assign_slots(Ctx *ctx) {
     for (size_t i = 0; i < file->need_iplt.len; i++) {
       Symbol *sym = file->need_iplt.data[i];
       if (sym->iplt_index < 0) {
-        sym->iplt_index = (int64_t)ctx->iplt_syms.len;
+        sym->iplt_index = (int32_t)ctx->iplt_syms.len;
         sym->iplt = ctx->synth[SYN_IPLT];
         vec_push(&ctx->arena, &ctx->iplt_syms, sym);
       }
@@ -128,7 +128,7 @@ void assign_slots(Ctx *ctx) {
     for (size_t i = 0; i < file->need_plt.len; i++) {
       Symbol *sym = file->need_plt.data[i];
       if (sym->plt_index < 0) {
-        sym->plt_index = (int64_t)ctx->plt_syms.len;
+        sym->plt_index = (int32_t)ctx->plt_syms.len;
         sym->plt = ctx->synth[SYN_PLT];
         vec_push(&ctx->arena, &ctx->plt_syms, sym);
       }
@@ -148,10 +148,10 @@ void assign_slots(Ctx *ctx) {
     ((Symbol *)ctx->gottp_syms.data[i])->gottp_index += next;
   next += (int64_t)ctx->gottp_syms.len;
   for (size_t i = 0; i < ctx->tlsgd_syms.len; i++)
-    ((Symbol *)ctx->tlsgd_syms.data[i])->tlsgd_index = next + 2 * (int64_t)i;
+    ((Symbol *)ctx->tlsgd_syms.data[i])->tlsgd_index = (int32_t)(next + 2 * (int64_t)i);
   next += 2 * (int64_t)ctx->tlsgd_syms.len;
   for (size_t i = 0; i < ctx->tlsdesc_syms.len; i++)
-    ((Symbol *)ctx->tlsdesc_syms.data[i])->tlsdesc_index = next + 2 * (int64_t)i;
+    ((Symbol *)ctx->tlsdesc_syms.data[i])->tlsdesc_index = (int32_t)(next + 2 * (int64_t)i);
   next += 2 * (int64_t)ctx->tlsdesc_syms.len;
   ctx->tlsld_index = tlsld ? next : -1;
   next += tlsld ? 2 : 0;

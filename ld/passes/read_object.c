@@ -142,7 +142,7 @@ static void read_sections(Ctx *ctx, InputFile *file) {
     InputSection *isec = arena_alloc(&ctx->arena, sizeof *isec);
     isec->file = file;
     isec->name = name;
-    isec->shndx = i;
+    isec->shndx = (uint32_t)i;
     isec->sh_type = s->sh_type;
     isec->sh_flags = s->sh_flags;
     isec->sh_size = s->sh_size;

@@ -79,6 +79,8 @@ static bool fde_is_live(InputSection *isec, const EhRecord *r) {
 // Splits one input section into records. Returns false if it is malformed.
 static bool split(Ctx *ctx, InputSection *isec) {
   View v = isec->data;
+  if (v.size >= (UINT64_C(1) << 32) || isec->nrels >= (UINT64_C(1) << 32))
+    return false;  // (no compiler writes that much unwind information)
   // Count, then fill.
   uint64_t n = 0, size, hdr;
   int r;
@@ -104,23 +106,24 @@ static bool split(Ctx *ctx, InputSection *isec) {
   uint64_t off = 0, rel = 0;
   for (uint64_t i = 0; i < n; i++) {
     EhRecord *rec = &isec->eh[i];
-    eh_record_at(v, off, &rec->size, &rec->id_off);
-    rec->in_off = off;
-    uint64_t hdr = rec->id_off;
+    eh_record_at(v, off, &size, &hdr);
+    rec->size = (uint32_t)size;
+    rec->id_off = (uint32_t)hdr;
+    rec->in_off = (uint32_t)off;
     uint32_t id = read_u32le(v.data + off + hdr);
     rec->is_cie = id == 0;
     if (!rec->is_cie) {
       uint64_t id_pos = off + hdr;
       if (id > id_pos)
         return false;
-      rec->cie_in = id_pos - id;
+      rec->cie_in = (uint32_t)(id_pos - id);
     }
     while (rel < isec->nrels && isec->rels[rel].r_offset < off)
       rel++;
-    rec->rel_begin = rel;
+    rec->rel_begin = (uint32_t)rel;
     while (rel < isec->nrels && isec->rels[rel].r_offset < off + rec->size)
       rel++;
-    rec->rel_end = rel;
+    rec->rel_end = (uint32_t)rel;
     off += rec->size;
   }
   return true;
