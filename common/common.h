@@ -147,6 +147,9 @@ void write_u64le(uint8_t *p, uint64_t v);
 // message, because only it knows what the file was for). An empty file gives an
 // empty view. The mapping is never unmapped: views point into it until exit.
 bool map_file(const char *path, const char *name, View *out);
+// Drops the pages of every mapped file from this process's resident memory; the
+// views stay valid, and a page read again is brought back from the page cache.
+void release_mapped_pages(void);
 
 //
 // hashmap.c — string keys to pointers, for the global symbol table

@@ -4,14 +4,57 @@
  * A linker touches only parts of its inputs (archive members it does not pull are
  * never read), so mapping costs nothing for bytes we skip and lets the kernel share
  * pages with the page cache. Mappings stay until exit: views point into them.
+ *
+ * A page of a mapping we have read counts in our resident memory until we say we
+ * are done with it, even though the page cache holds it anyway. A big link reads
+ * each input twice, far apart (the tables when it reads the objects, the contents
+ * and relocations when it writes the output), so between the two it lets go of
+ * every page (release_mapped_pages): a page read again comes back from the page
+ * cache with a minor fault, and peak memory holds only what the second reading
+ * touches.
  */
 #include "common.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+typedef struct {
+  void *addr;
+  size_t size;
+} Mapping;
+
+static struct {
+  pthread_mutex_t lock;
+  Mapping *list;
+  size_t len, cap;
+} maps = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void remember(void *addr, size_t size) {
+  pthread_mutex_lock(&maps.lock);
+  if (maps.len == maps.cap) {
+    size_t cap = maps.cap ? 2 * maps.cap : 256;
+    Mapping *list = realloc(maps.list, cap * sizeof *list);
+    if (list) {
+      maps.list = list;
+      maps.cap = cap;
+    }
+  }
+  if (maps.len < maps.cap)  // (if not, that file's pages just stay resident)
+    maps.list[maps.len++] = (Mapping){addr, size};
+  pthread_mutex_unlock(&maps.lock);
+}
+
+void release_mapped_pages(void) {
+  pthread_mutex_lock(&maps.lock);
+  for (size_t i = 0; i < maps.len; i++)
+    madvise(maps.list[i].addr, maps.list[i].size, MADV_DONTNEED);
+  pthread_mutex_unlock(&maps.lock);
+}
 
 bool map_file(const char *path, const char *name, View *out) {
   int fd = open(path, O_RDONLY);
@@ -40,6 +83,7 @@ bool map_file(const char *path, const char *name, View *out) {
     }
     out->data = p;
     out->size = (uint64_t)st.st_size;
+    remember(p, (size_t)st.st_size);
   } else {
     static const uint8_t empty[1];
     out->data = empty;

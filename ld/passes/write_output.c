@@ -357,6 +357,9 @@ void write_output(Ctx *ctx) {
   // The sections' bytes, relocated; then the linker's own sections, which may read
   // them (.eh_frame_hdr indexes the relocated .eh_frame; the build ID, last, hashes
   // everything).
+  // The inputs' tables have been read for the last time; their contents and
+  // relocations are read once more, now. Only those pages need to be resident.
+  release_mapped_pages();
   copy_sections(ctx, out);
   write_synthetic_sections(ctx, out);
   for (size_t i = 0; i < ctx->osecs.len; i++) {
