@@ -150,6 +150,9 @@ bool map_file(const char *path, const char *name, View *out);
 // Drops the pages of every mapped file from this process's resident memory; the
 // views stay valid, and a page read again is brought back from the page cache.
 void release_mapped_pages(void);
+// The same for the whole pages inside one view of a mapped file (an object, or an
+// archive member: the pages it shares with its neighbours stay).
+void release_view_pages(View v);
 
 //
 // hashmap.c — string keys to pointers, for the global symbol table

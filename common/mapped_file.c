@@ -11,7 +11,8 @@
  * and relocations when it writes the output), so between the two it lets go of
  * every page (release_mapped_pages): a page read again comes back from the page
  * cache with a minor fault, and peak memory holds only what the second reading
- * touches.
+ * touches. (The kernel maps up to 64 KiB around a faulting page, so a pass that
+ * reads one name of each file brings back much of every file.)
  */
 #include "common.h"
 
@@ -51,9 +52,19 @@ static void remember(void *addr, size_t size) {
 
 void release_mapped_pages(void) {
   pthread_mutex_lock(&maps.lock);
-  for (size_t i = 0; i < maps.len; i++)
+  for (size_t i = 0; i < maps.len; i++) {
     madvise(maps.list[i].addr, maps.list[i].size, MADV_DONTNEED);
+  }
   pthread_mutex_unlock(&maps.lock);
+}
+
+void release_view_pages(View v) {
+  long page = sysconf(_SC_PAGESIZE);
+  uintptr_t begin = ((uintptr_t)v.data + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+  uintptr_t end = ((uintptr_t)v.data + v.size) & ~((uintptr_t)page - 1);
+  if (v.data && end > begin) {
+    madvise((void *)begin, end - begin, MADV_DONTNEED);
+  }
 }
 
 bool map_file(const char *path, const char *name, View *out) {

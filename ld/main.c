@@ -85,6 +85,9 @@ int main(int argc, char **argv) {
   // give every section an address and a file offset.
   layout(ctx);
   checkpoint(ctx);
+  // (What layout read of the inputs, .eh_frame and strings, is not read again
+  // before the output is written: let the pages go, mapped_file.c.)
+  release_mapped_pages();
 
   // From here on, addresses never change. Now _end and friends can have values.
   define_linker_symbols(ctx);

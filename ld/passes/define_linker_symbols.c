@@ -58,10 +58,12 @@ void reserve_linker_symbols(Ctx *ctx) {
     if (sym && sym->state == SYM_UNDEF)
       sym->state = SYM_LINKER;
   }
+  // (The state first: reading the name of each of a million symbols would bring
+  // back every input's string table.)
   for (size_t i = 0; i < ctx->globals.len; i++) {
     Symbol *sym = ctx->globals.data[i];
-    const char *sec = bracketed_section(sym->name);
-    if (sym->state == SYM_UNDEF && sec && is_c_identifier(sec) && has_live_section(ctx, sec))
+    const char *sec = sym->state == SYM_UNDEF ? bracketed_section(sym->name) : NULL;
+    if (sec && is_c_identifier(sec) && has_live_section(ctx, sec))
       sym->state = SYM_LINKER;
   }
 }
@@ -191,8 +193,8 @@ void define_linker_symbols(Ctx *ctx) {
 
   for (size_t i = 0; i < ctx->globals.len; i++) {
     Symbol *sym = ctx->globals.data[i];
-    const char *sec = bracketed_section(sym->name);
-    OutputSection *osec = sec && sym->state == SYM_LINKER ? find_output_section(ctx, sec) : NULL;
+    const char *sec = sym->state == SYM_LINKER ? bracketed_section(sym->name) : NULL;
+    OutputSection *osec = sec ? find_output_section(ctx, sec) : NULL;
     if (osec)
       set(ctx, sym->name, osec,
           !strncmp(sym->name, "__start_", 8) ? osec->addr : osec->addr + osec->size);

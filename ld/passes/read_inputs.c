@@ -288,7 +288,9 @@ static const char *find_library(Ctx *ctx, const char *lib, bool bstatic) {
 // in parallel: each parse depends on its file alone, and entering their global
 // names in the symbol table needs no order either (resolution, which does, then
 // runs file by file in command-line order, as before). What archives, scripts and
-// shared libraries bring in is read as they are reached.
+// shared libraries bring in is read as they are reached. After each of the three
+// steps, a file's pages are let go (mapped_file.c): a link of 300 MB of objects
+// then never holds them all in memory at once.
 typedef struct {
   const char *path;
   View view;
@@ -306,13 +308,16 @@ static void preload_parse(void *arg, size_t k) {
   PreloadTasks *t = arg;
   Preload *p = &t->pre[t->which[k]];
   p->file = parse_object(t->ctx, p->path, p->view);
+  release_view_pages(p->view);  // read again in a moment, a file at a time
 }
 
 static void preload_intern(void *arg, size_t k) {
   PreloadTasks *t = arg;
   InputFile *file = t->pre[t->which[k]].file;
-  if (file)
+  if (file) {
     intern_file_globals(t->ctx, file);
+    release_view_pages(file->view);
+  }
 }
 
 static Preload *preload_objects(Ctx *ctx, InputArg *args, size_t n) {
@@ -424,8 +429,10 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, InputState *st, 
     }
 
     if (pre && pre[i].parsed) {
-      if (pre[i].file && admit_object(ctx, pre[i].file))
+      if (pre[i].file && admit_object(ctx, pre[i].file)) {
         resolve_file_symbols(ctx, pre[i].file);
+        release_view_pages(pre[i].file->view);
+      }
       continue;
     }
     View view;
@@ -597,6 +604,9 @@ void read_inputs(Ctx *ctx) {
   if (ctx->ir_files.len)
     read_lto_output(ctx, &st);
   read_dependencies(ctx);
+  // The inputs' tables have been read; what later passes read again (relocations,
+  // contents) comes back from the page cache as they need it (mapped_file.c).
+  release_mapped_pages();
 
   // A program that uses a shared library is loaded by the dynamic linker named in
   // PT_INTERP; so is a PIE, unless it relocates itself (static PIE).

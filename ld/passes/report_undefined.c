@@ -223,6 +223,13 @@ void report_undefined(Ctx *ctx) {
     if (!sym || sym->state == SYM_UNDEF)
       error("required symbol '%s' is not defined (--require-defined)", name);
   }
+  // The places are found by reading every relocation, which only a link with an
+  // undefined symbol needs to pay for.
+  bool any = false;
+  for (size_t i = 0; i < ctx->globals.len && !any; i++)
+    any = is_undefined_error(ctx, ctx->globals.data[i]);
+  if (!any)
+    return;
   enum { MAX_PLACES = 3 };
   HashMap counts = {0};  // symbol name -> (uintptr_t) references reported
   PtrVec order = {0};

@@ -28,6 +28,8 @@
  */
 #include "../ld.h"
 
+#include <stdatomic.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,40 +123,70 @@ static void copy_members(Ctx *ctx, const OutputSection *osec, uint8_t *osec_out)
 
 // Every member writes its own bytes of the image, so members are copied and
 // relocated in parallel: one task per member (a compressed section is one task).
+// The tasks go file by file, and once every member of a file is in the output, the
+// pages of the file are let go: a big link then never holds all of its inputs and
+// all of its output in memory at once.
 typedef struct {
   Ctx *ctx;
   InputSection **isecs;     // the member, or NULL for a compressed section...
   OutputSection **osecs;    // ... of this output section
   uint8_t *out;
+  _Atomic uint32_t *left;   // per file (by priority): its members not copied yet
 } CopyTasks;
 
 static void copy_task(void *arg, size_t i) {
   CopyTasks *t = arg;
   OutputSection *osec = t->osecs[i];
-  if (t->isecs[i])
-    copy_member(t->ctx, t->isecs[i], t->out + osec->offset);
-  else
+  InputSection *isec = t->isecs[i];
+  if (!isec) {
     memcpy(t->out + osec->offset, osec->compressed, osec->size);
+    return;
+  }
+  copy_member(t->ctx, isec, t->out + osec->offset);
+  if (atomic_fetch_sub(&t->left[isec->file->priority], 1) == 1 && isec->file->view.size)
+    release_view_pages(isec->file->view);
 }
 
 static void copy_sections(Ctx *ctx, uint8_t *out) {
-  size_t n = 0;
-  for (size_t i = 0; i < ctx->osecs.len; i++) {
-    OutputSection *osec = ctx->osecs.data[i];
-    n += osec->compressed ? 1 : osec->sh_type != SHT_NOBITS ? osec->members.len : 0;
-  }
-  CopyTasks t = {ctx, arena_array(&ctx->arena, n, sizeof(InputSection *)),
-                 arena_array(&ctx->arena, n, sizeof(OutputSection *)), out};
-  n = 0;
+  // Count the members of each file (by priority: 0 is the linker's own, then the
+  // objects, then the shared libraries, which have none), then lay the tasks out
+  // file by file.
+  size_t nfiles = ctx->files.len + ctx->shared_files.len + 2;
+  size_t *start = arena_array(&ctx->arena, nfiles + 1, sizeof(size_t));
+  _Atomic uint32_t *left = arena_array(&ctx->arena, nfiles, sizeof *left);
+  size_t compressed = 0;
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
     if (osec->compressed) {
-      t.osecs[n++] = osec;
+      compressed++;
       continue;
     }
     for (size_t j = 0; osec->sh_type != SHT_NOBITS && j < osec->members.len; j++) {
-      t.isecs[n] = osec->members.data[j];
-      t.osecs[n++] = osec;
+      uint32_t p = ((InputSection *)osec->members.data[j])->file->priority;
+      if (p >= nfiles)
+        internal_error("a member of '%s' comes from file number %u of %zu", osec->name, p, nfiles);
+      start[p + 1]++;
+    }
+  }
+  for (size_t f = 0; f < nfiles; f++) {
+    left[f] = (uint32_t)start[f + 1];
+    start[f + 1] += start[f];
+  }
+  size_t n = start[nfiles] + compressed;
+  CopyTasks t = {ctx, arena_array(&ctx->arena, n, sizeof(InputSection *)),
+                 arena_array(&ctx->arena, n, sizeof(OutputSection *)), out, left};
+  size_t next_compressed = start[nfiles];
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    if (osec->compressed) {
+      t.osecs[next_compressed++] = osec;
+      continue;
+    }
+    for (size_t j = 0; osec->sh_type != SHT_NOBITS && j < osec->members.len; j++) {
+      InputSection *isec = osec->members.data[j];
+      size_t k = start[isec->file->priority]++;
+      t.isecs[k] = isec;
+      t.osecs[k] = osec;
     }
   }
   parallel_for(n, copy_task, &t);
