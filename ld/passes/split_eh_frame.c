@@ -129,10 +129,19 @@ static bool split(Ctx *ctx, InputSection *isec) {
   return true;
 }
 
+// The records are in the order of their offsets: a binary search (a section of a
+// big object has thousands of FDEs).
 static EhRecord *find_cie(InputSection *isec, uint64_t in_off) {
-  for (uint64_t i = 0; i < isec->neh; i++)
-    if (isec->eh[i].in_off == in_off && isec->eh[i].is_cie)
-      return &isec->eh[i];
+  uint64_t lo = 0, hi = isec->neh;
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    if (isec->eh[mid].in_off < in_off)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo < isec->neh && isec->eh[lo].in_off == in_off && isec->eh[lo].is_cie)
+    return &isec->eh[lo];
   return NULL;
 }
 
@@ -179,6 +188,8 @@ uint64_t split_eh_frame(Ctx *ctx, OutputSection *osec) {
       out += rec->size;
       fdes++;
     }
+    // Its records are read again only when the output is written (mapped_file.c).
+    release_view_pages(isec->file->view);
   }
   free(cies.entries);
   osec->size = out + 4;  // and the terminator: a record of length 0
