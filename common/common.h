@@ -37,6 +37,8 @@ void warn(const char *fmt, ...) FORMAT_PRINTF(1, 2);
 // What warn() does: print (the default), stay silent, or print and count an error.
 enum { WARNINGS_SHOW, WARNINGS_NONE, WARNINGS_FATAL };
 void diag_set_warnings(int mode);
+// Are warnings printed (not silenced by -w)? For a line that goes with one.
+bool warnings_shown(void);
 // Information the user asked for (e.g. mini-ld -y): `tool: what`, not counted.
 void note(const char *fmt, ...) FORMAT_PRINTF(1, 2);
 // How many errors have been recorded so far.

@@ -63,6 +63,7 @@ void error(const char *fmt, ...) {
 static _Atomic int warning_mode = WARNINGS_SHOW;
 
 void diag_set_warnings(int mode) { warning_mode = mode; }
+bool warnings_shown(void) { return warning_mode != WARNINGS_NONE; }
 
 void warn(const char *fmt, ...) {
   if (warning_mode == WARNINGS_NONE)

@@ -229,6 +229,9 @@ struct InputSection {
                           // entries go in last first (output_sections.c)
 };
 
+// What an object's .note.GNU-stack section says about the stack it needs.
+enum { STACK_NOTE_MISSING, STACK_NOTE_NOEXEC, STACK_NOTE_EXEC };
+
 struct InputFile {
   const char *name;       // as messages show it: "a.o", "libfoo.a(bar.o)"
   View view;
@@ -247,8 +250,8 @@ struct InputFile {
   // plugin makes from it, until run_lto.
   IrFile *ir;
   bool has_lto_ir;          // an object with gcc's IR in .gnu.lto_* sections too
-  bool execstack;           // its .note.GNU-stack asks for an executable stack
   PtrVec warnings;          // LinkWarning *, from its .gnu.warning sections
+  uint8_t stack_note;       // what its .note.GNU-stack says (STACK_NOTE_*)
   // Shared libraries (read_inputs.c):
   bool is_shared;
   ElfShared so;             // its dynamic symbols, versions and SONAME
@@ -454,6 +457,10 @@ typedef struct {
   uint64_t addr;
 } SectionStart;
 
+// Options.warn_execstack's default, GNU ld's: warn when an input makes the stack
+// executable, not when -z execstack does.
+enum { WARN_EXECSTACK_OBJECTS = 2 };
+
 typedef enum { BUILD_ID_NONE, BUILD_ID_SHA1, BUILD_ID_UUID, BUILD_ID_HEX } BuildIdStyle;
 
 typedef struct {
@@ -526,6 +533,9 @@ typedef struct {
   bool gc_sections;         // --gc-sections
   bool print_gc_sections;   // --print-gc-sections
   int execstack;            // -z execstack: 1, -z noexecstack: -1 (the last wins), or 0
+  int warn_execstack;       // --warn-execstack: 1, --no-warn-execstack: 0, or, by
+                            // default, WARN_EXECSTACK_OBJECTS: warn about inputs only
+  bool no_warn_rwx;         // --no-warn-rwx-segments
   uint64_t page_size;       // -z max-page-size
   uint64_t image_base;      // -Ttext-segment / --image-base
   bool image_base_given;

@@ -3,6 +3,7 @@
 #
 #   obj NAME [CFLAGS...] <<'EOF'   compile C from stdin to NAME.o (freestanding)
 #   asm NAME <<'EOF'               assemble x86-64 (AT&T) from stdin to NAME.o
+#                                  (with .note.GNU-stack, as a compiler makes objects)
 #   runtime                        make rt.o: _start (calls main, exits with its
 #                                  value), print(const char *), print_hex(u64)
 #   link_both OUT ARGS...          link ARGS with mini-ld to OUT and with ld.bfd to
@@ -45,7 +46,7 @@ obj() {
 }
 
 asm() {
-  cc -c -x assembler - -o "$1.o"
+  cc -c -Wa,--noexecstack -x assembler - -o "$1.o"
 }
 
 runtime() {

@@ -699,6 +699,89 @@ ASM
   [ "$output" = "" ]
 }
 
+# nonote.o: a function in an object assembled without .note.GNU-stack, as old
+# assemblers (and `as` without --noexecstack) make them.
+nonote_object() {
+  printf '\t.text\n\t.globl helper\nhelper:\n\tret\n' | cc -c -x assembler - -o nonote.o
+  ! readelf -SW nonote.o | grep -q GNU-stack
+}
+
+@test "ld: an object without .note.GNU-stack among objects with one makes the stack executable, with GNU ld's warning" {
+  hello_program
+  nonote_object
+  run ld.bfd rt.o main.o nonote.o -o prog.bfd
+  local want=${output//ld.bfd:/mini-ld:}
+  run "$MINI_LD" rt.o main.o nonote.o -o prog
+  [ "$status" -eq 0 ]
+  [ "$output" = "$want" ]
+  [ "${lines[0]}" = "mini-ld: warning: nonote.o: missing .note.GNU-stack section implies executable stack" ]
+  [ "${lines[1]}" = "mini-ld: NOTE: This behaviour is deprecated and will be removed in a future version of the linker" ]
+  run_both prog
+  [ "$output" = "hello" ]
+  [ "$(stack_flags prog)" = RWE ]
+  [ "$(stack_flags prog.bfd)" = RWE ]
+  # -z noexecstack decides without a word; so does -z stack-size's size, not its flags.
+  link_both prog2 rt.o main.o nonote.o -z noexecstack -z stack-size=0x200000
+  [ "$output" = "" ]
+  [ "$(stack_flags prog2)" = RW ]
+  [ "$(stack_flags prog2.bfd)" = RW ]
+  readelf -lW prog2 | grep -Eq 'GNU_STACK .* 0x200000 RW '
+}
+
+@test "ld: when no object says anything about the stack there is no PT_GNU_STACK, as with GNU ld" {
+  printf '\t.globl _start\n_start:\n\tmov $60, %%eax\n\tmov $3, %%edi\n\tsyscall\n' |
+    cc -c -x assembler - -o start.o
+  link_both prog start.o
+  [ "$output" = "" ]
+  run_both prog
+  [ "$status" -eq 3 ]
+  ! readelf -lW prog.bfd | grep -q GNU_STACK
+  ! readelf -lW prog | grep -q GNU_STACK
+  # An option that says something about the stack brings it back.
+  link_both prog2 start.o -z noexecstack
+  [ "$(stack_flags prog2)" = RW ]
+  [ "$(stack_flags prog2.bfd)" = RW ]
+}
+
+@test "ld: --no-warn-execstack silences the stack warnings, --warn-execstack adds one for -z execstack" {
+  hello_program
+  nonote_object
+  asm exec <<'ASM'
+	.section .note.GNU-stack,"x",@progbits
+ASM
+  for args in "nonote.o --no-warn-execstack" "exec.o --no-warn-execstack" \
+              "-z execstack --warn-execstack" "nonote.o --warn-execstack" \
+              "--warn-execstack --no-warn-execstack -z execstack"; do
+    run ld.bfd rt.o main.o $args -o prog.bfd
+    [ "$status" -eq 0 ]
+    local want=${output//ld.bfd:/mini-ld:}
+    run "$MINI_LD" rt.o main.o $args -o prog
+    [ "$status" -eq 0 ]
+    [ "$output" = "$want" ]
+    [ "$(stack_flags prog)" = RWE ]
+    [ "$(stack_flags prog.bfd)" = RWE ]
+  done
+  run "$MINI_LD" rt.o main.o -z execstack --warn-execstack -o prog
+  [ "$output" = "mini-ld: warning: enabling an executable stack because of -z execstack command line option" ]
+  # A warning like any other: -w silences it (and its NOTE; GNU ld 2.40 prints them
+  # anyway), --fatal-warnings fails the link.
+  run "$MINI_LD" -w rt.o main.o nonote.o -o prog2
+  [ "$output" = "" ]
+  run -1 "$MINI_LD" rt.o main.o nonote.o --fatal-warnings -o prog3
+  [ ! -e prog3 ]
+}
+
+@test "ld: --warn-rwx-segments and --no-warn-rwx-segments are accepted; no segment is writable and executable" {
+  hello_program
+  for opt in --warn-rwx-segments --no-warn-rwx-segments; do
+    link_both prog rt.o main.o $opt
+    [ "$output" = "" ]
+    run_both prog
+    [ "$output" = "hello" ]
+    check_layout prog
+  done
+}
+
 @test "ld: with -z max-page-size=0x200000, RELRO ends on a 4 KiB page and glibc programs start" {
   echo 'int main(void) { return 4; }' >m.c
   for mode in -static ""; do

@@ -349,6 +349,7 @@ C
 	.text
 	.globl old_api
 old_api: ret
+	.section .note.GNU-stack,"",@progbits
 S
   cc -c w.s -o w.o
   runtime

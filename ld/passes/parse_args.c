@@ -35,7 +35,8 @@ typedef enum {
   OPT_PLUGIN, OPT_PLUGIN_OPT, OPT_EMIT_RELOCS, OPT_SECTION_START, OPT_TTEXT, OPT_TDATA,
   OPT_TBSS, OPT_UNIQUE, OPT_UNDEFINED_VERSION, OPT_NO_UNDEFINED_VERSION, OPT_COMPRESS_DEBUG,
   OPT_DEMANGLE, OPT_NO_DEMANGLE, OPT_WRAP,
-  OPT_EXPORT_SYMBOL_LIST, OPT_THREADS, OPT_NO_THREADS,
+  OPT_EXPORT_SYMBOL_LIST, OPT_THREADS, OPT_NO_THREADS, OPT_WARN_EXECSTACK,
+  OPT_NO_WARN_EXECSTACK, OPT_WARN_RWX, OPT_NO_WARN_RWX,
 } OptId;
 
 // LongOpt.has_arg: false, true, or this: --name alone (value NULL), or --name=VALUE.
@@ -118,6 +119,10 @@ static const LongOpt long_opts[] = {
   {"no-fatal-warnings", OPT_NO_FATAL_WARNINGS, false},
   {"no-warnings", OPT_NO_WARNINGS, false},
   {"warn-common", OPT_WARN_COMMON, false},
+  {"warn-execstack", OPT_WARN_EXECSTACK, false},
+  {"no-warn-execstack", OPT_NO_WARN_EXECSTACK, false},
+  {"warn-rwx-segments", OPT_WARN_RWX, false},
+  {"no-warn-rwx-segments", OPT_NO_WARN_RWX, false},
   // Meaningful only for dynamic linking; GNU ld accepts them for static links too.
   {"export-dynamic", OPT_EXPORT_DYNAMIC, false},
   {"dynamic-list", OPT_DYNAMIC_LIST, true},
@@ -249,7 +254,14 @@ static void usage(void) {
          "  -s, --strip-all             omit the symbol table\n"
          "  -x, --discard-all           omit local symbols from the symbol table\n"
          "  -S, --strip-debug           omit debugging sections\n"
-         "  -z execstack|noexecstack    mark the stack executable or not\n"
+         "  -z execstack|noexecstack    mark the stack executable or not (default: not,\n"
+         "                              unless an input's .note.GNU-stack asks, or an\n"
+         "                              input has none while others do)\n"
+         "  --warn-execstack, --no-warn-execstack\n"
+         "                              also warn about -z execstack / never warn about an\n"
+         "                              executable stack\n"
+         "  --warn-rwx-segments, --no-warn-rwx-segments\n"
+         "                              accepted: no segment is both writable and executable\n"
          "  -z relro|norelro            make constructor tables, .got and .data.rel.ro\n"
          "                              read-only after start-up (PT_GNU_RELRO; default on)\n"
          "  -z max-page-size=SIZE       align segments to SIZE (default 4096)\n"
@@ -507,6 +519,12 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_NO_FATAL_WARNINGS: diag_set_warnings(WARNINGS_SHOW); break;
   case OPT_NO_WARNINGS: diag_set_warnings(WARNINGS_NONE); break;
   case OPT_WARN_COMMON: opt->warn_common = true; break;
+  case OPT_WARN_EXECSTACK: opt->warn_execstack = 1; break;
+  case OPT_NO_WARN_EXECSTACK: opt->warn_execstack = 0; break;
+  // No segment we make is both writable and executable, so there is never
+  // anything to warn about; the options are GNU ld's (the kernel's build passes them).
+  case OPT_WARN_RWX: opt->no_warn_rwx = false; break;
+  case OPT_NO_WARN_RWX: opt->no_warn_rwx = true; break;
   case OPT_NO_PIE: opt->pie = false; break;
   case OPT_NO_DYNAMIC_LINKER: opt->no_dynamic_linker = true; break;
   case OPT_NOSTDLIB: opt->nostdlib = true; break;
@@ -669,6 +687,7 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
   opt->hash_gnu = true;
   opt->init_symbol = "_init";
   opt->demangle = true;
+  opt->warn_execstack = WARN_EXECSTACK_OBJECTS;
   opt->fini_symbol = "_fini";
 
   PtrVec args = {0};

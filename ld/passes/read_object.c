@@ -124,8 +124,8 @@ static void read_sections(Ctx *ctx, InputFile *file) {
       file->has_lto_ir = true;
       continue;
     }
-    if (!strcmp(name, ".note.GNU-stack") && (s->sh_flags & SHF_EXECINSTR))
-      file->execstack = true;
+    if (!strcmp(name, ".note.GNU-stack"))
+      file->stack_note = s->sh_flags & SHF_EXECINSTR ? STACK_NOTE_EXEC : STACK_NOTE_NOEXEC;
     if (!strncmp(name, ".gnu.warning", 12) && !(s->sh_flags & SHF_ALLOC)) {
       // Not output: a message to print if the program uses what it warns about.
       LinkWarning *w = arena_alloc(&ctx->arena, sizeof *w);
@@ -275,7 +275,7 @@ InputFile *admit_object(Ctx *ctx, InputFile *file) {
     printf("%s\n", file->name);
   file->priority = (uint32_t)ctx->files.len + 1;
   vec_push(&ctx->arena, &ctx->files, file);
-  if (file->execstack)
+  if (file->stack_note == STACK_NOTE_EXEC)
     ctx->execstack_file = file->name;
   for (size_t i = 0; i < file->warnings.len; i++)
     vec_push(&ctx->arena, &ctx->link_warnings, file->warnings.data[i]);
