@@ -498,7 +498,13 @@ typedef struct {
   bool no_undefined_version;  // --no-undefined-version: a name a version script writes
                               // out must be defined (GNU ld's default is to allow it)
   bool ignore_undefined;    // --unresolved-symbols=ignore-all|ignore-in-object-files
+  int allow_shlib_undefined;  // the shared libraries' undefined symbols: 1 allowed
+                            // (--allow-shlib-undefined, --unresolved-symbols=ignore-all|
+                            // ignore-in-shared-libs), 0 errors, -1 GNU ld's default:
+                            // errors in an executable, allowed in a shared library
   bool warn_undefined;      // --warn-unresolved-symbols: undefined symbols are warnings
+  bool noinhibit_exec;      // --noinhibit-exec: undefined and duplicate symbols are
+                            // reported, but the output is written all the same
   uint64_t dt_flags_1;      // -z initfirst, interpose, nodump, nodelete, nodlopen
   bool no_dynamic_linker;   // --no-dynamic-linker
   const char *dynamic_linker;  // -dynamic-linker (PT_INTERP of a dynamic executable)

@@ -270,6 +270,72 @@ C
   ./prog2
 }
 
+# libx.so, whose lib2 calls nowhere(), which nothing defines; m.o calls its lib().
+shlib_with_undefined() {
+  printf 'int nowhere(void);\nint lib(void) { return 7; }\nint lib2(void) { return nowhere(); }\n' >lib.c
+  cc -shared -fPIC lib.c -o libx.so
+  printf 'int lib(void);\nint main(void) { return lib(); }\n' >m.c
+  cc -c m.c -o m.o
+}
+
+@test "shared: a library's undefined symbol is an error in an executable, as GNU ld's; the options that allow it" {
+  shlib_with_undefined
+  run -1 gcc -fuse-ld=bfd m.o -L. -lx -o prog.bfd
+  [[ "$output" == *"./libx.so: undefined reference to \`nowhere'"* ]]
+  run -1 gcc -B "$MINI_BIN/" m.o -L. -lx -o prog
+  [ "${lines[0]}" = "mini-ld: ./libx.so: undefined reference to 'nowhere'" ]
+  [ ! -e prog ]
+  # So it is for ignore-in-object-files and report-all; a library needed by a
+  # library is checked too.
+  for opt in --unresolved-symbols=ignore-in-object-files --unresolved-symbols=report-all \
+             --no-allow-shlib-undefined; do
+    run ! gcc -fuse-ld=bfd m.o -L. -lx -Wl,$opt -o prog.bfd
+    run -1 gcc -B "$MINI_BIN/" m.o -L. -lx -Wl,$opt -o prog
+    [ "${lines[0]}" = "mini-ld: ./libx.so: undefined reference to 'nowhere'" ]
+  done
+  printf 'int lib(void);\nint liby(void) { return lib(); }\n' >y.c
+  cc -shared -fPIC y.c -L. -lx -o liby.so
+  printf 'int liby(void);\nint main(void) { return liby(); }\n' >my.c
+  cc -c my.c -o my.o
+  run ! gcc -fuse-ld=bfd my.o -L. -ly -Wl,-rpath-link,. -o proga.bfd
+  run -1 gcc -B "$MINI_BIN/" my.o -L. -ly -Wl,-rpath-link,. -o proga
+  [ "${lines[0]}" = "mini-ld: ./libx.so: undefined reference to 'nowhere'" ]
+  # Allowed: the program runs as long as nowhere() is not called.
+  for opt in --allow-shlib-undefined --unresolved-symbols=ignore-in-shared-libs \
+             --unresolved-symbols=ignore-all; do
+    dyn_both prog gcc m.o -L. -lx -Wl,-rpath,. -Wl,$opt
+    [ "$output" = "" ]
+    run_both prog
+    [ "$status" -eq 7 ]
+  done
+  # A library of ours may leave it to the program, unless asked otherwise.
+  printf 'int lib(void);\nint z(void) { return lib(); }\n' >z.c
+  cc -fPIC -c z.c -o z.o
+  "$MINI_LD" -shared z.o -L. -lx -o libz.so
+  run -1 "$MINI_LD" -shared z.o -L. -lx --no-allow-shlib-undefined -o libz2.so
+  [ "$output" = "mini-ld: ./libx.so: undefined reference to 'nowhere'" ]
+}
+
+@test "shared: --warn-unresolved-symbols and --noinhibit-exec report a library's undefined symbol and link anyway" {
+  shlib_with_undefined
+  run gcc -fuse-ld=bfd m.o -L. -lx -Wl,-rpath,. -Wl,--warn-unresolved-symbols -o prog.bfd
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"./libx.so: warning: undefined reference to \`nowhere'"* ]]
+  run gcc -B "$MINI_BIN/" m.o -L. -lx -Wl,-rpath,. -Wl,--warn-unresolved-symbols -o prog
+  [ "$status" -eq 0 ]
+  [ "$output" = "mini-ld: warning: ./libx.so: undefined reference to 'nowhere'" ]
+  run_both prog
+  [ "$status" -eq 7 ]
+  run gcc -fuse-ld=bfd m.o -L. -lx -Wl,-rpath,. -Wl,--noinhibit-exec -o prog2.bfd
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"./libx.so: undefined reference to \`nowhere'"* ]]
+  run gcc -B "$MINI_BIN/" m.o -L. -lx -Wl,-rpath,. -Wl,--noinhibit-exec -o prog2
+  [ "$status" -eq 0 ]
+  [ "$output" = "mini-ld: ./libx.so: undefined reference to 'nowhere'" ]
+  run_both prog2
+  [ "$status" -eq 7 ]
+}
+
 @test "shared: version-script precedence is GNU ld's: names before patterns before *, the last node's pattern" {
   cat >a.ver <<'V'
 VER1 { foo*; };

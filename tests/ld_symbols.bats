@@ -620,3 +620,33 @@ C
   run ./prog2
   [ "$status" -eq 9 ]
 }
+
+@test "symbols: --noinhibit-exec reports undefined and duplicate symbols, writes the program, exits 0, as GNU ld" {
+  runtime
+  obj a <<'C'
+int value(void) { return 1; }
+int main(void) { return value(); }
+C
+  obj b <<'C'
+int value(void) { return 2; }
+int missing(void);
+int unused(void) { return missing(); }
+C
+  run -1 "$MINI_LD" rt.o a.o b.o -o prog
+  [ ! -e prog ]
+  run ld.bfd rt.o a.o b.o --noinhibit-exec -o prog.bfd
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"multiple definition of \`value'"* ]]
+  [[ "$output" == *"undefined reference to \`missing'"* ]]
+  run "$MINI_LD" rt.o a.o b.o --noinhibit-exec -o prog
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "mini-ld: b.o: duplicate symbol 'value' (first defined in a.o)" ]
+  [ "${lines[1]}" = "mini-ld: b.o:(.text+0xb): in function 'unused': undefined symbol 'missing'" ]
+  # The first definition wins, as with GNU ld.
+  run_both prog
+  [ "$status" -eq 1 ]
+  # A bad input is still an error.
+  echo junk >bad.o
+  run -1 "$MINI_LD" rt.o a.o bad.o --noinhibit-exec -o prog3
+  [ ! -e prog3 ]
+}

@@ -36,7 +36,8 @@ typedef enum {
   OPT_TBSS, OPT_UNIQUE, OPT_UNDEFINED_VERSION, OPT_NO_UNDEFINED_VERSION, OPT_COMPRESS_DEBUG,
   OPT_DEMANGLE, OPT_NO_DEMANGLE, OPT_WRAP,
   OPT_EXPORT_SYMBOL_LIST, OPT_THREADS, OPT_NO_THREADS, OPT_WARN_EXECSTACK,
-  OPT_NO_WARN_EXECSTACK, OPT_WARN_RWX, OPT_NO_WARN_RWX,
+  OPT_NO_WARN_EXECSTACK, OPT_WARN_RWX, OPT_NO_WARN_RWX, OPT_ALLOW_SHLIB_UNDEFINED,
+  OPT_NO_ALLOW_SHLIB_UNDEFINED, OPT_NOINHIBIT_EXEC,
 } OptId;
 
 // LongOpt.has_arg: false, true, or this: --name alone (value NULL), or --name=VALUE.
@@ -147,8 +148,9 @@ static const LongOpt long_opts[] = {
   {"unresolved-symbols", OPT_UNRESOLVED, true},
   {"warn-unresolved-symbols", OPT_WARN_UNRESOLVED, false},
   {"error-unresolved-symbols", OPT_ERROR_UNRESOLVED, false},
-  {"allow-shlib-undefined", OPT_IGNORE, false},
-  {"no-allow-shlib-undefined", OPT_IGNORE, false},
+  {"allow-shlib-undefined", OPT_ALLOW_SHLIB_UNDEFINED, false},
+  {"no-allow-shlib-undefined", OPT_NO_ALLOW_SHLIB_UNDEFINED, false},
+  {"noinhibit-exec", OPT_NOINHIBIT_EXEC, false},
   {"enable-new-dtags", OPT_NEW_DTAGS, false},
   {"disable-new-dtags", OPT_OLD_DTAGS, false},
   {"rpath", OPT_RPATH, true},
@@ -278,6 +280,18 @@ static void usage(void) {
          "                              that pulled it in (- for stdout)\n"
          "  -t, --trace                 print each file as it is loaded\n"
          "  -y SYM, --trace-symbol=SYM  print each file that defines or references SYM\n"
+         "  --unresolved-symbols=ignore-all|report-all|ignore-in-object-files|\n"
+         "                      ignore-in-shared-libs\n"
+         "                              which undefined symbols are errors: the objects',\n"
+         "                              the shared libraries' (by default both, in an\n"
+         "                              executable), neither\n"
+         "  --allow-shlib-undefined, --no-allow-shlib-undefined\n"
+         "                              the shared libraries' undefined symbols are not,\n"
+         "                              or are, errors\n"
+         "  --warn-unresolved-symbols, --error-unresolved-symbols\n"
+         "                              report undefined symbols as warnings, or errors\n"
+         "  --noinhibit-exec            write the output even after undefined or duplicate\n"
+         "                              symbols (reported all the same)\n"
          "  @FILE                       read more options from FILE\n"
          "  -v, --version               print the version\n"
          "  --help                      print this help\n");
@@ -622,13 +636,14 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_PLUGIN_OPT: vec_push(&ctx->arena, &opt->plugin_opts, (void *)val); break;
   case OPT_UNRESOLVED:
     // Which undefined symbols are reported: those of objects, of shared
-    // libraries, both or neither. Only the objects' are reported at all here.
-    if (!strcmp(val, "ignore-all") || !strcmp(val, "ignore-in-object-files"))
-      opt->ignore_undefined = true;
-    else if (!strcmp(val, "report-all") || !strcmp(val, "ignore-in-shared-libs"))
-      opt->ignore_undefined = false;
-    else
+    // libraries, both or neither.
+    if (!strcmp(val, "ignore-all") || !strcmp(val, "ignore-in-object-files") ||
+        !strcmp(val, "report-all") || !strcmp(val, "ignore-in-shared-libs")) {
+      opt->ignore_undefined = !strcmp(val, "ignore-all") || !strcmp(val, "ignore-in-object-files");
+      opt->allow_shlib_undefined = !strcmp(val, "ignore-all") || !strcmp(val, "ignore-in-shared-libs");
+    } else {
       usage_error("--unresolved-symbols: unknown method '%s'", val);
+    }
     break;
   case OPT_THREADS: {
     uint64_t n = parse_number(val, "--threads");
@@ -638,6 +653,9 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
     break;
   }
   case OPT_NO_THREADS: set_thread_count(1); break;
+  case OPT_ALLOW_SHLIB_UNDEFINED: opt->allow_shlib_undefined = 1; break;
+  case OPT_NO_ALLOW_SHLIB_UNDEFINED: opt->allow_shlib_undefined = 0; break;
+  case OPT_NOINHIBIT_EXEC: opt->noinhibit_exec = true; break;
   case OPT_WARN_UNRESOLVED: opt->warn_undefined = true; break;
   case OPT_ERROR_UNRESOLVED: opt->warn_undefined = false; break;
   case OPT_VERSION_SCRIPT: read_version_script(ctx, val); break;
@@ -688,6 +706,7 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
   opt->init_symbol = "_init";
   opt->demangle = true;
   opt->warn_execstack = WARN_EXECSTACK_OBJECTS;
+  opt->allow_shlib_undefined = -1;
   opt->fini_symbol = "_fini";
 
   PtrVec args = {0};

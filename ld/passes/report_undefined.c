@@ -81,27 +81,37 @@ static const char *enclosing_function(Ctx *ctx, InputFile *file, InputSection *i
   return NULL;
 }
 
-// Is `name` defined by one of the libraries the shared libraries need?
-static bool defined_by_dependency(Ctx *ctx, const char *name) {
-  for (size_t i = 0; i < ctx->dependencies.len; i++) {
-    ElfShared *so = &((InputFile *)ctx->dependencies.data[i])->so;
-    for (uint64_t j = so->first_global; j < so->nsyms; j++)
-      if (so->syms[j].st_shndx != SHN_UNDEF && !strcmp(so->symnames[j], name))
-        return true;
-  }
-  return false;
+// How an undefined symbol is reported: as an error; as a warning
+// (--warn-unresolved-symbols); or in an error's words, but without failing the link
+// (--noinhibit-exec).
+typedef void (*Report)(const char *fmt, ...);
+static Report undefined_report(Ctx *ctx) {
+  return ctx->opt.warn_undefined ? warn : ctx->opt.noinhibit_exec ? note : error;
+}
+
+// Are the undefined symbols of this shared library errors? GNU ld's default: in an
+// executable, yes (the dynamic linker would fail when the program starts, or when
+// the function is first called); in a shared library, no (the program that loads
+// it may define them) — but for a library one of whose dependencies is missing,
+// where we check anyway, as we always did.
+static bool checks_shlib(Ctx *ctx, const InputFile *file) {
+  if (ctx->opt.allow_shlib_undefined >= 0)
+    return !ctx->opt.allow_shlib_undefined;
+  return !ctx->opt.shared || file->missing_dependency;
 }
 
 // A shared library's own undefined symbols must be defined somewhere the dynamic
-// linker will look: in the program, in another library, or in a library it needs.
-// GNU ld checks this for executables. We check the libraries one of whose
-// dependencies could not be found, where it matters: the link then fails, as with
-// GNU ld, rather than the program when it starts. Weak references may stay
-// undefined.
+// linker will look: in the program, in a library on the command line, or in a
+// library one of them needs. Checked for the libraries on the command line and
+// those they need, as GNU ld does. Weak references may stay undefined.
 static void report_shlib_undefined(Ctx *ctx) {
-  for (size_t i = 0; i < ctx->shared_files.len; i++) {
-    InputFile *file = ctx->shared_files.data[i];
-    if (!file->missing_dependency)
+  size_t nlibs = ctx->shared_files.len + ctx->dependencies.len;
+  HashMap by_dependency = {0};  // names the needed libraries define
+  bool indexed = false;
+  for (size_t i = 0; i < nlibs; i++) {
+    InputFile *file = i < ctx->shared_files.len ? ctx->shared_files.data[i]
+                                                : ctx->dependencies.data[i - ctx->shared_files.len];
+    if (!checks_shlib(ctx, file))
       continue;
     ElfShared *so = &file->so;
     for (uint64_t j = so->first_global; j < so->nsyms; j++) {
@@ -110,11 +120,27 @@ static void report_shlib_undefined(Ctx *ctx) {
           !*so->symnames[j])
         continue;
       Symbol *sym = find_symbol(ctx, so->symnames[j]);
-      if ((sym && sym->state != SYM_UNDEF) || defined_by_dependency(ctx, so->symnames[j]))
+      if (sym && sym->state != SYM_UNDEF)
         continue;
-      error("%s: undefined reference to '%s'", file->name, so->symnames[j]);
+      if (!indexed) {
+        // The needed libraries' definitions are not in the symbol table: only
+        // what the command line names is. Index them once.
+        for (size_t d = 0; d < ctx->dependencies.len; d++) {
+          ElfShared *dso = &((InputFile *)ctx->dependencies.data[d])->so;
+          for (uint64_t k = dso->first_global; k < dso->nsyms; k++)
+            if (dso->syms[k].st_shndx != SHN_UNDEF)
+              hashmap_slot(&by_dependency, dso->symnames[k], strlen(dso->symnames[k]))->value =
+                  dso;
+        }
+        indexed = true;
+      }
+      if (hashmap_get(&by_dependency, so->symnames[j], strlen(so->symnames[j])))
+        continue;
+      undefined_report(ctx)("%s: undefined reference to '%s'", file->name,
+                            shown_name(ctx, so->symnames[j]));
     }
   }
+  free(by_dependency.entries);
 }
 
 // The cheapest number of one-letter edits (insert, delete, replace, swap two
@@ -266,7 +292,7 @@ void report_undefined(Ctx *ctx) {
     }
   }
   // --warn-unresolved-symbols: the same lines, as warnings (the symbols are 0).
-  void (*report)(const char *, ...) = ctx->opt.warn_undefined ? warn : error;
+  Report report = undefined_report(ctx);
   for (size_t i = 0; i < order.len; i++) {
     Symbol *sym = order.data[i];
     size_t namelen = strlen(sym->name);

@@ -202,9 +202,11 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
       if (sym->binding == STB_WEAK && !weak)
         define(sym, file, esym, isec);
       else if (sym->binding != STB_WEAK && !weak && !ctx->opt.muldefs)
-        error("%s: duplicate symbol '%s' (first defined in %s)", file->name,
-              shown_name(ctx, sym->name),
-              sym->file->name);
+        // --noinhibit-exec: said as an error, but the first definition is kept
+        // and the link goes on.
+        (ctx->opt.noinhibit_exec ? note : error)("%s: duplicate symbol '%s' (first defined in %s)",
+                                                 file->name, shown_name(ctx, sym->name),
+                                                 sym->file->name);
       break;
     case SYM_LINKER:
       break;
