@@ -181,3 +181,73 @@ C
   run ./prog
   [ "$output" = "1 1 1 1 foo" ]
 }
+
+@test "merge: a UTF-16 or UTF-32 string that ends another one shares its characters, as with GNU ld" {
+  cat >a.c <<'C'
+#include <uchar.h>
+#include <wchar.h>
+const char16_t *a16 = u"xfoo";
+const char32_t *a32 = U"xfoo";
+const char *a8 = "xfoo";
+C
+  cat >b.c <<'C'
+#include <stdio.h>
+#include <uchar.h>
+#include <wchar.h>
+extern const char16_t *a16;
+extern const char32_t *a32;
+extern const char *a8;
+const char16_t *b16 = u"foo";
+const char32_t *b32 = U"foo";
+const wchar_t *bw = L"foo";
+const char *b8 = "foo";
+int main(void) {
+  printf("%d %d %d %d\n", b16 == a16 + 1, b32 == a32 + 1, b8 == a8 + 1,
+         (const void *)bw == (const void *)b32);
+  return 0;
+}
+C
+  cc -O2 -c a.c -o a.o
+  cc -O2 -c b.c -o b.o
+  readelf -SW a.o | grep -q 'rodata.str2.2'
+  cc_both prog gcc a.o b.o
+  run_both prog
+  [ "$output" = "1 1 1 1" ]
+}
+
+@test "merge: in an 8-byte aligned string section a tail is shared only where it starts on 8 bytes, as with GNU ld" {
+  asm a <<'S'
+	.section .rodata.str1.8,"aMS",@progbits,1
+	.align 8
+	.globl p1, p2
+p1:	.string "abcdefgh12345678"
+	.align 8
+p2:	.string "zzzzzzzz"
+S
+  asm b <<'S'
+	.section .rodata.str1.8,"aMS",@progbits,1
+	.align 8
+	.globl q1, q2
+q1:	.string "12345678"
+	.align 8
+q2:	.string "345678"
+	.text
+	.globl _start
+_start:
+	mov $60, %eax
+	xor %edi, %edi
+	syscall
+S
+  link_both prog a.o b.o
+  for f in prog prog.bfd; do
+    local p1 q1 q2
+    p1=$((0x$(nm $f | awk '$3 == "p1" { print $1 }')))
+    q1=$((0x$(nm $f | awk '$3 == "q1" { print $1 }')))
+    q2=$((0x$(nm $f | awk '$3 == "q2" { print $1 }')))
+    # "12345678" is the tail of p1, 8 bytes in; "345678" would start 10 bytes in.
+    [ $((q1 - p1)) -eq 8 ]
+    [ $((q2 % 8)) -eq 0 ]
+    [ $((q2 - p1)) -lt 0 ] || [ $((q2 - p1)) -ge 17 ]
+  done
+  run_both prog
+}

@@ -74,12 +74,17 @@ typedef struct String {
   const uint8_t *bytes;
   uint64_t len;
   uint64_t out;
+  uint64_t len_mod_align;  // len modulo the section's alignment: strings that may
+                           // share bytes only if this is the same (merge_group)
 } String;
 
-// Orders strings by their bytes read backwards, greatest first, so that a string
-// comes right after one it is a suffix of ("x\0" after "max\0"), if there is one.
+// Orders strings by their length modulo the alignment, then by their bytes read
+// backwards, greatest first, so that a string comes right after one it is a suffix
+// of ("x\0" after "max\0"), if there is one at a distance the alignment allows.
 static int compare_reversed(const void *a, const void *b) {
   const String *x = *(String *const *)a, *y = *(String *const *)b;
+  if (x->len_mod_align != y->len_mod_align)
+    return x->len_mod_align < y->len_mod_align ? -1 : 1;
   uint64_t i = x->len, j = y->len;
   while (i > 0 && j > 0) {
     uint8_t cx = x->bytes[--i], cy = y->bytes[--j];
@@ -120,6 +125,7 @@ static InputSection *merge_group(Ctx *ctx, OutputSection *osec, uint64_t align,
         String *str = arena_alloc(&ctx->arena, sizeof *str);
         str->bytes = v.data + off;
         str->len = len;
+        str->len_mod_align = len % align;
         e->value = str;
         vec_push(&ctx->arena, &strings, str);
         bound += align_to(len, align);
@@ -131,17 +137,19 @@ static InputSection *merge_group(Ctx *ctx, OutputSection *osec, uint64_t align,
   }
   free(seen.entries);
 
-  // Lay them out. With byte alignment a string that ends another one shares its
-  // bytes (tail merging, as GNU ld does): "func1\n" lives inside "local_func1\n".
-  bool tails = align == 1 && entsize == 1;
+  // Lay them out. A string that ends another one shares its bytes (tail merging,
+  // as GNU ld does): "func1\n" lives inside "local_func1\n", u"foo" inside
+  // u"xfoo" — if it then starts at an offset its alignment allows: the strings of
+  // .rodata.str1.8 each start on 8 bytes, those of .rodata.str2.2 on 2 (a suffix
+  // is whole characters, since both lengths are multiples of the character size).
   uint8_t *buf = arena_alloc(&ctx->arena, bound ? bound : 1);
   uint64_t size = 0;
-  if (tails && strings.len > 1)
+  if (strings.len > 1)
     qsort(strings.data, strings.len, sizeof(void *), compare_reversed);
   const String *prev = NULL;
   for (size_t i = 0; i < strings.len; i++) {
     String *str = strings.data[i];
-    if (tails && prev && is_suffix(str, prev)) {
+    if (prev && is_suffix(str, prev) && (prev->len - str->len) % align == 0) {
       str->out = prev->out + (prev->len - str->len);
       continue;
     }
