@@ -543,6 +543,7 @@ typedef struct {
                             // default, WARN_EXECSTACK_OBJECTS: warn about inputs only
   bool no_warn_rwx;         // --no-warn-rwx-segments
   uint64_t page_size;       // -z max-page-size
+  bool separate_code;       // -z separate-code: the code segment on file pages of its own
   uint64_t image_base;      // -Ttext-segment / --image-base
   bool image_base_given;
   PtrVec unique;            // const char *: --unique=GLOB: each input section whose

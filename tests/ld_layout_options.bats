@@ -288,3 +288,67 @@ C
   [ "$output" = 5 ]
   readelf -dW libt.so | grep -q '(FLAGS).*TEXTREL'
 }
+
+# code_pages_alone FILE: the R X PT_LOAD starts on a page of the file, and the next
+# PT_LOAD's bytes start on a later page: no page mapped executable holds anything
+# but code.
+code_pages_alone() {
+  readelf -lW "$1" | awk '
+    function hex(s,    i, v) {
+      v = 0
+      s = tolower(substr(s, 3))
+      for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+      return v
+    }
+    $1 == "LOAD" {
+      flags = ""
+      for (i = 7; i < NF; i++) flags = flags $i
+      off = hex($2); size = hex($5)
+      if (after_code && off < code_end) bad = 1
+      after_code = 0
+      if (flags ~ /E/) {
+        if (off % 4096) bad = 1
+        code_end = int((off + size + 4095) / 4096) * 4096
+        after_code = 1
+      }
+    }
+    END { exit bad }'
+}
+
+@test "layout: -z separate-code gives code file pages of its own, as GNU ld's default; -z noseparate-code is our compact default" {
+  printf '#include <stdio.h>\nconst char msg[] = "hi";\nint x = 5;\nint main(void) { printf("%%s %%d\\n", msg, x); return 0; }\n' >h.c
+  cc -c h.c -o h.o
+  cc_both prog gcc h.o -Wl,-z,separate-code
+  run_both prog
+  [ "$output" = "hi 5" ]
+  check_layout prog
+  code_pages_alone prog
+  code_pages_alone prog.bfd
+  # GNU ld does this by default; we do not: the file is not padded.
+  gcc -static -B "$MINI_BIN/" h.o -o compact
+  ! code_pages_alone compact
+  gcc -static -B "$MINI_BIN/" h.o -Wl,-z,separate-code -Wl,-z,noseparate-code -o compact2
+  cmp compact compact2
+  [ "$(stat -c %s compact)" -lt "$(stat -c %s prog)" ]
+  # With a larger page, and in a dynamically linked PIE.
+  cc_both prog64 gcc h.o -Wl,-z,separate-code -Wl,-z,max-page-size=0x10000
+  run_both prog64
+  readelf -lW prog64 | awk '$1 == "LOAD" && $NF != "0x10000" { exit 1 }'
+  dyn_both pie gcc -pie -fPIE h.c -Wl,-z,separate-code
+  run_both pie
+  [ "$output" = "hi 5" ]
+  code_pages_alone pie
+}
+
+@test "layout: -z common-page-size takes a power of two, as GNU ld" {
+  runtime
+  obj a <<'C'
+int main(void) { return 3; }
+C
+  link_both prog rt.o a.o -z common-page-size=0x1000
+  run_both prog
+  [ "$status" -eq 3 ]
+  run -2 "$MINI_LD" rt.o a.o -z common-page-size=0x1001 -o prog2
+  [ "$output" = "mini-ld: -z common-page-size: 0x1001 is not a power of two" ]
+  run ! ld.bfd rt.o a.o -z common-page-size=0x1001 -o prog2.bfd
+}

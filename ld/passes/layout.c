@@ -25,6 +25,11 @@
  *   file:    |hdr .note|.text ....|.rodata|.data|          (no gaps)
  *   memory:  0x400000  0x401000+x  0x402000+y  0x403000+z  (x, y, z = offset % 4096)
  *
+ * -z separate-code pads the file instead around the code segment, so that the
+ * pages mapped executable hold nothing but code (GNU ld's default on x86-64; ours
+ * is -z noseparate-code, the compact layout above, without GNU ld's merging of
+ * headers, code and constants into one R X segment).
+ *
  * .bss takes memory but no file space: its segment's p_memsz is larger than its
  * p_filesz, and the kernel zero-fills the difference.
  *
@@ -494,6 +499,11 @@ static void assign_addresses(Ctx *ctx) {
         // address just past the page start (-Ttext=0x401200) is still ahead of us.
         uint64_t off = c.file_end;
         if (run_has_start(ctx, i))
+          off = align_to(off, page);
+        // -z separate-code: code gets file pages of its own, so that no page mapped
+        // executable holds other bytes (headers, constants: gadgets for an
+        // attacker). The file is padded before the code and after it.
+        if (ctx->opt.separate_code && (kind == SEG_TEXT || c.kind == SEG_TEXT))
           off = align_to(off, page);
         open_segment(ctx, &c, kind, align_to(c.addr, page) + off % page, off);
       }

@@ -267,6 +267,8 @@ static void usage(void) {
          "  -z relro|norelro            make constructor tables, .got and .data.rel.ro\n"
          "                              read-only after start-up (PT_GNU_RELRO; default on)\n"
          "  -z max-page-size=SIZE       align segments to SIZE (default 4096)\n"
+         "  -z separate-code            pad the file so that code has pages of its own\n"
+         "  -z noseparate-code          the compact layout: the file is not padded (default)\n"
          "  -m elf_x86_64               the only emulation there is\n"
          "  --gc-sections               drop sections the program cannot reach\n"
          "  --print-gc-sections         list the sections --gc-sections drops\n"
@@ -452,9 +454,16 @@ static void z_keyword(Ctx *ctx, const char *kw) {
     opt->z_text = true;
   } else if (!strcmp(kw, "notext")) {
     opt->z_text = false;
-  } else if (!strncmp(kw, "common-page-size=", 17) ||
-             !strcmp(kw, "separate-code") || !strcmp(kw, "noseparate-code")) {
-    // Meaningful for dynamic linking or page tuning only; nothing to do here.
+  } else if (!strcmp(kw, "separate-code")) {
+    opt->separate_code = true;
+  } else if (!strcmp(kw, "noseparate-code")) {
+    opt->separate_code = false;
+  } else if (!strncmp(kw, "common-page-size=", 17)) {
+    // The page size RELRO is protected in, which is the run-time page size (4 KiB
+    // on x86-64) whatever this says; checked, then nothing to do.
+    uint64_t size = parse_number(kw + 17, "-z common-page-size");
+    if (size == 0 || (size & (size - 1)))
+      usage_error("-z common-page-size: %s is not a power of two", kw + 17);
   } else {
     warn("-z %s ignored", kw);
   }
