@@ -457,6 +457,9 @@ typedef struct {
   uint64_t addr;
 } SectionStart;
 
+// -z cet-report: what to say about objects not marked ready for IBT or SHSTK.
+enum { CET_REPORT_NONE, CET_REPORT_WARNING, CET_REPORT_ERROR };
+
 // Options.warn_execstack's default, GNU ld's: warn when an input makes the stack
 // executable, not when -z execstack does.
 enum { WARN_EXECSTACK_OBJECTS = 2 };
@@ -533,7 +536,8 @@ typedef struct {
   bool z_nodefaultlib;      // -z nodefaultlib: DF_1_NODEFLIB
   uint64_t stack_size;      // -z stack-size: PT_GNU_STACK's p_memsz
   uint32_t x86_features;    // -z ibt, -z shstk: GNU_PROPERTY_X86_FEATURE_1_AND bits
-  uint32_t x86_isa_needed;  // -z x86-64-v2|v3|v4: GNU_PROPERTY_X86_ISA_1_NEEDED bits
+  uint32_t x86_isa_needed;  // -z x86-64-v2|v3|v4 (the last one): GNU_PROPERTY_X86_ISA_1_NEEDED bit
+  int cet_report;           // -z cet-report=none|warning|error: CET_REPORT_*
   bool muldefs;             // --allow-multiple-definition, -z muldefs: the first wins
   bool warn_common;         // --warn-common: say where tentative definitions meet
   bool gc_sections;         // --gc-sections

@@ -667,6 +667,61 @@ C
   [ "$output" = "hello" ]
 }
 
+# cet.o: main, compiled for CET (IBT and SHSTK in its .note.gnu.property); start.o:
+# a _start without any property.
+cet_program() {
+  printf 'int main(void) { return 5; }\n' | cc -O1 -fcf-protection -c -x c - -o cet.o
+  readelf -nW cet.o | grep -q 'x86 feature: IBT, SHSTK'
+  asm start <<'ASM'
+	.globl _start
+_start:
+	call main
+	mov %eax, %edi
+	mov $60, %eax
+	syscall
+ASM
+}
+
+@test "ld: -z cet-report=warning|error names each object not marked for IBT or SHSTK, as GNU ld does" {
+  cet_program
+  for args in "-z cet-report=warning" "-z shstk -z cet-report=warning" "-z ibt -z cet-report=warning" \
+              "-z cet-report=warning -z ibt -z shstk" "-z cet-report=warning -z cet-report=none"; do
+    run ld.bfd start.o cet.o $args -o prog.bfd
+    [ "$status" -eq 0 ]
+    # GNU ld puts "warning:" after the file name.
+    local want=${output//ld.bfd: start.o: warning:/mini-ld: warning: start.o:}
+    run "$MINI_LD" start.o cet.o $args -o prog
+    [ "$status" -eq 0 ]
+    [ "$output" = "$want" ]
+    run_both prog
+    [ "$status" -eq 5 ]
+    [ "$(readelf -nW prog | grep 'x86 feature')" = "$(readelf -nW prog.bfd | grep 'x86 feature')" ]
+  done
+  run "$MINI_LD" start.o cet.o -z shstk -z cet-report=warning -o prog
+  [ "$output" = "mini-ld: warning: start.o: missing IBT property" ]
+  run ! ld.bfd start.o cet.o -z cet-report=error -o prog2.bfd
+  run -1 "$MINI_LD" start.o cet.o -z cet-report=error -o prog2
+  [ "$output" = "mini-ld: start.o: missing IBT and SHSTK properties" ]
+  [ ! -e prog2 ]
+  run ! ld.bfd start.o cet.o -z cet-report=bogus -o prog3.bfd
+  run -2 "$MINI_LD" start.o cet.o -z cet-report=bogus -o prog3
+  [ "$output" = "mini-ld: -z cet-report: unknown value 'bogus' (use none, warning or error)" ]
+}
+
+@test "ld: -z x86-64-vN records one ISA level, the last given, joined with the objects' needs, as GNU ld" {
+  cet_program
+  printf 'int f(void) { return 1; }\n' | cc -O1 -march=x86-64-v3 -mneeded -c -x c - -o v3.o
+  for args in "-z x86-64-v4 -z x86-64-v2" "-z x86-64-v2 -z x86-64-v3" "v3.o -z x86-64-v2"; do
+    link_both prog start.o cet.o $args
+    run_both prog
+    [ "$status" -eq 5 ]
+    [ "$(readelf -nW prog | grep 'ISA needed')" = "$(readelf -nW prog.bfd | grep 'ISA needed')" ]
+  done
+  readelf -nW prog | grep -q 'x86 ISA needed: x86-64-baseline, x86-64-v2, x86-64-v3$'
+  link_both prog2 start.o cet.o -z x86-64-v4 -z x86-64-v2
+  readelf -nW prog2 | grep -q 'x86 ISA needed: x86-64-v2$'
+}
+
 @test "ld: --allow-multiple-definition and -z muldefs keep the first definition" {
   runtime
   obj a <<'C'

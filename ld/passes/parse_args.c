@@ -435,9 +435,20 @@ static void z_keyword(Ctx *ctx, const char *kw) {
   } else if (!strcmp(kw, "shstk")) {
     opt->x86_features |= 2;  // GNU_PROPERTY_X86_FEATURE_1_SHSTK
   } else if (!strcmp(kw, "x86-64-v2") || !strcmp(kw, "x86-64-v3") || !strcmp(kw, "x86-64-v4")) {
-    opt->x86_isa_needed |= 1u << (kw[8] - '1');  // GNU_PROPERTY_X86_ISA_1_V2 is 1 << 1
+    // One level, the last one given, as in GNU ld.
+    opt->x86_isa_needed = 1u << (kw[8] - '1');  // GNU_PROPERTY_X86_ISA_1_V2 is 1 << 1
   } else if (!strcmp(kw, "x86-64-baseline")) {
-    opt->x86_isa_needed |= 1;
+    opt->x86_isa_needed = 1;
+  } else if (!strncmp(kw, "cet-report=", 11)) {
+    const char *v = kw + 11;
+    if (!strcmp(v, "none"))
+      opt->cet_report = CET_REPORT_NONE;
+    else if (!strcmp(v, "warning"))
+      opt->cet_report = CET_REPORT_WARNING;
+    else if (!strcmp(v, "error"))
+      opt->cet_report = CET_REPORT_ERROR;
+    else
+      usage_error("-z cet-report: unknown value '%s' (use none, warning or error)", v);
   } else if (!strcmp(kw, "dynamic-undefined-weak")) {
     opt->z_nodynamic_undefined_weak = false;
   } else if (!strcmp(kw, "nodynamic-undefined-weak")) {

@@ -46,6 +46,7 @@ static Property *find(Property *props, size_t *n, uint32_t type) {
 
 // The x86 properties the command line can set (x86-64 psABI, "Program Property").
 enum { X86_FEATURE_1_AND = 0xc0000002, X86_ISA_1_NEEDED = 0xc0008002 };
+enum { X86_FEATURE_IBT = 1, X86_FEATURE_SHSTK = 2 };  // GNU_PROPERTY_X86_FEATURE_1_*
 
 // Adds p to the list sorted by type.
 static void insert(Property *out, size_t *nout, Property p) {
@@ -104,6 +105,27 @@ static bool read_note(View v, Property *mine, size_t *n) {
   return true;
 }
 
+// -z cet-report=warning|error: says which objects are not marked ready for CET's
+// indirect-branch tracking or shadow stacks, which keeps the whole program from
+// being marked so, in GNU ld's words. What -z ibt or -z shstk asserts is not asked.
+static void report_cet(Ctx *ctx, InputFile *file, const Property *mine, size_t nmine) {
+  if (ctx->opt.cet_report == CET_REPORT_NONE)
+    return;
+  uint32_t features = ctx->opt.x86_features;
+  for (size_t i = 0; i < nmine; i++)
+    if (mine[i].type == X86_FEATURE_1_AND)
+      features |= mine[i].value;
+  bool ibt = !(features & X86_FEATURE_IBT), shstk = !(features & X86_FEATURE_SHSTK);
+  if (!ibt && !shstk)
+    return;
+  const char *what = ibt && shstk ? "IBT and SHSTK properties" : ibt ? "IBT property"
+                                                                     : "SHSTK property";
+  if (ctx->opt.cet_report == CET_REPORT_ERROR)
+    error("%s: missing %s", file->name, what);
+  else
+    warn("%s: missing %s", file->name, what);
+}
+
 // Merges every object's note; the section exists if anything holds for the program.
 static bool size_gnu_property(Ctx *ctx, InputSection *isec) {
   Property props[MAX_PROPERTIES];
@@ -119,6 +141,7 @@ static bool size_gnu_property(Ctx *ctx, InputSection *isec) {
           !read_note(isec->data, mine, &nmine))
         warn("%s: .note.gnu.property is malformed; ignored", file->name);
     }
+    report_cet(ctx, file, mine, nmine);
     for (size_t i = 0; i < nmine; i++) {
       Property *prop = find(props, &n, mine[i].type);
       if (!prop)
