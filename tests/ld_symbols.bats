@@ -650,3 +650,52 @@ C
   run -1 "$MINI_LD" rt.o a.o bad.o --noinhibit-exec -o prog3
   [ ! -e prog3 ]
 }
+
+@test "symbols: --warn-common names each way tentative definitions meet, in GNU ld's words" {
+  runtime
+  obj a -fcommon <<'C'
+int same; int grows; int shrinks[4]; int defined_first = 1; int common_first;
+C
+  obj b -fcommon <<'C'
+int same; int grows[4]; int shrinks; int defined_first; int common_first = 2;
+int main(void) { return same + grows[0] + shrinks + defined_first + common_first; }
+C
+  run ld.bfd rt.o a.o b.o --warn-common -o prog.bfd
+  [ "$status" -eq 0 ]
+  local bfd=$output
+  run "$MINI_LD" rt.o a.o b.o --warn-common -o prog
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "mini-ld: warning: b.o: multiple common of 'same' (first in a.o)" ]
+  [ "${lines[1]}" = "mini-ld: warning: b.o: common of 'grows' overriding smaller common from a.o" ]
+  [ "${lines[2]}" = "mini-ld: warning: b.o: common of 'shrinks' overridden by larger common from a.o" ]
+  [ "${lines[3]}" = "mini-ld: warning: b.o: common of 'defined_first' overridden by definition from a.o" ]
+  [ "${lines[4]}" = "mini-ld: warning: b.o: definition of 'common_first' overriding common from a.o" ]
+  [ "${#lines[@]}" -eq 5 ]
+  # GNU ld says the same of each (with the file name before "warning:").
+  [[ "$bfd" == *"multiple common of \`same'"* ]]
+  for i in 1 2 3 4; do
+    local line=${lines[$i]#mini-ld: warning: b.o: }
+    line=${line//\'/}
+    [[ "${bfd//[\`\']/}" == *"b.o: warning: $line"* ]]
+  done
+  run_both prog
+  [ "$status" -eq 3 ]
+}
+
+@test "symbols: --print-gc-sections lists the sections it drops that have bytes, as GNU ld does" {
+  runtime
+  obj a -ffunction-sections <<'C'
+int unused(void) { return 1; }
+__attribute__((noinline)) int used(int x) { return x + 2; }
+int main(int argc, char **argv) { (void)argv; return used(argc); }
+C
+  run ld.bfd rt.o a.o --gc-sections --print-gc-sections -o prog.bfd
+  [ "$status" -eq 0 ]
+  local want=${output//ld.bfd:/mini-ld:}
+  run "$MINI_LD" rt.o a.o --gc-sections --print-gc-sections -o prog
+  [ "$status" -eq 0 ]
+  [ "$output" = "$want" ]
+  [ "$output" = "mini-ld: removing unused section '.text.unused' in file 'a.o'" ]
+  run_both prog
+  [ "$status" -eq 3 ]
+}

@@ -164,7 +164,9 @@ void gc_sections(Ctx *ctx) {
       if (!isec || !isec->is_alive || isec->gc_live || !(isec->sh_flags & SHF_ALLOC))
         continue;
       isec->is_alive = false;
-      if (ctx->opt.print_gc_sections)
+      // Empty sections (the .data and .bss every object has) are not worth a
+      // line, as GNU ld finds.
+      if (ctx->opt.print_gc_sections && isec->sh_size)
         note("removing unused section '%s' in file '%s'", isec->name, file->name);
     }
   }

@@ -89,10 +89,15 @@ static void add_common(Ctx *ctx, Symbol *sym, InputFile *file, const Elf64_Sym *
   // For COMMON symbols, st_value holds the required alignment (gABI, "Symbol Values").
   uint64_t align = esym->st_value ? esym->st_value : 1;
   // --warn-common: two tentative definitions (int x; in two files) are one variable,
-  // which C does not promise; say so (GNU ld's "multiple common").
-  if (ctx->opt.warn_common && sym->state == SYM_COMMON)
-    warn("%s: multiple common of '%s' (first in %s)", file->name, sym->name, sym->file->name);
-  else if (ctx->opt.warn_common && sym->state == SYM_DEFINED && sym->binding == STB_WEAK)
+  // which C does not promise; say so, and which size wins, in GNU ld's words.
+  if (ctx->opt.warn_common && sym->state == SYM_COMMON) {
+    if (esym->st_size == sym->size)
+      warn("%s: multiple common of '%s' (first in %s)", file->name, sym->name, sym->file->name);
+    else
+      warn("%s: common of '%s' %s common from %s", file->name, sym->name,
+           esym->st_size > sym->size ? "overriding smaller" : "overridden by larger",
+           sym->file->name);
+  } else if (ctx->opt.warn_common && sym->state == SYM_DEFINED && sym->binding == STB_WEAK)
     warn("%s: common of '%s' overrides a weak definition in %s", file->name, sym->name,
          sym->file->name);
   if (sym->state != SYM_COMMON) {
@@ -167,6 +172,9 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
       bool strong_def = sym->state == SYM_DEFINED && sym->binding != STB_WEAK;
       if (!strong_def && sym->state != SYM_LINKER)
         add_common(ctx, sym, file, esym);
+      else if (strong_def && ctx->opt.warn_common)
+        warn("%s: common of '%s' overridden by definition from %s", file->name, sym->name,
+             sym->file->name);
       continue;
     }
 
@@ -193,7 +201,7 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
     case SYM_COMMON:
       if (!weak) {
         if (ctx->opt.warn_common)
-          warn("%s: definition of '%s' overrides a common in %s", file->name, sym->name,
+          warn("%s: definition of '%s' overriding common from %s", file->name, sym->name,
                sym->file->name);
         define(sym, file, esym, isec);
       }
