@@ -557,6 +557,8 @@ typedef struct {
   PtrVec section_starts;    // SectionStart *, in command-line order (the last one for a
                             // name wins)
   const char *map_file;     // -Map=FILE, or "-" for -M (stdout)
+  bool cref;                // --cref: a cross-reference table, in the map (or on stdout)
+  bool print_memory_usage;  // --print-memory-usage: GNU ld's table of MEMORY regions
   const char *why_extract;  // --why-extract=FILE, "-" for stdout
   bool trace;               // -t: print each file as it is loaded
   PtrVec trace_symbols;     // -y SYM: names to report definitions and references of

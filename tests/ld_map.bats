@@ -232,3 +232,72 @@ C
       { echo "$name at $addr is not in:" >&2; cat linker.txt >&2; return 1; }
   done
 }
+
+@test "map: --cref prints GNU ld's cross-reference table, on stdout or at the end of the map" {
+  runtime
+  cat >x1.cc <<'C'
+int from_ar();
+namespace ns { int thing(int x) { return x; } }
+extern "C" int main() { return from_ar() + ns::thing(1); }
+C
+  cat >x2.cc <<'C'
+namespace ns { int thing(int x); }
+int from_ar() { return ns::thing(2); }
+C
+  g++ -O0 -fno-asynchronous-unwind-tables -c x1.cc x2.cc
+  "$MINI_AR" rcs libx2.a x2.o
+  for i in 1 2; do
+    printf 'extern int cm;\nint r%s(void) { return cm; }\n' $i | cc -c -x c - -o r$i.o
+    printf 'int cm;\n' | cc -fcommon -c -x c - -o c$i.o
+  done
+  run ld.bfd --cref rt.o x1.o r1.o c1.o r2.o c2.o libx2.a -o prog.bfd
+  [ "$status" -eq 0 ]
+  # GNU ld also lists _GLOBAL_OFFSET_TABLE_, as defined by the first input.
+  local want
+  want=$(grep -v '^_GLOBAL_OFFSET_TABLE_ ' <<<"$output")
+  run "$MINI_LD" --cref rt.o x1.o r1.o c1.o r2.o c2.o libx2.a -o prog
+  [ "$status" -eq 0 ]
+  [ "$output" = "$want" ]
+  [[ "$output" == *"
+ns::thing(int)                                    x1.o
+                                                  libx2.a(x2.o)
+"* ]]
+  [[ "$output" == *"
+cm                                                c2.o
+                                                  c1.o
+                                                  r2.o
+                                                  r1.o
+"* ]]
+  run_both prog
+  [ "$status" -eq 3 ]
+  # With -Map, the table ends the map, and nothing is printed.
+  run "$MINI_LD" --cref -Map=prog.map rt.o x1.o r1.o c1.o r2.o c2.o libx2.a -o prog
+  [ "$output" = "" ]
+  [ "$(tail -n +$(($(grep -n '^Cross Reference Table$' prog.map | cut -d: -f1) - 1)) prog.map)" = "$want" ]
+}
+
+@test "map: --print-output-format and --print-memory-usage print what GNU ld prints" {
+  fixtures
+  for opt in --print-output-format --print-memory-usage; do
+    run ld.bfd main.o helper.o twice.o start.o $opt -o prog.bfd
+    [ "$status" -eq 0 ]
+    local want=$output
+    run "$MINI_LD" main.o helper.o twice.o start.o $opt -o prog
+    [ "$status" -eq 0 ]
+    [ "$output" = "$want" ]
+    run_both prog
+  done
+  # Without inputs, as -v: the format alone.
+  run "$MINI_LD" --print-output-format
+  [ "$status" -eq 0 ]
+  [ "$output" = "elf64-x86-64" ]
+  # --no-print-gc-sections takes --print-gc-sections back.
+  run "$MINI_LD" main.o helper.o twice.o start.o unused.o --gc-sections --print-gc-sections -o prog2
+  [ "$output" = "mini-ld: removing unused section '.text' in file 'unused.o'" ]
+  link_both prog3 main.o helper.o twice.o start.o unused.o --gc-sections --print-gc-sections \
+    --no-print-gc-sections
+  [ "$output" = "" ]
+  run "$MINI_LD" main.o helper.o twice.o start.o unused.o --gc-sections --print-gc-sections \
+    --no-print-gc-sections -o prog3
+  [ "$output" = "" ]
+}

@@ -37,7 +37,8 @@ typedef enum {
   OPT_DEMANGLE, OPT_NO_DEMANGLE, OPT_WRAP,
   OPT_EXPORT_SYMBOL_LIST, OPT_THREADS, OPT_NO_THREADS, OPT_WARN_EXECSTACK,
   OPT_NO_WARN_EXECSTACK, OPT_WARN_RWX, OPT_NO_WARN_RWX, OPT_ALLOW_SHLIB_UNDEFINED,
-  OPT_NO_ALLOW_SHLIB_UNDEFINED, OPT_NOINHIBIT_EXEC,
+  OPT_NO_ALLOW_SHLIB_UNDEFINED, OPT_NOINHIBIT_EXEC, OPT_CREF, OPT_PRINT_OUTPUT_FORMAT,
+  OPT_PRINT_MEMORY_USAGE, OPT_NO_PRINT_GC,
 } OptId;
 
 // LongOpt.has_arg: false, true, or this: --name alone (value NULL), or --name=VALUE.
@@ -102,6 +103,10 @@ static const LongOpt long_opts[] = {
   {"no-gc-sections", OPT_NO_GC, false},
   {"print-gc-sections", OPT_PRINT_GC, false},
   {"print-map", OPT_PRINT_MAP, false},
+  {"no-print-gc-sections", OPT_NO_PRINT_GC, false},
+  {"cref", OPT_CREF, false},
+  {"print-output-format", OPT_PRINT_OUTPUT_FORMAT, false},
+  {"print-memory-usage", OPT_PRINT_MEMORY_USAGE, false},
   {"why-extract", OPT_WHY_EXTRACT, true},
   {"trace", OPT_TRACE, false},
   {"trace-symbol", OPT_TRACE_SYMBOL, true},
@@ -271,13 +276,19 @@ static void usage(void) {
          "  -z noseparate-code          the compact layout: the file is not padded (default)\n"
          "  -m elf_x86_64               the only emulation there is\n"
          "  --gc-sections               drop sections the program cannot reach\n"
-         "  --print-gc-sections         list the sections --gc-sections drops\n"
+         "  --print-gc-sections, --no-print-gc-sections\n"
+         "                              list the sections --gc-sections drops, or not\n"
          "  --eh-frame-hdr              write .eh_frame_hdr and PT_GNU_EH_FRAME, a search\n"
          "                              table for the unwinder\n"
          "  --build-id[=STYLE]          write .note.gnu.build-id: sha1 (default), uuid,\n"
          "                              0xHEX or none\n"
          "  -Map=FILE, -M               write a link map to FILE (-M: to stdout): why each\n"
          "                              archive member was loaded, where every section went\n"
+         "  --cref                      add a cross-reference table to the map (or print\n"
+         "                              it): each symbol, its definition, its references\n"
+         "  --print-output-format       print the output's format (elf64-x86-64)\n"
+         "  --print-memory-usage        print GNU ld's table of memory regions (empty: no\n"
+         "                              MEMORY regions)\n"
          "  --why-extract=FILE          list each archive member loaded and the reference\n"
          "                              that pulled it in (- for stdout)\n"
          "  -t, --trace                 print each file as it is loaded\n"
@@ -686,6 +697,11 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_GC: opt->gc_sections = true; break;
   case OPT_NO_GC: opt->gc_sections = false; break;
   case OPT_PRINT_GC: opt->print_gc_sections = true; break;
+  case OPT_NO_PRINT_GC: opt->print_gc_sections = false; break;
+  case OPT_CREF: opt->cref = true; break;
+  // The output's BFD name, at once, as GNU ld prints it; like -v, it needs no input.
+  case OPT_PRINT_OUTPUT_FORMAT: printf("elf64-x86-64\n"); *version_only = true; break;
+  case OPT_PRINT_MEMORY_USAGE: opt->print_memory_usage = true; break;
   case OPT_BUILD_ID: parse_build_id(ctx, NULL); break;
   case OPT_BUILD_ID_STYLE: parse_build_id(ctx, val); break;
   case OPT_PRINT_MAP: opt->map_file = "-"; break;

@@ -262,6 +262,77 @@ static void print_linker_symbols(Ctx *ctx, FILE *fp) {
   fprintf(fp, "\n");
 }
 
+// One line of the cross-reference table: sym is defined (kind 0), tentatively
+// defined (1) or referred to (2) in file.
+typedef struct {
+  const Symbol *sym;
+  const char *shown;  // its name as the table shows it (demangled), and sorts it
+  const InputFile *file;
+  int kind;
+  size_t order;  // the file's place on the command line
+} CrefEntry;
+
+static int compare_cref(const void *a, const void *b) {
+  const CrefEntry *x = a, *y = b;
+  int c = strcmp(x->shown, y->shown);
+  if (c || x->sym != y->sym)
+    return c ? c : strcmp(x->sym->name, y->sym->name);
+  if (x->kind != y->kind)
+    return x->kind - y->kind;
+  return x->order > y->order ? -1 : x->order < y->order;  // the last loaded first
+}
+
+// --cref: GNU ld's cross-reference table. Each global symbol an object names, by
+// name as shown (demangled): the files that define it, then (aligned under them)
+// those with tentative definitions, then those that refer to it; in each group the
+// last one loaded first, as GNU ld lists them.
+//
+//   Symbol                                            File
+//   main                                              main.o
+//                                                     start.o
+static void print_cref(Ctx *ctx, FILE *fp) {
+  enum { FILE_COLUMN = 50 };
+  size_t n = 0;
+  for (size_t f = 0; f < ctx->files.len; f++)
+    n += ((InputFile *)ctx->files.data[f])->obj.nsyms;
+  CrefEntry *entries = arena_array(&ctx->arena, n + ctx->globals.len, sizeof *entries);
+  n = 0;
+  for (size_t f = 0; f < ctx->files.len; f++) {
+    InputFile *file = ctx->files.data[f];
+    for (uint64_t i = 1; i < file->obj.nsyms; i++) {
+      const Symbol *sym = file->syms[i];
+      const Elf64_Sym *esym = &file->obj.syms[i];
+      if (!sym || !sym->is_global || ELF64_ST_BIND(esym->st_info) == STB_LOCAL)
+        continue;
+      int kind = esym->st_shndx == SHN_UNDEF ? 2 : esym->st_shndx == SHN_COMMON ? 1 : 0;
+      entries[n++] = (CrefEntry){sym, shown_name(ctx, sym->name), file, kind, f};
+    }
+  }
+  // What a shared library defines for the program.
+  for (size_t i = 0; i < ctx->globals.len; i++) {
+    const Symbol *sym = ctx->globals.data[i];
+    if (sym->state == SYM_SHARED && sym->object_ref)
+      entries[n++] = (CrefEntry){sym, shown_name(ctx, sym->name), sym->file, 0, ctx->files.len};
+  }
+  qsort(entries, n, sizeof *entries, compare_cref);
+  fprintf(fp, "\nCross Reference Table\n\n%-*s File\n", FILE_COLUMN - 1, "Symbol");
+  for (size_t i = 0; i < n; i++) {
+    if (i == 0 || entries[i].sym != entries[i - 1].sym) {
+      const char *name = entries[i].shown;
+      fprintf(fp, "%s", name);
+      if (strlen(name) >= FILE_COLUMN)
+        fprintf(fp, "\n%*s", FILE_COLUMN, "");
+      else
+        fprintf(fp, "%*s", (int)(FILE_COLUMN - strlen(name)), "");
+    } else if (entries[i].file == entries[i - 1].file) {
+      continue;  // a file that names a symbol twice (foo and foo@VER) counts once
+    } else {
+      fprintf(fp, "%*s", FILE_COLUMN, "");
+    }
+    fprintf(fp, "%s\n", entries[i].file->name);
+  }
+}
+
 static void print_map(Ctx *ctx, FILE *fp) {
   print_extractions(ctx, fp);
   print_shared(ctx, fp);
@@ -269,6 +340,8 @@ static void print_map(Ctx *ctx, FILE *fp) {
   print_sections(ctx, fp);
   print_linker_symbols(ctx, fp);
   print_segments(ctx, fp);
+  if (ctx->opt.cref)
+    print_cref(ctx, fp);
 }
 
 // Writes one report to `path` ("-": standard output), all or nothing, as the
@@ -288,6 +361,11 @@ static void write_report(Ctx *ctx, const char *path, void (*print)(Ctx *ctx, FIL
 void write_map(Ctx *ctx) {
   if (ctx->opt.map_file)
     write_report(ctx, ctx->opt.map_file, print_map);
+  else if (ctx->opt.cref)
+    write_report(ctx, "-", print_cref);
+  // GNU ld lists the MEMORY regions of its linker script; ours has none.
+  if (ctx->opt.print_memory_usage)
+    printf("Memory region         Used Size  Region Size  %%age Used\n");
   if (ctx->opt.why_extract)
     write_report(ctx, ctx->opt.why_extract, print_why_extract);
 }
