@@ -876,6 +876,32 @@ C
   [ "$status" -eq 0 ]
 }
 
+@test "ld: --sysroot: \$SYSROOT/path in a script, and SEARCH_DIR(=DIR) and SEARCH_DIR(\$SYSROOT/DIR), as GNU ld" {
+  hello_program
+  mkdir -p root/opt/lib
+  obj greet <<'C'
+void print(const char *);
+void greet(void) { print("greet\n"); }
+C
+  ar rcs root/opt/lib/libgreet.a greet.o
+  obj m <<'C'
+void greet(void);
+int main(void) { greet(); return 0; }
+C
+  echo 'INPUT ( $SYSROOT/opt/lib/libgreet.a )' >a.script
+  echo 'SEARCH_DIR("=/opt/lib") INPUT ( -lgreet )' >b.script
+  echo 'SEARCH_DIR("$SYSROOT/opt/lib") INPUT ( -lgreet )' >c.script
+  for script in a b c; do
+    link_both prog-$script --sysroot="$PWD/root" rt.o m.o $script.script
+    run_both prog-$script
+    [ "$output" = "greet" ]
+  done
+  # Without --sysroot, "=" is the host's root, as GNU ld has it.
+  run ! ld.bfd rt.o m.o b.script -o prog-d.bfd
+  run -1 "$MINI_LD" rt.o m.o b.script -o prog-d
+  [ "$output" = "mini-ld: cannot find -lgreet" ]
+}
+
 @test "ld: --verbose says, once each, which options were accepted but change nothing" {
   hello_program
   run "$MINI_LD" --sort-common -O2 rt.o main.o --no-relax --sort-common -X -o prog

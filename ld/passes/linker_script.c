@@ -143,6 +143,10 @@ bool read_input_script(Ctx *ctx, const char *path, View v, PtrVec *out) {
       file_list(&s);
     } else if (!strcmp(cmd, "SEARCH_DIR")) {
       const char *dir = next_token(&s);
+      // "=/lib" and "$SYSROOT/lib" are /lib inside --sysroot, as on the command line.
+      if (dir && (dir[0] == '=' || !strncmp(dir, "$SYSROOT", 8)))
+        dir = arena_printf(&ctx->arena, "%s%s", ctx->opt.sysroot ? ctx->opt.sysroot : "",
+                           dir + (dir[0] == '=' ? 1 : 8));
       if (dir && expect(&s, ")"))
         vec_push(&ctx->arena, &ctx->opt.lib_paths, (void *)dir);
     } else if (!strcmp(cmd, "OUTPUT_FORMAT") || !strcmp(cmd, "OUTPUT_ARCH") ||

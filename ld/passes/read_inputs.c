@@ -406,10 +406,12 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, InputState *st, 
       }
       break;
     case ARG_FILE:
-      // In a script: =/path is inside --sysroot, and so is an absolute path if the
-      // script itself is (GNU ld's rule).
+      // In a script: =/path and $SYSROOT/path are inside --sysroot, and so is an
+      // absolute path if the script itself is (GNU ld's rule).
       if (depth > 0 && path[0] == '=')
         path = sysroot_path(ctx, path + 1);
+      else if (depth > 0 && !strncmp(path, "$SYSROOT", 8))
+        path = sysroot_path(ctx, path + 8);
       else if (depth > 0 && path[0] == '/' && is_in_sysroot(ctx, script_dir ? script_dir : "."))
         path = sysroot_path(ctx, path);
       // A linker script may name a library without a directory (libgcc_s.so is
