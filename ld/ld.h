@@ -338,6 +338,11 @@ uint64_t eh_frame_offset(const InputSection *isec, uint64_t value);
 int eh_record_at(View v, uint64_t off, uint64_t *size, uint64_t *hdr);
 // "a.o:(.text+0x1c)": a place in an input section, as every message names it.
 const char *place(Ctx *ctx, const InputSection *isec, uint64_t off);
+// What the output says about the stack (PT_GNU_STACK, or an object's
+// .note.GNU-stack): executable, not, or nothing at all. Decided from the options
+// and the objects' notes, with GNU ld's warnings: call it once.
+typedef enum { STACK_UNSAID, STACK_NOEXEC, STACK_EXEC } StackDecision;
+StackDecision decide_stack(Ctx *ctx);
 
 // A dynamic relocation: a place the program (or the C library's start-up code)
 // fixes when it is loaded. scan_relocs and assign_slots record them; the writer of
@@ -959,7 +964,6 @@ struct Ctx {
   HashMap symtab;            // name -> Symbol *
   PtrVec globals;            // Symbol *, in the order they were first seen
   HashMap comdat;            // group signature -> InputFile * that keeps the group
-  const char *execstack_file;  // an input whose .note.GNU-stack asks for an executable stack
   PtrVec link_warnings;      // LinkWarning *, from .gnu.warning sections
   PtrVec ir_files;           // InputFile *, compiler IR claimed by the LTO plugin (lto.c)
   HashMap ir_comdat;         // COMDAT key -> the IR file that keeps the group

@@ -256,3 +256,35 @@ ASM
   "$MINI_LD" -q ers.o er.o -o prog2
   cmp prog prog2
 }
+
+@test "relocatable: .note.GNU-stack says what the inputs said together, as GNU ld's -r does" {
+  printf '\t.text\n\t.globl f\nf:\tret\n' | cc -c -x assembler - -o nonote.o
+  printf '\t.text\n\t.globl g\ng:\tret\n\t.section .note.GNU-stack,"",@progbits\n' |
+    cc -c -x assembler - -o note.o
+  printf '\t.text\n\t.globl h\nh:\tret\n\t.section .note.GNU-stack,"x",@progbits\n' |
+    cc -c -x assembler - -o exec.o
+  # stack_note FILE: "none", "noexec" or "exec".
+  stack_note() {
+    readelf -SW "$1" | awk '/\.note\.GNU-stack/ { found = 1; x = ($0 ~ / X /) }
+                            END { print found ? (x ? "exec" : "noexec") : "none" }'
+  }
+  for inputs in "nonote.o note.o" "nonote.o" "note.o" "exec.o note.o" "nonote.o note.o -z noexecstack"; do
+    run ld.bfd -r $inputs -o r.bfd.o
+    [ "$status" -eq 0 ]
+    local want=${output//ld.bfd:/mini-ld:}
+    run "$MINI_LD" -r $inputs -o r.o
+    [ "$status" -eq 0 ]
+    [ "$output" = "$want" ]
+    [ "$(stack_note r.o)" = "$(stack_note r.bfd.o)" ]
+  done
+  # An object without the note stays one: linked next to a noted object, it still
+  # makes the stack executable, with the warning naming it.
+  "$MINI_LD" -r nonote.o -o r.o 2>/dev/null
+  [ "$(stack_note r.o)" = none ]
+  printf '\t.globl _start\n_start:\n\tmov $60, %%eax\n\txor %%edi, %%edi\n\tsyscall\n\t.section .note.GNU-stack,"",@progbits\n' |
+    cc -c -x assembler - -o start.o
+  run "$MINI_LD" start.o r.o -o prog
+  [ "${lines[0]}" = "mini-ld: warning: r.o: missing .note.GNU-stack section implies executable stack" ]
+  readelf -lW prog | grep -Eq 'GNU_STACK .* RWE'
+  ./prog
+}

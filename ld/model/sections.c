@@ -153,3 +153,52 @@ uint64_t place_unallocated_sections(Ctx *ctx, uint64_t start) {
   }
   return off;
 }
+
+// GNU ld's rules, which the kernel's exec then follows for PT_GNU_STACK:
+//   - -z execstack or -z noexecstack, the last one given, decides;
+//   - else an object whose .note.GNU-stack is SHF_EXECINSTR makes it executable
+//     (code that writes trampolines on the stack), and so does an object without
+//     the note at all, if another object has one: old assemblers wrote none, so
+//     none means "may need it" (GNU ld 2.39 calls this deprecated, but does it);
+//   - if no object has the note, no option asks and -z stack-size gives no size,
+//     nothing is said, and the kernel's default applies.
+// An executable stack is an open door for an attacker, so each time an input
+// causes one, a warning names it (--no-warn-execstack silences it,
+// --warn-execstack also warns about -z execstack), in GNU ld's words.
+StackDecision decide_stack(Ctx *ctx) {
+  const char *exec_file = NULL, *missing_file = NULL;
+  bool any_note = false;
+  for (size_t i = 0; i < ctx->files.len && !exec_file; i++) {
+    InputFile *file = ctx->files.data[i];
+    if (file->stack_note == STACK_NOTE_EXEC)
+      exec_file = file->name;
+    else if (file->stack_note == STACK_NOTE_MISSING)
+      missing_file = file->name;  // the last one is named
+    any_note |= file->stack_note != STACK_NOTE_MISSING;
+  }
+  if (ctx->opt.execstack > 0) {
+    if (ctx->opt.warn_execstack == 1)
+      warn("enabling an executable stack because of -z execstack command line option");
+    return STACK_EXEC;
+  }
+  if (ctx->opt.execstack < 0)
+    return STACK_NOEXEC;
+  if (!any_note && !ctx->opt.stack_size)
+    return STACK_UNSAID;
+  if (exec_file) {
+    if (ctx->opt.warn_execstack)
+      warn("%s: requires executable stack (because the .note.GNU-stack section is "
+           "executable)", exec_file);
+    return STACK_EXEC;
+  }
+  if (missing_file) {
+    if (ctx->opt.warn_execstack) {
+      warn("%s: missing .note.GNU-stack section implies executable stack", missing_file);
+      if (warnings_shown())
+        note("NOTE: This behaviour is deprecated and will be removed in a future version "
+             "of the linker");
+    }
+    return STACK_EXEC;
+  }
+  return STACK_NOEXEC;
+}

@@ -399,52 +399,15 @@ static void check_overlaps(Ctx *ctx, size_t first_load, size_t end_load) {
   }
 }
 
-// PT_GNU_STACK: whether the main thread's stack is executable, and its size (-z
-// stack-size). GNU ld's rules, which the kernel's exec then follows:
-//   - -z execstack or -z noexecstack, the last one given, decides;
-//   - else an object whose .note.GNU-stack is SHF_EXECINSTR makes it executable
-//     (code that writes trampolines on the stack), and so does an object without
-//     the note at all, if another object has one: old assemblers wrote none, so
-//     none means "may need it" (GNU ld 2.39 calls this deprecated, but does it);
-//   - if no object has the note and no option asks, there is no PT_GNU_STACK, and
-//     the kernel's default applies.
-// An executable stack is an open door for an attacker, so each time an input
-// causes one, a warning names it (--no-warn-execstack silences it,
-// --warn-execstack also warns about -z execstack), in GNU ld's words.
+// PT_GNU_STACK: whether the main thread's stack is executable (decide_stack), and
+// its size (-z stack-size).
 static void add_stack_segment(Ctx *ctx) {
-  const char *exec_file = NULL, *missing_file = NULL;
-  bool any_note = false;
-  for (size_t i = 0; i < ctx->files.len && !exec_file; i++) {
-    InputFile *file = ctx->files.data[i];
-    if (file->stack_note == STACK_NOTE_EXEC)
-      exec_file = file->name;
-    else if (file->stack_note == STACK_NOTE_MISSING)
-      missing_file = file->name;  // the last one is named
-    any_note |= file->stack_note != STACK_NOTE_MISSING;
-  }
-  any_note |= exec_file != NULL;
-  bool exec;
-  if (ctx->opt.execstack) {
-    exec = ctx->opt.execstack > 0;
-    if (exec && ctx->opt.warn_execstack == 1)
-      warn("enabling an executable stack because of -z execstack command line option");
-  } else if (any_note || ctx->opt.stack_size) {
-    exec = exec_file || missing_file;
-    if (exec_file && ctx->opt.warn_execstack) {
-      warn("%s: requires executable stack (because the .note.GNU-stack section is "
-           "executable)", exec_file);
-    } else if (exec && ctx->opt.warn_execstack) {
-      warn("%s: missing .note.GNU-stack section implies executable stack", missing_file);
-      if (warnings_shown())
-        note("NOTE: This behaviour is deprecated and will be removed in a future version "
-             "of the linker");
-    }
-  } else {
+  StackDecision stack = decide_stack(ctx);
+  if (stack == STACK_UNSAID)
     return;
-  }
-  Segment *stack = add_segment(ctx, PT_GNU_STACK, PF_R | PF_W | (exec ? PF_X : 0));
-  stack->p_align = 16;
-  stack->p_memsz = ctx->opt.stack_size;
+  Segment *seg = add_segment(ctx, PT_GNU_STACK, PF_R | PF_W | (stack == STACK_EXEC ? PF_X : 0));
+  seg->p_align = 16;
+  seg->p_memsz = ctx->opt.stack_size;
 }
 
 static void assign_addresses(Ctx *ctx) {

@@ -275,8 +275,6 @@ InputFile *admit_object(Ctx *ctx, InputFile *file) {
     printf("%s\n", file->name);
   file->priority = (uint32_t)ctx->files.len + 1;
   vec_push(&ctx->arena, &ctx->files, file);
-  if (file->stack_note == STACK_NOTE_EXEC)
-    ctx->execstack_file = file->name;
   for (size_t i = 0; i < file->warnings.len; i++)
     vec_push(&ctx->arena, &ctx->link_warnings, file->warnings.data[i]);
   read_groups(ctx, file);

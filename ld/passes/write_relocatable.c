@@ -406,8 +406,11 @@ void write_relocatable(Ctx *ctx) {
 
   // The tables at the end: the merged notes, .note.GNU-stack, .symtab,
   // .symtab_shndx (if some section index needs it), .strtab, .shstrtab.
+  // .note.GNU-stack says what the inputs said, together (GNU ld's rule, as in a
+  // final link): nothing if none of them had the note.
+  StackDecision stack_need = decide_stack(ctx);
   uint32_t notes_at = nsec, stack_at = notes_at + (uint32_t)notes.len;
-  uint32_t symtab_at = stack_at + 1, shndx_at = 0, strtab_at;
+  uint32_t symtab_at = stack_at + (stack_need != STACK_UNSAID), shndx_at = 0, strtab_at;
   uint32_t shnum = symtab_at + 1;
   if (shnum + 2 > SHN_LORESERVE)
     shndx_at = shnum++;
@@ -536,10 +539,11 @@ void write_relocatable(Ctx *ctx) {
   }
   Elf64_Shdr stack = {
     .sh_name = find_string(&shstrtab, ".note.GNU-stack"), .sh_type = SHT_PROGBITS,
-    .sh_flags = ctx->execstack_file ? SHF_EXECINSTR : 0, .sh_offset = symtab_off,
+    .sh_flags = stack_need == STACK_EXEC ? SHF_EXECINSTR : 0, .sh_offset = symtab_off,
     .sh_addralign = 1,
   };
-  write_shdr(out, shoff, stack_at, &stack);
+  if (stack_need != STACK_UNSAID)
+    write_shdr(out, shoff, stack_at, &stack);
   memcpy(out + symtab_off, symtab.data, symtab.len);
   Elf64_Shdr st = {
     .sh_name = find_string(&shstrtab, ".symtab"), .sh_type = SHT_SYMTAB,
