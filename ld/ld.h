@@ -553,6 +553,8 @@ typedef struct {
   bool no_warn_rwx;         // --no-warn-rwx-segments
   uint64_t page_size;       // -z max-page-size
   bool separate_code;       // -z separate-code: the code segment on file pages of its own
+  uint64_t common_page_size;  // -z common-page-size (checked only: RELRO is protected
+                              // in 4 KiB pages, the run-time page size), or 0
   uint64_t image_base;      // -Ttext-segment / --image-base
   bool image_base_given;
   PtrVec unique;            // const char *: --unique=GLOB: each input section whose

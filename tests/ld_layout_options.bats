@@ -340,7 +340,7 @@ code_pages_alone() {
   code_pages_alone pie
 }
 
-@test "layout: -z common-page-size takes a power of two, as GNU ld" {
+@test "layout: -z common-page-size takes a power of two no larger than the maximum page size, as GNU ld" {
   runtime
   obj a <<'C'
 int main(void) { return 3; }
@@ -351,4 +351,11 @@ C
   run -2 "$MINI_LD" rt.o a.o -z common-page-size=0x1001 -o prog2
   [ "$output" = "mini-ld: -z common-page-size: 0x1001 is not a power of two" ]
   run ! ld.bfd rt.o a.o -z common-page-size=0x1001 -o prog2.bfd
+  # ... no larger than the maximum page size.
+  run ! ld.bfd rt.o a.o -z common-page-size=0x2000 -z max-page-size=0x1000 -o prog3.bfd
+  run -2 "$MINI_LD" rt.o a.o -z common-page-size=0x2000 -z max-page-size=0x1000 -o prog3
+  [ "$output" = "mini-ld: -z common-page-size: 0x2000 is larger than the maximum page size (0x1000)" ]
+  link_both prog4 rt.o a.o -z common-page-size=0x2000 -z max-page-size=0x200000
+  run_both prog4
+  [ "$status" -eq 3 ]
 }

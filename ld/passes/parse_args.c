@@ -483,8 +483,8 @@ static void z_keyword(Ctx *ctx, const char *kw) {
   } else if (!strncmp(kw, "common-page-size=", 17)) {
     // The page size RELRO is protected in, which is the run-time page size (4 KiB
     // on x86-64) whatever this says; checked, then nothing to do.
-    uint64_t size = parse_number(kw + 17, "-z common-page-size");
-    if (size == 0 || (size & (size - 1)))
+    opt->common_page_size = parse_number(kw + 17, "-z common-page-size");
+    if (opt->common_page_size == 0 || (opt->common_page_size & (opt->common_page_size - 1)))
       usage_error("-z common-page-size: %s is not a power of two", kw + 17);
   } else {
     warn("-z %s ignored", kw);
@@ -836,6 +836,11 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
     usage_error("-r and %s may not be used together", opt->shared ? "-shared" : "-pie");
   if ((opt->pie || opt->shared) && !opt->image_base_given)
     opt->image_base = 0;
+  // As in GNU ld: the page size a program usually runs with cannot be larger than
+  // the largest it may run with.
+  if (opt->common_page_size > opt->page_size)
+    usage_error("-z common-page-size: 0x%llx is larger than the maximum page size (0x%llx)",
+                (unsigned long long)opt->common_page_size, (unsigned long long)opt->page_size);
   if (opt->image_base % opt->page_size)
     usage_error("--image-base: 0x%llx is not a multiple of the page size (0x%llx)",
                 (unsigned long long)opt->image_base, (unsigned long long)opt->page_size);
