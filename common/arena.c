@@ -56,6 +56,19 @@ enum { BLOCK_SIZE = 1 << 20, HUGE_PAGE = 2 << 20, MAX_BLOCK = 64 << 20 };
 
 static _Atomic size_t arena_total;  // bytes in blocks, over every arena
 
+void advise_huge_pages(void *p, size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  if (bytes < 2 * HUGE_PAGE)
+    return;
+  uintptr_t begin = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+  uintptr_t end = ((uintptr_t)p + bytes) & ~(uintptr_t)(HUGE_PAGE - 1);
+  if (end > begin)
+    madvise((void *)begin, end - begin, MADV_HUGEPAGE);  // a hint: without it, small pages
+#else
+  (void)p, (void)bytes;
+#endif
+}
+
 static ArenaBlock *map_block(size_t bytes) {
   // Over-allocate by a huge page to place the block on a huge-page boundary.
   uint8_t *p = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,

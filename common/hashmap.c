@@ -49,6 +49,7 @@ static void grow(HashMap *map) {
   map->entries = calloc(cap, sizeof(HashEntry));
   if (!map->entries)
     fatal("out of memory");
+  advise_huge_pages(map->entries, cap * sizeof(HashEntry));
   map->cap = cap;
   for (size_t i = 0; i < oldcap; i++)
     if (old[i].key)
