@@ -87,6 +87,36 @@ static void trace_pointers(Ctx *ctx, const char *name, uint64_t at, uint64_t n) 
   }
 }
 
+// n as decimal digits with a comma between groups of three ("1,422"), into buf.
+static const char *with_commas(uint64_t n, char buf[32]) {
+  char digits[24];
+  int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)n);
+  int out = 0;
+  for (int i = 0; i < len; i++) {
+    if (i > 0 && (len - i) % 3 == 0)
+      buf[out++] = ',';
+    buf[out++] = digits[i];
+  }
+  buf[out] = '\0';
+  return buf;
+}
+
+// The environment is dozens of lines that say nothing about loading (PATH, TERM, ...),
+// so plain --trace folds it into one line with its count and size; --trace=all lists
+// every pointer, like argv.
+static void trace_envp(Ctx *ctx, uint64_t at, uint64_t envc) {
+  if (ctx->trace_all || envc < 2) {
+    trace_pointers(ctx, "envp", at, envc);
+    return;
+  }
+  char bytes[32];
+  trace(ctx, "build_stack", "  0x%llx  envp[0..%llu]: %llu strings, %s bytes (--trace=all lists them)",
+        (unsigned long long)at, (unsigned long long)(envc - 1), (unsigned long long)envc,
+        with_commas(ctx->env_end - ctx->env_start, bytes));
+  trace(ctx, "build_stack", "  0x%llx  envp[%llu]%*s0x0 (NULL)", (unsigned long long)(at + 8 * envc),
+        (unsigned long long)envc, envc < 10 ? 3 : envc < 100 ? 2 : 1, "");
+}
+
 static void trace_stack(Ctx *ctx, uint64_t envc, uint64_t nauxv, uint64_t platform,
                         uint64_t execfn) {
   if (!ctx->trace)
@@ -96,7 +126,7 @@ static void trace_stack(Ctx *ctx, uint64_t envc, uint64_t nauxv, uint64_t platfo
   trace(ctx, "build_stack", "  0x%llx  argc       %llu", (unsigned long long)ctx->sp,
         (unsigned long long)get_word(ctx, ctx->sp));
   trace_pointers(ctx, "argv", ctx->sp + 8, ctx->argc);
-  trace_pointers(ctx, "envp", ctx->sp + 8 * (ctx->argc + 2), envc);
+  trace_envp(ctx, ctx->sp + 8 * (ctx->argc + 2), envc);
   for (uint64_t i = 0; i < nauxv; i++) {
     uint64_t at = ctx->auxv_addr + 16 * i;
     trace(ctx, "build_stack", "  0x%llx  auxv[%llu]%*s%-20s 0x%llx", (unsigned long long)at,

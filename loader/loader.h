@@ -91,6 +91,7 @@ typedef struct {
 typedef struct {
   // main: the command line
   bool trace;              // --trace: narrate every step on stderr
+  bool trace_all;          // --trace=all: also every environment string
   bool show_maps;          // --maps: print /proc/self/maps before the jump
   bool check_only;         // --check: stop after check_plan
   bool strict;             // --strict: refuse what is otherwise only warned about (W+X)

@@ -1,7 +1,7 @@
 /*
  * main.c — mini-loader, the kernel's ELF loader in user space.
  *
- *     mini-loader [--trace] [--maps] [--check] [--strict] PROG [ARGS...]
+ *     mini-loader [--trace[=all]] [--maps] [--check] [--strict] PROG [ARGS...]
  *
  * It reads like the table of contents of fs/binfmt_elf.c:load_elf_binary(). Each step
  * below works on one context (Ctx) and hands its results to the next through it;
@@ -17,13 +17,15 @@
 #include <unistd.h>
 
 static const char usage_text[] =
-    "usage: mini-loader [--trace] [--maps] [--check] [--strict] PROG [ARGS...]\n"
+    "usage: mini-loader [--trace[=all]] [--maps] [--check] [--strict] PROG [ARGS...]\n"
     "\n"
     "Runs PROG the way the kernel's execve would, but loaded in user space:\n"
     "maps its segments, loads its interpreter, builds its stack, jumps to it.\n"
     "A PROG without '/' is looked up in PATH.\n"
     "\n"
-    "  --trace   narrate each step on stderr, in the kernel's terms\n"
+    "  --trace   narrate each step on stderr, in the kernel's terms (the\n"
+    "            environment on the new stack is folded into one line)\n"
+    "  --trace=all  the same, with every environment string\n"
     "  --maps    print the program's /proc/self/maps just before the jump\n"
     "  --check   only check PROG (and its interpreter); map nothing, exit 0\n"
     "  --strict  refuse a segment that is both writable and executable (W+X),\n"
@@ -35,7 +37,7 @@ static const char usage_text[] =
     "not found, 2 for a bad command line.\n";
 
 static const char usage_line[] =
-    "usage: mini-loader [--trace] [--maps] [--check] [--strict] PROG [ARGS...]\n";
+    "usage: mini-loader [--trace[=all]] [--maps] [--check] [--strict] PROG [ARGS...]\n";
 
 // A bad command line: `mini-loader: WHAT ARG`, the usage line, exit 2 (STYLE §5).
 static _Noreturn void bad_usage(const char *what, const char *arg) {
@@ -57,6 +59,10 @@ static void parse_args(Ctx *ctx, int argc, char **argv) {
       break;
     } else if (!strcmp(opt, "--trace")) {
       ctx->trace = true;
+    } else if (!strcmp(opt, "--trace=all")) {
+      ctx->trace = ctx->trace_all = true;
+    } else if (!strncmp(opt, "--trace=", 8)) {
+      bad_usage("--trace takes no value but 'all': ", opt);
     } else if (!strcmp(opt, "--maps")) {
       ctx->show_maps = true;
     } else if (!strcmp(opt, "--check")) {

@@ -328,6 +328,26 @@ C
   [[ "$output" == *"[stack]"* ]]
 }
 
+@test "loader: --trace folds the environment into one line, --trace=all lists it" {
+  not_under_sanitizer
+  printf 'int main(void) { return 0; }\n' | cc -static -x c - -o prog
+  # Three strings of 7 bytes with their NUL, and one of 2 + 1,000 + 1: 1,024 bytes.
+  local big
+  big=$(printf 'x%.0s' {1..1000})
+  run env -i A=aaaa B=bbbb C=cccc D="$big" "$MINI_LOADER" --trace ./prog
+  [ "$status" -eq 0 ]
+  [[ "$output" =~ \[build_stack\]\ +0x[0-9a-f]+\ +envp\[0..3\]:\ 4\ strings,\ 1,024\ bytes\ \(--trace=all\ lists\ them\) ]]
+  [[ "$output" =~ envp\[4\]\ +0x0\ \(NULL\) ]]
+  [[ "$output" != *'"A=aaaa"'* ]]
+  run env -i A=aaaa B=bbbb C=cccc D="$big" "$MINI_LOADER" --trace=all ./prog
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'envp[0]   0x'*'"A=aaaa"'* ]]
+  [[ "$output" == *'envp[3]   0x'*"\"D=$big\""* ]]
+  [[ "$output" != *"envp[0..3]"* ]]
+  run -2 "$MINI_LOADER" --trace=some ./prog
+  [ "${lines[0]}" = "mini-loader: --trace takes no value but 'all': --trace=some" ]
+}
+
 @test "loader: --trace narrates every step in the kernel's terms" {
   not_under_sanitizer
   printf 'int main(void) { return 0; }\n' | cc -pie -fPIE -x c - -o prog
