@@ -33,18 +33,54 @@ static void drop_views(Image *img) {
   img->phdrs = NULL;
 }
 
-// --maps: the program's memory as the kernel sees it, on stdout. (The loader's own
-// mappings are still there too: its code, its heap, its TLS; the program never
-// touches them.)
-static void print_maps(void) {
+// What a line of /proc/self/maps is, when it is something of the loader's that stays
+// behind in the program's address space, or NULL. The program never looks at these,
+// as it never looks at the kernel's memory, but a reader of the map should not
+// mistake them for the program's.
+static const char *leftover_label(Ctx *ctx, uint64_t start, uint64_t end) {
+  if (start < ctx->self_hi && end > ctx->self_lo)
+    return "mini-loader's own code and data (left behind, unused)";
+  if (ctx->image && start < (uint64_t)ctx->image + ctx->image_map_len &&
+      end > (uint64_t)ctx->image)
+    return "mini-loader's scratch copy of the new stack (unmapped at the jump)";
+  if (ctx->loader_brk && end == page_up(ctx->loader_brk) && start < end &&
+      !(start < ctx->brk + PAGESZ && end > ctx->brk))
+    return "mini-loader's heap: its TLS (left behind, unused)";
+  return NULL;
+}
+
+// --maps: the program's memory as the kernel sees it, on stderr or in --maps=FILE,
+// each line as /proc/self/maps has it, with a label after the loader's leftovers.
+static void print_maps(Ctx *ctx) {
+  static char buf[256 * 1024];  // static: no malloc here (loader.h)
   int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return;
-  char buf[4096];
+  size_t len = 0;
   ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0)
-    write_all(1, buf, (size_t)n);
+  while (len < sizeof buf - 1 && (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
+    len += (size_t)n;
   close(fd);
+  buf[len] = '\0';
+  for (char *line = buf; *line;) {
+    char *nl = strchr(line, '\n');
+    size_t line_len = nl ? (size_t)(nl - line) : strlen(line);
+    unsigned long start = 0, end = 0;
+    const char *label = NULL;
+    if (sscanf(line, "%lx-%lx", &start, &end) == 2)
+      label = leftover_label(ctx, start, end);
+    write_all(ctx->maps_fd, line, line_len);
+    if (label) {
+      write_all(ctx->maps_fd, "   <- ", 6);
+      write_all(ctx->maps_fd, label, strlen(label));
+    }
+    write_all(ctx->maps_fd, "\n", 1);
+    if (!nl)
+      break;
+    line = nl + 1;
+  }
+  if (ctx->maps_fd != 2)
+    close(ctx->maps_fd);
 }
 
 _Noreturn void enter_program(Ctx *ctx) {
@@ -52,7 +88,7 @@ _Noreturn void enter_program(Ctx *ctx) {
   if (ctx->exe.interp)
     drop_views(&ctx->interp);
   if (ctx->show_maps)
-    print_maps();
+    print_maps(ctx);
 
   int err = arch_unregister_rseq();
   if (err)

@@ -93,6 +93,8 @@ typedef struct {
   bool trace;              // --trace: narrate every step on stderr
   bool trace_all;          // --trace=all: also every environment string
   bool show_maps;          // --maps: print /proc/self/maps before the jump
+  const char *maps_file;   // --maps=FILE, or NULL: stderr
+  int maps_fd;             // where --maps writes (opened by main)
   bool check_only;         // --check: stop after check_plan
   bool strict;             // --strict: refuse what is otherwise only warned about (W+X)
   const char *prog;        // PROG as typed; also the program's argv[0]

@@ -1,7 +1,7 @@
 /*
  * main.c — mini-loader, the kernel's ELF loader in user space.
  *
- *     mini-loader [--trace[=all]] [--maps] [--check] [--strict] PROG [ARGS...]
+ *     mini-loader [--trace[=all]] [--maps[=FILE]] [--check] [--strict] PROG [ARGS...]
  *
  * It reads like the table of contents of fs/binfmt_elf.c:load_elf_binary(). Each step
  * below works on one context (Ctx) and hands its results to the next through it;
@@ -10,6 +10,8 @@
  */
 #include "loader.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +19,7 @@
 #include <unistd.h>
 
 static const char usage_text[] =
-    "usage: mini-loader [--trace[=all]] [--maps] [--check] [--strict] PROG [ARGS...]\n"
+    "usage: mini-loader [--trace[=all]] [--maps[=FILE]] [--check] [--strict] PROG [ARGS...]\n"
     "\n"
     "Runs PROG the way the kernel's execve would, but loaded in user space:\n"
     "maps its segments, loads its interpreter, builds its stack, jumps to it.\n"
@@ -26,7 +28,9 @@ static const char usage_text[] =
     "  --trace   narrate each step on stderr, in the kernel's terms (the\n"
     "            environment on the new stack is folded into one line)\n"
     "  --trace=all  the same, with every environment string\n"
-    "  --maps    print the program's /proc/self/maps just before the jump\n"
+    "  --maps    print the program's /proc/self/maps on stderr just before the\n"
+    "            jump, with the loader's own leftover mappings labelled\n"
+    "  --maps=FILE  the same, written to FILE\n"
     "  --check   only check PROG (and its interpreter); map nothing, exit 0\n"
     "  --strict  refuse a segment that is both writable and executable (W+X),\n"
     "            which is otherwise loaded, as the kernel loads it, with a warning\n"
@@ -37,7 +41,7 @@ static const char usage_text[] =
     "not found, 2 for a bad command line.\n";
 
 static const char usage_line[] =
-    "usage: mini-loader [--trace[=all]] [--maps] [--check] [--strict] PROG [ARGS...]\n";
+    "usage: mini-loader [--trace[=all]] [--maps[=FILE]] [--check] [--strict] PROG [ARGS...]\n";
 
 // A bad command line: `mini-loader: WHAT ARG`, the usage line, exit 2 (STYLE §5).
 static _Noreturn void bad_usage(const char *what, const char *arg) {
@@ -65,6 +69,12 @@ static void parse_args(Ctx *ctx, int argc, char **argv) {
       bad_usage("--trace takes no value but 'all': ", opt);
     } else if (!strcmp(opt, "--maps")) {
       ctx->show_maps = true;
+      ctx->maps_file = NULL;
+    } else if (!strncmp(opt, "--maps=", 7)) {
+      if (!opt[7])
+        bad_usage("--maps= needs a file name", "");
+      ctx->show_maps = true;
+      ctx->maps_file = opt + 7;
     } else if (!strcmp(opt, "--check")) {
       ctx->check_only = true;
     } else if (!strcmp(opt, "--strict")) {
@@ -87,6 +97,22 @@ static void parse_args(Ctx *ctx, int argc, char **argv) {
   ctx->argc = (uint64_t)(argc - i);
 }
 
+// --maps=FILE is opened now, while failing is still clean (the map is written after
+// the point of no return); plain --maps writes to stderr.
+static void open_maps_file(Ctx *ctx) {
+  ctx->maps_fd = 2;
+  if (!ctx->show_maps || !ctx->maps_file)
+    return;
+  ctx->maps_fd = open(ctx->maps_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (ctx->maps_fd < 0) {
+    char line[PATH_MAX + 128];
+    snprintf(line, sizeof line, "mini-loader: %s: cannot create: %s\n", ctx->maps_file,
+             strerror(errno));
+    write_all(2, line, strlen(line));
+    exit(2);
+  }
+}
+
 // The auxiliary vector follows the environment's NULL on the stack the kernel built
 // for us; main()'s third argument points at that environment (this is how glibc's
 // own start-up finds it too).
@@ -105,6 +131,7 @@ int main(int argc, char **argv, char **envp) {
   Ctx ctx_storage = {0};
   Ctx *ctx = &ctx_storage;
   parse_args(ctx, argc, argv);
+  open_maps_file(ctx);
   ctx->envp = envp;
   find_own_auxv(ctx, envp);
   ctx->loader_brk = (uint64_t)syscall(SYS_brk, 0);

@@ -318,14 +318,33 @@ C
   [[ "$output" == *"heap starts"* ]]
 }
 
-@test "loader: --maps shows the program's memory before it runs" {
+@test "loader: --maps shows the program's memory on stderr before it runs" {
+  not_under_sanitizer
+  printf '#include <stdio.h>\nint main(void) { puts("ran"); return 0; }\n' | cc -static -x c - -o prog
+  "$MINI_LOADER" --maps ./prog >out 2>err
+  [ "$(cat out)" = "ran" ]
+  [[ "$(head -1 err)" == "00400000-00401000 r--p 00000000 "*"/prog" ]]
+  grep -q ' r-xp 00001000 .*/prog$' err
+  grep -q '\[stack\]$' err
+}
+
+@test "loader: --maps=FILE writes the map to FILE and labels what the loader leaves behind" {
   not_under_sanitizer
   printf 'int main(void) { return 0; }\n' | cc -static -x c - -o prog
-  run "$MINI_LOADER" --maps ./prog
+  run "$MINI_LOADER" --maps=maps.txt ./prog
   [ "$status" -eq 0 ]
-  [[ "${lines[0]}" == "00400000-00401000 r--p 00000000 "*"/prog" ]]
-  [[ "$output" == *" r-xp 00001000 "*"/prog"* ]]
-  [[ "$output" == *"[stack]"* ]]
+  [ "$output" = "" ]
+  grep -q '^00400000-00401000 r--p 00000000 .*/prog$' maps.txt
+  # The loader's own image (code, data, bss), its heap (glibc's TLS for it) and the
+  # scratch copy of the new stack are there, labelled; the program's lines are not.
+  grep -q " r-xp .*<- mini-loader's own code and data (left behind, unused)$" maps.txt
+  grep -q "<- mini-loader's heap: its TLS (left behind, unused)$" maps.txt
+  grep -q "<- mini-loader's scratch copy of the new stack (unmapped at the jump)$" maps.txt
+  ! grep '/prog .*<-' maps.txt
+  ! grep '\[stack\] .*<-' maps.txt
+  # A file that cannot be created is a clean usage error, before anything runs.
+  run -2 "$MINI_LOADER" --maps=no/such/dir/maps.txt ./prog
+  [ "$output" = "mini-loader: no/such/dir/maps.txt: cannot create: No such file or directory" ]
 }
 
 @test "loader: --trace folds the environment into one line, --trace=all lists it" {
