@@ -227,6 +227,9 @@ void check_clear_of_loader(Ctx *ctx, const Image *img, uint64_t lo, uint64_t hi)
 void reserve_span(Ctx *ctx, Image *img);
 // Does the kernel randomize this process's layout (ASLR)? Not under `setarch -R`.
 bool randomizing(void);
+// kernel.randomize_va_space as it applies to this process: 0 (nothing, also under
+// `setarch -R`), 1 (stack, mmap, PIE, vDSO) or 2 (that and the brk heap).
+int aslr_level(void);
 
 //
 // map_segments.c — each PT_LOAD from the file, with its protections

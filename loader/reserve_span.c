@@ -47,14 +47,16 @@ static uint64_t read_sysctl(const char *path, uint64_t fallback) {
   return strtoull(buf, NULL, 10);
 }
 
-// Does the kernel randomize this process's layout? Not under `setarch -R`
-// (ADDR_NO_RANDOMIZE) nor with kernel.randomize_va_space = 0.
-bool randomizing(void) {
+// How much the kernel randomizes this process's layout: 0 under `setarch -R`
+// (ADDR_NO_RANDOMIZE, which sets no PF_RANDOMIZE), else kernel.randomize_va_space.
+int aslr_level(void) {
   int persona = personality(0xffffffff);
   if (persona != -1 && (persona & ADDR_NO_RANDOMIZE))
-    return false;
-  return read_sysctl("/proc/sys/kernel/randomize_va_space", 2) != 0;
+    return 0;
+  return (int)read_sysctl("/proc/sys/kernel/randomize_va_space", 2);
 }
+
+bool randomizing(void) { return aslr_level() != 0; }
 
 // arch_mmap_rnd(): mmap_rnd_bits (28 by default) random bits, counted in pages.
 static uint64_t mmap_rnd(void) {

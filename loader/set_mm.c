@@ -8,8 +8,8 @@
  *
  *   start_brk, brk    brk(2) grows the heap from here; glibc's malloc uses it, and
  *                     /proc/self/maps calls the mapping [heap]. The kernel puts it
- *                     just after the highest PT_LOAD (plus a random gap under ASLR;
- *                     we pick what it would pick without randomization).
+ *                     just after the highest PT_LOAD, plus a random gap when
+ *                     randomize_va_space is 2 (see randomize_brk); so do we.
  *   arg_*, env_*      what /proc/self/cmdline and /proc/self/environ read (ps too)
  *   auxv              what /proc/self/auxv shows
  *   exe_file          what /proc/self/exe links to (see exe_file.c)
@@ -29,8 +29,12 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+// arch_randomize_brk's range on x86-64 (arch/x86/kernel/process.c).
+#define BRK_RANDOM_RANGE (32ULL << 20)
 
 // The code/data bounds the kernel reports in /proc/PID/stat, computed as in
 // load_elf_binary: code = the executable PT_LOADs' file bytes; start_data = the
@@ -58,6 +62,28 @@ static void code_and_data(const Image *img, struct prctl_mm_map *map) {
   map->end_data = end_data + img->bias;
 }
 
+// The heap's random start, as load_elf_binary gives it when the process randomizes
+// (PF_RANDOMIZE, i.e. not `setarch -R`) and kernel.randomize_va_space is above 1:
+// arch_randomize_brk() moves brk up by a random number of whole pages, less than
+// 32 MiB on x86-64 (randomize_page(mm->brk, SZ_32M)). Level 1 randomizes the stack,
+// mmap and the PIE base, but not the heap.
+static uint64_t randomize_brk(Ctx *ctx, uint64_t brk) {
+  int level = aslr_level();
+  if (level < 2) {
+    trace(ctx, "set_mm", "the heap is not randomized (randomize_va_space %d%s)", level,
+          level == 0 ? " or setarch -R" : "");
+    return brk;
+  }
+  uint64_t range_pages = BRK_RANDOM_RANGE / PAGESZ, r = 0;
+  if (getrandom(&r, sizeof r, 0) != sizeof r)
+    return brk;
+  uint64_t gap = r % range_pages * PAGESZ;
+  trace(ctx, "set_mm", "the heap starts 0x%llx bytes (%llu pages) above 0x%llx: a random gap "
+        "below 32 MiB (arch_randomize_brk, randomize_va_space 2)",
+        (unsigned long long)gap, (unsigned long long)(gap / PAGESZ), (unsigned long long)brk);
+  return brk + gap;
+}
+
 static uint64_t choose_brk(Ctx *ctx) {
   const Image *exe = &ctx->exe;
   // The loader has not allocated from its brk heap since main() started (loader.h
@@ -76,9 +102,9 @@ static uint64_t choose_brk(Ctx *ctx) {
     // heap starts right after that.
     trace(ctx, "set_mm", "static-pie: its brk goes where the kernel put ours (the "
           "ELF_ET_DYN_BASE area), after the loader's own heap");
-    return page_up(own);
+    return randomize_brk(ctx, page_up(own));
   }
-  return exe->hi + exe->bias;  // page-aligned end of the highest PT_LOAD
+  return randomize_brk(ctx, exe->hi + exe->bias);  // page-aligned end of the highest PT_LOAD
 }
 
 void set_mm(Ctx *ctx) {
