@@ -28,7 +28,8 @@
  *   align = the largest power-of-two p_align          phdr_vaddr = where AT_PHDR points
  *
  * Reads img->ehdr, img->phdrs, img->file; fills img->lo, hi, align, phdr_vaddr,
- * exec_stack, interp (and ctx->interp_path, ctx->interp), and, through
+ * exec_stack, interp (and ctx->interp_path, ctx->interp), through runpath.c the
+ * program's origin_path, and, through
  * find_own_space, ctx->self_lo, self_hi, stack_lo, stack_top.
  */
 #include "loader.h"
@@ -180,6 +181,7 @@ static void check_image(Ctx *ctx, Image *img) {
 void check_plan(Ctx *ctx) {
   find_own_space(ctx);
   check_image(ctx, &ctx->exe);
+  find_origin_runpath(ctx, &ctx->exe);
   if (!ctx->exe.interp) {
     trace(ctx, "check_plan", "program: no PT_INTERP: statically linked, it starts itself");
     return;

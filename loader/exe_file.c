@@ -23,7 +23,8 @@
  * program. (/proc/self/maps shows the loader as anonymous memory from then on.)
  *
  * Changing exe_file needs CAP_CHECKPOINT_RESTORE (or CAP_SYS_ADMIN); without it the
- * program runs with /proc/self/exe still naming mini-loader, as --trace says.
+ * program runs with /proc/self/exe still naming mini-loader, as --trace says, and
+ * set_mm warns in one line when the program's RUNPATH needs it (runpath.c).
  */
 #include "loader.h"
 

@@ -81,6 +81,7 @@ typedef struct {
   uint64_t phdr_vaddr;     // where the program headers are in memory, or 0 if nowhere
   bool exec_stack;         // PT_GNU_STACK has PF_X
   const char *interp;      // PT_INTERP's path (ctx->interp_path), or NULL
+  const char *origin_path; // a RUNPATH/RPATH naming $ORIGIN (in the file view), or NULL
 
   // reserve_span: where it went
   uint64_t bias;           // load_bias: run-time address = p_vaddr + bias (0 for ET_EXEC)
@@ -203,6 +204,14 @@ void read_headers(Ctx *ctx, Image *img);
 // headers land, PT_INTERP, PT_GNU_STACK. After it, mapping cannot fail for a reason
 // that is the file's fault.
 void check_plan(Ctx *ctx);
+
+//
+// runpath.c — $ORIGIN in the program's RUNPATH (a sub-step of check_plan)
+//
+
+// Sets img->origin_path when img's dynamic section has a DT_RUNPATH or DT_RPATH that
+// names $ORIGIN, which ld.so resolves through /proc/self/exe. Never fails.
+void find_origin_runpath(Ctx *ctx, Image *img);
 
 //
 // own_space.c — the memory a program must leave alone (a sub-step of check_plan)

@@ -127,6 +127,7 @@ void set_mm(Ctx *ctx) {
   map.exe_fd = (uint32_t)fd;
 
   int ok = prctl(PR_SET_MM, PR_SET_MM_MAP, &map, sizeof map, 0);
+  bool exe_changed = ok == 0 && fd >= 0;
   if (ok < 0 && fd >= 0) {
     trace(ctx, "set_mm", "prctl(PR_SET_MM_MAP) with exe_fd refused (%s): /proc/self/exe "
           "stays mini-loader", strerror(errno));
@@ -148,6 +149,13 @@ void set_mm(Ctx *ctx) {
   else
     trace(ctx, "set_mm", "prctl(PR_SET_MM_MAP) refused (%s): brk, /proc/self/cmdline and "
           "/proc/self/auxv stay the loader's", strerror(errno));
+
+  // Said whether or not --trace is on: such a program is about to run, but ld.so
+  // will look for its libraries in the wrong directory (runpath.c).
+  if (!exe_changed && ctx->exe.origin_path)
+    warning(ctx, "its RUNPATH %s will be resolved next to mini-loader: /proc/self/exe still "
+            "names mini-loader (changing it needs CAP_CHECKPOINT_RESTORE, normally root)",
+            ctx->exe.origin_path);
 
   // comm is the basename of the file, cut to 15 bytes by the kernel (TASK_COMM_LEN).
   const char *slash = strrchr(ctx->path, '/');

@@ -231,7 +231,7 @@ C
   not_under_sanitizer
   run "$MINI_LOADER" --trace /bin/true
   [[ "$output" != *"exe_fd refused (Operation not permitted)"* ]] ||
-    skip "changing exe_file needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN"
+    skip "needs root: changing /proc/self/exe needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN"
   [[ "$output" == *"[set_mm] prctl(PR_SET_MM_MAP): /proc/self/exe is now /bin/true"* ]]
   same_run readlink /proc/self/exe
   [ "$output" = "$(readlink -f "$(command -v readlink)")" ]
@@ -386,6 +386,38 @@ C
   done
   # Four draws from 8192 pages: all the same only by a bug (or 1 in 2^39).
   [ "$(printf '%s\n' "${starts[@]}" | sort -u | wc -l)" -gt 1 ]
+}
+
+# A program in app/bin whose library is in app/lib, found through RUNPATH
+# $ORIGIN/../lib: only a loader that makes /proc/self/exe name the program runs it.
+origin_app() {
+  mkdir -p app/bin app/lib
+  printf 'int seven(void) { return 7; }\n' | cc -shared -fPIC -x c - -o app/lib/libseven.so
+  printf 'int seven(void);\nint main(void) { return seven(); }\n' >m.c
+  cc m.c -Lapp/lib -lseven -Wl,-rpath,'$ORIGIN/../lib' -o app/bin/m
+}
+
+@test "loader: without the privilege to change /proc/self/exe, a \$ORIGIN program gets a one-line warning" {
+  not_under_sanitizer
+  origin_app
+  local drop=()
+  if [ "$(id -u)" = 0 ]; then
+    command -v setpriv >/dev/null || skip "setpriv is not installed (Debian: util-linux)"
+    drop=(setpriv --bounding-set=-all --inh-caps=-all --)  # root, without capabilities
+  fi
+  run -127 "${drop[@]}" "$MINI_LOADER" app/bin/m
+  [ "${lines[0]}" = "mini-loader: warning: app/bin/m: its RUNPATH \$ORIGIN/../lib will be resolved next to mini-loader: /proc/self/exe still names mini-loader (changing it needs CAP_CHECKPOINT_RESTORE, normally root)" ]
+  # ld.so then looks next to mini-loader, and does not find the library (127).
+  [[ "$output" == *"libseven.so: cannot open shared object file"* ]]
+  # A program without $ORIGIN runs without a word.
+  run "${drop[@]}" "$MINI_LOADER" /bin/true
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  # With the privilege (root), the program finds its library, and nothing is said.
+  if [ "$(id -u)" = 0 ]; then
+    run -7 "$MINI_LOADER" app/bin/m
+    [ "$output" = "" ]
+  fi
 }
 
 @test "loader: --trace narrates every step in the kernel's terms" {
