@@ -19,6 +19,16 @@ HEADERS := $(wildcard common/*.h ld/*.h ar/*.h loader/*.h)
 # system's zlib and zstd.
 LOADER_COMMON := $(filter-out common/compress.c,$(COMMON_SRCS))
 
+# One line per build step ("  CC      ld/layout.c"), as the kernel's and git's builds
+# print; `make V=1` shows the whole commands.
+ifeq ($(V),1)
+Q =
+say = @:
+else
+Q = @
+say = @printf '  %-7s %s\n'
+endif
+
 TOOLS := bin/mini-ld bin/ld $(if $(AR_SRCS),bin/mini-ar) $(if $(LOADER_SRCS),bin/mini-loader)
 SAN_TOOLS := $(patsubst bin/%,build-san/bin/%,$(TOOLS))
 
@@ -26,52 +36,63 @@ all: $(TOOLS)
 
 build/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(say) CC $<
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 build-san/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -O2,$(CFLAGS)) $(SAN_FLAGS) -c $< -o $@
+	$(say) CC-SAN $<
+	$(Q)$(CC) $(filter-out -O2,$(CFLAGS)) $(SAN_FLAGS) -c $< -o $@
 
 bin/mini-ld: $(patsubst %.c,build/%.o,$(COMMON_SRCS) $(LD_SRCS))
 	@mkdir -p bin
-	$(CC) $(CFLAGS) -o $@ $^
+	$(say) LINK $@
+	$(Q)$(CC) $(CFLAGS) -o $@ $^
 
 # gcc -B bin/ runs bin/ld: the same program.
 bin/ld: bin/mini-ld
-	ln -sf mini-ld $@
+	$(say) LN $@
+	$(Q)ln -sf mini-ld $@
 
 bin/mini-ar: $(patsubst %.c,build/%.o,$(COMMON_SRCS) $(AR_SRCS))
 	@mkdir -p bin
-	$(CC) $(CFLAGS) -o $@ $^
+	$(say) LINK $@
+	$(Q)$(CC) $(CFLAGS) -o $@ $^
 
 build-san/bin/mini-ar: $(patsubst %.c,build-san/%.o,$(COMMON_SRCS) $(AR_SRCS))
 	@mkdir -p build-san/bin
-	$(CC) $(SAN_FLAGS) -o $@ $^
+	$(say) LINK $@
+	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^
 
 # The loader is static-pie, so the kernel places it in the mmap area, clear of
 # programs linked at 0x400000. Its sanitizer build is an ordinary PIE (ASan cannot
 # be static); tests know it through MINI_SANITIZED=1.
 bin/mini-loader: $(patsubst %.c,build/%.o,$(LOADER_COMMON) $(LOADER_SRCS))
 	@mkdir -p bin
-	$(CC) $(CFLAGS) -static-pie -o $@ $^
+	$(say) LINK $@
+	$(Q)$(CC) $(CFLAGS) -static-pie -o $@ $^
 
 build-san/bin/mini-loader: $(patsubst %.c,build-san/%.o,$(LOADER_COMMON) $(LOADER_SRCS))
 	@mkdir -p build-san/bin
-	$(CC) $(SAN_FLAGS) -o $@ $^
+	$(say) LINK $@
+	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^
 
 build-san/bin/mini-ld: $(patsubst %.c,build-san/%.o,$(COMMON_SRCS) $(LD_SRCS))
 	@mkdir -p build-san/bin
-	$(CC) $(SAN_FLAGS) -o $@ $^
+	$(say) LINK $@
+	$(Q)$(CC) $(SAN_FLAGS) -o $@ $^
 
 build-san/bin/ld: build-san/bin/mini-ld
-	ln -sf mini-ld $@
+	$(say) LN $@
+	$(Q)ln -sf mini-ld $@
 
 # mini-ld linking itself: the same objects, linked by bin/mini-ld (gcc -B bin/) into
 # a dynamically linked PIE, as the system's ld links bin/mini-ld. tests/ld_self.bats
 # runs link tests with it.
 build/self/mini-ld: $(patsubst %.c,build/%.o,$(COMMON_SRCS) $(LD_SRCS)) bin/mini-ld bin/ld
 	@mkdir -p build/self
-	$(CC) $(CFLAGS) -B bin/ -o $@ $(filter %.o,$^)
+	$(say) LINK $@
+	$(Q)$(CC) $(CFLAGS) -B bin/ -o $@ $(filter %.o,$^)
 
 self: build/self/mini-ld
 
@@ -82,7 +103,8 @@ check: $(SAN_TOOLS)
 	@MINI_BIN=$(CURDIR)/build-san/bin MINI_SANITIZED=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 tests/run
 
-demo: all
+# examples/run builds the tools itself (step 0), one line per build step.
+demo:
 	@examples/run
 
 # Coverage-guided fuzzing of the readers with libFuzzer (tests/fuzz/README.md): each

@@ -64,3 +64,31 @@ run_example() {
       { echo "no test for $name" >&2; return 1; }
   done
 }
+
+# A copy of the repository's sources and builds (not .git) in ./repo.
+copy_repo() {
+  mkdir repo
+  (cd "$REPO" && tar --exclude=./.git --exclude=./build-san --exclude=./build-fuzz -cf - .) |
+    tar -C repo -xf -
+}
+
+@test "examples: make demo prints one line per build step before step 1, commands that fit a line" {
+  copy_repo
+  # A source newer than its object: make compiles at least that file and links
+  # the loader again.
+  touch repo/loader/trace.c
+  run make -s -C repo demo
+  [ "$status" -eq 0 ]
+  # Nothing but a blank line before step 0, and in step 0 no compiler command line.
+  [ "${lines[0]}" = "=== 0. Build the linker ===" ]
+  local step0
+  step0=$(sed -n '/^=== 0\./,/^=== 1\./p' <<<"$output")
+  [[ "$step0" =~ $'\n'"  compiled "[0-9]+" C file" ]]
+  [[ "$step0" == *"  LINK    bin/mini-loader"* ]]
+  ! grep -E '(^|[ /])(cc|gcc) .*-c ' <<<"$step0"
+  # Step 1 names the flags once, then every command fits in 80 columns.
+  ! grep -E '^\$ .{79}' <<<"$(sed -n '/^=== 1\./,/^=== 2\./p' <<<"$output")"
+  # The trace folds the environment; the sizes come with their reason.
+  [[ "$output" =~ envp\[0\.\.[0-9]+\]:\ [0-9]+\ strings,\ [0-9,]+\ bytes ]]
+  grep -qE '^why: +ld\.bfd starts each PT_LOAD on a new page of the file: [0-9]+ bytes of zero padding; mini-ld packs them \([0-9]+ bytes\)' <<<"$output"
+}
