@@ -21,6 +21,8 @@
 #   ar_both ARGS...                GNU ar and mini-ar with the same ARGS ('@' in a word
 #                                  is "gnu" or "mini"): same stdout, byte-identical
 #                                  archives
+#   needs_exe_change               skip the test unless mini-loader may point
+#                                  /proc/self/exe at the program (root's privilege)
 #   with_common NAME <<'EOF'       compile a C program from stdin together with every
 #                                  common/*.c to NAME, under ThreadSanitizer when the
 #                                  compiler has it (a data race then exits 66)
@@ -237,4 +239,15 @@ with_common() {
   cat >"$1.c"
   cc -fsanitize=thread "${flags[@]}" "$1.c" "$REPO"/common/*.c -o "$1" 2>/dev/null ||
     cc "${flags[@]}" "$1.c" "$REPO"/common/*.c -o "$1"
+}
+
+# mini-loader points /proc/self/exe at the program with prctl(PR_SET_MM_MAP) and an
+# exe_fd, which the kernel allows only with CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN:
+# as an ordinary user the link keeps naming mini-loader, so a test that needs it is
+# skipped, and says why.
+needs_exe_change() {
+  local out
+  out=$("$MINI_LOADER" --trace /bin/true 2>&1)
+  [[ "$out" != *"exe_fd refused"* ]] ||
+    skip "needs root: pointing /proc/self/exe at the program needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN"
 }
