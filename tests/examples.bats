@@ -6,25 +6,50 @@
 
 load helpers
 
+# in_git_copy NAME: copies examples/NAME to repo/examples/NAME, in a git repository
+# that has the project's .gitignore and has committed the copy, and enters it.
+in_git_copy() {
+  mkdir -p repo/examples
+  cp "$REPO/.gitignore" repo/
+  cp -r "$REPO/examples/$1" repo/examples/
+  rm -rf "repo/examples/$1/build"
+  cd repo
+  git init -q
+  git add -A
+  git -c user.name=test -c user.email=test@example.com commit -qm copy
+  cd "examples/$1"
+}
+
+# nothing_left_behind: git sees no new or changed file (what make writes goes to
+# build/, which .gitignore names).
+nothing_left_behind() {
+  local st
+  st=$(git status --porcelain)
+  [ -z "$st" ] || { echo "left behind: $st" >&2; return 1; }
+}
+
 # run_example NAME [TARGET]: `make -s TARGET` (default run) in a copy of
-# examples/NAME; its stdout must equal examples/expected/NAME.out.
+# examples/NAME; its stdout must equal examples/expected/NAME.out, and it must
+# leave no file that git would see.
 run_example() {
   local name=$1 target=${2:-run}
-  cp -r "$REPO/examples/$name" ex
-  cd ex
-  make -s LD="$MINI_LD" MINI_AR="$MINI_AR" MINI_LOADER="$MINI_LOADER" "$target" >got.out
-  diff -u "$REPO/examples/expected/$name.out" got.out
+  in_git_copy "$name"
+  make -s LD="$MINI_LD" MINI_AR="$MINI_AR" MINI_LOADER="$MINI_LOADER" "$target" >../../../got.out
+  diff -u "$REPO/examples/expected/$name.out" ../../../got.out
+  nothing_left_behind
 }
 
 @test "examples: 01-seeds-pipeline" {
   # Its run target adds "exit status: 0" to the program's output, which the
   # expected file (shared with examples/run) does not have.
-  cp -r "$REPO/examples/01-seeds-pipeline" ex
-  cd ex
-  make -s LD="$MINI_LD" main
-  run ./main
+  in_git_copy 01-seeds-pipeline
+  make -s LD="$MINI_LD"
+  run build/main
   [ "$status" -eq 0 ]
   [ "$output" = "$(cat "$REPO/examples/expected/01-seeds-pipeline.out")" ]
+  run make -s LD="$MINI_LD" run
+  [ "${lines[-1]}" = "exit status: 0" ]
+  nothing_left_behind
 }
 
 @test "examples: 02-two-files" {

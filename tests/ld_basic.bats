@@ -23,9 +23,9 @@ C
 @test "ld: the seeds' example links with the seeds' command line" {
   cp -r "$REPO/examples/01-seeds-pipeline" ex
   cd ex
-  make -s LD="$MINI_LD" main
-  run ./main
+  make -s LD="$MINI_LD" build/main
+  run build/main
   [ "$status" -eq 0 ]
   [ "$output" = "$(cat "$REPO/examples/expected/01-seeds-pipeline.out")" ]
-  check_layout main
+  check_layout build/main
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # check.sh - shows relocs.o's relocations, the bytes they patch before and
 # after the link, and redoes the linker's arithmetic by hand from `nm`.
-# Run by `make run`, after relocs.o, lib.o and main exist.
+# Run by `make run` in build/, after relocs.o, lib.o and main exist there.
 set -eu
 
 # sym FILE NAME: NAME's value in FILE, as 0x...
