@@ -137,9 +137,10 @@ static void trace_stack(Ctx *ctx, uint64_t envc, uint64_t nauxv, uint64_t platfo
   if (platform)
     trace(ctx, "build_stack", "  0x%llx  AT_PLATFORM \"%s\"", (unsigned long long)platform,
           (const char *)image_at(ctx, platform));
-  trace(ctx, "build_stack", "  0x%llx  argument strings (%llu bytes), then environment strings (%llu bytes)",
-        (unsigned long long)ctx->arg_start, (unsigned long long)(ctx->arg_end - ctx->arg_start),
-        (unsigned long long)(ctx->env_end - ctx->env_start));
+  char arg_bytes[32], env_bytes[32];
+  trace(ctx, "build_stack", "  0x%llx  argument strings (%s bytes), then environment strings (%s bytes)",
+        (unsigned long long)ctx->arg_start, with_commas(ctx->arg_end - ctx->arg_start, arg_bytes),
+        with_commas(ctx->env_end - ctx->env_start, env_bytes));
   trace(ctx, "build_stack", "  0x%llx  AT_EXECFN  \"%s\"", (unsigned long long)execfn,
         (const char *)image_at(ctx, execfn));
   trace(ctx, "build_stack", "  0x%llx  end marker (8 zero bytes)",

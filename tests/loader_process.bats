@@ -357,6 +357,7 @@ C
   [[ "$output" =~ \[build_stack\]\ +0x[0-9a-f]+\ +envp\[0..3\]:\ 4\ strings,\ 1,024\ bytes\ \(--trace=all\ lists\ them\) ]]
   [[ "$output" =~ envp\[4\]\ +0x0\ \(NULL\) ]]
   [[ "$output" != *'"A=aaaa"'* ]]
+  [[ "$output" == *"argument strings (7 bytes), then environment strings (1,024 bytes)"* ]]
   run env -i A=aaaa B=bbbb C=cccc D="$big" "$MINI_LOADER" --trace=all ./prog
   [ "$status" -eq 0 ]
   [[ "$output" == *'envp[0]   0x'*'"A=aaaa"'* ]]
