@@ -223,9 +223,19 @@ ar_both() {
   "$MINI_AR" "${m[@]}" >mini.out 2>mini.err ||
     { echo "mini-ar failed: $(cat mini.err)" >&2; return 1; }
   diff -u gnu.out mini.out >&2 || return 1
+  # With U, both write the current time into the symbol table's header (bytes
+  # 24-35): the two runs may straddle a second, so that field is compared apart.
+  local skip=0
+  [[ $1 == *U* ]] && skip=36
   for a in "$@"; do
     case $a in *@*) [ -e "${a//@/gnu}" ] || continue ;; *) continue ;; esac
-    if ! cmp "${a//@/gnu}" "${a//@/mini}" >&2; then
+    if ((skip)) && [ "$(head -c 8 "${a//@/gnu}")" = '!<arch>'$'\n' ]; then
+      local tg tm
+      tg=$(head -c 36 "${a//@/gnu}" | tail -c 12 | tr -d ' ')
+      tm=$(head -c 36 "${a//@/mini}" | tail -c 12 | tr -d ' ')
+      ((tm - tg >= 0 && tm - tg <= 5)) || { echo "symbol table times $tg and $tm" >&2; return 1; }
+    fi
+    if ! cmp -i "$skip" "${a//@/gnu}" "${a//@/mini}" >&2; then
       od -c "${a//@/gnu}" | head -20 >&2
       echo --- >&2
       od -c "${a//@/mini}" | head -20 >&2
