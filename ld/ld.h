@@ -379,7 +379,7 @@ typedef struct {
   size_t len, cap;
 } Buf;
 
-// Appends n bytes; returns where they start.
+// Appends n bytes (or, if p is NULL, room for them); returns where they start.
 size_t buf_add(Buf *b, const void *p, size_t n);
 
 typedef struct {
@@ -389,10 +389,6 @@ typedef struct {
 
 // The offset of s, added if it is new. The table keeps the pointer: s must live on.
 uint32_t add_string(StringTable *t, const char *s);
-// The same for a string known to be distinct from every other one added this way
-// (global symbol names): it shares an add_string copy if there is one, else it is
-// appended without being indexed.
-uint32_t add_unique_string(StringTable *t, const char *s);
 // The offset of s, which must have been added.
 uint32_t find_string(const StringTable *t, const char *s);
 void free_string_table(StringTable *t);

@@ -24,7 +24,8 @@ size_t buf_add(Buf *b, const void *p, size_t n) {
     b->cap = cap;
   }
   size_t off = b->len;
-  memcpy(b->data + off, p, n);
+  if (p)  // (NULL: only make room, for the caller to fill)
+    memcpy(b->data + off, p, n);
   b->len += n;
   return off;
 }
@@ -37,16 +38,6 @@ uint32_t add_string(StringTable *t, const char *s) {
   uint32_t off = (uint32_t)buf_add(&t->buf, s, len + 1);
   e->value = (void *)(uintptr_t)(off + 1);
   return off;
-}
-
-// A big link has 600,000 global names, all different: indexing them cost a tenth
-// of its time, only to learn that none repeats. Only the few locals are indexed.
-uint32_t add_unique_string(StringTable *t, const char *s) {
-  size_t len = strlen(s);
-  void *v = hashmap_get(&t->index, s, len);
-  if (v)
-    return (uint32_t)((uintptr_t)v - 1);
-  return (uint32_t)buf_add(&t->buf, s, len + 1);
 }
 
 void free_string_table(StringTable *t) {

@@ -16,13 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void add_symbol(Buf *symtab, StringTable *strtab, Symbol *sym, uint8_t bind,
-                       uint64_t tls_start) {
-  sym->symtab_index = (uint32_t)(symtab->len / sizeof(Elf64_Sym));
+static Elf64_Sym make_entry(const Symbol *sym, uint8_t bind, uint32_t name, uint64_t tls_start) {
   Elf64_Sym es = {0};
-  es.st_name = !*sym->name       ? 0
-               : sym->is_global ? add_unique_string(strtab, sym->name)
-                                : add_string(strtab, sym->name);
+  es.st_name = name;
   es.st_info = ELF64_ST_INFO(bind, sym->type);
   es.st_other = sym->visibility;
   es.st_shndx = output_shndx(sym);
@@ -31,6 +27,13 @@ static void add_symbol(Buf *symtab, StringTable *strtab, Symbol *sym, uint8_t bi
   if (sym->type == STT_TLS && sym->state == SYM_DEFINED)
     es.st_value -= tls_start;
   es.st_size = sym->size;
+  return es;
+}
+
+static void add_symbol(Buf *symtab, StringTable *strtab, Symbol *sym, uint8_t bind,
+                       uint64_t tls_start) {
+  sym->symtab_index = (uint32_t)(symtab->len / sizeof(Elf64_Sym));
+  Elf64_Sym es = make_entry(sym, bind, *sym->name ? add_string(strtab, sym->name) : 0, tls_start);
   buf_add(symtab, &es, sizeof es);
 }
 
@@ -42,6 +45,124 @@ static bool keep_local(const Symbol *sym) {
   if (sym->type == STT_FILE)
     return true;
   return !sym->isec || (sym->isec->is_alive && sym->isec->osec);
+}
+
+// Which table a global goes in: 0 among the locals (hidden: local to the output),
+// 1 among the globals, or -1 not at all.
+static int global_part(Ctx *ctx, const Symbol *sym) {
+  bool hidden = (sym->visibility == STV_HIDDEN || sym->visibility == STV_INTERNAL ||
+                 sym->version_local) &&
+                sym->state != SYM_UNDEF;
+  if (sym->state == SYM_UNDEF && (sym->strong_ref || !sym->file))
+    return -1;  // an entry symbol nobody defined: warned about already
+  if (sym->state == SYM_DEFINED && sym->isec && !sym->isec->is_alive)
+    return -1;  // its section was discarded (COMDAT copy, --gc-sections)
+  if ((sym->state == SYM_SHARED || sym->state == SYM_UNDEF) && !sym->object_ref)
+    return -1;  // one of the thousands a shared library defines, unused here
+  if (hidden && ctx->opt.discard_all)
+    return -1;
+  return hidden ? 0 : 1;
+}
+
+// The globals are most of a big table: they are written in parallel, in chunks of
+// ctx->globals. A first loop counts each chunk's entries and name bytes per part;
+// their running sums say where each chunk writes; a second loop writes there. The
+// entries come out in the order of ctx->globals, hidden ones first, whatever the
+// threads. (A global's name is distinct from every other global's; it shares a
+// local's string if one was added, which is only read here.)
+enum { GLOBAL_CHUNK = 4096 };
+
+typedef struct {
+  Ctx *ctx;
+  StringTable *strtab;
+  uint64_t (*count)[2];     // per chunk and part: entries
+  uint64_t (*bytes)[2];     // ... and bytes of new names
+  uint64_t (*at)[2];        // ... where its entries start (index)
+  uint64_t (*str_at)[2];    // ... where its names start (offset)
+  Elf64_Sym *syms;          // the whole table
+  uint8_t *names;           // the whole string table
+} GlobalTasks;
+
+static uint32_t shared_name(GlobalTasks *t, const char *name) {
+  return t->strtab->index.len ? (uint32_t)(uintptr_t)hashmap_get(&t->strtab->index, name,
+                                                                  strlen(name))
+                              : 0;
+}
+
+static void count_globals(void *arg, size_t c) {
+  GlobalTasks *t = arg;
+  Ctx *ctx = t->ctx;
+  size_t end = (c + 1) * GLOBAL_CHUNK < ctx->globals.len ? (c + 1) * GLOBAL_CHUNK : ctx->globals.len;
+  for (size_t i = c * GLOBAL_CHUNK; i < end; i++) {
+    Symbol *sym = ctx->globals.data[i];
+    int part = global_part(ctx, sym);
+    if (part < 0)
+      continue;
+    t->count[c][part]++;
+    if (*sym->name && !shared_name(t, sym->name))
+      t->bytes[c][part] += strlen(sym->name) + 1;
+  }
+}
+
+static void write_globals(void *arg, size_t c) {
+  GlobalTasks *t = arg;
+  Ctx *ctx = t->ctx;
+  size_t end = (c + 1) * GLOBAL_CHUNK < ctx->globals.len ? (c + 1) * GLOBAL_CHUNK : ctx->globals.len;
+  uint64_t at[2] = {t->at[c][0], t->at[c][1]};
+  uint64_t str_at[2] = {t->str_at[c][0], t->str_at[c][1]};
+  for (size_t i = c * GLOBAL_CHUNK; i < end; i++) {
+    Symbol *sym = ctx->globals.data[i];
+    int part = global_part(ctx, sym);
+    if (part < 0)
+      continue;
+    uint32_t name = 0;
+    if (*sym->name && !(name = shared_name(t, sym->name))) {
+      size_t len = strlen(sym->name) + 1;
+      name = (uint32_t)str_at[part];
+      memcpy(t->names + str_at[part], sym->name, len);
+      str_at[part] += len;
+    } else if (name) {
+      name--;  // the index holds offset + 1
+    }
+    uint8_t bind = part == 0 ? STB_LOCAL : sym->state == SYM_UNDEF ? STB_WEAK : sym->binding;
+    if (sym->state == SYM_SHARED)  // an import: as the program refers to it
+      bind = sym->strong_ref ? STB_GLOBAL : STB_WEAK;
+    sym->symtab_index = (uint32_t)at[part];
+    t->syms[at[part]++] = make_entry(sym, bind, name, ctx->tls_start);
+  }
+}
+
+// Appends the globals to the table; returns the index of the first one that is not
+// local (sh_info).
+static uint32_t add_globals(Ctx *ctx, Buf *symtab, StringTable *strtab) {
+  size_t chunks = (ctx->globals.len + GLOBAL_CHUNK - 1) / GLOBAL_CHUNK;
+  GlobalTasks t = {ctx, strtab, arena_array(&ctx->arena, chunks + 1, sizeof *t.count),
+                   arena_array(&ctx->arena, chunks + 1, sizeof *t.bytes),
+                   arena_array(&ctx->arena, chunks + 1, sizeof *t.at),
+                   arena_array(&ctx->arena, chunks + 1, sizeof *t.str_at), NULL, NULL};
+  parallel_for(chunks, count_globals, &t);
+  uint64_t index = symtab->len / sizeof(Elf64_Sym), offset = strtab->buf.len;
+  uint32_t first_global = 0;
+  for (int part = 0; part < 2; part++) {
+    if (part == 1)
+      first_global = (uint32_t)index;
+    for (size_t c = 0; c < chunks; c++) {
+      t.at[c][part] = index;
+      t.str_at[c][part] = offset;
+      index += t.count[c][part];
+      offset += t.bytes[c][part];
+    }
+  }
+  if (index > UINT32_MAX || offset > UINT32_MAX)
+    fatal("the symbol table would need more than 2^32 entries or name bytes");
+  // Grow both tables to their final size, then let the chunks fill them in.
+  uint64_t first = symtab->len / sizeof(Elf64_Sym), names = strtab->buf.len;
+  buf_add(symtab, NULL, (index - first) * sizeof(Elf64_Sym));
+  buf_add(&strtab->buf, NULL, offset - names);
+  t.syms = (Elf64_Sym *)symtab->data;
+  t.names = strtab->buf.data;
+  parallel_for(chunks, write_globals, &t);
+  return first_global;
 }
 
 uint32_t build_symtab(Ctx *ctx, Buf *symtab, StringTable *strtab) {
@@ -67,28 +188,5 @@ uint32_t build_symtab(Ctx *ctx, Buf *symtab, StringTable *strtab) {
         add_symbol(symtab, strtab, sym, STB_LOCAL, ctx->tls_start);
     }
   }
-  uint32_t first_global = 0;
-  for (int pass = 0; pass < 2; pass++) {
-    for (size_t i = 0; i < ctx->globals.len; i++) {
-      Symbol *sym = ctx->globals.data[i];
-      bool hidden = (sym->visibility == STV_HIDDEN || sym->visibility == STV_INTERNAL ||
-                     sym->version_local) &&
-                    sym->state != SYM_UNDEF;
-      if (sym->state == SYM_UNDEF && (sym->strong_ref || !sym->file))
-        continue;  // an entry symbol nobody defined: warned about already
-      if (sym->state == SYM_DEFINED && sym->isec && !sym->isec->is_alive)
-        continue;  // its section was discarded (COMDAT copy, --gc-sections)
-      if ((sym->state == SYM_SHARED || sym->state == SYM_UNDEF) && !sym->object_ref)
-        continue;  // one of the thousands a shared library defines, unused here
-      if (hidden != (pass == 0) || (hidden && ctx->opt.discard_all))
-        continue;
-      uint8_t bind = hidden ? STB_LOCAL : sym->state == SYM_UNDEF ? STB_WEAK : sym->binding;
-      if (sym->state == SYM_SHARED)  // an import: as the program refers to it
-        bind = sym->strong_ref ? STB_GLOBAL : STB_WEAK;
-      add_symbol(symtab, strtab, sym, bind, ctx->tls_start);
-    }
-    if (pass == 0)
-      first_global = (uint32_t)(symtab->len / sizeof(Elf64_Sym));
-  }
-  return first_global;
+  return add_globals(ctx, symtab, strtab);
 }
