@@ -9,7 +9,8 @@
  *   ld/model/           what every pass may ask: the symbol table and where a symbol
  *                       is (symbols.c); input and output sections, their constructors
  *                       and addresses (sections.c); string tables (string_table.c);
- *                       C++ names as people write them (demangle.c).
+ *                       C++ names as people write them (demangle.c); the
+ *                       source line a place came from (debug_line.c).
  *                       The model calls no pass.
  *   ld/synthetic/       the sections the linker makes itself (.got, .plt, .dynamic,
  *                       .dynsym, .gnu.hash, .gnu.version*, .eh_frame_hdr, the build
@@ -41,6 +42,7 @@ typedef struct Ctx Ctx;
 typedef struct InputFile InputFile;
 typedef struct InputSection InputSection;
 typedef struct IrFile IrFile;
+typedef struct LineTable LineTable;
 typedef struct OutputSection OutputSection;
 typedef struct Segment Segment;
 typedef struct Symbol Symbol;
@@ -273,6 +275,8 @@ struct InputFile {
   PtrVec need_canonical;  // Symbol *: ... whose address is taken (its PLT entry is it)
   PtrVec need_copy;       // Symbol *: a shared library's variable used directly (a copy
                           // relocation)
+  LineTable *lines;       // its .debug_line, read when a message first asks
+                          // (model/debug_line.c); NULL until then
   bool uses_got;          // some relocation needs the GOT or measures from its base
 };
 
@@ -403,6 +407,17 @@ const char *demangle(Arena *arena, const char *mangled);
 // A symbol name as messages show it: demangled, unless --no-demangle (GNU ld's
 // default too), or as it is if it is not a C++ name we can read.
 const char *shown_name(Ctx *ctx, const char *name);
+
+//
+// model/debug_line.c — the source line of a place, from the object's DWARF line table
+//
+
+// "main.c:2" or "src/util.h:3": the file and line that offset `off` of isec was
+// compiled from, read from its object's .debug_line (DWARF 2 to 5), in the arena.
+// NULL when the object has no line table, no line for that place, or one we cannot
+// read: the caller then names the place alone. The table is read on the first
+// question about a file and kept. Not thread-safe: for messages, from one thread.
+const char *source_line(Ctx *ctx, const InputSection *isec, uint64_t off);
 
 //
 // passes/parse_args.c — GNU ld's command line

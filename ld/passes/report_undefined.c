@@ -4,9 +4,17 @@
  *
  * Every undefined symbol is reported with the places that refer to it (at most a
  * few, then a count), in a stable order: symbols in the order first seen, places
- * in link order, each place with the function it is in, as GNU ld does. As in GNU
- * ld, a name that an object lists as undefined but no relocation uses is not an
- * error: nothing in the output would point at it (compilers leave such names
+ * in link order, each place with the function it is in, as GNU ld does, and, when
+ * the object was compiled with -g, first the source line it came from:
+ *
+ *   mini-ld: main.c:2: main.o:(.text+0x5): in function 'main': undefined symbol 'foo'
+ *
+ * The source line leads, as in GNU ld's and compilers' messages, so that an editor
+ * can jump to it; the rest is the line a place gets without debug information. Only
+ * the objects with such places have their line tables read (debug_line.c).
+ *
+ * As in GNU ld, a name that an object lists as undefined but no relocation uses is
+ * not an error: nothing in the output would point at it (compilers leave such names
  * behind, e.g. __tls_get_addr after TLS sequences the linker rewrites). Runs after
  * --gc-sections, so only live code counts (lld's behaviour).
  *
@@ -283,10 +291,11 @@ void report_undefined(Ctx *ctx) {
         e->value = (void *)n;
         if (n <= MAX_PLACES) {
           const char *fn = enclosing_function(ctx, file, isec, rel->r_offset);
+          const char *src = source_line(ctx, isec, rel->r_offset);
           vec_push(&ctx->arena, &lines,
-                   arena_printf(&ctx->arena, "%s\t%s%s%s%s", sym->name,
-                                place(ctx, isec, rel->r_offset), fn ? ": in function '" : "",
-                                fn ? fn : "", fn ? "'" : ""));
+                   arena_printf(&ctx->arena, "%s\t%s%s%s%s%s%s", sym->name, src ? src : "",
+                                src ? ": " : "", place(ctx, isec, rel->r_offset),
+                                fn ? ": in function '" : "", fn ? fn : "", fn ? "'" : ""));
         }
       }
     }
