@@ -20,11 +20,11 @@ a2l() {
   addr2line -e "$1" -j "$2" "0x$3"
 }
 
-# Where OBJ's .debug_line section is: "OFFSET SIZE", in decimal.
-debug_line_at() {
+# Where section NAME of OBJ is: "OFFSET SIZE", in decimal.
+section_at() {
   local off size
   read -r off size < <(readelf -SW "$1" | sed 's/^ *\[ *[0-9]*\]//' |
-    awk '$1 == ".debug_line" { print $4, $5 }')
+    awk -v name="$2" '$1 == name { print $4, $5 }')
   echo $((16#$off)) $((16#$size))
 }
 
@@ -84,7 +84,7 @@ mini-ld: main.c:4: main.o:(.text+0x${offs[1]}): in function 'main': undefined sy
   clang -g -gdwarf64 -O0 -c main.c
   # unit_length 0xffffffff: the 64-bit format's escape (DWARF 5 §7.4).
   local at size
-  read -r at size < <(debug_line_at main.o)
+  read -r at size < <(section_at main.o .debug_line)
   [ "$(od -An -tx1 -j "$at" -N4 main.o | tr -d ' ')" = ffffffff ]
   check_main
 }
@@ -237,11 +237,25 @@ patch() {
   printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
 
+# Sets each byte of GOOD's .debug_line in turn to 0xff and to 0x80 (a LEB128 that
+# never ends, a count or length out of range), linking main.o made so each time.
+every_byte() {
+  local at size i b
+  read -r at size < <(section_at "$1" .debug_line)
+  for ((i = 0; i < size; i++)); do
+    for b in '\xff' '\x80'; do
+      cp "$1" main.o && patch main.o $((at + i)) "$b"
+      run "$MINI_LD" -e main main.o -o out
+      only_undefined_lines || { echo "$1: byte $i set to $b" >&2; return 1; }
+    done
+  done
+}
+
 @test "lines: a corrupt .debug_line falls back to the place alone, and never crashes" {
   main_c
   gcc -g -O0 -c main.c
   local at size
-  read -r at size < <(debug_line_at main.o)
+  read -r at size < <(section_at main.o .debug_line)
   mapfile -t offs < <(reloc_offsets main.o .text foo)
   local fallback="mini-ld: main.o:(.text+0x${offs[0]}): in function 'main': undefined symbol 'foo'
 mini-ld: main.o:(.text+0x${offs[1]}): in function 'main': undefined symbol 'foo'"
@@ -268,19 +282,31 @@ mini-ld: main.o:(.text+0x${offs[1]}): in function 'main': undefined symbol 'foo'
   # opcode_base: 0.
   cp good.o main.o && patch main.o $((at + 17)) '\x00'
   expect_error "$fallback" -e main main.o
-  # Then every byte of the section in turn, set to 0xff and to 0x80 (a LEB128 that
-  # never ends, a count or length out of range): a line or not, never a crash.
-  local i b
-  for ((i = 0; i < size; i++)); do
-    for b in '\xff' '\x80'; do
-      cp good.o main.o && patch main.o $((at + i)) "$b"
-      run "$MINI_LD" -e main main.o -o out
-      only_undefined_lines || { echo "byte $i set to $b" >&2; return 1; }
-    done
-  done
+  # Then every byte of the section in turn, in this DWARF 5 table and in a DWARF 4
+  # one: a line or not, never a crash.
+  every_byte good.o
+  gcc -gdwarf-4 -O0 -c main.c -o good4.o
+  every_byte good4.o
   # The table is read only for messages: a link that succeeds never looks at it.
   cp good.o main.o && patch main.o "$at" '\xf0\xff\xff\x7f'
   printf 'int foo(void) { return 0; }\n' >foo.c
   gcc -O0 -c foo.c
   "$MINI_LD" -e main main.o foo.o -o out
+}
+
+@test "lines: the relocations of .debug_line are found in any order" {
+  main_c
+  gcc -g -O0 -c main.c
+  # Swap the first and the last entry of .rela.debug_line (24 bytes each): the
+  # last one is DW_LNE_set_address's, against .text.
+  local off size n
+  read -r off size < <(section_at main.o .rela.debug_line)
+  n=$((size / 24))
+  [ "$n" -ge 2 ]
+  dd if=main.o of=first bs=1 skip="$off" count=24 status=none
+  dd if=main.o of=last bs=1 skip=$((off + (n - 1) * 24)) count=24 status=none
+  dd if=last of=main.o bs=1 seek="$off" conv=notrunc status=none
+  dd if=first of=main.o bs=1 seek=$((off + (n - 1) * 24)) conv=notrunc status=none
+  readelf -rW main.o | grep -A2 "'.rela.debug_line'" | tail -1 | grep -q '\.text'
+  check_main
 }
