@@ -9,8 +9,8 @@
  *   ld/model/           what every pass may ask: the symbol table and where a symbol
  *                       is (symbols.c); input and output sections, their constructors
  *                       and addresses (sections.c); string tables (string_table.c);
- *                       C++ names as people write them (demangle.c); the
- *                       source line a place came from (debug_line.c).
+ *                       C++ names as people write them (demangle.c); the source
+ *                       line a place came from (debug_line.c).
  *                       The model calls no pass.
  *   ld/synthetic/       the sections the linker makes itself (.got, .plt, .dynamic,
  *                       .dynsym, .gnu.hash, .gnu.version*, .eh_frame_hdr, the build

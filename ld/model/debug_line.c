@@ -29,9 +29,10 @@
  * anything we cannot read (a truncated header, a form we cannot skip, an opcode
  * running off the end) gives no rows at all, and the message falls back to the
  * place alone: the debug information is not what is being linked, so it is never an
- * error. Names are shown as lld and addr2line's line tables give them: `main.c` when
+ * error. Names are shown as the table gives them, as lld shows them: `main.c` when
  * the file is relative to the directory of compilation, `src/util.h` or
- * `/usr/include/stdio.h` when its directory entry says where it is.
+ * `/usr/include/stdio.h` when its directory entry says where it is (GNU ld and
+ * addr2line prefix the directory of compilation too, which makes long lines).
  *
  * Part of the model: asks nobody. Reads InputFile.sections, .syms and .obj; fills
  * InputFile.lines.
@@ -75,7 +76,7 @@ typedef struct {
   uint64_t lo, hi;
   const LineFile *file;
   uint32_t line;
-  size_t order;  // position in the section, so that sorting is stable
+  size_t order;  // the order it was read in, so that sorting is stable
 } LineRange;
 
 struct LineTable {
@@ -273,9 +274,9 @@ typedef struct {
 } UnitHeader;
 
 // Gives each file its directory, as messages show it: none when the name is
-// absolute or relative to the directory of compilation (index 0, or an entry "."; DWARF
-// 2-4 count the table's own entries from 1), else the table's entry. A file whose directory
-// we cannot find loses its name: better no line than a wrong one.
+// absolute or relative to the directory of compilation (index 0, or an entry ".";
+// DWARF 2-4 count the table's own entries from 1), else the table's entry. A file
+// whose directory we cannot find loses its name: better no line than a wrong one.
 static LineFile *make_files(LineReader *r, const UnitHeader *h, const char **paths,
                             const uint64_t *dir_of, uint64_t nfiles, const char **dirs,
                             uint64_t ndirs) {
@@ -442,7 +443,8 @@ static bool run_program(LineReader *r, Cursor *c, const UnitHeader *h) {
     } else if (op == DW_LNS_set_file) {
       cur.file = read_leb(c, false);
     } else if (op == DW_LNS_const_add_pc) {
-      cur.address += (uint64_t)h->min_inst_length * ((255 - h->opcode_base) / h->line_range);
+      uint64_t advance = (uint64_t)(255 - h->opcode_base) / h->line_range;
+      cur.address += h->min_inst_length * advance;
     } else if (op == DW_LNS_fixed_advance_pc) {
       cur.address += read_fixed(c, 2);
     } else {
