@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 // Reads one object and resolves its symbols. Returns NULL if it cannot be used.
 // Compiler IR (LTO) goes to the plugin instead; `container` and `offset` say where
@@ -247,9 +249,11 @@ static bool is_in_sysroot(Ctx *ctx, const char *dir) {
   return !strncmp(here, root, n) && (here[n] == '/' || here[n] == '\0');
 }
 
+// (Asked of every candidate in every library directory: mapping each one to find
+// out, as before, left a mapping behind for each.)
 static bool file_exists(const char *path) {
-  View v;
-  return map_file(path, path, &v);
+  struct stat st;
+  return stat(path, &st) == 0 && !S_ISDIR(st.st_mode) && access(path, R_OK) == 0;
 }
 
 // The file `fname` (or, if `so` is given, `so` first) in directory `dir`.
