@@ -42,14 +42,15 @@ cleanup() { if [[ ${KEEP:-0} == 1 ]]; then echo "bench: kept $work" >&2; else rm
 trap cleanup EXIT
 cd "$work"
 
-# The linkers: a name, and the command that stands for `ld`. lld and mold also with one
-# thread; mini-ld has none of its own yet. mold forks by default and leaves the work to
+# The linkers: a name, and the command that stands for `ld`. mini-ld, lld and mold also
+# with one thread (-1). mold forks by default and leaves the work to
 # a child, where time(1) would not see its CPU time and memory: --no-fork keeps it in
 # one process (its wall time then includes unmapping the output, as everyone else's).
-linkers=(mini-ld bfd gold lld lld-1 mold mold-1)
+linkers=(mini-ld mini-ld-1 bfd gold lld lld-1 mold mold-1)
 ld_cmd() {
     case $1 in
         mini-ld) echo "$MINI_LD" ;;
+        mini-ld-1) echo "$MINI_LD --threads=1" ;;
         bfd) echo ld.bfd ;;
         gold) echo ld.gold ;;
         lld) echo ld.lld ;;
