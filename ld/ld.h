@@ -105,6 +105,9 @@ struct Symbol {
   bool strong_ref;        // some loaded object refers to it with a non-weak reference
   bool traced;            // named by -y: report each definition and reference
   bool defsym;            // defined by --defsym: input definitions do not replace it
+  bool script;            // SYM_LINKER: assigned by a linker script (or PROVIDEd by
+                          // one): its value is the script's, not a built-in one
+  bool script_ref;        // a linker script or --defsym expression refers to it
   bool shared_ref;        // a shared library refers to it: if we define it, export it
   bool object_ref;        // an object refers to it (weakly or not)
   bool canonical_plt;     // SYM_SHARED function whose address, everywhere, is its PLT
@@ -287,6 +290,7 @@ struct OutputSection {
   uint64_t sh_addralign;
   uint64_t sh_entsize;
   uint64_t addr;
+  uint64_t lma;           // its load address (p_paddr; a linker script's AT()), or addr
   uint64_t offset;        // in the output file
   uint64_t size;
   uint32_t shndx;         // in the output file
@@ -420,6 +424,163 @@ const char *shown_name(Ctx *ctx, const char *name);
 const char *source_line(Ctx *ctx, const InputSection *isec, uint64_t off);
 
 //
+// model/script.c — linker scripts: the syntax tree (linker_script.c builds it) and
+// the values of its expressions
+//
+// A script is read into the structures below once, while the inputs are read; the
+// layout then walks them, in script order, with the location counter `.`.
+
+typedef enum {
+  EX_NUM,     // num
+  EX_SYM,     // the symbol `name`
+  EX_DOT,     // the location counter `.`
+  EX_UNARY,   // op a
+  EX_BINARY,  // a op b
+  EX_COND,    // a ? b : c
+  EX_FUNC,    // func(a, b) or func(name): ALIGN, ADDR, SIZEOF, DEFINED, ...
+} ExprKind;
+
+// Operators, as in C (GNU ld has C's, but for the comma).
+typedef enum {
+  OP_NONE, OP_MUL, OP_DIV, OP_MOD, OP_ADD, OP_SUB, OP_SHL, OP_SHR, OP_LT, OP_LE, OP_GT,
+  OP_GE, OP_EQ, OP_NE, OP_AND, OP_XOR, OP_OR, OP_LAND, OP_LOR, OP_NEG, OP_NOT, OP_BITNOT,
+} ExprOp;
+
+typedef enum {
+  FN_ALIGN, FN_ADDR, FN_SIZEOF, FN_LOADADDR, FN_ALIGNOF, FN_DEFINED, FN_CONSTANT, FN_MAX,
+  FN_MIN, FN_ABSOLUTE, FN_SIZEOF_HEADERS, FN_NEXT, FN_LOG2CEIL, FN_ORIGIN, FN_LENGTH,
+  FN_DATA_SEGMENT_ALIGN, FN_DATA_SEGMENT_END, FN_DATA_SEGMENT_RELRO_END, FN_SEGMENT_START,
+} ScriptFunc;
+
+typedef struct Expr Expr;
+struct Expr {
+  ExprKind kind;
+  int op;             // EX_UNARY, EX_BINARY: an ExprOp; EX_FUNC: a ScriptFunc
+  uint64_t num;       // EX_NUM
+  const char *name;   // EX_SYM: the symbol; EX_FUNC: a section, region or constant
+  Expr *a, *b, *c;
+  const char *file;   // where it was written, for messages
+  uint32_t line;
+};
+
+// `sym = expr;`, `. += expr;`, PROVIDE(sym = expr), HIDDEN(...), or --defsym.
+typedef struct {
+  const char *name;   // "." for the location counter
+  ExprOp op;          // OP_NONE for `=`, OP_ADD for `+=`, ...
+  Expr *expr;
+  bool provide;       // only if something refers to it and nothing defines it
+  bool hidden;        // PROVIDE_HIDDEN, HIDDEN: STV_HIDDEN
+} ScriptAssign;
+
+enum { SORT_NONE, SORT_BY_NAME, SORT_BY_ALIGNMENT, SORT_BY_INIT_PRIORITY };
+
+// One section glob of an input section description, with its modifiers.
+typedef struct {
+  const char *glob;
+  int sort;                 // SORT_*
+  PtrVec exclude_files;     // const char *: EXCLUDE_FILE(globs) in front of it
+} SectionPattern;
+
+// `FILE(SECTIONS)`, `*(.text .text.*)`, `KEEP(*(.init))`.
+typedef struct {
+  const char *file_glob;    // "*" for every file
+  int file_sort;            // SORT(*)(...) sorts by file name
+  PtrVec patterns;          // SectionPattern *
+  bool keep;                // KEEP: a root for --gc-sections
+  uint32_t rank;            // its position among all of the script's rules
+} InputRule;
+
+typedef enum {
+  SC_ASSIGN,          // assign
+  SC_ASSERT,          // ASSERT(expr, msg)
+  SC_OUTPUT_SECTION,  // osd
+  SC_INPUT,           // rule (inside an output section)
+  SC_DATA,            // BYTE/SHORT/LONG/QUAD(expr) (inside an output section): size bytes
+} ScriptCmdKind;
+
+typedef struct OutputDesc OutputDesc;
+
+typedef struct {
+  ScriptCmdKind kind;
+  const char *file;
+  uint32_t line;
+  ScriptAssign assign;
+  Expr *expr;               // SC_ASSERT, SC_DATA
+  const char *msg;          // SC_ASSERT
+  uint32_t size;            // SC_DATA
+  InputRule *rule;
+  OutputDesc *osd;
+  InputSection *data;       // SC_DATA: the bytes, made by the layout
+} ScriptCmd;
+
+// An output section description:
+//   NAME [ADDRESS] [(NOLOAD)] : [AT(LMA)] [ALIGN(A)] [SUBALIGN(A)] { ... }
+//        [>REGION] [AT>REGION] [:PHDR ...] [=FILL]
+struct OutputDesc {
+  const char *name;         // "/DISCARD/" drops what it matches
+  const char *file;
+  uint32_t line;
+  Expr *addr, *lma, *align, *subalign, *fill;
+  bool noload;              // (NOLOAD): allocated, never in the file
+  const char *region;       // >REGION: where its address comes from
+  const char *lma_region;   // AT>REGION: where its load address comes from
+  PtrVec phdrs;             // const char *: :PHDR names
+  PtrVec cmds;              // ScriptCmd *
+  OutputSection *osec;      // layout: the section it made, or NULL if empty
+};
+
+// MEMORY { NAME (ATTR) : ORIGIN = X, LENGTH = Y }
+typedef struct {
+  const char *name;
+  const char *file;
+  uint32_t line;
+  Expr *origin_expr, *length_expr;
+  uint64_t origin, length;
+  uint64_t next;            // layout: the next free address in it
+} MemoryRegion;
+
+// PHDRS { NAME TYPE [FILEHDR] [PHDRS] [AT(ADDR)] [FLAGS(F)] ; }
+typedef struct {
+  const char *name;
+  uint32_t p_type;
+  bool filehdr, phdrs;
+  Expr *at, *flags;
+} PhdrDesc;
+
+typedef struct {
+  PtrVec cmds;              // ScriptCmd *: assignments and ASSERTs outside SECTIONS
+  bool has_sections;        // a SECTIONS command was read: it gives the layout
+  PtrVec sections;          // ScriptCmd *: what SECTIONS holds, in order
+  PtrVec memory;            // MemoryRegion *
+  PtrVec phdrs;             // PhdrDesc *
+  uint32_t nrules;          // InputRule ranks handed out
+  // Layout state, which expressions read:
+  uint64_t dot;             // the location counter
+  bool dot_ok;              // `.` may be used here (inside SECTIONS)
+  OutputSection *cur;       // the output section being laid out, or NULL
+  uint64_t headers_size;    // SIZEOF_HEADERS
+  bool final;               // addresses are final: every error is reported
+} Script;
+
+// The value of e. Errors (an undefined symbol or section, a division by zero)
+// are reported with e's FILE:LINE once ctx->script.final is set, and make it 0.
+uint64_t eval_expr(Ctx *ctx, const Expr *e);
+// Marks every symbol e refers to (DEFINED's argument is not a reference) as
+// script_ref, and strong_ref if `strong` (so that an archive member defining it is
+// loaded).
+void note_expr_symbols(Ctx *ctx, const Expr *e, bool strong);
+// The MEMORY region called `name`, or NULL.
+MemoryRegion *find_region(Ctx *ctx, const char *name);
+// Claims the symbol an assignment defines: from now on its value is the script's,
+// whatever the inputs say. (PROVIDE claims only if something needs the symbol.)
+void claim_script_symbol(Ctx *ctx, const ScriptAssign *a);
+// Runs an assignment: moves `.`, or gives a claimed symbol its value. Inside an
+// output section (ctx->script.cur) the symbol is relative to it.
+void run_script_assign(Ctx *ctx, const ScriptCmd *cmd);
+// ASSERT: reports its message (with FILE:LINE) if its expression is 0.
+void run_script_assert(Ctx *ctx, const ScriptCmd *cmd);
+
+//
 // passes/parse_args.c — GNU ld's command line
 //
 
@@ -437,6 +598,8 @@ typedef enum {
   ARG_BDYNAMIC,         // -Bdynamic: -l finds libNAME.so first again
   ARG_AS_NEEDED,        // --as-needed: a shared library is needed only if it is used
   ARG_NO_AS_NEEDED,     // --no-as-needed
+  ARG_SCRIPT,           // -T FILE, --script FILE: a linker script, looked for in the
+                        // library path too
 } ArgKind;
 
 typedef struct {
@@ -459,11 +622,10 @@ typedef struct {
   PtrVec cxx_locals;    // ("foo::bar(int)", "ns::*")
 } VersionNode;
 
-// --defsym NAME=EXPR, EXPR being a number, or a symbol plus or minus a number.
+// --defsym NAME=EXPR, EXPR in the linker script language.
 typedef struct {
   const char *name;
-  const char *target;  // NULL: the value is absolute
-  int64_t offset;
+  Expr *expr;
 } Defsym;
 
 // --section-start=NAME=ADDR (and -Ttext, -Tdata, -Tbss): output section NAME starts
@@ -486,6 +648,7 @@ typedef struct {
   const char *output;
   const char *entry;        // NULL: the default "_start"
   bool entry_given;
+  bool output_given;        // -o: a script's OUTPUT() does not override it
   PtrVec lib_paths;         // const char *, from -L in order
   InputArg *inputs;
   size_t ninputs;
@@ -595,6 +758,8 @@ void parse_args(Ctx *ctx, int argc, char **argv);
 // version_script.c: --version-script FILE (version nodes) and --dynamic-list FILE
 // (patterns of symbols to export).
 void read_version_script(Ctx *ctx, const char *path);
+// The same for the text of a linker script's VERSION { ... } command.
+void read_version_text(Ctx *ctx, const char *name, View v);
 void read_dynamic_list(Ctx *ctx, const char *path);
 
 //
@@ -637,9 +802,49 @@ void run_lto(Ctx *ctx);
 void finish_lto(Ctx *ctx);
 
 // linker_script.c: if v is a linker script, appends the inputs it names to `out`
-// (InputArg *) and returns true (errors in it are reported); returns false if it is
-// not text.
+// (InputArg *), adds the rest (SECTIONS, assignments, ...) to ctx->script and
+// returns true (errors in it are reported); returns false if it is not text.
 bool read_input_script(Ctx *ctx, const char *path, View v, PtrVec *out);
+
+// script_lexer.c: the words of the script language, and its expressions. The
+// parser asks for the next token in one of three modes, because the language
+// splits words differently in different places: `.text.*` is one word where a
+// section is named, `.+4` three in an expression.
+typedef enum {
+  LEX_FILE,  // a file name: everything up to a space or ( ) , ; "
+  LEX_NAME,  // a section or file glob, a command: letters, digits and _.$/\~*?[]-!^
+  LEX_EXPR,  // an expression: names of [A-Za-z0-9_.$], numbers, operators
+} LexMode;
+
+typedef struct {
+  Ctx *ctx;
+  const char *path;   // for messages
+  const char *text;
+  size_t size, pos;
+  uint32_t line;
+  bool failed;        // an error was reported: every further token is the end
+} Lexer;
+
+typedef struct {
+  const char *s;      // NUL-terminated copy (in the arena), "" at the end
+  bool eof, quoted;
+  size_t end;         // where the token ends in the text
+  uint32_t line;      // ... and the line it ends on
+} Token;
+
+Token lex_peek(Lexer *lx, LexMode mode);
+Token lex_next(Lexer *lx, LexMode mode);
+// Is the next token `want`? lex_accept also consumes it.
+bool lex_is(Lexer *lx, LexMode mode, const char *want);
+bool lex_accept(Lexer *lx, LexMode mode, const char *want);
+// Consumes `want`, or reports "FILE:LINE: expected 'WANT' CONTEXT, not 'TOKEN'".
+bool lex_expect(Lexer *lx, LexMode mode, const char *want, const char *context);
+// Reports "FILE:LINE: MESSAGE" once; the parse then winds down.
+void lex_error(Lexer *lx, const char *fmt, ...) FORMAT_PRINTF(2, 3);
+// One expression, with C's operators and precedence.
+Expr *parse_expr(Lexer *lx);
+// --defsym's expression (`what` names it in messages): NULL after an error.
+Expr *parse_expr_string(Ctx *ctx, const char *what, const char *text);
 
 //
 // passes/resolve_symbols.c — one definition for every global name
@@ -984,6 +1189,7 @@ struct Ctx {
   bool reading_lto_objects;  // ... which are being read
   size_t lto_position;       // where, in files, the first IR file would have been
   PtrVec lto_inputs;         // InputArg *: the objects and libraries the plugin adds
+  Script script;             // what the linker scripts say (linker_script.c)
 
   // allocate_common_symbols
   PtrVec common_sections;    // InputSection *, .bss space for COMMON symbols

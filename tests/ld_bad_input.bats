@@ -237,7 +237,7 @@ bad_text_file() {
 @test "ld: a text file that is not a linker script is rejected" {
   # Text is read as a linker script, as GNU ld does; `int` is taken for a command.
   bad_text_file
-  expect_error "mini-ld: source.c: linker script: expected '(' but found 'main'" "${args[@]}"
+  expect_error "mini-ld: source.c:1: unknown linker script command 'int'" "${args[@]}"
 }
 
 bad_empty_file() {

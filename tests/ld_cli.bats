@@ -591,7 +591,7 @@ S
   [ "$(nm prog | grep -E ' (foo|baz|qux)$' | awk '{ print $2 }' | tr -d '\n')" = "AAA" ]
   [ "$(nm prog | awk '$3 == "foo" { print $1 }')" = 0000000000001234 ]
   run -1 "$MINI_LD" rt.o d.o --defsym baz=bar+8 --defsym x=nowhere+1 -o prog2
-  [ "$output" = "mini-ld: --defsym: 'nowhere' is not defined" ]
+  [ "$output" = "mini-ld: --defsym:1: undefined symbol 'nowhere' referenced in expression" ]
 }
 
 @test "ld: --image-base and -Ttext-segment move the image" {

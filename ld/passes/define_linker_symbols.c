@@ -52,7 +52,26 @@ static bool has_live_section(Ctx *ctx, const char *name) {
   return false;
 }
 
+// PROVIDE(sym = expr) defines sym only if something refers to it and nothing else
+// defines it, like the built-in names below.
+static void claim_provided(Ctx *ctx, const PtrVec *cmds) {
+  for (size_t i = 0; i < cmds->len; i++) {
+    const ScriptCmd *cmd = cmds->data[i];
+    if (cmd->kind == SC_OUTPUT_SECTION)
+      claim_provided(ctx, &cmd->osd->cmds);
+    if (cmd->kind != SC_ASSIGN || !cmd->assign.provide)
+      continue;
+    Symbol *sym = find_symbol(ctx, cmd->assign.name);
+    if (sym && sym->state == SYM_UNDEF) {
+      claim_script_symbol(ctx, &cmd->assign);
+      note_expr_symbols(ctx, cmd->assign.expr, false);
+    }
+  }
+}
+
 void reserve_linker_symbols(Ctx *ctx) {
+  claim_provided(ctx, &ctx->script.cmds);
+  claim_provided(ctx, &ctx->script.sections);
   for (int i = 0; fixed_names[i]; i++) {
     Symbol *sym = find_symbol(ctx, fixed_names[i]);
     if (sym && sym->state == SYM_UNDEF)
@@ -72,7 +91,7 @@ void reserve_linker_symbols(Ctx *ctx) {
 // name a section for it); `anchor` is the first allocated section.
 static void set(Ctx *ctx, const char *name, OutputSection *anchor, uint64_t addr) {
   Symbol *sym = find_symbol(ctx, name);
-  if (!sym || sym->state != SYM_LINKER)
+  if (!sym || sym->state != SYM_LINKER || sym->script)
     return;
   sym->osec = anchor;
   sym->value = anchor ? addr - anchor->addr : addr;  // may wrap: addresses add back up
@@ -116,24 +135,39 @@ static void settle_entry(Ctx *ctx, OutputSection *text) {
        (unsigned long long)ctx->entry);
 }
 
-// --defsym values relative to another symbol are absolute, as in GNU ld.
+// --defsym values are absolute, as in GNU ld. `--defsym bar=foo` makes bar an
+// alias of foo: a function stays a function.
 static void define_defsyms(Ctx *ctx) {
+  ctx->script.final = true;
+  ctx->script.dot_ok = false;
   for (size_t i = 0; i < ctx->opt.defsyms.len; i++) {
     Defsym *d = ctx->opt.defsyms.data[i];
-    if (!d->target)
-      continue;
     Symbol *sym = find_symbol(ctx, d->name);
-    Symbol *target = find_symbol(ctx, d->target);
-    if (!target || target->state == SYM_UNDEF) {
-      error("--defsym: '%s' is not defined", d->target);
-      continue;
+    sym->value = eval_expr(ctx, d->expr);
+    Symbol *target = d->expr->kind == EX_SYM ? find_symbol(ctx, d->expr->name) : NULL;
+    if (target && target != sym && target->state != SYM_UNDEF && target->type != STT_SECTION) {
+      sym->type = target->type;
+      sym->size = target->size;
     }
-    sym->value = symbol_address(target) + (uint64_t)d->offset;
+  }
+}
+
+// The assignments and ASSERTs of linker scripts outside SECTIONS, in script order,
+// once every address is known (those inside SECTIONS ran with the layout).
+static void run_script_commands(Ctx *ctx) {
+  ctx->script.final = true;
+  ctx->script.dot_ok = false;
+  ctx->script.cur = NULL;
+  for (size_t i = 0; i < ctx->script.cmds.len; i++) {
+    const ScriptCmd *cmd = ctx->script.cmds.data[i];
+    if (cmd->kind == SC_ASSIGN)
+      run_script_assign(ctx, cmd);
+    else
+      run_script_assert(ctx, cmd);
   }
 }
 
 void define_linker_symbols(Ctx *ctx) {
-  define_defsyms(ctx);
   OutputSection *first = NULL, *text = find_output_section(ctx, ".text"), *bss = find_output_section(ctx, ".bss");
   uint64_t etext = 0, edata = 0, end = 0;
   for (size_t i = 0; i < ctx->osecs.len; i++) {
@@ -199,5 +233,7 @@ void define_linker_symbols(Ctx *ctx) {
       set(ctx, sym->name, osec,
           !strncmp(sym->name, "__start_", 8) ? osec->addr : osec->addr + osec->size);
   }
+  run_script_commands(ctx);
+  define_defsyms(ctx);
   settle_entry(ctx, text);
 }

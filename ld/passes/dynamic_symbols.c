@@ -275,6 +275,10 @@ static bool is_exported(Ctx *ctx, const Symbol *sym) {
     return sym->copied ||
            ((sym->shared_ref || export_asked(ctx, sym)) && !sym->version_local &&
             (!sym->isec || sym->isec->is_alive));
+  // What a linker script defines is the program's own, like an input's definition
+  // (`bar = foo;` exports bar from a shared library); the built-in names are not.
+  if (sym->state == SYM_LINKER && sym->script && ctx->opt.shared)
+    return sym->visibility == STV_DEFAULT && !is_version_local(ctx, sym);
   if (sym->state == SYM_LINKER)
     return sym->shared_ref || export_asked(ctx, sym);
   return false;

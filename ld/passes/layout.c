@@ -312,7 +312,7 @@ static bool run_has_start(Ctx *ctx, size_t i) {
 
 // Puts osec at the cursor, which is already at its (aligned) address.
 static void place_at_cursor(Cursor *c, OutputSection *osec) {
-  osec->addr = c->addr;
+  osec->addr = osec->lma = c->addr;
   osec->offset = c->off;
   osec->seg = c->seg;
 }
@@ -590,6 +590,10 @@ static void assign_addresses(Ctx *ctx) {
 }
 
 void layout(Ctx *ctx) {
+  if (ctx->script.has_sections) {
+    error("linker script SECTIONS is not supported yet");
+    return;
+  }
   make_output_sections(ctx);
   sort_output_sections(ctx);
   size_output_sections(ctx);

@@ -469,7 +469,8 @@ InputFile *claim_ir_file(Ctx *ctx, const char *name, View view, const char *cont
 
 // Does nothing but IR see this definition? Then the plugin may make it local.
 // Regular objects and shared libraries see what they refer to; the linker sees
-// the entry point, -u names, --defsym targets and the init and fini functions.
+// the entry point, -u names, what --defsym and scripts name, and the init and fini
+// functions.
 static bool is_ir_only(Ctx *ctx, const Symbol *sym) {
   if (sym->object_ref || sym->shared_ref || !strcmp(sym->name, ctx->opt.entry) ||
       (ctx->opt.init_symbol && !strcmp(sym->name, ctx->opt.init_symbol)) ||
@@ -478,12 +479,7 @@ static bool is_ir_only(Ctx *ctx, const Symbol *sym) {
   for (size_t i = 0; i < ctx->opt.undefined.len; i++)
     if (!strcmp(sym->name, ctx->opt.undefined.data[i]))
       return false;
-  for (size_t i = 0; i < ctx->opt.defsyms.len; i++) {
-    const Defsym *d = ctx->opt.defsyms.data[i];
-    if (d->target && !strcmp(sym->name, d->target))
-      return false;
-  }
-  return true;
+  return !sym->script_ref;  // --defsym and linker scripts see what they name
 }
 
 void run_lto(Ctx *ctx) {

@@ -38,7 +38,7 @@ typedef enum {
   OPT_EXPORT_SYMBOL_LIST, OPT_THREADS, OPT_NO_THREADS, OPT_WARN_EXECSTACK,
   OPT_NO_WARN_EXECSTACK, OPT_WARN_RWX, OPT_NO_WARN_RWX, OPT_ALLOW_SHLIB_UNDEFINED,
   OPT_NO_ALLOW_SHLIB_UNDEFINED, OPT_NOINHIBIT_EXEC, OPT_CREF, OPT_PRINT_OUTPUT_FORMAT,
-  OPT_PRINT_MEMORY_USAGE, OPT_NO_PRINT_GC,
+  OPT_PRINT_MEMORY_USAGE, OPT_NO_PRINT_GC, OPT_SCRIPT,
 } OptId;
 
 // LongOpt.has_arg: false, true, or this: --name alone (value NULL), or --name=VALUE.
@@ -72,6 +72,7 @@ static const LongOpt long_opts[] = {
   {"image-base", OPT_IMAGE_BASE, true},
   {"Ttext-segment", OPT_IMAGE_BASE, true},
   {"section-start", OPT_SECTION_START, true},
+  {"script", OPT_SCRIPT, true},
   {"Ttext", OPT_TTEXT, true},
   {"Tdata", OPT_TDATA, true},
   {"Tbss", OPT_TBSS, true},
@@ -183,6 +184,7 @@ static bool short_opt(char c, OptId *id, bool *has_arg) {
   case 'u': *id = OPT_UNDEFINED; return true;
   case 'O': *id = OPT_OPTIMIZE; return true;         // -O1: GNU ld's hash tuning
   case 'z': *id = OPT_Z; return true;
+  case 'T': *id = OPT_SCRIPT; return true;  // -Ttext and friends are long options
   }
   *has_arg = false;
   switch (c) {
@@ -240,8 +242,11 @@ static void usage(void) {
          "  --start-group ... --end-group, -( ... -)\n"
          "                              rescan the archives in the group until nothing new\n"
          "                              is pulled in\n"
-         "  --defsym=SYM=EXPR           define SYM as a number, or as another symbol plus\n"
-         "                              or minus a number\n"
+         "  -T FILE, --script=FILE      read the linker script FILE: its SECTIONS, if any,\n"
+         "                              give the layout; a script named as an input file\n"
+         "                              adds to the built-in layout\n"
+         "  --defsym=SYM=EXPR           define SYM as EXPR, an expression of the linker\n"
+         "                              script language (symbols, numbers, + - * / ...)\n"
          "  --image-base=ADDR, -Ttext-segment=ADDR\n"
          "                              load the image at ADDR (default 0x400000)\n"
          "  --section-start=SECTION=ADDR  put SECTION at ADDR (hexadecimal); the sections\n"
@@ -323,9 +328,8 @@ static uint64_t parse_number(const char *s, const char *what) {
   return v;
 }
 
-// --defsym NAME=EXPR: EXPR is a number (decimal or 0x hex), or a symbol, optionally
-// followed by + or - and a number. (GNU ld's full expression language is not needed
-// for the uses seen in build systems.)
+// --defsym NAME=EXPR: EXPR is an expression of the linker script language
+// (script_lexer.c), evaluated once the layout is done.
 static int hex_digit(char c) {
   if (c >= '0' && c <= '9')
     return c - '0';
@@ -374,24 +378,9 @@ static void parse_defsym(Ctx *ctx, const char *arg) {
   while (namelen > 0 && arg[namelen - 1] == ' ')
     namelen--;
   d->name = arena_strndup(&ctx->arena, arg, namelen);
-  const char *expr = eq + 1;
-  while (*expr == ' ')
-    expr++;
-  if (*expr >= '0' && *expr <= '9') {
-    d->offset = (int64_t)parse_number(expr, "--defsym");
-  } else {
-    const char *op = strpbrk(expr, "+-");
-    d->target = op ? arena_strndup(&ctx->arena, expr, (size_t)(op - expr)) : expr;
-    while (op && d->target[0] && d->target[strlen(d->target) - 1] == ' ')
-      ((char *)d->target)[strlen(d->target) - 1] = '\0';
-    if (op) {
-      const char *num = op + 1;
-      while (*num == ' ')
-        num++;
-      uint64_t n = parse_number(num, "--defsym");
-      d->offset = *op == '-' ? -(int64_t)n : (int64_t)n;
-    }
-  }
+  d->expr = parse_expr_string(ctx, "--defsym", eq + 1);
+  if (!d->expr)
+    exit(2);  // parse_expr_string said why
   vec_push(&ctx->arena, &ctx->opt.defsyms, d);
 }
 
@@ -518,7 +507,8 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
                   bool *version_only) {
   Options *opt = &ctx->opt;
   switch (id) {
-  case OPT_OUTPUT: opt->output = val; break;
+  case OPT_OUTPUT: opt->output = val; opt->output_given = true; break;
+  case OPT_SCRIPT: add_input(ctx, inputs, ARG_SCRIPT, val); break;
   case OPT_ENTRY: opt->entry = val; opt->entry_given = true; break;
   case OPT_LIBPATH: vec_push(&ctx->arena, &opt->lib_paths, (void *)val); break;
   case OPT_LIBRARY: add_input(ctx, inputs, ARG_LIBRARY, val); break;
@@ -848,7 +838,8 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
   size_t nfiles = 0;
   for (size_t i = 0; i < inputs.len; i++) {
     opt->inputs[i] = *(InputArg *)inputs.data[i];
-    if (opt->inputs[i].kind == ARG_FILE || opt->inputs[i].kind == ARG_LIBRARY)
+    if (opt->inputs[i].kind == ARG_FILE || opt->inputs[i].kind == ARG_LIBRARY ||
+        opt->inputs[i].kind == ARG_SCRIPT)
       nfiles++;
   }
   opt->ninputs = inputs.len;

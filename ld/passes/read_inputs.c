@@ -356,6 +356,20 @@ static Preload *preload_objects(Ctx *ctx, InputArg *args, size_t n) {
   return pre;
 }
 
+// The InputArgs a script named, as an array.
+static InputArg *list_of(Ctx *ctx, const PtrVec *script) {
+  InputArg *list = arena_array(&ctx->arena, script->len, sizeof(InputArg));
+  for (size_t j = 0; j < script->len; j++)
+    list[j] = *(InputArg *)script->data[j];
+  return list;
+}
+
+// The directory a script is in, for the files it names; NULL for the current one.
+static const char *directory_of(Ctx *ctx, const char *path) {
+  const char *slash = strrchr(path, '/');
+  return slash ? arena_strndup(&ctx->arena, path, (size_t)(slash - path)) : NULL;
+}
+
 // Reads a list of inputs in order: the command line, or what a linker script names.
 // `st` is the positional state (--whole-archive, -Bstatic, --as-needed), which
 // carries across the list.
@@ -409,6 +423,15 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, InputState *st, 
         continue;
       }
       break;
+    case ARG_SCRIPT:
+      // -T FILE: as it is, or in the library path (GNU ld looks there too).
+      for (size_t j = 0; !file_exists(path) && path[0] != '/' && j < ctx->opt.lib_paths.len; j++) {
+        const char *in = arena_printf(&ctx->arena, "%s/%s", (char *)ctx->opt.lib_paths.data[j],
+                                      arg->value);
+        if (file_exists(in))
+          path = in;
+      }
+      break;
     case ARG_FILE:
       // In a script: =/path and $SYSROOT/path are inside --sysroot, and so is an
       // absolute path if the script itself is (GNU ld's rule).
@@ -447,7 +470,12 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, InputState *st, 
       continue;
     }
     PtrVec script = {0};
-    if (is_archive(view)) {
+    if (arg->kind == ARG_SCRIPT && (view.size == 0 || !read_input_script(ctx, path, view, &script))) {
+      error("%s: not a linker script", path);
+    } else if (arg->kind == ARG_SCRIPT) {
+      read_input_list(ctx, list_of(ctx, &script), script.len, st, depth + 1,
+                      directory_of(ctx, path), NULL);
+    } else if (is_archive(view)) {
       ArchiveFile *af = open_archive(ctx, path, view, st->whole);
       if (af && !st->whole)
         scan_until_stable(ctx, af);
@@ -465,13 +493,8 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, InputState *st, 
         error("%s: linker scripts nested too deeply", path);
         continue;
       }
-      InputArg *list = arena_array(&ctx->arena, script.len, sizeof(InputArg));
-      for (size_t j = 0; j < script.len; j++)
-        list[j] = *(InputArg *)script.data[j];
-      const char *slash = strrchr(path, '/');
-      read_input_list(ctx, list, script.len, st, depth + 1,
-                      slash ? arena_strndup(&ctx->arena, path, (size_t)(slash - path)) : NULL,
-                      NULL);
+      read_input_list(ctx, list_of(ctx, &script), script.len, st, depth + 1,
+                      directory_of(ctx, path), NULL);
     } else {
       error("%s: unknown file type (not an ELF object, ar archive or linker script)", path);
     }
@@ -586,9 +609,10 @@ static void reserve_defsyms(Ctx *ctx) {
     sym->state = SYM_DEFINED;  // absolute (isec NULL); its value is set after layout
     sym->binding = STB_GLOBAL;
     sym->type = STT_NOTYPE;
-    sym->value = (uint64_t)d->offset;
-    if (d->target)
-      intern_symbol(ctx, d->target)->strong_ref = true;  // may come from an archive
+    if (d->expr->kind == EX_NUM)
+      sym->value = d->expr->num;
+    // What the expression names may come from an archive.
+    note_expr_symbols(ctx, d->expr, true);
   }
 }
 

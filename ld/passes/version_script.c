@@ -42,10 +42,8 @@ static bool map_script(Ctx *ctx, const char *path, View *v) {
 // ("f(int)") is a name written out, not a glob. `extern "C" { ... };` is the plain
 // kind. A dynamic list (--dynamic-list) is the same syntax: one anonymous node.
 // `what` names the kind of file in messages; the nodes are appended to `nodes`.
-static void read_version_nodes(Ctx *ctx, const char *path, const char *what, PtrVec *nodes) {
-  View v;
-  if (!map_script(ctx, path, &v))
-    usage_error("%s: cannot open: %s", path, strerror(errno));
+static void parse_version_nodes(Ctx *ctx, const char *path, View v, const char *what,
+                                PtrVec *nodes) {
   VersionNode *node = NULL;
   bool local = false;          // after `local:`
   int lang = 0;                // inside extern "C" (1) or extern "C++" (2) { ... }
@@ -166,6 +164,17 @@ static void read_version_nodes(Ctx *ctx, const char *path, const char *what, Ptr
   }
   if (node || pending)
     usage_error("%s: %s ends inside a version node", path, what);
+}
+
+static void read_version_nodes(Ctx *ctx, const char *path, const char *what, PtrVec *nodes) {
+  View v;
+  if (!map_script(ctx, path, &v))
+    usage_error("%s: cannot open: %s", path, strerror(errno));
+  parse_version_nodes(ctx, path, v, what, nodes);
+}
+
+void read_version_text(Ctx *ctx, const char *name, View v) {
+  parse_version_nodes(ctx, name, v, "version script", &ctx->opt.version_nodes);
 }
 
 void read_version_script(Ctx *ctx, const char *path) {
