@@ -21,7 +21,8 @@
  * Calls go down, never sideways or up: main → passes → synthetic → model → arch.
  * A pass calls the model, the synthetic-section table and the arch file, and the
  * sub-steps it owns (parse_args owns version_script; read_inputs owns read_object,
- * linker_script, lto and resolve_symbols; layout owns output_sections, merge_strings and split_eh_frame;
+ * linker_script, lto and resolve_symbols; layout owns output_sections, merge_strings,
+ * split_eh_frame and script_layout;
  * write_output owns apply_relocs and write_symtab); never another pass's helpers.
  * tests/deps.sh checks this.
  *
@@ -41,6 +42,7 @@
 typedef struct Ctx Ctx;
 typedef struct InputFile InputFile;
 typedef struct InputSection InputSection;
+typedef struct InputRule InputRule;
 typedef struct IrFile IrFile;
 typedef struct LineTable LineTable;
 typedef struct OutputSection OutputSection;
@@ -221,6 +223,7 @@ struct InputSection {
   const uint8_t *synthetic;  // contents made by the linker (e.g. merged .comment)
   EhRecord *eh;           // .eh_frame: its records, placed one by one
   uint64_t neh;
+  InputRule *script_rule; // a linker script's SECTIONS: the rule that placed it, or NULL
   InputSection *merged;   // SHF_MERGE strings: the section they were merged into
   MergePiece *pieces;     // ... and where each string went
   uint64_t npieces;
@@ -482,13 +485,13 @@ typedef struct {
 } SectionPattern;
 
 // `FILE(SECTIONS)`, `*(.text .text.*)`, `KEEP(*(.init))`.
-typedef struct {
+struct InputRule {
   const char *file_glob;    // "*" for every file
   int file_sort;            // SORT(*)(...) sorts by file name
   PtrVec patterns;          // SectionPattern *
   bool keep;                // KEEP: a root for --gc-sections
   uint32_t rank;            // its position among all of the script's rules
-} InputRule;
+};
 
 typedef enum {
   SC_ASSIGN,          // assign
@@ -579,6 +582,9 @@ void claim_script_symbol(Ctx *ctx, const ScriptAssign *a);
 void run_script_assign(Ctx *ctx, const ScriptCmd *cmd);
 // ASSERT: reports its message (with FILE:LINE) if its expression is 0.
 void run_script_assert(Ctx *ctx, const ScriptCmd *cmd);
+// The first rule of SECTIONS (in script order) that takes isec, and the output
+// section description it is in (*osd); NULL if none does (isec is an orphan).
+InputRule *match_script_rule(Ctx *ctx, const InputSection *isec, OutputDesc **osd);
 
 //
 // passes/parse_args.c — GNU ld's command line
@@ -948,6 +954,15 @@ void layout(Ctx *ctx);
 
 // output_sections.c: groups input sections (and the linker's) into output sections.
 void make_output_sections(Ctx *ctx);
+
+// script_layout.c: the layout a linker script's SECTIONS gives (instead of the
+// built-in one): output section order and addresses, segments, file offsets.
+void script_layout(Ctx *ctx);
+// script_segments.c, its sub-step: how many program headers a layout with `loads`
+// PT_LOADs has; and the segments and file offsets for the addresses the script
+// gave (with nphdrs program headers); returns the number of PT_LOADs.
+size_t script_phdr_count(Ctx *ctx, size_t loads);
+size_t script_segments(Ctx *ctx, size_t nphdrs, bool final);
 
 // merge_strings.c: SHF_MERGE | SHF_STRINGS members of osec become one copy of each
 // string.

@@ -193,3 +193,206 @@ C
     "$(readelf --dyn-syms -W lib.so.bfd | grep -o 'foo@@ver_a\|bar@@ver_b' | sort)" ]
   [ "$(readelf --dyn-syms -W lib.so | grep -c '@@ver_')" -eq 2 ]
 }
+
+# "NAME ADDRESS SIZE" for each section NAME... of FILE, as readelf prints them.
+section_facts() {
+  local file=$1
+  shift
+  readelf -SW "$file" | sed 's/^ *\[ *[0-9]*\] *//' |
+    awk -v want=" $* " 'index(want, " " $1 " ") { print $1, $3, $5 }'
+}
+
+# The program headers of FILE: type, offset, address, sizes, flags (not p_paddr,
+# where GNU ld's headers-only segment has a value of its own).
+segments_of() {
+  readelf -lW "$1" | awk '/^  [A-Z]/ && $1 != "Type" { $4 = ""; print }'
+}
+
+# The same section facts and program headers as GNU ld's.
+same_layout() {
+  local out=$1
+  shift
+  diff -u <(section_facts "$out.bfd" "$@") <(section_facts "$out" "$@")
+  diff -u <(segments_of "$out.bfd") <(segments_of "$out")
+}
+
+# A freestanding program whose data a script brackets with symbols.
+bracket_program() {
+  runtime
+  obj main <<'C'
+void print_hex(unsigned long);
+extern char __start_data[], __end_data[], __bss_start[], __bss_end[];
+int counter = 41;
+long table[4] = {1, 2, 3, 4};
+char zeros[100];
+int main(void) {
+  unsigned long sum = 0;
+  for (char *p = __start_data; p < __end_data; p++)
+    sum += (unsigned char)*p;
+  print_hex(__end_data - __start_data);
+  print_hex(sum);
+  print_hex(__bss_end - __bss_start);
+  return counter + 1;
+}
+C
+}
+
+@test "script: SECTIONS places the sections where it says, with the symbols it defines" {
+  bracket_program
+  cat >image.ld <<'LD'
+ENTRY(_start)
+SECTIONS
+{
+  . = 0x400000 + SIZEOF_HEADERS;
+  .text : { *(.text .text.*) }
+  .rodata : { *(.rodata .rodata.*) }
+  . = ALIGN(CONSTANT(MAXPAGESIZE)) + 0x100;
+  .data : {
+    __start_data = .;
+    *(.data .data.*)
+    __end_data = .;
+  }
+  .bss : { __bss_start = .; *(.bss .bss.*) *(COMMON) __bss_end = .; }
+  /DISCARD/ : { *(.comment) *(.note.GNU-stack) }
+}
+LD
+  link_both prog rt.o main.o -T image.ld
+  run_both prog
+  [ "$status" -eq 42 ]
+  [ "${lines[0]}" = 0000000000000024 ]
+  same_layout prog .text .rodata .data .bss
+  same_values prog __start_data __end_data __bss_start __bss_end
+  [ "$(section_facts prog .data | cut -d' ' -f2)" = 0000000000401100 ]
+  # /DISCARD/ removed .comment.
+  ! readelf -SW prog | grep -q '\.comment'
+  check_layout prog
+}
+
+@test "script: AT() gives .data a load address apart from its address, as a ROM image has it" {
+  bracket_program
+  # (No SIZEOF_HEADERS here: GNU ld's is an estimate made before the layout, which
+  # counts one program header too many for this one.)
+  cat >rom.ld <<'LD'
+SECTIONS
+{
+  . = 0x401000;
+  .text : { *(.text) *(.rodata .rodata.*) }
+  .data 0x800000 : AT(ALIGN(LOADADDR(.text) + SIZEOF(.text), 16)) {
+    __start_data = .; *(.data) __end_data = .;
+  }
+  data_lma = LOADADDR(.data);
+  .bss 0x900000 : { __bss_start = .; *(.bss) *(COMMON) __bss_end = .; }
+  /DISCARD/ : { *(.comment) *(.note.GNU-stack) }
+}
+LD
+  link_both prog rt.o main.o -T rom.ld
+  run_both prog
+  [ "$status" -eq 42 ]
+  same_layout prog .text .data .bss
+  same_values prog data_lma __start_data __bss_end
+  # The data segment runs at 0x800000 and is loaded (p_paddr) right after .text.
+  [ "$(readelf -lW prog | awk '$1 == "LOAD" && $3 == "0x0000000000800000" { print $4 }')" = \
+    "0x$(sym_value data_lma prog)" ]
+  # The image by load address, as a boot loader would copy it, is GNU ld's.
+  objcopy -O binary prog prog.bin
+  objcopy -O binary prog.bfd prog.bfd.bin
+  cmp prog.bin prog.bfd.bin
+}
+
+@test "script: KEEP keeps a section --gc-sections would drop; /DISCARD/ drops what it names" {
+  runtime
+  obj main -ffunction-sections <<'C'
+__attribute__((section(".keepme"), used)) static const char kept[] = "kept";
+__attribute__((section(".dropme"), used)) static const char dropped[] = "dropped";
+__attribute__((section(".junk"), used)) static const char junk[] = "junk";
+int unused_function(void) { return 7; }
+int main(void) { return 5; }
+C
+  # (Without ENTRY, GNU ld has no entry point to start --gc-sections from.)
+  cat >gc.ld <<'LD'
+ENTRY(_start)
+SECTIONS
+{
+  . = 0x400000 + SIZEOF_HEADERS;
+  .text : { *(.text .text.*) }
+  .keepme : { KEEP(*(.keepme)) }
+  .dropme : { *(.dropme) }
+  /DISCARD/ : { *(.junk) *(.comment) *(.note.GNU-stack) }
+}
+LD
+  link_both prog rt.o main.o -T gc.ld --gc-sections
+  run_both prog
+  [ "$status" -eq 5 ]
+  same_layout prog .text .keepme .dropme
+  readelf -SW prog | grep -q '\.keepme'
+  ! readelf -SW prog | grep -q '\.dropme'
+  ! readelf -SW prog | grep -q '\.junk'
+  [ -z "$(sym_value unused_function prog)" ]
+}
+
+@test "script: PROVIDE inside SECTIONS yields to the program's definition" {
+  runtime
+  obj main <<'C'
+void print_hex(unsigned long);
+extern char heap_start[], stack_top[];
+char stack_top[16] = "own";
+int main(void) {
+  print_hex(stack_top[0]);
+  print_hex((unsigned long)heap_start & 15);
+  return 0;
+}
+C
+  cat >provide.ld <<'LD'
+SECTIONS
+{
+  . = 0x400000 + SIZEOF_HEADERS;
+  .text : { *(.text) *(.rodata*) }
+  .data : { *(.data) PROVIDE(stack_top = .); }
+  .bss : { *(.bss) PROVIDE(heap_start = ALIGN(16)); }
+}
+LD
+  link_both prog rt.o main.o -T provide.ld
+  run_both prog
+  [ "${lines[0]}" = 000000000000006f ]
+  same_values prog heap_start stack_top
+}
+
+@test "script: GNU ld's own built-in script (ld --verbose) links a C program with glibc" {
+  ld.bfd --verbose | sed -n '/^==========/,/^==========/p' | sed '1d;$d' >default.ld
+  grep -q 'SECTIONS' default.ld
+  cat >hello.c <<'C'
+#include <stdio.h>
+#include <string.h>
+__thread int tls_counter = 5;
+static int constructed;
+__attribute__((constructor)) static void init(void) { constructed = 1; }
+int main(int argc, char **argv) {
+  char buf[32];
+  strcpy(buf, "hello");
+  printf("%s %d %d %zu\n", buf, tls_counter, constructed, strlen(argv[0]) > 0);
+  return 3;
+}
+C
+  cc_both prog gcc -T default.ld hello.c
+  run_both prog
+  [ "$status" -eq 3 ]
+  [ "$output" = "hello 5 1 1" ]
+  readelf -lW prog | grep -q ' TLS '
+  check_layout prog
+}
+
+@test "script: errors in SECTIONS name the script's line, or the section and region" {
+  bracket_program
+  printf 'SECTIONS {\n  .text : { *(.text) }\n  . = ALIGN(0x1000);\n  .data : { x = nowhere + 1; *(.data) }\n}\n' >u.ld
+  expect_error "mini-ld: u.ld:4: undefined symbol 'nowhere' referenced in expression" \
+    rt.o main.o -T u.ld --defsym __start_data=0 --defsym __end_data=0 \
+    --defsym __bss_start=0 --defsym __bss_end=0
+  printf 'SECTIONS {\n  .text : { *(.text) }\n  . = ALIGN(0x1000);\n  .data : { *(.data) . = . - 8; }\n}\n' >b.ld
+  expect_error "mini-ld: b.ld:4: cannot move the location counter backwards (from 0x1024 to 0x101c)" \
+    rt.o main.o -T b.ld --defsym __start_data=0 --defsym __end_data=0 \
+    --defsym __bss_start=0 --defsym __bss_end=0
+  printf 'SECTIONS {\n  .text : { *(.text) } >nowhere\n}\n' >r.ld
+  run -1 "$MINI_LD" rt.o main.o -T r.ld -o prog --defsym __start_data=0 --defsym __end_data=0 \
+    --defsym __bss_start=0 --defsym __bss_end=0
+  [[ "$output" == *"r.ld:2: memory region 'nowhere' is not defined"* ]]
+}

@@ -18,6 +18,7 @@
  */
 #include "../ld.h"
 
+#include <fnmatch.h>
 #include <string.h>
 
 // Reports a problem with e once the layout is final.
@@ -307,4 +308,48 @@ void run_script_assign(Ctx *ctx, const ScriptCmd *cmd) {
 void run_script_assert(Ctx *ctx, const ScriptCmd *cmd) {
   if (!eval_expr(ctx, cmd->expr) && ctx->script.final)
     error("%s:%u: %s", cmd->file, cmd->line, cmd->msg ? cmd->msg : "assertion failed");
+}
+
+// Does a file glob name `file`? A plain file is matched by its name; an archive
+// member, written "lib.a(m.o)" in messages, by "m.o" and by GNU ld's "lib.a:m.o".
+static bool file_matches(Ctx *ctx, const char *glob, const InputFile *file) {
+  if (!strcmp(glob, "*") || !fnmatch(glob, file->name, 0))
+    return true;
+  const char *open = file->from_archive ? strrchr(file->name, '(') : NULL;
+  size_t len = strlen(file->name);
+  if (!open || len < 2 || file->name[len - 1] != ')')
+    return false;
+  const char *member = arena_strndup(&ctx->arena, open + 1, len - (size_t)(open - file->name) - 2);
+  const char *both = arena_printf(&ctx->arena, "%.*s:%s", (int)(open - file->name), file->name,
+                                  member);
+  return !fnmatch(glob, member, 0) || !fnmatch(glob, both, 0);
+}
+
+static bool pattern_matches(Ctx *ctx, const SectionPattern *pat, const InputSection *isec) {
+  if (fnmatch(pat->glob, isec->name, 0))
+    return false;
+  for (size_t i = 0; i < pat->exclude_files.len; i++)
+    if (file_matches(ctx, pat->exclude_files.data[i], isec->file))
+      return false;
+  return true;
+}
+
+InputRule *match_script_rule(Ctx *ctx, const InputSection *isec, OutputDesc **osd) {
+  for (size_t i = 0; i < ctx->script.sections.len; i++) {
+    const ScriptCmd *cmd = ctx->script.sections.data[i];
+    if (cmd->kind != SC_OUTPUT_SECTION)
+      continue;
+    for (size_t j = 0; j < cmd->osd->cmds.len; j++) {
+      const ScriptCmd *in = cmd->osd->cmds.data[j];
+      if (in->kind != SC_INPUT || !file_matches(ctx, in->rule->file_glob, isec->file))
+        continue;
+      for (size_t k = 0; k < in->rule->patterns.len; k++)
+        if (pattern_matches(ctx, in->rule->patterns.data[k], isec)) {
+          *osd = cmd->osd;
+          return in->rule;
+        }
+    }
+  }
+  *osd = NULL;
+  return NULL;
 }

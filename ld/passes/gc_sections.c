@@ -55,6 +55,13 @@ static bool is_root(Ctx *ctx, const InputSection *isec) {
   };
   if (!(isec->sh_flags & SHF_ALLOC))
     return false;  // handled apart: never collected, keeps nothing
+  // A linker script's KEEP(...) says so.
+  OutputDesc *osd;
+  if (ctx->script.has_sections) {
+    const InputRule *rule = match_script_rule(ctx, isec, &osd);
+    if (rule && rule->keep)
+      return true;
+  }
   if (isec->sh_type == SHT_NOTE || isec->sh_type == SHT_INIT_ARRAY ||
       isec->sh_type == SHT_FINI_ARRAY || isec->sh_type == SHT_PREINIT_ARRAY ||
       (isec->sh_flags & SHF_GNU_RETAIN))

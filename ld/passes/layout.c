@@ -590,14 +590,14 @@ static void assign_addresses(Ctx *ctx) {
 }
 
 void layout(Ctx *ctx) {
-  if (ctx->script.has_sections) {
-    error("linker script SECTIONS is not supported yet");
-    return;
-  }
   make_output_sections(ctx);
-  sort_output_sections(ctx);
-  size_output_sections(ctx);
-  assign_addresses(ctx);
+  if (ctx->script.has_sections) {
+    script_layout(ctx);  // a linker script's SECTIONS says where everything goes
+  } else {
+    sort_output_sections(ctx);
+    size_output_sections(ctx);
+    assign_addresses(ctx);
+  }
   // The GOT's base (_GLOBAL_OFFSET_TABLE_, what GOTPC and GOTOFF measure from) is
   // .got.plt's start in a dynamic executable, as in GNU ld; .got's otherwise.
   if (has_synthetic(ctx, SYN_GOT))

@@ -216,6 +216,7 @@ void merge_strings(Ctx *ctx, OutputSection *osec) {
       g++;
     isec->merged = groups[g];
     if (!placed[g]) {
+      groups[g]->script_rule = isec->script_rule;  // a linker script placed it there
       vec_push(&ctx->arena, &members, groups[g]);
       placed[g] = true;
     }

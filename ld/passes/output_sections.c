@@ -78,7 +78,22 @@ static bool is_unique(Ctx *ctx, const InputSection *isec) {
 static void add_to_osec(Ctx *ctx, HashMap *by_name, InputSection *isec) {
   const char *name = output_name(isec);
   OutputSection *osec;
-  if (is_unique(ctx, isec)) {
+  OutputDesc *osd = NULL;
+  if (ctx->script.has_sections) {
+    // A linker script's SECTIONS: the first rule that matches decides; a section
+    // none matches (an orphan) keeps its own name.
+    isec->script_rule = match_script_rule(ctx, isec, &osd);
+    name = osd ? osd->name : !strcmp(isec->name, "COMMON") ? ".bss" : isec->name;
+    if (osd && !strcmp(name, "/DISCARD/")) {
+      isec->is_alive = false;
+      return;
+    }
+  }
+  if (osd) {
+    if (!osd->osec)
+      osd->osec = new_output_section(ctx, name, isec);
+    osec = osd->osec;
+  } else if (is_unique(ctx, isec)) {
     // Not entered in by_name: no other section joins it.
     name = isec->name;
     osec = new_output_section(ctx, name, isec);
@@ -155,6 +170,7 @@ static void merge_comment(Ctx *ctx, OutputSection *osec) {
   merged->sh_entsize = first->sh_entsize;
   merged->synthetic = (const uint8_t *)out;
   merged->osec = osec;
+  merged->script_rule = first->script_rule;
   for (size_t i = 0; i < osec->members.len; i++)
     ((InputSection *)osec->members.data[i])->merged = merged;
   osec->members.len = 0;
@@ -208,6 +224,13 @@ static bool is_output_section(Ctx *ctx, const InputSection *isec) {
   return true;
 }
 
+// The output section called `name`: the one the naming rules made, or the one a
+// linker script's SECTIONS describes.
+static OutputSection *named(Ctx *ctx, HashMap *by_name, const char *name) {
+  OutputSection *osec = hashmap_get(by_name, name, strlen(name));
+  return osec || !ctx->script.has_sections ? osec : find_output_section(ctx, name);
+}
+
 void make_output_sections(Ctx *ctx) {
   HashMap by_name = {0};
   for (size_t f = 0; f < ctx->files.len; f++) {
@@ -221,7 +244,7 @@ void make_output_sections(Ctx *ctx) {
   // COMMON space goes after every input's .bss, as in GNU ld's *(COMMON).
   for (size_t i = 0; i < ctx->common_sections.len; i++)
     add_to_osec(ctx, &by_name, ctx->common_sections.data[i]);
-  OutputSection *eh = hashmap_get(&by_name, ".eh_frame", 9);
+  OutputSection *eh = named(ctx, &by_name, ".eh_frame");
   if (eh && (eh->sh_flags & SHF_ALLOC)) {
     ctx->eh_frame_osec = eh;
     ctx->eh_frame_fdes = split_eh_frame(ctx, eh);
@@ -234,10 +257,10 @@ void make_output_sections(Ctx *ctx) {
       add_to_osec(ctx, &by_name, ctx->synth[i]);
   for (size_t i = 0; i < ctx->osecs.len; i++)
     merge_strings(ctx, ctx->osecs.data[i]);
-  sort_by_priority(hashmap_get(&by_name, ".init_array", 11));
-  sort_by_priority(hashmap_get(&by_name, ".fini_array", 11));
-  sort_by_priority(hashmap_get(&by_name, ".preinit_array", 14));
-  OutputSection *comment = hashmap_get(&by_name, ".comment", 8);
+  sort_by_priority(named(ctx, &by_name, ".init_array"));
+  sort_by_priority(named(ctx, &by_name, ".fini_array"));
+  sort_by_priority(named(ctx, &by_name, ".preinit_array"));
+  OutputSection *comment = named(ctx, &by_name, ".comment");
   if (comment && !(comment->sh_flags & SHF_ALLOC))
     merge_comment(ctx, comment);
   free(by_name.entries);
