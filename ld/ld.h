@@ -351,7 +351,7 @@ int eh_record_at(View v, uint64_t off, uint64_t *size, uint64_t *hdr);
 const char *place(Ctx *ctx, const InputSection *isec, uint64_t off);
 // What the output says about the stack (PT_GNU_STACK, or an object's
 // .note.GNU-stack): executable, not, or nothing at all. Decided from the options
-// and the objects' notes, with GNU ld's warnings: call it once.
+// and the objects' notes, with GNU ld's warnings (once, however often asked).
 typedef enum { STACK_UNSAID, STACK_NOEXEC, STACK_EXEC } StackDecision;
 StackDecision decide_stack(Ctx *ctx);
 
@@ -1270,6 +1270,7 @@ struct Ctx {
   uint64_t entry;
 
   // write_output
+  uint8_t stack_decision;    // decide_stack's answer + 1, once it has been asked
   uint8_t *image;            // the output file's bytes while they are written
   uint64_t image_size;
 };

@@ -396,3 +396,135 @@ C
     --defsym __bss_start=0 --defsym __bss_end=0
   [[ "$output" == *"r.ld:2: memory region 'nowhere' is not defined"* ]]
 }
+
+@test "script: MEMORY regions place sections (>REGION, AT>REGION) and report an overflow" {
+  bracket_program
+  cat >mem.ld <<'LD'
+MEMORY
+{
+  rom (rx) : ORIGIN = 0x400000, LENGTH = 64K
+  ram (rw!x) : org = 0x600000, l = 4K
+}
+SECTIONS
+{
+  .text : { *(.text) *(.rodata*) } >rom
+  .bss : { __bss_start = .; *(.bss) *(COMMON) __bss_end = .; } >ram
+  .data : { __start_data = .; *(.data) __end_data = .; } >ram AT>rom
+  rom_left = ORIGIN(rom) + LENGTH(rom) - LOADADDR(.data) - SIZEOF(.data);
+  /DISCARD/ : { *(.comment) *(.note.GNU-stack) }
+}
+LD
+  link_both prog rt.o main.o -T mem.ld
+  run ./prog
+  [ "$status" -eq 42 ]
+  [ "${lines[1]}" = 0000000000000033 ]
+  section_facts prog .text .data .bss >ours
+  section_facts prog.bfd .text .data .bss >theirs
+  diff -u theirs ours
+  same_values prog __start_data __end_data __bss_start __bss_end rom_left
+  # The same segments (GNU ld lists them by load address, we by address, as the
+  # gABI asks; under Linux its program then maps .bss over .data).
+  diff -u <(segments_of prog.bfd | sort) <(segments_of prog | sort)
+  [ "$(readelf -lW prog | awk '$1 == "LOAD" && $3 == "0x0000000000600080" { print $4 }')" = \
+    0x0000000000400101 ]
+  # Overflowing a region is an error, and says by how much, as GNU ld does.
+  sed 's/l = 4K/l = 0x80/' mem.ld >small.ld
+  run ld.bfd rt.o main.o -T small.ld -o small.bfd
+  [[ "$output" == *"region \`ram' overflowed by 36 bytes"* ]]
+  expect_error "mini-ld: section '.data' will not fit in region 'ram': it overflows by 36 bytes" \
+    rt.o main.o -T small.ld
+}
+
+@test "script: PHDRS names the program headers, and each section says which holds it" {
+  bracket_program
+  cat >ph.ld <<'LD'
+PHDRS
+{
+  headers PT_PHDR PHDRS;
+  text PT_LOAD FILEHDR PHDRS;
+  data PT_LOAD FLAGS(6);
+  stack PT_GNU_STACK;
+}
+SECTIONS
+{
+  . = 0x400000 + SIZEOF_HEADERS;
+  .text : { *(.text) *(.rodata*) } :text
+  . = ALIGN(0x1000);
+  .data : { __start_data = .; *(.data) __end_data = .; } :data
+  .bss : { __bss_start = .; *(.bss) *(COMMON) __bss_end = .; }
+  /DISCARD/ : { *(.comment) *(.note.GNU-stack) }
+}
+LD
+  link_both prog rt.o main.o -T ph.ld
+  run_both prog
+  [ "$status" -eq 42 ]
+  # Every program header as GNU ld writes it, p_paddr included.
+  diff -u <(readelf -lW prog.bfd | grep '^  [A-Z]') <(readelf -lW prog | grep '^  [A-Z]')
+  same_layout prog .text .data .bss
+  printf 'PHDRS { text PT_LOAD; }\nSECTIONS { .text : { *(.text) } :nowhere }\n' >bad.ld
+  run -1 "$MINI_LD" rt.o main.o -T bad.ld -o bad --defsym __start_data=0 --defsym __end_data=0 \
+    --defsym __bss_start=0 --defsym __bss_end=0
+  [[ "$output" == *"section '.text' is assigned to program header 'nowhere', which PHDRS does not define"* ]]
+}
+
+@test "script: SORT_BY_NAME, SORT_BY_ALIGNMENT, EXCLUDE_FILE and LONG put bytes where GNU ld does" {
+  runtime
+  cat >parts.s <<'S'
+	.section .tab.c,"a"
+	.byte 'c'
+	.section .tab.a,"a"
+	.byte 'a'
+	.section .tab.b,"a"
+	.byte 'b'
+	.section .al.1,"a"
+	.byte 1
+	.section .al.8,"a"
+	.p2align 3
+	.byte 8
+	.section .al.4,"a"
+	.p2align 2
+	.byte 4
+	.section .note.GNU-stack,"",@progbits
+S
+  cc -c parts.s -o parts.o
+  obj main <<'C'
+void print(const char *);
+void print_hex(unsigned long);
+extern const char tab_start[], tab_end[], al_start[];
+extern const unsigned int magic;
+int main(void) {
+  char buf[8] = {0};
+  for (int i = 0; i < tab_end - tab_start && i < 7; i++)
+    buf[i] = tab_start[i];
+  print(buf);
+  print("\n");
+  print_hex(al_start[0] * 100 + al_start[4] * 10 + al_start[5]);  // 8, 4, 1
+  print_hex(magic);
+  return 0;
+}
+C
+  cat >sort.ld <<'LD'
+ENTRY(_start)
+SECTIONS
+{
+  . = 0x400000 + SIZEOF_HEADERS;
+  .text : { *(EXCLUDE_FILE(*parts.o) .text) *(.text) }
+  .rodata : {
+    tab_start = .; KEEP(*(SORT_BY_NAME(.tab.*))) tab_end = .;
+    . = ALIGN(8);
+    al_start = .; KEEP(*(SORT_BY_ALIGNMENT(.al.*)))
+    . = ALIGN(4);
+    magic = .; LONG(0xdeadbeef)
+    *(.rodata .rodata.*)
+  }
+  /DISCARD/ : { *(.comment) *(.note.GNU-stack) }
+}
+LD
+  link_both prog rt.o main.o parts.o -T sort.ld
+  run_both prog
+  [ "${lines[0]}" = abc ]
+  [ "${lines[1]}" = "$(printf '%016x' 841)" ]
+  [ "${lines[2]}" = 00000000deadbeef ]
+  same_values prog tab_start tab_end al_start magic
+  same_layout prog .text .rodata
+}

@@ -164,8 +164,10 @@ uint64_t place_unallocated_sections(Ctx *ctx, uint64_t start) {
 //     nothing is said, and the kernel's default applies.
 // An executable stack is an open door for an attacker, so each time an input
 // causes one, a warning names it (--no-warn-execstack silences it,
-// --warn-execstack also warns about -z execstack), in GNU ld's words.
-StackDecision decide_stack(Ctx *ctx) {
+// --warn-execstack also warns about -z execstack), in GNU ld's words. Decided (and
+// warned about) once; a linker script's layout, which runs until it settles, asks
+// again.
+static StackDecision decide(Ctx *ctx) {
   const char *exec_file = NULL, *missing_file = NULL;
   bool any_note = false;
   for (size_t i = 0; i < ctx->files.len && !exec_file; i++) {
@@ -201,4 +203,10 @@ StackDecision decide_stack(Ctx *ctx) {
     return STACK_EXEC;
   }
   return STACK_NOEXEC;
+}
+
+StackDecision decide_stack(Ctx *ctx) {
+  if (!ctx->stack_decision)
+    ctx->stack_decision = (uint8_t)(decide(ctx) + 1);
+  return (StackDecision)(ctx->stack_decision - 1);
 }

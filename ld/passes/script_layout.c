@@ -151,8 +151,8 @@ static void make_data_sections(Ctx *ctx, OutputDesc *osd) {
     ScriptCmd *cmd = osd->cmds.data[i];
     if (cmd->kind != SC_DATA)
       continue;
-    cmd->data = new_linker_section(ctx, osd->name, SHT_PROGBITS, SHF_ALLOC | SHF_WRITE,
-                                   cmd->size, 1);
+    // (Its flags are the output section's: it adds no permission of its own.)
+    cmd->data = new_linker_section(ctx, osd->name, SHT_PROGBITS, SHF_ALLOC, cmd->size, 1);
     cmd->data->synthetic = arena_alloc(&ctx->arena, cmd->size);
     if (!osd->osec)
       osd->osec = new_output_section(ctx, osd->name, cmd->data);
@@ -235,7 +235,7 @@ static void set_lma(Ctx *ctx, Plan *plan, OutputSection *osec, const OutputDesc 
         error("%s:%u: memory region '%s' is not defined", osd->file, osd->line, osd->lma_region);
       osec->lma = osec->addr;
     } else {
-      osec->lma = align_to(r->next, osec->sh_addralign);
+      osec->lma = r->next;  // not aligned, as in GNU ld (ALIGN_WITH_INPUT would)
       r->next = osec->lma + osec->size;
     }
   } else if (osd && osd->addr && osec->sh_type != SHT_NOBITS) {
@@ -267,6 +267,10 @@ static void run_output_section(Ctx *ctx, Plan *plan, const OutputDesc *osd) {
       else if (cmd->kind == SC_ASSERT)
         run_script_assert(ctx, cmd);
     }
+    return;
+  }
+  if (osec->shndx == SHN_ABS) {  // empty, left out
+    osec->addr = osec->lma = s->dot;
     return;
   }
   MemoryRegion *region = osd->region ? find_region(ctx, osd->region) : NULL;
@@ -325,6 +329,10 @@ static void run_output_section(Ctx *ctx, Plan *plan, const OutputDesc *osd) {
 // An orphan: at `.`, aligned, its members one after another.
 static void run_orphan(Ctx *ctx, Plan *plan, OutputSection *osec) {
   Script *s = &ctx->script;
+  if (osec->shndx == SHN_ABS) {  // empty, left out: only its symbols' place matters
+    osec->addr = osec->lma = s->dot;
+    return;
+  }
   bool alloc = osec->sh_flags & SHF_ALLOC;
   uint64_t size = 0;
   for (size_t i = 0; i < osec->members.len && osec != ctx->eh_frame_osec; i++) {
@@ -372,16 +380,36 @@ static void run_script(Ctx *ctx, Plan *plan) {
   s->dot_ok = false;
 }
 
+// Is osec empty, and so left out of the output as GNU ld leaves it? Not if the
+// script puts something in it (an assignment or data) besides input sections.
+static bool is_empty(const OutputSection *osec, const OutputDesc *osd) {
+  for (size_t i = 0; i < osec->members.len; i++)
+    if (((InputSection *)osec->members.data[i])->sh_size)
+      return false;
+  for (size_t i = 0; osd && i < osd->cmds.len; i++)
+    if (((ScriptCmd *)osd->cmds.data[i])->kind != SC_INPUT)
+      return false;
+  return true;
+}
+
 // The output sections in the order the plan visits them; the order of the
-// section header table, too.
+// section header table, too. An empty one still gets an address (a symbol may be
+// defined in an empty input section), but no section header: symbols in it are
+// absolute.
 static void order_sections(Ctx *ctx, Plan *plan) {
   size_t n = 0;
   for (size_t i = 0; i < plan->nsteps; i++) {
     const Step *step = &plan->steps[i];
     OutputSection *osec = step->orphan ? step->orphan
                         : step->cmd->kind == SC_OUTPUT_SECTION ? step->cmd->osd->osec : NULL;
-    if (osec && (!step->cmd || strcmp(step->cmd->osd->name, "/DISCARD/")))
-      ctx->osecs.data[n++] = osec;
+    if (!osec || (step->cmd && !strcmp(step->cmd->osd->name, "/DISCARD/")))
+      continue;
+    if (is_empty(osec, step->cmd ? step->cmd->osd : NULL) && osec->sh_flags & SHF_ALLOC) {
+      osec->shndx = SHN_ABS;
+      osec->sh_flags &= ~(uint64_t)SHF_ALLOC;  // no segment holds it
+      continue;
+    }
+    ctx->osecs.data[n++] = osec;
   }
   ctx->osecs.len = n;
   for (size_t i = 0; i < n; i++)

@@ -305,7 +305,10 @@ size_t script_segments(Ctx *ctx, size_t nphdrs, bool final) {
     nloads = 0;
     for (size_t p = 0; p < ctx->script.phdrs.len; p++) {
       const PhdrDesc *ph = ctx->script.phdrs.data[p];
-      Segment *seg = add_segment(ctx, ph->p_type, ph->p_type == PT_GNU_STACK ? PF_R | PF_W : 0);
+      // (GNU ld gives a PT_GNU_STACK of PHDRS no flags unless FLAGS() does.)
+      Segment *seg = add_segment(ctx, ph->p_type, 0);
+      if (ph->p_type == PT_GNU_STACK)
+        seg->p_align = 8;
       if (ph->p_type == PT_LOAD) {
         nloads++;
         bool headers = ph->filehdr || ph->phdrs;
@@ -328,9 +331,14 @@ size_t script_segments(Ctx *ctx, size_t nphdrs, bool final) {
         seg->p_offset = ctx->phdrs_offset;
         seg->p_filesz = seg->p_memsz = nphdrs * sizeof(Elf64_Phdr);
         seg->p_align = 8;
-        for (size_t q = 0; q < p + 1 && q < ctx->nsegs; q++)
-          if (ctx->segs[q].p_type == PT_LOAD && ctx->segs[q].p_offset == 0 && ctx->segs[q].p_filesz)
+        if (!seg->p_flags)
+          seg->p_flags = PF_R;
+        // Where the table is in memory: in the PT_LOAD that holds the headers.
+        for (size_t q = 0; q < ctx->nsegs; q++)
+          if (ctx->segs[q].p_type == PT_LOAD && ctx->segs[q].p_offset == 0 && ctx->segs[q].p_filesz) {
             seg->p_vaddr = seg->p_paddr = ctx->segs[q].p_vaddr + ctx->phdrs_offset;
+            break;
+          }
       } else if (ph->p_type != PT_LOAD && ph->p_type != PT_GNU_STACK) {
         cover(seg, ctx, is_in_phdr, ph);
         if (!seg->p_flags)
@@ -382,11 +390,13 @@ size_t script_segments(Ctx *ctx, size_t nphdrs, bool final) {
     }
     add_synthetic_phdrs(ctx, add_segment);
     add_tls(ctx);
-    Segment *stack = add_segment(ctx, PT_GNU_STACK, PF_R | PF_W);
-    stack->p_align = 16;
-    stack->p_memsz = ctx->opt.stack_size;
-    if (ctx->opt.execstack > 0)
-      stack->p_flags |= PF_X;
+    StackDecision stack = decide_stack(ctx);
+    if (stack != STACK_UNSAID) {
+      Segment *seg = add_segment(ctx, PT_GNU_STACK,
+                                 PF_R | PF_W | (stack == STACK_EXEC ? PF_X : 0));
+      seg->p_align = 16;
+      seg->p_memsz = ctx->opt.stack_size;
+    }
   }
   if (final) {
     check_overlaps(ctx);
