@@ -761,6 +761,9 @@ typedef struct {
 
 void parse_args(Ctx *ctx, int argc, char **argv);
 
+// builtin_script.c: the built-in layout as a linker script, for --verbose.
+void print_builtin_script(Ctx *ctx, FILE *out);
+
 // version_script.c: --version-script FILE (version nodes) and --dynamic-list FILE
 // (patterns of symbols to export).
 void read_version_script(Ctx *ctx, const char *path);

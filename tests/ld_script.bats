@@ -528,3 +528,70 @@ LD
   same_values prog tab_start tab_end al_start magic
   same_layout prog .text .rodata
 }
+
+# The built-in layout as --verbose prints it.
+builtin_script() {
+  "$MINI_LD" --verbose | sed -n '/^=====/,/^=====/p' | sed '1d;$d' >builtin.ld
+}
+
+@test "script: --verbose prints the built-in layout as a script that -T links the same way" {
+  hello_parts() {
+    runtime
+    obj main <<'C'
+void print(const char *);
+const char greeting[] = "hello\n";
+int counter = 3;
+long space[64];
+int main(void) { print(greeting); space[1] = counter; return (int)space[1]; }
+C
+  }
+  hello_parts
+  run "$MINI_LD" --verbose
+  [ "$status" -eq 0 ]
+  [ "${lines[1]}" = "using internal linker script:" ]
+  builtin_script
+  grep -q '^SECTIONS' builtin.ld
+  "$MINI_LD" rt.o main.o -o builtin
+  "$MINI_LD" rt.o main.o -T builtin.ld -o scripted
+  run ./scripted
+  [ "$status" -eq 3 ]
+  [ "$output" = hello ]
+  # The same sections at the same addresses and file offsets, in segments of the
+  # same permissions. (A segment may start a few bytes apart: the built-in layout
+  # opens it before aligning its first section, and puts the headers at the image
+  # base even when no section shares their page.)
+  diff -u <(readelf -SW builtin | grep '^  \[') <(readelf -SW scripted | grep '^  \[')
+  diff -u <(readelf -lW builtin | awk '/^  [A-Z]/ { print $1, $(NF - 1) }') \
+          <(readelf -lW scripted | awk '/^  [A-Z]/ { print $1, $(NF - 1) }')
+  # GNU ld reads it too, and its program runs the same.
+  ld.bfd rt.o main.o -T builtin.ld -o scripted.bfd
+  run ./scripted.bfd
+  [ "$status" -eq 3 ]
+}
+
+@test "script: the built-in layout as a script links a C program with glibc, constructors and TLS" {
+  builtin_script
+  cat >hello.c <<'C'
+#include <stdio.h>
+__thread int tls_counter = 5;
+static int order[4], n;
+__attribute__((constructor(200))) static void second(void) { order[n++] = 2; }
+__attribute__((constructor(101))) static void first(void) { order[n++] = 1; }
+__attribute__((constructor)) static void last(void) { order[n++] = 3; }
+int main(void) {
+  printf("%d %d%d%d\n", tls_counter, order[0], order[1], order[2]);
+  return 4;
+}
+C
+  gcc -static -B "$MINI_BIN/" hello.c -o builtin
+  gcc -static -B "$MINI_BIN/" -T builtin.ld hello.c -o scripted
+  run ./scripted
+  [ "$status" -eq 4 ]
+  [ "$output" = "5 123" ]
+  run ./builtin
+  [ "$output" = "5 123" ]
+  # The same output sections in the same order (an empty one, such as
+  # .tm_clone_table, is left out of a script's layout, as in GNU ld).
+  diff -u <(readelf -SW builtin | awk '/^  \[/ { print $2 }' | grep -v tm_clone) \
+          <(readelf -SW scripted | awk '/^  \[/ { print $2 }')
+}

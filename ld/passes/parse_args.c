@@ -243,8 +243,8 @@ static void usage(void) {
          "                              rescan the archives in the group until nothing new\n"
          "                              is pulled in\n"
          "  -T FILE, --script=FILE      read the linker script FILE: its SECTIONS, if any,\n"
-         "                              give the layout; a script named as an input file\n"
-         "                              adds to the built-in layout\n"
+         "                              give the layout instead of the built-in one\n"
+         "  --verbose                   print the built-in layout as a linker script\n"
          "  --defsym=SYM=EXPR           define SYM as EXPR, an expression of the linker\n"
          "                              script language (symbols, numbers, + - * / ...)\n"
          "  --image-base=ADDR, -Ttext-segment=ADDR\n"
@@ -549,7 +549,7 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
     opt->depaudit = opt->depaudit ? arena_printf(&ctx->arena, "%s:%s", opt->depaudit, val) : val;
     break;
   case OPT_MULDEFS: opt->muldefs = true; break;
-  case OPT_VERBOSE: print_version(); opt->verbose = true; break;
+  case OPT_VERBOSE: print_version(); opt->verbose = true; *version_only = true; break;
   case OPT_FATAL_WARNINGS: diag_set_warnings(WARNINGS_FATAL); break;
   case OPT_NO_FATAL_WARNINGS: diag_set_warnings(WARNINGS_SHOW); break;
   case OPT_NO_WARNINGS: diag_set_warnings(WARNINGS_NONE); break;
@@ -814,6 +814,17 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
       seen = !strcmp(ignored.data[i], ignored.data[j]);
     if (!seen)
       note("%s: accepted and ignored", (const char *)ignored.data[i]);
+  }
+
+  // --verbose without -T: the layout, as GNU ld shows its default script.
+  bool has_script = false;
+  for (size_t i = 0; i < inputs.len; i++)
+    has_script |= ((InputArg *)inputs.data[i])->kind == ARG_SCRIPT;
+  if (opt->verbose && !has_script) {
+    static const char rule[] = "==================================================";
+    printf("using internal linker script:\n%s\n", rule);
+    print_builtin_script(ctx, stdout);
+    printf("%s\n", rule);
   }
 
   if (group_depth)

@@ -162,6 +162,36 @@ static void make_data_sections(Ctx *ctx, OutputDesc *osd) {
   }
 }
 
+// The output section GNU ld puts an orphan after, by what the orphan holds.
+static const char *anchor_of(const OutputSection *osec) {
+  uint64_t f = osec->sh_flags;
+  if (!(f & SHF_ALLOC) || osec->sh_type == SHT_NOTE)
+    return NULL;
+  if (f & SHF_TLS)
+    return osec->sh_type == SHT_NOBITS ? ".tbss" : ".tdata";
+  if (f & SHF_EXECINSTR)
+    return ".text";
+  if (f & SHF_WRITE)
+    return osec->sh_type == SHT_NOBITS ? ".bss" : ".data";
+  return ".rodata";
+}
+
+// Where an orphan goes: after the output section of the name GNU ld would pick
+// (and the orphans already there), else after the last output section of its
+// kind, else after every allocated one (notes: before them), else at the end.
+static size_t orphan_place(Plan *plan, const OutputSection *osec) {
+  const char *anchor = anchor_of(osec);
+  for (size_t j = 0; anchor && j < plan->nsteps; j++) {
+    const ScriptCmd *cmd = plan->steps[j].cmd;
+    if (cmd && cmd->kind == SC_OUTPUT_SECTION && cmd->osd->osec && !strcmp(cmd->osd->name, anchor)) {
+      while (j + 1 < plan->nsteps && plan->steps[j + 1].orphan)
+        j++;
+      return j + 1;
+    }
+  }
+  return plan->nsteps + 1;  // no anchor: decided by kind
+}
+
 // The order of the steps: SECTIONS as written, each orphan after the last output
 // section of its kind (or after every allocated one, or at the end).
 static void make_plan(Ctx *ctx, Plan *plan) {
@@ -179,6 +209,13 @@ static void make_plan(Ctx *ctx, Plan *plan) {
     OutputSection *osec = ctx->osecs.data[i];
     if (hashmap_get(&described, (const char *)&osec, sizeof(void *)))
       continue;
+    size_t place = orphan_place(plan, osec);
+    if (place <= plan->nsteps) {
+      memmove(&plan->steps[place + 1], &plan->steps[place], (plan->nsteps - place) * sizeof(Step));
+      plan->steps[place] = (Step){.orphan = osec};
+      plan->nsteps++;
+      continue;
+    }
     size_t after = plan->nsteps, last_alloc = plan->nsteps, first_alloc = plan->nsteps;
     bool found = false;
     for (size_t j = 0; j < plan->nsteps; j++) {
