@@ -832,6 +832,9 @@ typedef struct {
   size_t size, pos;
   uint32_t line;
   bool failed;        // an error was reported: every further token is the end
+  int depth;          // parentheses and unary operators open in the expression being
+                      // read (bounded, so that no input can exhaust the stack)
+  int ops;            // binary operators in it (bounded for the same reason)
 } Lexer;
 
 typedef struct {

@@ -595,3 +595,17 @@ C
   diff -u <(readelf -SW builtin | awk '/^  \[/ { print $2 }' | grep -v tm_clone) \
           <(readelf -SW scripted | awk '/^  \[/ { print $2 }')
 }
+
+@test "script: an expression nested or chained without end is an error, not a crash" {
+  values_program
+  awk 'BEGIN { s = "sym_a = "; for (i = 0; i < 100000; i++) s = s "("; s = s "1"; for (i = 0; i < 100000; i++) s = s ")"; print s ";" }' >deep.ld
+  expect_error "mini-ld: deep.ld:1: expression nested too deeply" rt.o main.o -T deep.ld
+  awk 'BEGIN { s = "sym_a = 1"; for (i = 0; i < 100000; i++) s = s " + 1"; print s ";" }' >long.ld
+  expect_error "mini-ld: long.ld:1: expression too long" rt.o main.o -T long.ld
+  awk 'BEGIN { s = "sym_a = 1"; for (i = 0; i < 100000; i++) s = s " ? 1 : 1"; print s ";" }' >cond.ld
+  expect_error "mini-ld: cond.ld:1: expression nested too deeply" rt.o main.o -T cond.ld
+  awk 'BEGIN { s = "INPUT("; for (i = 0; i < 100000; i++) s = s "AS_NEEDED("; print s }' >needed.ld
+  expect_error "mini-ld: needed.ld:1: AS_NEEDED nested too deeply" rt.o main.o -T needed.ld
+  printf 'INCLUDE self.ld\n' >self.ld
+  expect_error "mini-ld: self.ld:1: INCLUDE nested too deeply" rt.o main.o -T self.ld
+}

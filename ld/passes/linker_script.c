@@ -68,6 +68,10 @@ static void file_list(Parser *p) {
     }
     if (!t.quoted && !strcmp(t.s, ","))
       continue;
+    if (!t.quoted && !strcmp(t.s, "AS_NEEDED") && lx->depth >= 16) {
+      lex_error(lx, "AS_NEEDED nested too deeply");
+      return;
+    }
     if (!t.quoted && !strcmp(t.s, "AS_NEEDED")) {
       // The shared libraries inside are needed only if the program uses them
       // (glibc's libc.so names ld-linux-x86-64.so.2 so); archives are read as usual.
@@ -75,7 +79,9 @@ static void file_list(Parser *p) {
         return;
       add_input(p, ARG_PUSH_STATE, NULL);
       add_input(p, ARG_AS_NEEDED, NULL);
+      lx->depth++;
       file_list(p);
+      lx->depth--;
       add_input(p, ARG_POP_STATE, NULL);
     } else if (!t.quoted && !strncmp(t.s, "-l", 2)) {
       add_input(p, ARG_LIBRARY, t.s + 2);

@@ -243,7 +243,24 @@ static Expr *parse_func(Lexer *lx, int i) {
   return e;
 }
 
+enum { MAX_DEPTH = 200, MAX_OPS = 5000 };
+
+static Expr *parse_primary(Lexer *lx);
+
+// Each level of nesting is a level of recursion here, and later in eval_expr: a
+// script of a million '(' must get an error, not a crash.
 static Expr *parse_unary(Lexer *lx) {
+  if (++lx->depth > MAX_DEPTH) {
+    lex_error(lx, "expression nested too deeply");
+    lx->depth--;
+    return new_expr(lx, EX_NUM);
+  }
+  Expr *e = parse_primary(lx);
+  lx->depth--;
+  return e;
+}
+
+static Expr *parse_primary(Lexer *lx) {
   static const struct { const char *s; ExprOp op; } unary[] = {
     {"-", OP_NEG}, {"!", OP_NOT}, {"~", OP_BITNOT},
   };
@@ -300,7 +317,12 @@ static Expr *parse_level(Lexer *lx, int level) {
   if (level > TOP_LEVEL)
     return parse_unary(lx);
   Expr *lhs = parse_level(lx, level + 1);
+  // `1 + 1 + ...` makes a tree as deep as the chain is long: bound it too.
   for (;;) {
+    if (lx->ops > MAX_OPS) {
+      lex_error(lx, "expression too long");
+      return lhs;
+    }
     Token t = lex_peek(lx, LEX_EXPR);
     int found = -1;
     for (size_t i = 0; !t.eof && !t.quoted && i < sizeof binary / sizeof binary[0]; i++)
@@ -309,6 +331,7 @@ static Expr *parse_level(Lexer *lx, int level) {
     if (found < 0)
       return lhs;
     lex_next(lx, LEX_EXPR);
+    lx->ops++;
     Expr *e = new_expr(lx, EX_BINARY);
     e->op = binary[found].op;
     e->a = lhs;
@@ -323,13 +346,19 @@ static Expr *parse_ternary(Lexer *lx) {
     return cond;
   Expr *e = new_expr(lx, EX_COND);
   e->a = cond;
-  e->b = parse_ternary(lx);
-  if (lex_expect(lx, LEX_EXPR, ":", "in 'a ? b : c'"))
-    e->c = parse_ternary(lx);
+  if (++lx->depth > MAX_DEPTH) {
+    lex_error(lx, "expression nested too deeply");
+  } else {
+    e->b = parse_ternary(lx);
+    if (lex_expect(lx, LEX_EXPR, ":", "in 'a ? b : c'"))
+      e->c = parse_ternary(lx);
+  }
+  lx->depth--;
   return e;
 }
 
 Expr *parse_expr(Lexer *lx) {
+  lx->ops = 0;
   return parse_ternary(lx);
 }
 
