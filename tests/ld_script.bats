@@ -609,3 +609,34 @@ C
   printf 'INCLUDE self.ld\n' >self.ld
   expect_error "mini-ld: self.ld:1: INCLUDE nested too deeply" rt.o main.o -T self.ld
 }
+
+@test "script: OUTPUT names the output unless -o does; EXTERN loads a member; HIDDEN symbols stay inside" {
+  values_program
+  cat >lib.c <<'C'
+int pulled_in(void) { return 1; }
+C
+  cc -c lib.c -o lib.o
+  rm -f libx.a
+  ar rcs libx.a lib.o
+  cat >out.ld <<'LD'
+OUTPUT(named-by-script)
+EXTERN(pulled_in)
+sym_a = 1; sym_b = bar; sym_c = 3; sym_d = 4;
+HIDDEN(sym_e = 5);
+LD
+  run "$MINI_LD" rt.o main.o data.o -T out.ld libx.a
+  [ "$status" -eq 0 ]
+  mv named-by-script ours
+  ld.bfd rt.o main.o data.o -T out.ld libx.a
+  [ -x named-by-script ]
+  [ -n "$(sym_value pulled_in ours)" ]
+  [ -n "$(sym_value pulled_in named-by-script)" ]
+  # sym_e is in the symbol table as a local, like GNU ld's.
+  [ "$(readelf -sW ours | awk '$8 == "sym_e" { print $5 }')" = LOCAL ]
+  [ "$(readelf -sW named-by-script | awk '$8 == "sym_e" { print $5 }')" = LOCAL ]
+  run "$MINI_LD" rt.o main.o data.o -T out.ld libx.a -o given
+  [ "$status" -eq 0 ]
+  [ -x given ]
+  run ./given
+  [ "${lines[4]}" = 0000000000000005 ]
+}
