@@ -460,7 +460,8 @@ struct Expr {
   ExprKind kind;
   int op;             // EX_UNARY, EX_BINARY: an ExprOp; EX_FUNC: a ScriptFunc
   uint64_t num;       // EX_NUM
-  const char *name;   // EX_SYM: the symbol; EX_FUNC: a section, region or constant
+  const char *name;   // EX_SYM: the symbol; EX_FUNC: a section, region or constant;
+                      // EX_NUM: the number as written
   Expr *a, *b, *c;
   const char *file;   // where it was written, for messages
   uint32_t line;

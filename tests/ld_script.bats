@@ -640,3 +640,31 @@ LD
   run ./given
   [ "${lines[4]}" = 0000000000000005 ]
 }
+
+@test "script: =FILL and FILL() fill the gaps of an output section with GNU ld's pattern" {
+  bracket_program
+  cat >fill.ld <<'LD'
+SECTIONS
+{
+  . = 0x400000 + SIZEOF_HEADERS;
+  .text : { *(.text) . = ALIGN(64); BYTE(1) . += 5; } =0x90909090
+  .rodata : { *(.rodata*) FILL(0xabcd); . = ALIGN(32); LONG(7) . += 3; }
+  . = ALIGN(0x1000);
+  .data : { __start_data = .; *(.data) __end_data = .; }
+  .bss : { __bss_start = .; *(.bss) *(COMMON) __bss_end = .; }
+  /DISCARD/ : { *(.comment) *(.note.GNU-stack) }
+}
+LD
+  link_both prog rt.o main.o -T fill.ld
+  run_both prog
+  [ "$status" -eq 42 ]
+  same_layout prog .text .rodata .data
+  for sec in .text .rodata; do
+    objcopy -O binary -j $sec prog ours.bin
+    objcopy -O binary -j $sec prog.bfd theirs.bin
+    cmp ours.bin theirs.bin
+  done
+  # The padding is the pattern, not zeros.
+  objcopy -O binary -j .rodata prog ours.bin
+  od -An -tx1 ours.bin | tr -d ' \n' | grep -q 'abcdabcd'
+}

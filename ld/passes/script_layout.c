@@ -468,6 +468,55 @@ static void fill_data(Ctx *ctx, const PtrVec *cmds) {
   }
 }
 
+static int by_offset(const void *a, const void *b) {
+  const InputSection *x = *(InputSection *const *)a, *y = *(InputSection *const *)b;
+  return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+// `=FILL` or FILL(x): the gaps between what an output section holds (alignment
+// padding, `. += n`) get the pattern instead of zeros. As in GNU ld, the value is a
+// big-endian pattern as wide as a hexadecimal number is written (0xabcd: 2 bytes),
+// or 4 bytes, started afresh in each gap. Each gap becomes a small section of the
+// linker's, which the writer copies like any other.
+static void fill_gaps(Ctx *ctx, const OutputDesc *osd) {
+  OutputSection *osec = osd->osec;
+  if (!osd->fill || !osec || osec->sh_type == SHT_NOBITS || osec == ctx->eh_frame_osec ||
+      osec->shndx == SHN_ABS)
+    return;
+  uint64_t v = eval_expr(ctx, osd->fill);
+  const Expr *e = osd->fill;
+  size_t width = 4;
+  if (e->kind == EX_NUM && e->name && (!strncmp(e->name, "0x", 2) || !strncmp(e->name, "0X", 2)))
+    width = (strlen(e->name) - 1) / 2;  // hex digits, two a byte, rounded up
+  if (width > 8)
+    width = 8;
+  uint8_t pattern[8];
+  for (size_t b = 0; b < width; b++)
+    pattern[b] = (uint8_t)(v >> (8 * (width - 1 - b)));
+  size_t n = osec->members.len;
+  InputSection **sorted = arena_array(&ctx->arena, n + 1, sizeof(InputSection *));
+  memcpy(sorted, osec->members.data, n * sizeof(InputSection *));
+  if (n > 1)
+    qsort(sorted, n, sizeof(InputSection *), by_offset);
+  uint64_t pos = 0;
+  for (size_t i = 0; i <= n; i++) {
+    uint64_t next = i < n ? sorted[i]->offset : osec->size;
+    if (next > pos) {
+      InputSection *gap = new_linker_section(ctx, osec->name, SHT_PROGBITS, SHF_ALLOC,
+                                             next - pos, 1);
+      uint8_t *bytes = arena_alloc(&ctx->arena, next - pos);
+      for (uint64_t b = 0; b < next - pos; b++)
+        bytes[b] = pattern[b % width];
+      gap->synthetic = bytes;
+      gap->osec = osec;
+      gap->offset = pos;
+      vec_push(&ctx->arena, &osec->members, gap);
+    }
+    if (i < n && sorted[i]->offset + sorted[i]->sh_size > pos)
+      pos = sorted[i]->offset + sorted[i]->sh_size;
+  }
+}
+
 void script_layout(Ctx *ctx) {
   Script *s = &ctx->script;
   if (ctx->dynamic) {
@@ -511,6 +560,11 @@ void script_layout(Ctx *ctx) {
   s->headers_size = sizeof(Elf64_Ehdr) + nphdrs * sizeof(Elf64_Phdr);
   run_script(ctx, &plan);
   fill_data(ctx, &s->sections);
+  for (size_t i = 0; i < s->sections.len; i++) {
+    const ScriptCmd *cmd = s->sections.data[i];
+    if (cmd->kind == SC_OUTPUT_SECTION)
+      fill_gaps(ctx, cmd->osd);
+  }
   script_segments(ctx, nphdrs, true);
   s->final = false;  // define_linker_symbols sets it again for what runs after
 }

@@ -292,6 +292,7 @@ static Expr *parse_primary(Lexer *lx) {
     return new_expr(lx, EX_DOT);
   if (!t.quoted && t.s[0] >= '0' && t.s[0] <= '9') {
     Expr *e = new_expr(lx, EX_NUM);
+    e->name = t.s;  // as written: a fill pattern's width depends on it
     if (!parse_number(t.s, &e->num))
       lex_error(lx, "invalid number '%s'", t.s);
     return e;
