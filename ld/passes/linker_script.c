@@ -26,7 +26,7 @@
  * given. Everything else goes into ctx->script: the SECTIONS list (output section
  * descriptions, with their input section rules, assignments and ASSERTs), MEMORY
  * regions, PHDRS, and the assignments outside SECTIONS. Assigned symbols are
- * claimed as they are read (script_claim_symbol), so that no input defines them.
+ * claimed as they are read (claim_script_symbol), so that no input defines them.
  *
  * A command we do not know is an error that names FILE:LINE: silently ignoring
  * part of a layout would make a wrong program.
