@@ -859,6 +859,32 @@ Expr *parse_expr(Lexer *lx);
 // --defsym's expression (`what` names it in messages): NULL after an error.
 Expr *parse_expr_string(Ctx *ctx, const char *what, const char *text);
 
+// script_sections.c: SECTIONS, MEMORY and PHDRS, and the statements every part of a
+// script has. A parser is a lexer, where the named inputs go (InputArg *), and how
+// deep INCLUDE is.
+typedef struct {
+  Lexer lx;
+  PtrVec *out;
+  int depth;
+} ScriptParser;
+
+// Is t the word kw (not quoted)? Is it =, +=, -=, ... (and which operator)?
+bool is_keyword(const Token *t, const char *kw);
+bool is_assign_op(const Token *t, ExprOp *op);
+// `NAME OP EXPR` once NAME is read; PROVIDE(...), PROVIDE_HIDDEN(...), HIDDEN(...)
+// once the keyword is read; ASSERT(expr, "message") once ASSERT is read.
+ScriptCmd *parse_assignment(ScriptParser *p, const char *name, bool provide, bool hidden);
+ScriptCmd *parse_wrapped_assignment(ScriptParser *p, const char *kw);
+ScriptCmd *parse_assert(ScriptParser *p);
+// CMD(word) once CMD is read: the word, or NULL after an error.
+const char *parse_one_word(ScriptParser *p, const char *cmd, LexMode mode);
+// INCLUDE FILE once INCLUDE is read: runs body over the file's text.
+void parse_include(ScriptParser *p, void (*body)(ScriptParser *, void *), void *arg);
+// SECTIONS { ... }, MEMORY { ... }, PHDRS { ... }, once the keyword is read.
+void parse_sections(ScriptParser *p);
+void parse_memory(ScriptParser *p);
+void parse_phdrs(ScriptParser *p);
+
 //
 // passes/resolve_symbols.c — one definition for every global name
 //

@@ -20,10 +20,11 @@
  *   }
  *
  * Both are read here, in one grammar; script_lexer.c splits the words and parses
- * the expressions. What names files (INPUT, GROUP, AS_NEEDED, -lNAME, STARTUP)
- * becomes InputArgs, which read_inputs() reads like a command line; SEARCH_DIR adds
- * to the library path; ENTRY and OUTPUT set what -e and -o would, unless they were
- * given. Everything else goes into ctx->script: the SECTIONS list (output section
+ * the expressions, script_sections.c reads SECTIONS, MEMORY, PHDRS and the
+ * statements (assignments, ASSERT, INCLUDE) they share with the commands here.
+ * What names files (INPUT, GROUP, AS_NEEDED, -lNAME, STARTUP) becomes InputArgs,
+ * which read_inputs() reads like a command line; SEARCH_DIR adds to the library
+ * path; ENTRY and OUTPUT set what -e and -o would, unless they were given. Everything else goes into ctx->script: the SECTIONS list (output section
  * descriptions, with their input section rules, assignments and ASSERTs), MEMORY
  * regions, PHDRS, and the assignments outside SECTIONS. Assigned symbols are
  * claimed as they are read (claim_script_symbol), so that no input defines them.
@@ -33,32 +34,17 @@
  */
 #include "../ld.h"
 
-#include <errno.h>
 #include <string.h>
 
-typedef struct {
-  Lexer lx;
-  PtrVec *out;      // InputArg *
-  int depth;        // INCLUDE nesting
-} Parser;
-
-static void add_input(Parser *p, ArgKind kind, const char *value) {
+static void add_input(ScriptParser *p, ArgKind kind, const char *value) {
   InputArg *a = arena_alloc(&p->lx.ctx->arena, sizeof *a);
   a->kind = kind;
   a->value = value;
   vec_push(&p->lx.ctx->arena, p->out, a);
 }
 
-static ScriptCmd *new_cmd(Parser *p, ScriptCmdKind kind) {
-  ScriptCmd *cmd = arena_alloc(&p->lx.ctx->arena, sizeof *cmd);
-  cmd->kind = kind;
-  cmd->file = p->lx.path;
-  cmd->line = p->lx.line;
-  return cmd;
-}
-
 // The file list of INPUT, GROUP or AS_NEEDED, after its '('.
-static void file_list(Parser *p) {
+static void file_list(ScriptParser *p) {
   Lexer *lx = &p->lx;
   while (!lex_accept(lx, LEX_FILE, ")")) {
     Token t = lex_next(lx, LEX_FILE);
@@ -94,24 +80,10 @@ static void file_list(Parser *p) {
   }
 }
 
-// One word in parentheses: ENTRY(sym), OUTPUT(file), SEARCH_DIR(dir), ...
-static const char *one_word(Parser *p, const char *cmd, LexMode mode) {
-  char context[64];
-  snprintf(context, sizeof context, "after %s", cmd);
-  if (!lex_expect(&p->lx, LEX_EXPR, "(", context))
-    return NULL;
-  Token t = lex_next(&p->lx, mode);
-  if (t.eof || (!t.quoted && strchr("(),;", t.s[0]))) {
-    lex_error(&p->lx, "expected a name in %s()", cmd);
-    return NULL;
-  }
-  snprintf(context, sizeof context, "to close %s(", cmd);
-  return lex_expect(&p->lx, LEX_EXPR, ")", context) ? t.s : NULL;
-}
 
 // OUTPUT_FORMAT(elf64-x86-64) and OUTPUT_ARCH(i386:x86-64) say what the script is
 // for: anything but x86-64 ELF is an error, not a silently wrong output.
-static void check_format(Parser *p, const char *cmd) {
+static void check_format(ScriptParser *p, const char *cmd) {
   Lexer *lx = &p->lx;
   bool arch = !strcmp(cmd, "OUTPUT_ARCH");
   if (!lex_expect(lx, LEX_EXPR, "(", arch ? "after OUTPUT_ARCH" : "after OUTPUT_FORMAT"))
@@ -129,532 +101,17 @@ static void check_format(Parser *p, const char *cmd) {
   lex_expect(lx, LEX_FILE, ")", arch ? "to close OUTPUT_ARCH(" : "to close OUTPUT_FORMAT(");
 }
 
-static bool is_assign_op(const Token *t, ExprOp *op) {
-  static const struct { const char *s; ExprOp op; } ops[] = {
-    {"=", OP_NONE}, {"+=", OP_ADD}, {"-=", OP_SUB}, {"*=", OP_MUL}, {"/=", OP_DIV},
-    {"<<=", OP_SHL}, {">>=", OP_SHR}, {"&=", OP_AND}, {"|=", OP_OR}, {"^=", OP_XOR},
-  };
-  for (size_t i = 0; !t->eof && !t->quoted && i < sizeof ops / sizeof ops[0]; i++)
-    if (!strcmp(t->s, ops[i].s)) {
-      *op = ops[i].op;
-      return true;
-    }
-  return false;
-}
 
-// `NAME OP EXPR ;` once NAME is read; the ';' may be left out before a '}'.
-static ScriptCmd *assignment(Parser *p, const char *name, bool provide, bool hidden) {
-  Lexer *lx = &p->lx;
-  ScriptCmd *cmd = new_cmd(p, SC_ASSIGN);
-  Token t = lex_next(lx, LEX_EXPR);
-  if (!is_assign_op(&t, &cmd->assign.op))
-    lex_error(lx, "expected '=' after '%s'", name);
-  if (provide && cmd->assign.op != OP_NONE)
-    lex_error(lx, "PROVIDE takes '=' only");
-  if (provide && !strcmp(name, "."))
-    lex_error(lx, "the location counter cannot be PROVIDEd");
-  cmd->assign.name = name;
-  cmd->assign.provide = provide;
-  cmd->assign.hidden = hidden;
-  cmd->assign.expr = parse_expr(lx);
-  // An assignment defines its symbol whatever the inputs say; what its expression
-  // names is a reference (which may load an archive member). PROVIDE waits until
-  // every input is in (reserve_linker_symbols).
-  if (!lx->failed && !provide && strcmp(name, "."))
-    claim_script_symbol(lx->ctx, &cmd->assign);
-  note_expr_symbols(lx->ctx, cmd->assign.expr, !provide);
-  return cmd;
-}
 
-// PROVIDE(sym = expr), PROVIDE_HIDDEN(...), HIDDEN(...): `kw` has been read.
-static ScriptCmd *wrapped_assignment(Parser *p, const char *kw) {
-  Lexer *lx = &p->lx;
-  char context[64];
-  snprintf(context, sizeof context, "after %s", kw);
-  lex_expect(lx, LEX_EXPR, "(", context);
-  Token name = lex_next(lx, LEX_EXPR);
-  if (name.eof || (!name.quoted && !strchr("_.$", name.s[0]) &&
-                   !(name.s[0] >= 'A' && name.s[0] <= 'Z') && !(name.s[0] >= 'a' && name.s[0] <= 'z')))
-    lex_error(lx, "expected a symbol name after %s(", kw);
-  ScriptCmd *cmd = assignment(p, name.s, strcmp(kw, "HIDDEN") != 0, strcmp(kw, "PROVIDE") != 0);
-  snprintf(context, sizeof context, "to close %s(", kw);
-  lex_expect(lx, LEX_EXPR, ")", context);
-  return cmd;
-}
 
-// ASSERT(expr, "message"): the link fails with the message if expr is 0.
-static ScriptCmd *assert_cmd(Parser *p) {
-  Lexer *lx = &p->lx;
-  ScriptCmd *cmd = new_cmd(p, SC_ASSERT);
-  lex_expect(lx, LEX_EXPR, "(", "after ASSERT");
-  cmd->expr = parse_expr(lx);
-  if (lex_expect(lx, LEX_EXPR, ",", "after ASSERT's expression"))
-    cmd->msg = lex_next(lx, LEX_FILE).s;
-  lex_expect(lx, LEX_EXPR, ")", "to close ASSERT(");
-  return cmd;
-}
 
-// INCLUDE FILE: the file's commands, here. It is looked for as it is, then in the
-// library path (-L, SEARCH_DIR), as GNU ld does.
-static void include(Parser *p, void (*body)(Parser *, void *), void *arg) {
-  Lexer *lx = &p->lx;
-  Ctx *ctx = lx->ctx;
-  Token t = lex_next(lx, LEX_FILE);
-  if (t.eof) {
-    lex_error(lx, "expected a file name after INCLUDE");
-    return;
-  }
-  if (p->depth >= 16) {
-    lex_error(lx, "INCLUDE nested too deeply");
-    return;
-  }
-  View v;
-  const char *path = t.s;
-  bool found = map_file(path, path, &v);
-  int first_errno = errno;
-  for (size_t i = 0; !found && path[0] != '/' && i < ctx->opt.lib_paths.len; i++) {
-    const char *full = arena_printf(&ctx->arena, "%s/%s", (char *)ctx->opt.lib_paths.data[i], t.s);
-    if ((found = map_file(full, full, &v)))
-      path = full;
-  }
-  if (!found) {
-    lex_error(lx, "cannot open included file '%s': %s", t.s, strerror(first_errno));
-    return;
-  }
-  Parser inner = {.lx = {.ctx = ctx, .path = path, .text = (const char *)v.data,
-                         .size = v.size, .line = 1},
-                  .out = p->out, .depth = p->depth + 1};
-  body(&inner, arg);
-  if (inner.lx.failed)
-    lx->failed = true;  // the error is reported; stop here too
-}
 
-// KEEP ( rule ), SORT_BY_NAME ( glob ), ... — the section globs of one rule, after
-// its '(' up to the ')'.
-static void section_patterns(Parser *p, InputRule *rule) {
-  Lexer *lx = &p->lx;
-  Ctx *ctx = lx->ctx;
-  PtrVec excludes = {0};
-  while (!lx->failed && !lex_accept(lx, LEX_NAME, ")")) {
-    Token t = lex_next(lx, LEX_NAME);
-    if (t.eof) {
-      lex_error(lx, "expected ')' to close the section list, not the end of the file");
-      return;
-    }
-    if (!t.quoted && !strcmp(t.s, ","))
-      continue;
-    if (!t.quoted && !strcmp(t.s, "EXCLUDE_FILE")) {
-      lex_expect(lx, LEX_NAME, "(", "after EXCLUDE_FILE");
-      while (!lx->failed && !lex_accept(lx, LEX_NAME, ")")) {
-        Token f = lex_next(lx, LEX_NAME);
-        if (f.eof || (!f.quoted && strchr("(;{}", f.s[0])))
-          lex_error(lx, "expected ')' to close EXCLUDE_FILE(");
-        else if (strcmp(f.s, ","))
-          vec_push(&ctx->arena, &excludes, (void *)f.s);
-      }
-      continue;
-    }
-    int sort = SORT_NONE;
-    int nested = 0;
-    while (!t.quoted && (!strcmp(t.s, "SORT") || !strcmp(t.s, "SORT_BY_NAME") ||
-                         !strcmp(t.s, "SORT_BY_ALIGNMENT") || !strcmp(t.s, "SORT_BY_INIT_PRIORITY") ||
-                         !strcmp(t.s, "SORT_NONE"))) {
-      // SORT(SORT_BY_ALIGNMENT(x)): the outer key sorts; the inner is taken as a
-      // tie-breaker by GNU ld, which we do not distinguish.
-      if (sort == SORT_NONE)
-        sort = !strcmp(t.s, "SORT_BY_ALIGNMENT") ? SORT_BY_ALIGNMENT
-             : !strcmp(t.s, "SORT_BY_INIT_PRIORITY") ? SORT_BY_INIT_PRIORITY
-             : !strcmp(t.s, "SORT_NONE") ? SORT_NONE : SORT_BY_NAME;
-      char context[64];
-      snprintf(context, sizeof context, "after %s", t.s);
-      if (!lex_expect(lx, LEX_NAME, "(", context))
-        return;
-      nested++;
-      t = lex_next(lx, LEX_NAME);
-    }
-    if (t.eof || (!t.quoted && strchr("(){};", t.s[0]))) {
-      lex_error(lx, "expected a section name pattern, not '%s'", t.eof ? "the end of the file" : t.s);
-      return;
-    }
-    SectionPattern *pat = arena_alloc(&ctx->arena, sizeof *pat);
-    pat->glob = t.s;
-    pat->sort = sort;
-    pat->exclude_files = excludes;
-    vec_push(&ctx->arena, &rule->patterns, pat);
-    // SORT_BY_NAME(.a .b) lists several globs in one pair of parentheses.
-    while (nested > 0 && !lx->failed) {
-      if (lex_accept(lx, LEX_NAME, ")")) {
-        nested--;
-        continue;
-      }
-      Token more = lex_next(lx, LEX_NAME);
-      if (more.eof || (!more.quoted && strchr("({};", more.s[0]))) {
-        lex_error(lx, "expected ')' to close the sort, not '%s'",
-                  more.eof ? "the end of the file" : more.s);
-        return;
-      }
-      SectionPattern *next = arena_alloc(&ctx->arena, sizeof *next);
-      *next = *pat;
-      next->glob = more.s;
-      vec_push(&ctx->arena, &rule->patterns, next);
-    }
-  }
-}
 
-// An input section description: `FILEGLOB(SECTIONGLOBS)`, or FILEGLOB alone (all of
-// its sections). `first` has been read.
-static InputRule *input_rule(Parser *p, Token first) {
-  Lexer *lx = &p->lx;
-  Ctx *ctx = lx->ctx;
-  InputRule *rule = arena_alloc(&ctx->arena, sizeof *rule);
-  rule->rank = ctx->script.nrules++;
-  PtrVec excludes = {0};
-  if (!first.quoted && !strcmp(first.s, "EXCLUDE_FILE")) {
-    // EXCLUDE_FILE(files) *(sections): applies to every glob of the rule.
-    lex_expect(lx, LEX_NAME, "(", "after EXCLUDE_FILE");
-    while (!lx->failed && !lex_accept(lx, LEX_NAME, ")")) {
-      Token f = lex_next(lx, LEX_NAME);
-      if (f.eof || (!f.quoted && strchr("(;{}", f.s[0])))
-        lex_error(lx, "expected ')' to close EXCLUDE_FILE(");
-      else if (strcmp(f.s, ","))
-        vec_push(&ctx->arena, &excludes, (void *)f.s);
-    }
-    first = lex_next(lx, LEX_NAME);
-  }
-  if (!first.quoted && (!strcmp(first.s, "SORT") || !strcmp(first.s, "SORT_BY_NAME"))) {
-    // SORT(*)(.text): the files in name order.
-    rule->file_sort = SORT_BY_NAME;
-    lex_expect(lx, LEX_NAME, "(", "after SORT");
-    first = lex_next(lx, LEX_NAME);
-    lex_expect(lx, LEX_NAME, ")", "to close SORT(");
-  }
-  if (first.eof || (!first.quoted && strchr("(){};,=", first.s[0]))) {
-    lex_error(lx, "expected an input section description, not '%s'",
-              first.eof ? "the end of the file" : first.s);
-    return rule;
-  }
-  rule->file_glob = first.s;
-  if (lex_accept(lx, LEX_NAME, "(")) {
-    section_patterns(p, rule);
-  } else {
-    SectionPattern *all = arena_alloc(&ctx->arena, sizeof *all);
-    all->glob = "*";
-    vec_push(&ctx->arena, &rule->patterns, all);
-  }
-  for (size_t i = 0; i < rule->patterns.len && excludes.len; i++) {
-    SectionPattern *pat = rule->patterns.data[i];
-    for (size_t j = 0; j < excludes.len; j++)
-      vec_push(&ctx->arena, &pat->exclude_files, excludes.data[j]);
-  }
-  return rule;
-}
 
-static bool is_keyword(const Token *t, const char *kw) {
-  return !t->eof && !t->quoted && !strcmp(t->s, kw);
-}
-
-// What an output section description holds, after its '{', up to its '}' (or the
-// end of an INCLUDEd file).
-static void output_section_items(Parser *p, OutputDesc *osd, bool until_eof);
-
-static void included_section_items(Parser *p, void *osd) {
-  output_section_items(p, osd, true);
-}
-
-static void output_section_items(Parser *p, OutputDesc *osd, bool until_eof) {
-  Lexer *lx = &p->lx;
-  Ctx *ctx = lx->ctx;
-  static const struct { const char *name; uint32_t size; } data[] = {
-    {"BYTE", 1}, {"SHORT", 2}, {"LONG", 4}, {"QUAD", 8}, {"SQUAD", 8},
-  };
-  while (!lx->failed) {
-    Token t = lex_peek(lx, LEX_NAME);
-    if (t.eof) {
-      if (!until_eof)
-        lex_error(lx, "expected '}' to close output section '%s', not the end of the file",
-                  osd->name);
-      return;
-    }
-    if (is_keyword(&t, "}") && !until_eof)
-      return;
-    lex_next(lx, LEX_NAME);
-    if (is_keyword(&t, ";"))
-      continue;
-    ScriptCmd *cmd = NULL;
-    if (is_keyword(&t, "KEEP")) {
-      lex_expect(lx, LEX_NAME, "(", "after KEEP");
-      cmd = new_cmd(p, SC_INPUT);
-      cmd->rule = input_rule(p, lex_next(lx, LEX_NAME));
-      cmd->rule->keep = true;
-      lex_expect(lx, LEX_NAME, ")", "to close KEEP(");
-    } else if (is_keyword(&t, "PROVIDE") || is_keyword(&t, "PROVIDE_HIDDEN") ||
-               is_keyword(&t, "HIDDEN")) {
-      cmd = wrapped_assignment(p, t.s);
-    } else if (is_keyword(&t, "ASSERT")) {
-      cmd = assert_cmd(p);
-    } else if (is_keyword(&t, "INCLUDE")) {
-      include(p, included_section_items, osd);
-      continue;
-    } else if (is_keyword(&t, "FILL")) {
-      lex_expect(lx, LEX_EXPR, "(", "after FILL");
-      osd->fill = parse_expr(lx);
-      lex_expect(lx, LEX_EXPR, ")", "to close FILL(");
-      continue;
-    } else if (is_keyword(&t, "CREATE_OBJECT_SYMBOLS") || is_keyword(&t, "CONSTRUCTORS")) {
-      continue;  // a.out and ECOFF only: nothing to do in ELF
-    } else {
-      for (size_t i = 0; i < sizeof data / sizeof data[0] && !cmd; i++)
-        if (is_keyword(&t, data[i].name) && lex_is(lx, LEX_EXPR, "(")) {
-          cmd = new_cmd(p, SC_DATA);
-          cmd->size = data[i].size;
-          lex_next(lx, LEX_EXPR);
-          cmd->expr = parse_expr(lx);
-          lex_expect(lx, LEX_EXPR, ")", "to close the data statement");
-        }
-      if (!cmd) {
-        ExprOp op;
-        Token next = lex_peek(lx, LEX_EXPR);
-        if (is_assign_op(&next, &op)) {
-          cmd = assignment(p, t.s, false, false);
-        } else {
-          cmd = new_cmd(p, SC_INPUT);
-          cmd->rule = input_rule(p, t);
-        }
-      }
-    }
-    vec_push(&ctx->arena, &osd->cmds, cmd);
-  }
-}
-
-// NAME [ADDRESS] [(TYPE)] : [AT(LMA)] [ALIGN(A)] [SUBALIGN(A)] [ONLY_IF_RO] { ... }
-//   [>REGION] [AT>REGION] [:PHDR ...] [=FILL] [,]
-static ScriptCmd *output_section(Parser *p, const char *name) {
-  Lexer *lx = &p->lx;
-  Ctx *ctx = lx->ctx;
-  ScriptCmd *cmd = new_cmd(p, SC_OUTPUT_SECTION);
-  OutputDesc *osd = arena_alloc(&ctx->arena, sizeof *osd);
-  cmd->osd = osd;
-  osd->name = name;
-  osd->file = lx->path;
-  osd->line = lx->line;
-  for (int round = 0; round < 2 && !lex_is(lx, LEX_EXPR, ":") && !lx->failed; round++) {
-    // (NOLOAD) and friends look like a parenthesized address: look past the '('.
-    size_t pos = lx->pos;
-    uint32_t line = lx->line;
-    if (lex_accept(lx, LEX_EXPR, "(")) {
-      Token type = lex_next(lx, LEX_NAME);
-      if (lex_is(lx, LEX_EXPR, ")") &&
-          (is_keyword(&type, "NOLOAD") || is_keyword(&type, "COPY") || is_keyword(&type, "INFO") ||
-           is_keyword(&type, "DSECT") || is_keyword(&type, "OVERLAY") || is_keyword(&type, "READONLY"))) {
-        lex_next(lx, LEX_EXPR);
-        osd->noload = is_keyword(&type, "NOLOAD");
-        continue;
-      }
-      lx->pos = pos;
-      lx->line = line;
-    }
-    if (round == 0)
-      osd->addr = parse_expr(lx);
-  }
-  char context[128];
-  snprintf(context, sizeof context, "after output section name '%s'", name);
-  lex_expect(lx, LEX_EXPR, ":", context);
-  for (;;) {
-    Token t = lex_peek(lx, LEX_NAME);
-    if (is_keyword(&t, "AT")) {
-      lex_next(lx, LEX_NAME);
-      lex_expect(lx, LEX_EXPR, "(", "after AT");
-      osd->lma = parse_expr(lx);
-      lex_expect(lx, LEX_EXPR, ")", "to close AT(");
-    } else if (is_keyword(&t, "ALIGN") || is_keyword(&t, "SUBALIGN")) {
-      lex_next(lx, LEX_NAME);
-      lex_expect(lx, LEX_EXPR, "(", is_keyword(&t, "ALIGN") ? "after ALIGN" : "after SUBALIGN");
-      *(is_keyword(&t, "ALIGN") ? &osd->align : &osd->subalign) = parse_expr(lx);
-      lex_expect(lx, LEX_EXPR, ")", "to close the alignment");
-    } else if (is_keyword(&t, "ONLY_IF_RO") || is_keyword(&t, "ONLY_IF_RW") ||
-               is_keyword(&t, "ALIGN_WITH_INPUT")) {
-      lex_next(lx, LEX_NAME);
-    } else {
-      break;
-    }
-  }
-  snprintf(context, sizeof context, "to open output section '%s'", name);
-  if (!lex_expect(lx, LEX_EXPR, "{", context))
-    return cmd;
-  output_section_items(p, osd, false);
-  snprintf(context, sizeof context, "to close output section '%s'", name);
-  lex_expect(lx, LEX_EXPR, "}", context);
-  for (;;) {
-    if (lex_accept(lx, LEX_EXPR, ">")) {
-      osd->region = lex_next(lx, LEX_NAME).s;
-    } else if (lex_is(lx, LEX_NAME, "AT")) {
-      lex_next(lx, LEX_NAME);
-      lex_expect(lx, LEX_EXPR, ">", "after AT (AT>REGION)");
-      osd->lma_region = lex_next(lx, LEX_NAME).s;
-    } else if (lex_accept(lx, LEX_EXPR, ":")) {
-      Token ph = lex_next(lx, LEX_NAME);
-      if (ph.eof || (!ph.quoted && strchr("(){};,=", ph.s[0])))
-        lex_error(lx, "expected a program header name after ':'");
-      vec_push(&ctx->arena, &osd->phdrs, (void *)ph.s);
-    } else if (lex_accept(lx, LEX_EXPR, "=")) {
-      osd->fill = parse_expr(lx);
-    } else {
-      break;
-    }
-  }
-  lex_accept(lx, LEX_EXPR, ",");
-  return cmd;
-}
-
-static void sections_items(Parser *p, bool until_eof);
-
-static void included_sections(Parser *p, void *unused) {
-  (void)unused;
-  sections_items(p, true);
-}
-
-// What SECTIONS holds, after its '{', up to its '}' (or the end of an INCLUDEd file).
-static void sections_items(Parser *p, bool until_eof) {
-  Lexer *lx = &p->lx;
-  Ctx *ctx = lx->ctx;
-  while (!lx->failed) {
-    Token t = lex_peek(lx, LEX_NAME);
-    if (t.eof) {
-      if (!until_eof)
-        lex_error(lx, "expected '}' to close SECTIONS, not the end of the file");
-      return;
-    }
-    if (is_keyword(&t, "}") && !until_eof)
-      return;
-    lex_next(lx, LEX_NAME);
-    ScriptCmd *cmd;
-    if (is_keyword(&t, ";")) {
-      continue;
-    } else if (is_keyword(&t, "ENTRY")) {
-      const char *sym = one_word(p, "ENTRY", LEX_NAME);
-      if (sym && !ctx->opt.entry_given)
-        ctx->opt.entry = sym;
-      continue;
-    } else if (is_keyword(&t, "INCLUDE")) {
-      include(p, included_sections, NULL);
-      continue;
-    } else if (is_keyword(&t, "ASSERT")) {
-      cmd = assert_cmd(p);
-    } else if (is_keyword(&t, "PROVIDE") || is_keyword(&t, "PROVIDE_HIDDEN") ||
-               is_keyword(&t, "HIDDEN")) {
-      cmd = wrapped_assignment(p, t.s);
-    } else if (is_keyword(&t, "OVERLAY") || is_keyword(&t, "INSERT")) {
-      lex_error(lx, "%s is not supported", t.s);
-      return;
-    } else {
-      ExprOp op;
-      Token next = lex_peek(lx, LEX_EXPR);
-      if (t.quoted || strchr("(){},=:", t.s[0]))
-        lex_error(lx, "expected an output section or an assignment, not '%s'", t.s);
-      cmd = is_assign_op(&next, &op) ? assignment(p, t.s, false, false) : output_section(p, t.s);
-    }
-    vec_push(&ctx->arena, &ctx->script.sections, cmd);
-  }
-}
-
-// MEMORY { NAME [(ATTR)] : ORIGIN = EXPR, LENGTH = EXPR ... }
-static void memory(Parser *p) {
-  Lexer *lx = &p->lx;
-  Ctx *ctx = lx->ctx;
-  lex_expect(lx, LEX_EXPR, "{", "after MEMORY");
-  while (!lx->failed && !lex_accept(lx, LEX_NAME, "}")) {
-    Token name = lex_next(lx, LEX_NAME);
-    if (name.eof || (!name.quoted && strchr("(){};,=:", name.s[0]))) {
-      lex_error(lx, "expected a memory region name, not '%s'", name.eof ? "the end of the file" : name.s);
-      return;
-    }
-    MemoryRegion *r = arena_alloc(&ctx->arena, sizeof *r);
-    r->name = name.s;
-    r->file = lx->path;
-    r->line = lx->line;
-    if (lex_accept(lx, LEX_EXPR, "(")) {  // attributes (rwx!): not used to pick regions
-      while (!lx->failed && !lex_accept(lx, LEX_EXPR, ")"))
-        if (lex_next(lx, LEX_EXPR).eof)
-          lex_error(lx, "expected ')' to close the attributes of region '%s'", r->name);
-    }
-    lex_expect(lx, LEX_EXPR, ":", "after the region name");
-    for (int i = 0; i < 2 && !lx->failed; i++) {
-      Token kw = lex_next(lx, LEX_EXPR);
-      bool origin = is_keyword(&kw, "ORIGIN") || is_keyword(&kw, "org") || is_keyword(&kw, "o");
-      bool length = is_keyword(&kw, "LENGTH") || is_keyword(&kw, "len") || is_keyword(&kw, "l");
-      if (!origin && !length) {
-        lex_error(lx, "expected %s in region '%s', not '%s'", i ? "LENGTH" : "ORIGIN", r->name,
-                  kw.eof ? "the end of the file" : kw.s);
-        return;
-      }
-      lex_expect(lx, LEX_EXPR, "=", origin ? "after ORIGIN" : "after LENGTH");
-      *(origin ? &r->origin_expr : &r->length_expr) = parse_expr(lx);
-      if (i == 0)
-        lex_expect(lx, LEX_EXPR, ",", "between ORIGIN and LENGTH");
-    }
-    if (!r->origin_expr || !r->length_expr)
-      lex_error(lx, "region '%s' needs an ORIGIN and a LENGTH", r->name);
-    if (find_region(ctx, r->name))
-      lex_error(lx, "region '%s' is defined twice", r->name);
-    vec_push(&ctx->arena, &ctx->script.memory, r);
-  }
-}
-
-// PHDRS { NAME TYPE [FILEHDR] [PHDRS] [AT(ADDR)] [FLAGS(F)] ; ... }
-static void phdrs(Parser *p) {
-  static const struct { const char *name; uint32_t type; } types[] = {
-    {"PT_NULL", PT_NULL}, {"PT_LOAD", PT_LOAD}, {"PT_DYNAMIC", PT_DYNAMIC},
-    {"PT_INTERP", PT_INTERP}, {"PT_NOTE", PT_NOTE}, {"PT_SHLIB", PT_SHLIB},
-    {"PT_PHDR", PT_PHDR}, {"PT_TLS", PT_TLS}, {"PT_GNU_EH_FRAME", PT_GNU_EH_FRAME},
-    {"PT_GNU_STACK", PT_GNU_STACK}, {"PT_GNU_RELRO", PT_GNU_RELRO},
-  };
-  Lexer *lx = &p->lx;
-  Ctx *ctx = lx->ctx;
-  lex_expect(lx, LEX_EXPR, "{", "after PHDRS");
-  while (!lx->failed && !lex_accept(lx, LEX_NAME, "}")) {
-    Token name = lex_next(lx, LEX_NAME);
-    if (name.eof || (!name.quoted && strchr("(){};,=:", name.s[0]))) {
-      lex_error(lx, "expected a program header name, not '%s'", name.eof ? "the end of the file" : name.s);
-      return;
-    }
-    PhdrDesc *ph = arena_alloc(&ctx->arena, sizeof *ph);
-    ph->name = name.s;
-    Token type = lex_next(lx, LEX_NAME);
-    size_t i = 0;
-    while (i < sizeof types / sizeof types[0] && !is_keyword(&type, types[i].name))
-      i++;
-    if (i < sizeof types / sizeof types[0]) {
-      ph->p_type = types[i].type;
-    } else {
-      Expr *e = parse_expr_string(ctx, lx->path, type.s);  // a number
-      if (!e || e->kind != EX_NUM) {
-        lex_error(lx, "unknown program header type '%s'", type.s);
-        return;
-      }
-      ph->p_type = (uint32_t)e->num;
-    }
-    while (!lx->failed && !lex_accept(lx, LEX_EXPR, ";")) {
-      Token t = lex_next(lx, LEX_NAME);
-      if (is_keyword(&t, "FILEHDR")) {
-        ph->filehdr = true;
-      } else if (is_keyword(&t, "PHDRS")) {
-        ph->phdrs = true;
-      } else if (is_keyword(&t, "AT") || is_keyword(&t, "FLAGS")) {
-        lex_expect(lx, LEX_EXPR, "(", is_keyword(&t, "AT") ? "after AT" : "after FLAGS");
-        *(is_keyword(&t, "AT") ? &ph->at : &ph->flags) = parse_expr(lx);
-        lex_expect(lx, LEX_EXPR, ")", "to close the parenthesis");
-      } else {
-        lex_error(lx, "expected ';' after program header '%s', not '%s'", ph->name,
-                  t.eof ? "the end of the file" : t.s);
-      }
-    }
-    vec_push(&ctx->arena, &ctx->script.phdrs, ph);
-  }
-}
 
 // VERSION { version script }: the text between the braces is a version script
 // (version_script.c reads it, as for --version-script).
-static void version(Parser *p) {
+static void version(ScriptParser *p) {
   Lexer *lx = &p->lx;
   if (!lex_expect(lx, LEX_FILE, "{", "after VERSION"))
     return;
@@ -679,7 +136,7 @@ static void version(Parser *p) {
 }
 
 // The commands of a script (or of a file it INCLUDEs), up to its end.
-static void commands(Parser *p, void *unused) {
+static void commands(ScriptParser *p, void *unused) {
   (void)unused;
   Lexer *lx = &p->lx;
   Ctx *ctx = lx->ctx;
@@ -699,22 +156,22 @@ static void commands(Parser *p, void *unused) {
       if (group)
         add_input(p, ARG_GROUP_END, NULL);
     } else if (is_keyword(&t, "STARTUP")) {
-      const char *file = one_word(p, "STARTUP", LEX_FILE);
+      const char *file = parse_one_word(p, "STARTUP", LEX_FILE);
       if (file)
         add_input(p, ARG_FILE, file);
     } else if (is_keyword(&t, "SEARCH_DIR")) {
-      const char *dir = one_word(p, "SEARCH_DIR", LEX_FILE);
+      const char *dir = parse_one_word(p, "SEARCH_DIR", LEX_FILE);
       if (dir)
         vec_push(&ctx->arena, &ctx->opt.lib_paths, (void *)dir);
     } else if (is_keyword(&t, "ENTRY")) {
       // -e wins over the script's ENTRY, as in GNU ld.
-      const char *sym = one_word(p, "ENTRY", LEX_NAME);
+      const char *sym = parse_one_word(p, "ENTRY", LEX_NAME);
       if (sym && !ctx->opt.entry_given) {
         ctx->opt.entry = sym;
         intern_symbol(ctx, sym)->strong_ref = true;
       }
     } else if (is_keyword(&t, "OUTPUT")) {
-      const char *file = one_word(p, "OUTPUT", LEX_FILE);
+      const char *file = parse_one_word(p, "OUTPUT", LEX_FILE);
       if (file && !ctx->opt.output_given)
         ctx->opt.output = file;
     } else if (is_keyword(&t, "EXTERN")) {
@@ -732,36 +189,32 @@ static void commands(Parser *p, void *unused) {
     } else if (is_keyword(&t, "OUTPUT_FORMAT") || is_keyword(&t, "OUTPUT_ARCH")) {
       check_format(p, t.s);
     } else if (is_keyword(&t, "TARGET")) {
-      one_word(p, "TARGET", LEX_FILE);  // the input format: ELF is recognized anyway
+      parse_one_word(p, "TARGET", LEX_FILE);  // the input format: ELF is recognized anyway
     } else if (is_keyword(&t, "FORCE_COMMON_ALLOCATION") ||
                is_keyword(&t, "INHIBIT_COMMON_ALLOCATION")) {
       // A final link always allocates COMMON symbols.
     } else if (is_keyword(&t, "INCLUDE")) {
-      include(p, commands, NULL);
+      parse_include(p, commands, NULL);
     } else if (is_keyword(&t, "SECTIONS")) {
-      ctx->script.has_sections = true;
-      if (lex_expect(lx, LEX_EXPR, "{", "after SECTIONS")) {
-        sections_items(p, false);
-        lex_expect(lx, LEX_EXPR, "}", "to close SECTIONS");
-      }
+      parse_sections(p);
     } else if (is_keyword(&t, "VERSION")) {
       version(p);
     } else if (is_keyword(&t, "MEMORY")) {
-      memory(p);
+      parse_memory(p);
     } else if (is_keyword(&t, "PHDRS")) {
-      phdrs(p);
+      parse_phdrs(p);
     } else if (is_keyword(&t, "ASSERT")) {
-      vec_push(&ctx->arena, &ctx->script.cmds, assert_cmd(p));
+      vec_push(&ctx->arena, &ctx->script.cmds, parse_assert(p));
     } else if (is_keyword(&t, "PROVIDE") || is_keyword(&t, "PROVIDE_HIDDEN") ||
                is_keyword(&t, "HIDDEN")) {
-      vec_push(&ctx->arena, &ctx->script.cmds, wrapped_assignment(p, t.s));
+      vec_push(&ctx->arena, &ctx->script.cmds, parse_wrapped_assignment(p, t.s));
     } else {
       ExprOp op;
       Token next = lex_peek(lx, LEX_EXPR);
       if (!t.quoted && strchr("(){},=:", t.s[0])) {
         lex_error(lx, "expected a linker script command, not '%s'", t.s);
       } else if (is_assign_op(&next, &op)) {
-        ScriptCmd *cmd = assignment(p, t.s, false, false);
+        ScriptCmd *cmd = parse_assignment(p, t.s, false, false);
         if (!strcmp(t.s, "."))
           lex_error(lx, "the location counter '.' may be assigned only inside SECTIONS");
         vec_push(&ctx->arena, &ctx->script.cmds, cmd);
@@ -773,7 +226,7 @@ static void commands(Parser *p, void *unused) {
 }
 
 static void read_script_text(Ctx *ctx, const char *path, View v, PtrVec *out, int depth) {
-  Parser p = {.lx = {.ctx = ctx, .path = path, .text = (const char *)v.data, .size = v.size,
+  ScriptParser p = {.lx = {.ctx = ctx, .path = path, .text = (const char *)v.data, .size = v.size,
                      .line = 1},
               .out = out, .depth = depth};
   commands(&p, NULL);
