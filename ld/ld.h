@@ -20,10 +20,12 @@
  *
  * Calls go down, never sideways or up: main → passes → synthetic → model → arch.
  * A pass calls the model, the synthetic-section table and the arch file, and the
- * sub-steps it owns (parse_args owns version_script; read_inputs owns read_object,
- * linker_script, lto and resolve_symbols; layout owns output_sections, merge_strings,
- * split_eh_frame and script_layout;
- * write_output owns apply_relocs and write_symtab); never another pass's helpers.
+ * sub-steps it owns (parse_args owns version_script, builtin_script and, for
+ * --defsym, script_lexer; read_inputs owns read_object, linker_script (which owns
+ * script_sections and script_lexer), lto and resolve_symbols; layout owns
+ * output_sections, merge_strings, split_eh_frame and script_layout (which owns
+ * script_segments); write_output owns apply_relocs and write_symtab); never another
+ * pass's helpers.
  * tests/deps.sh checks this.
  *
  * Passes talk to each other only through Ctx. A pass records errors and goes on;
