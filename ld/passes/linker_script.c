@@ -161,6 +161,10 @@ static void commands(ScriptParser *p, void *unused) {
         add_input(p, ARG_FILE, file);
     } else if (is_keyword(&t, "SEARCH_DIR")) {
       const char *dir = parse_one_word(p, "SEARCH_DIR", LEX_FILE);
+      // "=/lib" and "$SYSROOT/lib" are /lib inside --sysroot, as on the command line.
+      if (dir && (dir[0] == '=' || !strncmp(dir, "$SYSROOT", 8)))
+        dir = arena_printf(&ctx->arena, "%s%s", ctx->opt.sysroot ? ctx->opt.sysroot : "",
+                           dir + (dir[0] == '=' ? 1 : 8));
       if (dir)
         vec_push(&ctx->arena, &ctx->opt.lib_paths, (void *)dir);
     } else if (is_keyword(&t, "ENTRY")) {
