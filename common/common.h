@@ -47,10 +47,22 @@ int error_count(void);
 #define internal_error(...) internal_error_at(__FILE__, __LINE__, __VA_ARGS__)
 _Noreturn void internal_error_at(const char *file, int line, const char *fmt, ...)
     FORMAT_PRINTF(3, 4);
-// Called before any exit through fatal()/usage_error()/internal_error(); removes
-// half-written outputs. One hook is enough: only output_file.c registers it.
-// The hook must not report anything through fatal() (it would wait for itself).
-void diag_set_cleanup(void (*fn)(void));
+// Called before any exit through fatal()/usage_error()/internal_error()/end_run():
+// removes half-written outputs. `unwinding` is true when the run unwinds to
+// run_catching() and the process goes on: the hook then also gives back what the
+// outputs hold (descriptors, mappings, memory). One hook is enough: only
+// output_file.c registers it. The hook must not report anything through fatal()
+// (it would wait for itself).
+void diag_set_cleanup(void (*fn)(bool unwinding));
+// Ends the run with this exit status, as fatal() does but without a message (the
+// caller has printed one, or there is none: --version).
+_Noreturn void end_run(int status);
+// Runs fn(arg) as one run of a tool inside a process that goes on (a fuzz harness,
+// a test driver): the error count and warning mode start afresh, and fatal(),
+// usage_error(), internal_error() or end_run() on this thread return here with
+// their status instead of exiting. Returns that status, or fn's own result. The
+// tool's entry point must free what fn's run allocated: see ld_main, ar_main.
+int run_catching(int (*fn)(void *arg), void *arg);
 // write(2) until all n bytes are out, writing again after a short write or EINTR.
 // Returns false with errno set if the descriptor fails. The one such loop for every
 // tool: messages, outputs, extracted members, the loader's trace.
@@ -150,7 +162,7 @@ void write_u64le(uint8_t *p, uint64_t v);
 
 // Maps path read-only. On failure returns false and sets errno (the caller words the
 // message, because only it knows what the file was for). An empty file gives an
-// empty view. The mapping is never unmapped: views point into it until exit.
+// empty view. The mapping stays until exit (or unmap_files): views point into it.
 bool map_file(const char *path, const char *name, View *out);
 // Drops the pages of every mapped file from this process's resident memory; the
 // views stay valid, and a page read again is brought back from the page cache.
@@ -158,6 +170,10 @@ void release_mapped_pages(void);
 // The same for the whole pages inside one view of a mapped file (an object, or an
 // archive member: the pages it shares with its neighbours stay).
 void release_view_pages(View v);
+// Unmaps every file map_file() has mapped, for a program that runs a tool more than
+// once in one process (see run_catching): no view into them may be used afterwards,
+// and no other thread may be mapping a file meanwhile.
+void unmap_files(void);
 
 //
 // hashmap.c — string keys to pointers, for the global symbol table

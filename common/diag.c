@@ -14,12 +14,23 @@
  * fprintf is stdio's business, and a pipe keeps a write of up to PIPE_BUF bytes
  * whole. Only a short write (a signal, a full pipe) makes us write the rest.
  *
+ * A tool may also run in-process, more than once (a fuzz harness, a test driver):
+ * run_catching() runs it so that fatal() and friends, on the thread that called
+ * run_catching(), unwind back to it with their exit status instead of ending the
+ * process (longjmp: fatal() keeps its _Noreturn contract, and no pass has to learn
+ * a new way to fail). The cleanup hook runs first, told that the process goes on,
+ * so that it gives back what the run held below the point of failure; what the
+ * tool's context owns, the tool's entry point frees after run_catching() returns.
+ * A fatal() on any other thread still ends the process: a thread cannot unwind
+ * another one's stack.
+ *
  * write_all() lives here too, at the bottom of common/, because messages need it
  * and so does every tool that writes a file: diag.c calls nothing above it.
  */
 #include "common.h"
 
 #include <errno.h>
+#include <setjmp.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,10 +41,14 @@ static const char *tool_name = "mini";
 static atomic_int errors;
 // Atomic because the thread that registers the hook (the output writer) need not
 // be the one that dies and calls it.
-static void (*_Atomic cleanup)(void);
+static void (*_Atomic cleanup)(bool unwinding);
+// Inside run_catching() on this thread: where to unwind to, and the status to
+// return from there. NULL: fatal() ends the process.
+static _Thread_local jmp_buf *catcher;
+static _Thread_local int caught_status;
 
 void diag_set_tool(const char *tool) { tool_name = tool; }
-void diag_set_cleanup(void (*fn)(void)) { atomic_store(&cleanup, fn); }
+void diag_set_cleanup(void (*fn)(bool unwinding)) { atomic_store(&cleanup, fn); }
 int error_count(void) { return atomic_load(&errors); }
 
 // One line, `tool: LEVELtext\n`, in one write(2). A text too long for the buffer is
@@ -83,19 +98,46 @@ void note(const char *fmt, ...) {
   va_end(ap);
 }
 
-// Runs the cleanup hook and exits. exit() must run only once (C11 7.22.4.4: a
-// second call is undefined), so when two threads fail at the same moment the
-// second one waits here for the first to end the process. The hook therefore must
-// not call fatal() itself: it would wait for itself.
+// Runs the cleanup hook, then unwinds to run_catching() if this thread is inside
+// one, or else exits. exit() must run only once (C11 7.22.4.4: a second call is
+// undefined), so when two threads fail at the same moment the second one waits
+// here for the first to end the process. The hook therefore must not call fatal()
+// itself: it would wait for itself.
 static _Noreturn void die(int status) {
+  if (catcher) {
+    void (*fn)(bool) = atomic_load(&cleanup);
+    if (fn)
+      fn(true);
+    caught_status = status;
+    longjmp(*catcher, 1);
+  }
   static atomic_flag dying = ATOMIC_FLAG_INIT;
   if (atomic_flag_test_and_set(&dying))
     for (;;)
       pause();
-  void (*fn)(void) = atomic_load(&cleanup);
+  void (*fn)(bool) = atomic_load(&cleanup);
   if (fn)
-    fn();
+    fn(false);
   exit(status);
+}
+
+void end_run(int status) { die(status); }
+
+int run_catching(int (*fn)(void *arg), void *arg) {
+  jmp_buf env;
+  jmp_buf *outer = catcher;
+  atomic_store(&errors, 0);
+  warning_mode = WARNINGS_SHOW;
+  int status;
+  // Nothing local changes between setjmp and longjmp, so nothing needs volatile.
+  if (setjmp(env) == 0) {
+    catcher = &env;
+    status = fn(arg);
+  } else {
+    status = caught_status;
+  }
+  catcher = outer;
+  return status;
 }
 
 void fatal(const char *fmt, ...) {

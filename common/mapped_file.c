@@ -13,6 +13,9 @@
  * cache with a minor fault, and peak memory holds only what the second reading
  * touches. (The kernel maps up to 64 KiB around a faulting page, so a pass that
  * reads one name of each file brings back much of every file.)
+ *
+ * A program that runs a tool more than once (a fuzz harness) gives the mappings
+ * back with unmap_files() when a run is over, from the same list.
  */
 #include "common.h"
 
@@ -35,7 +38,9 @@ static struct {
   size_t len, cap;
 } maps = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-static void remember(void *addr, size_t size) {
+// Records a mapping, for release_mapped_pages() and unmap_files(); false (with
+// the mapping undone) if there is no memory to record it in.
+static bool remember(void *addr, size_t size) {
   pthread_mutex_lock(&maps.lock);
   if (maps.len == maps.cap) {
     size_t cap = maps.cap ? 2 * maps.cap : 256;
@@ -45,9 +50,13 @@ static void remember(void *addr, size_t size) {
       maps.cap = cap;
     }
   }
-  if (maps.len < maps.cap)  // (if not, that file's pages just stay resident)
+  bool ok = maps.len < maps.cap;
+  if (ok)
     maps.list[maps.len++] = (Mapping){addr, size};
   pthread_mutex_unlock(&maps.lock);
+  if (!ok)
+    munmap(addr, size);
+  return ok;
 }
 
 void release_mapped_pages(void) {
@@ -65,6 +74,16 @@ void release_view_pages(View v) {
   if (v.data && end > begin) {
     madvise((void *)begin, end - begin, MADV_DONTNEED);
   }
+}
+
+void unmap_files(void) {
+  pthread_mutex_lock(&maps.lock);
+  for (size_t i = 0; i < maps.len; i++)
+    munmap(maps.list[i].addr, maps.list[i].size);
+  free(maps.list);
+  maps.list = NULL;
+  maps.len = maps.cap = 0;
+  pthread_mutex_unlock(&maps.lock);
 }
 
 bool map_file(const char *path, const char *name, View *out) {
@@ -92,9 +111,13 @@ bool map_file(const char *path, const char *name, View *out) {
       errno = e;
       return false;
     }
+    if (!remember(p, (size_t)st.st_size)) {
+      close(fd);
+      errno = ENOMEM;
+      return false;
+    }
     out->data = p;
     out->size = (uint64_t)st.st_size;
-    remember(p, (size_t)st.st_size);
   } else {
     static const uint8_t empty[1];
     out->data = empty;

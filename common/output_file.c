@@ -10,7 +10,9 @@
  * under a temporary name, "PATH.tmp.XXXXXX", from the start; output_commit() and
  * output_discard() clean up after themselves, and every temporary file still open
  * is removed by diag's cleanup hook when fatal() ends the run from any thread
- * (STYLE §6); only SIGKILL can then leave one behind.
+ * (STYLE §6); only SIGKILL can then leave one behind. When fatal() unwinds an
+ * in-process run instead (run_catching), the hook discards every output still
+ * open, so that no descriptor, mapping or name outlives the run.
  *
  *   output_open ──> write through fd, or output_map, or output_stream
  *               ──> output_commit (flush, close, rename)  or  output_discard
@@ -42,18 +44,34 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-// The outputs that have a temporary file, for the cleanup hook. The hook may run
-// on any thread (whichever calls fatal()), so the list is guarded by a lock, and
-// nothing that can fail is done while holding it.
+// The outputs opened and not yet committed or discarded, for the cleanup hook.
+// The hook may run on any thread (whichever calls fatal()), so the list is guarded
+// by a lock, and nothing that can fail is done while holding it.
 static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
 static OutputFile *open_outputs;
 
-static void remove_open_outputs(void) {
-  pthread_mutex_lock(&open_lock);
-  for (OutputFile *of = open_outputs; of; of = of->next)
-    if (of->temp)
-      unlink(of->temp);
-  pthread_mutex_unlock(&open_lock);
+// The process is ending: exit() closes descriptors and unmaps, and an unnamed file
+// vanishes with them; only the named temporary files need removing. The run is
+// unwinding and the process goes on: every output is given up, as output_discard
+// does. Each OutputFile still lives then, in a frame that fatal() is unwinding
+// from but has not yet left.
+static void remove_open_outputs(bool unwinding) {
+  if (!unwinding) {
+    pthread_mutex_lock(&open_lock);
+    for (OutputFile *of = open_outputs; of; of = of->next)
+      if (of->temp)
+        unlink(of->temp);
+    pthread_mutex_unlock(&open_lock);
+    return;
+  }
+  for (;;) {
+    pthread_mutex_lock(&open_lock);
+    OutputFile *of = open_outputs;
+    pthread_mutex_unlock(&open_lock);
+    if (!of)
+      break;
+    output_discard(of);  // takes it off the list
+  }
 }
 
 static void add_open(OutputFile *of) {
@@ -144,12 +162,13 @@ static bool name_unnamed(OutputFile *of) {
       return false;
     }
   }
-  add_open(of);
   return rename(of->temp, of->target) == 0;
 }
 
 bool output_open(OutputFile *of, const char *path, mode_t mode, unsigned flags) {
   *of = (OutputFile){.path = path, .fd = -1};
+  // On the list from the start: every way out of here but success discards it.
+  add_open(of);
   if ((flags & OUTPUT_DASH_IS_STDOUT) && !strcmp(path, "-")) {
     of->to_stdout = true;
     of->fd = STDOUT_FILENO;
@@ -195,7 +214,6 @@ bool output_open(OutputFile *of, const char *path, mode_t mode, unsigned flags) 
     fail(of, "cannot create");
     return false;
   }
-  add_open(of);
   // mkstemp made the file 0600; give it the mode the output is to have.
   if (fchmod(of->fd, perm) < 0) {
     fail(of, "cannot set permissions");

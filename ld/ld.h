@@ -812,6 +812,9 @@ bool is_bitcode(View v);
 void run_lto(Ctx *ctx);
 // ... and once those are read: the plugin removes its temporary files.
 void finish_lto(Ctx *ctx);
+// When the link is over, however it ended (ld_main): the plugin's descriptors
+// closed, the plugin unloaded, its state cleared for another link in this process.
+void release_lto(Ctx *ctx);
 
 // linker_script.c: if v is a linker script, appends the inputs it names to `out`
 // (InputArg *), adds the rest (SECTIONS, assignments, ...) to ctx->script and
@@ -1312,6 +1315,10 @@ struct Ctx {
 
 // Stops the link if any pass so far recorded an error.
 void checkpoint(Ctx *ctx);
+// main.c: one whole link with this command line, in a process that may go on to
+// link again: returns the exit status (0, 1 for a link error, 2 for bad usage)
+// instead of exiting, and frees everything the link held.
+int ld_main(int argc, char **argv);
 
 static inline bool is_pic(const Ctx *ctx) { return ctx->opt.pie || ctx->opt.shared; }
 

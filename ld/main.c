@@ -5,6 +5,11 @@
  * context (Ctx) and hands its results to the next through it. ld.h is the map; the
  * passes are in ld/passes/, what they ask about symbols and sections in ld/model/,
  * the sections the linker makes itself in ld/synthetic/.
+ *
+ * ld_main() is one whole link that returns its exit status, so that a program can
+ * link many times in one process (tests/fuzz/fuzz_link.c): a failure anywhere
+ * (checkpoint, fatal) unwinds to it through run_catching() (common/diag.c), and it
+ * then frees everything the link held. main() is ld_main() and exit.
  */
 #include "ld.h"
 
@@ -13,14 +18,18 @@
 void checkpoint(Ctx *ctx) {
   (void)ctx;
   if (error_count())
-    exit(1);
+    end_run(1);
 }
 
-int main(int argc, char **argv) {
-  diag_set_tool("mini-ld");
-  Ctx *ctx = calloc(1, sizeof *ctx);
-  if (!ctx)
-    fatal("out of memory");
+typedef struct {
+  Ctx *ctx;
+  int argc;
+  char **argv;
+} LinkArgs;
+
+static int run_link(void *arg) {
+  LinkArgs *a = arg;
+  Ctx *ctx = a->ctx;
   ctx->internal = arena_alloc(&ctx->arena, sizeof *ctx->internal);
   ctx->internal->name = "<internal>";
   ctx->null_symbol = arena_alloc(&ctx->arena, sizeof *ctx->null_symbol);
@@ -28,7 +37,7 @@ int main(int argc, char **argv) {
   ctx->null_symbol->state = SYM_DEFINED;
 
   // The command line says what to link, in which order, and how.
-  parse_args(ctx, argc, argv);
+  parse_args(ctx, a->argc, a->argv);
 
   // Load every object, and the archive members they need, in command-line order;
   // symbols are resolved as each file arrives, since that decides which members
@@ -102,3 +111,33 @@ int main(int argc, char **argv) {
   checkpoint(ctx);
   return 0;
 }
+
+// What a link holds outside its arena, given back: the input files' mappings,
+// the tables that grow with malloc, the LTO plugin's descriptors (the outputs were
+// committed, or discarded by diag's cleanup hook). Then the arena, with every
+// Symbol, section and string in it.
+static void free_link(Ctx *ctx) {
+  release_lto(ctx);
+  unmap_files();
+  for (size_t i = 0; i < ctx->osecs.len; i++)
+    free(((OutputSection *)ctx->osecs.data[i])->compressed);
+  free(ctx->symtab.entries);
+  free(ctx->comdat.entries);
+  free(ctx->ir_comdat.entries);
+  free(ctx->opt.wrap.entries);
+  free_string_table(&ctx->dynstr);
+  arena_free(&ctx->arena);
+  free(ctx);
+}
+
+int ld_main(int argc, char **argv) {
+  diag_set_tool("mini-ld");
+  Ctx *ctx = calloc(1, sizeof *ctx);
+  if (!ctx)
+    fatal("out of memory");
+  int status = run_catching(run_link, &(LinkArgs){ctx, argc, argv});
+  free_link(ctx);
+  return status;
+}
+
+int main(int argc, char **argv) { return ld_main(argc, argv); }

@@ -521,3 +521,13 @@ void finish_lto(Ctx *ctx) {
     plugin.cleanup();
   plugin.cleanup = NULL;
 }
+
+void release_lto(Ctx *ctx) {
+  finish_lto(ctx);
+  for (size_t i = 0; i < plugin.open_fds.len; i++)
+    close((int)(intptr_t)plugin.open_fds.data[i] - 1);
+  free(plugin.fds.entries);
+  if (plugin.dl)
+    dlclose(plugin.dl);
+  memset(&plugin, 0, sizeof plugin);  // the next link loads the plugin afresh
+}

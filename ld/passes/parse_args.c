@@ -628,9 +628,9 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_POP_STATE: add_input(ctx, inputs, ARG_POP_STATE, NULL); break;
   case OPT_STRIP_ALL: opt->strip_all = true; break;
   case OPT_STRIP_DEBUG: opt->strip_debug = true; break;
-  case OPT_VERSION: print_version(); exit(0);
+  case OPT_VERSION: print_version(); end_run(0);
   case OPT_V: print_version(); *version_only = true; break;
-  case OPT_HELP: usage(); exit(0);
+  case OPT_HELP: usage(); end_run(0);
   case OPT_EMULATION:
     if (strcmp(val, "elf_x86_64"))
       usage_error("unsupported emulation '%s' (only elf_x86_64 is)", val);
@@ -856,7 +856,7 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
   opt->ninputs = inputs.len;
   if (nfiles == 0) {
     if (version_only)
-      exit(0);
+      end_run(0);
     usage_error("no input files");
   }
 }

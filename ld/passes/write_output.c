@@ -327,10 +327,10 @@ void write_output(Ctx *ctx) {
   // (output_file.c).
   OutputFile of;
   if (!output_open(&of, ctx->opt.output, 0777, 0))
-    exit(1);
+    end_run(1);
   uint8_t *out = output_map(&of, size);
   if (!out)
-    exit(1);
+    end_run(1);
   ctx->image = out;
   ctx->image_size = size;
   write_ehdr(ctx, out, shoff, shnum, shnum - 1);
@@ -404,9 +404,9 @@ void write_output(Ctx *ctx) {
   // errors must not produce a file.
   if (error_count()) {
     output_discard(&of);
-    exit(1);
+    end_run(1);
   }
   if (!output_commit(&of))
-    exit(1);
+    end_run(1);
   ctx->image = NULL;
 }

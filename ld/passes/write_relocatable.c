@@ -464,10 +464,10 @@ void write_relocatable(Ctx *ctx) {
 
   OutputFile of;
   if (!output_open(&of, ctx->opt.output, 0666, 0))
-    exit(1);
+    end_run(1);
   uint8_t *out = output_map(&of, size);
   if (!out)
-    exit(1);
+    end_run(1);
 
   Elf64_Ehdr eh = {
     .e_ident = {ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64, ELFDATA2LSB, EV_CURRENT,
@@ -582,8 +582,8 @@ void write_relocatable(Ctx *ctx) {
   free_string_table(&shstrtab);
   if (error_count()) {
     output_discard(&of);
-    exit(1);
+    end_run(1);
   }
   if (!output_commit(&of))
-    exit(1);
+    end_run(1);
 }
