@@ -32,13 +32,88 @@ if [[ ! -e $seeds/done ]]; then
   touch "$seeds/done"
 fi
 
-declare -A kinds=([fuzz_elf_object]="a.o b.o" [fuzz_elf_shared]="c.so" [fuzz_archive]="lib.a thin.a")
-harnesses=${FUZZ:-fuzz_elf_object fuzz_elf_shared fuzz_archive}
+# The whole-link harness links its input between two crt-free objects, embedded in
+# the harness (link_inputs.h); its seeds are an options byte (see fuzz_link.c)
+# followed by objects and archives that define what those two need.
+if [[ ! -e $seeds/link-done ]]; then
+  free=(-O1 -ffreestanding -fno-builtin -fno-stack-protector -fcf-protection=none -fPIC)
+  cat >"$seeds/link_main.c" <<'C'
+int f(int);
+int g(void);
+void _start(void) {
+  int r = f(5) + g();
+  __asm__ volatile("mov %0, %%edi; mov $60, %%eax; syscall" : : "r"(r) : "rdi", "rax");
+  for (;;) {}
+}
+C
+  cat >"$seeds/link_lib.c" <<'C'
+__thread int tv = 3;
+int counter;
+const char greeting[] = "hello";
+int h(int x) { return x * 3 + counter; }
+int g(void) { return tv + greeting[0]; }
+C
+  cat >"$seeds/link_f.c" <<'C'
+extern __thread int tv;
+extern int counter;
+int h(int);
+__attribute__((weak)) int maybe(void);
+static const char *msgs[] = {"one", "two", "three"};
+int table_val = 4;
+int common_sym;
+static int (*fp)(int) = h;
+__attribute__((constructor)) static void init(void) { counter = 1; }
+int f(int x) {
+  common_sym++;
+  return fp(x) + tv + msgs[x & 1][0] + (maybe ? maybe() : 0) + table_val;
+}
+C
+  printf 'int f2(int x) { return x + 1; }\n' >"$seeds/link_f2.c"
+  gcc "${free[@]}" -c "$seeds/link_main.c" -o "$seeds/link_main.o"
+  gcc "${free[@]}" -c "$seeds/link_lib.c" -o "$seeds/link_lib.o"
+  gcc "${free[@]}" -ffunction-sections -fdata-sections -c "$seeds/link_f.c" -o "$seeds/link_f.o"
+  gcc "${free[@]/-fPIC/-fno-pic}" -O2 -fcommon -c "$seeds/link_f.c" -o "$seeds/link_f_nopic.o"
+  gcc "${free[@]}" -g -c "$seeds/link_f.c" -o "$seeds/link_f_g.o"
+  gcc "${free[@]}" -c "$seeds/link_f2.c" -o "$seeds/link_f2.o"
+  (cd "$seeds" && ar rcs link_f.a link_f.o link_f2.o)
+  # The embedded objects, as C arrays.
+  embed() {  # NAME FILE
+    echo "static const unsigned char $1[] = {"
+    od -An -v -tx1 "$2" | sed -E 's/ ([0-9a-f]{2})/0x\1,/g'
+    echo "};"
+    echo "static const size_t $1_len = sizeof $1;"
+  }
+  { embed link_main_o "$seeds/link_main.o"; embed link_lib_o "$seeds/link_lib.o"; } >"$out/link_inputs.h"
+  # An options byte, then the file.
+  seed() { { printf "$1"; cat "$seeds/$2"; } >"$seeds/$3"; }
+  seed '\000' link_f.o link-static.in
+  seed '\001' link_f.o link-pie.in
+  seed '\207' link_f.o link-shared.in
+  seed '\016' link_f_nopic.o link-gc.in
+  seed '\020' link_f_g.o link-r.in
+  seed '\000' link_f.a link-archive.in
+  seed '\140' link_f.a link-whole.in
+  touch "$seeds/link-done"
+fi
+
+declare -A kinds=([fuzz_elf_object]="a.o b.o" [fuzz_elf_shared]="c.so" [fuzz_archive]="lib.a thin.a"
+                  [fuzz_link]="link-static.in link-pie.in link-shared.in link-gc.in link-r.in
+                               link-archive.in link-whole.in")
+# What each harness is built from, besides its own file: the readers of common/
+# (compress.c but for the link, which may meet compressed sections); the link
+# harness includes ld/main.c itself, its main() renamed away.
+sources() {
+  case $1 in
+  fuzz_link) ls ld/*.c ld/*/*.c common/*.c | grep -v '^ld/main\.c$' ;;
+  *) ls common/*.c | grep -v compress.c ;;
+  esac
+}
+harnesses=${FUZZ:-fuzz_elf_object fuzz_elf_shared fuzz_archive fuzz_link}
 status=0
 for h in $harnesses; do
   bin=$out/$h
   clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-      -fno-sanitize-recover=all "tests/fuzz/$h.c" $(ls common/*.c | grep -v compress.c) -o "$bin"
+      -fno-sanitize-recover=all -I"$out" "tests/fuzz/$h.c" $(sources "$h") -o "$bin"
   corpus=$out/corpus/$h
   mkdir -p "$corpus"
   for s in ${kinds[$h]}; do cp "$seeds/$s" "$corpus/seed-$s"; done
