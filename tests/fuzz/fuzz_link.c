@@ -159,9 +159,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   args[n++] = lib_o;
   args[n] = NULL;
 
-  static int fd = -1;
-  if (fd < 0)
-    fd = next_fd();  // here, once libFuzzer has set up its descriptors
+  int fd = next_fd();  // (libFuzzer's own descriptors come and go between inputs)
   ld_main(n, args);
   unlink(out);
   unlink(map);
