@@ -73,6 +73,11 @@ typedef struct {
 
 typedef struct Ctx Ctx;
 
+// main.c: one whole run of mini-ar (or mini-ranlib, as argv[0] says), in a process
+// that may go on: returns the exit status instead of exiting, and frees what the
+// run held.
+int ar_main(int argc, char **argv);
+
 // Parses ar's command line, or ranlib's when the program's name ends in "ranlib".
 void parse_args(Ctx *ctx, int argc, char **argv);
 

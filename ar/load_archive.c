@@ -78,7 +78,7 @@ void load_archive(Ctx *ctx) {
 
   Archive ar;
   if (!read_archive(ctx->file, &ctx->arena, &ar))
-    exit(1);  // the reader has said what is wrong
+    end_run(1);  // the reader has said what is wrong
 
   // GNU ar refuses to turn a non-empty archive into a thin one or back when adding
   // to it: the old members' bytes would be lost, or their files would be missing.

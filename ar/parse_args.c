@@ -204,11 +204,11 @@ static void parse_ranlib_args(Options *o, int argc, char **argv) {
   }
   if (help) {
     print_ranlib_usage(stdout);
-    exit(0);
+    end_run(0);
   }
   if (version) {
     printf("mini-ranlib " MINI_AR_VERSION " (compatible with GNU ranlib)\n");
-    exit(0);
+    end_run(0);
   }
   if (o->nfiles == 0)
     usage_error("no archive named (try 'mini-ranlib --help')");
@@ -265,11 +265,11 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
   }
   if (help) {
     print_usage(stdout);
-    exit(0);
+    end_run(0);
   }
   if (version) {
     print_version();
-    exit(0);
+    end_run(0);
   }
 
   // GNU ar cannot keep an index in step with a quick append, so `qs` (and `qS`)

@@ -138,8 +138,14 @@ static void extract_one(Ctx *ctx, Member *m) {
   int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0666);
   if (fd < 0)
     fatal("%s: cannot create: %s", out, strerror(errno));
-  if (!write_all(fd, data.data, data.size) || close(fd) < 0)
-    fatal("%s: cannot write: %s", out, strerror(errno));
+  bool written = write_all(fd, data.data, data.size);
+  int e = errno;
+  if (close(fd) < 0 && written) {
+    written = false;
+    e = errno;
+  }
+  if (!written)
+    fatal("%s: cannot write: %s", out, strerror(e));
 
   int64_t date, uid, gid, mode;
   if (header_stat(m, &date, &uid, &gid, &mode)) {

@@ -220,7 +220,7 @@ void write_archive(Ctx *ctx) {
   // link to the archive stays a link, and the archive keeps its permissions.
   OutputFile of;
   if (!output_open(&of, ctx->opt.archive, 0666, OUTPUT_FOLLOW_SYMLINK | OUTPUT_KEEP_MODE))
-    exit(1);  // output_open has said why
+    end_run(1);  // output_open has said why
   Out *out = arena_alloc(&ctx->arena, sizeof *out);
   out->fd = of.fd;
   out->name = ctx->opt.archive;
@@ -243,5 +243,5 @@ void write_archive(Ctx *ctx) {
   }
   flush(out);
   if (!output_commit(&of))
-    exit(1);
+    end_run(1);
 }
