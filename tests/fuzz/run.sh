@@ -96,19 +96,33 @@ C
   touch "$seeds/link-done"
 fi
 
+# mini-ar's harness: archives with long names, a BSD one (llvm-ar, when there).
+if [[ ! -e $seeds/ar-done ]]; then
+  cp "$seeds/a.o" "$seeds/a_member_with_a_long_name.o"
+  (cd "$seeds" && ar rcs long.a a.o a_member_with_a_long_name.o b.o)
+  if command -v llvm-ar >/dev/null; then
+    (cd "$seeds" && llvm-ar --format=bsd rcs bsd.a a.o a_member_with_a_long_name.o)
+  else
+    cp "$seeds/long.a" "$seeds/bsd.a"
+  fi
+  touch "$seeds/ar-done"
+fi
+
 declare -A kinds=([fuzz_elf_object]="a.o b.o" [fuzz_elf_shared]="c.so" [fuzz_archive]="lib.a thin.a"
                   [fuzz_link]="link-static.in link-pie.in link-shared.in link-gc.in link-r.in
-                               link-archive.in link-whole.in")
+                               link-archive.in link-whole.in"
+                  [fuzz_ar]="lib.a thin.a long.a bsd.a")
 # What each harness is built from, besides its own file: the readers of common/
 # (compress.c but for the link, which may meet compressed sections); the link
 # harness includes ld/main.c itself, its main() renamed away.
 sources() {
   case $1 in
   fuzz_link) ls ld/*.c ld/*/*.c common/*.c | grep -v '^ld/main\.c$' ;;
+  fuzz_ar) ls ar/*.c common/*.c | grep -v '^ar/main\.c$' ;;
   *) ls common/*.c | grep -v compress.c ;;
   esac
 }
-harnesses=${FUZZ:-fuzz_elf_object fuzz_elf_shared fuzz_archive fuzz_link}
+harnesses=${FUZZ:-fuzz_elf_object fuzz_elf_shared fuzz_archive fuzz_link fuzz_ar}
 status=0
 for h in $harnesses; do
   bin=$out/$h
@@ -118,10 +132,11 @@ for h in $harnesses; do
   mkdir -p "$corpus"
   for s in ${kinds[$h]}; do cp "$seeds/$s" "$corpus/seed-$s"; done
   log=$out/$h.log
-  # Messages about bad inputs (error()) are the point, not noise: stderr is closed
-  # for the harness itself (-close_fd_mask=2); libFuzzer's own report still shows.
+  # Messages about bad inputs (error()) are the point, not noise, and so is what the
+  # tools print (mini-ar t): stdout and stderr are closed for the harness itself
+  # (-close_fd_mask=3); libFuzzer's own report still shows.
   if ! "$bin" "$corpus" -dict=tests/fuzz/elf.dict -max_total_time="$SECONDS_EACH" \
-      -timeout=10 -rss_limit_mb=2048 -close_fd_mask=2 -artifact_prefix="$out/findings/$h-" \
+      -timeout=10 -rss_limit_mb=2048 -close_fd_mask=3 -artifact_prefix="$out/findings/$h-" \
       -print_final_stats=1 >"$log" 2>&1; then
     echo "fuzz: $h found something; see $log and $out/findings/" >&2
     status=1
