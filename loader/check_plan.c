@@ -27,6 +27,11 @@
  *   lo = page_down(first PT_LOAD's p_vaddr)           hi = page_up(last one's end)
  *   align = the largest power-of-two p_align          phdr_vaddr = where AT_PHDR points
  *
+ * The checks that need only the file's bytes are plan_file.c's (check_phdr,
+ * check_span, check_entry); this step runs them in order, narrating each header,
+ * and adds those that depend on the process: W+X under --strict, the span against
+ * the loader and the stack, the interpreter as a file.
+ *
  * Reads img->ehdr, img->phdrs, img->file; fills img->lo, hi, align, phdr_vaddr,
  * exec_stack, interp (and ctx->interp_path, ctx->interp), through runpath.c the
  * program's origin_path, and, through
@@ -41,79 +46,12 @@
 #define PH_FMT "%sprogram header %llu (%s): "
 #define PH_ARGS(img, i, ph) (img)->what, (unsigned long long)(i), phdr_type_name((ph)->p_type)
 
-static void check_load(Ctx *ctx, Image *img, uint64_t i, const Elf64_Phdr *ph,
-                       const Elf64_Phdr *prev) {
-  if (!view_has(img->file, ph->p_offset, ph->p_filesz))
-    fail(ctx, PH_FMT "file range [0x%llx, +0x%llx) extends past end of file (0x%llx bytes)",
-         PH_ARGS(img, i, ph), (unsigned long long)ph->p_offset,
-         (unsigned long long)ph->p_filesz, (unsigned long long)img->file.size);
-  if (ph->p_filesz > ph->p_memsz)
-    fail(ctx, PH_FMT "p_filesz 0x%llx is larger than p_memsz 0x%llx", PH_ARGS(img, i, ph),
-         (unsigned long long)ph->p_filesz, (unsigned long long)ph->p_memsz);
-  if (ph->p_vaddr > UINT64_MAX - ph->p_memsz)
-    fail(ctx, PH_FMT "p_vaddr 0x%llx + p_memsz 0x%llx wraps around", PH_ARGS(img, i, ph),
-         (unsigned long long)ph->p_vaddr, (unsigned long long)ph->p_memsz);
-  if (ph->p_vaddr + ph->p_memsz > USER_ADDR_END)
-    fail(ctx, PH_FMT "end 0x%llx is not in [0, 0x%llx]: above the user address space",
-         PH_ARGS(img, i, ph), (unsigned long long)(ph->p_vaddr + ph->p_memsz),
-         (unsigned long long)USER_ADDR_END);
-  if (ph->p_vaddr % PAGESZ != ph->p_offset % PAGESZ)
-    fail(ctx, PH_FMT "p_vaddr 0x%llx and p_offset 0x%llx differ modulo the page size 0x%llx",
-         PH_ARGS(img, i, ph), (unsigned long long)ph->p_vaddr,
-         (unsigned long long)ph->p_offset, (unsigned long long)PAGESZ);
-  if (prev && ph->p_vaddr < prev->p_vaddr)
-    fail(ctx, PH_FMT "p_vaddr 0x%llx is below the previous PT_LOAD's 0x%llx "
-              "(PT_LOADs must be sorted by address)",
-         PH_ARGS(img, i, ph), (unsigned long long)ph->p_vaddr,
-         (unsigned long long)prev->p_vaddr);
-  if (prev && ph->p_vaddr < prev->p_vaddr + prev->p_memsz)
-    fail(ctx, PH_FMT "[0x%llx, 0x%llx) overlaps the previous PT_LOAD [0x%llx, 0x%llx)",
-         PH_ARGS(img, i, ph), (unsigned long long)ph->p_vaddr,
-         (unsigned long long)(ph->p_vaddr + ph->p_memsz), (unsigned long long)prev->p_vaddr,
-         (unsigned long long)(prev->p_vaddr + prev->p_memsz));
-  // A segment that is writable and executable lets any memory-corruption bug write
-  // code and run it; linkers keep the two apart (DESIGN: no segment is both). The
-  // kernel maps it all the same, with exactly the protections p_flags asks for
-  // (elf_map: no W^X rule for ELF segments), and so do we, but we say so, and
-  // --strict refuses it.
-  if ((ph->p_flags & PF_W) && (ph->p_flags & PF_X)) {
-    if (ctx->strict)
-      fail(ctx, PH_FMT "both writable and executable (W+X): refused under --strict",
-           PH_ARGS(img, i, ph));
-    warning(ctx, PH_FMT "both writable and executable (W+X)", PH_ARGS(img, i, ph));
-  }
-  // The kernel's maximum_alignment() ignores an alignment that is not a power of
-  // two; so do we.
-  if (ph->p_align > img->align && (ph->p_align & (ph->p_align - 1)) == 0)
-    img->align = ph->p_align;
-  // AT_PHDR: the kernel finds the program headers in the first PT_LOAD whose file
-  // bytes contain e_phoff, and tells the program where that is in memory.
-  uint64_t phoff = img->ehdr.e_phoff;
-  if (!img->phdr_vaddr && ph->p_offset <= phoff && phoff - ph->p_offset < ph->p_filesz)
-    img->phdr_vaddr = phoff - ph->p_offset + ph->p_vaddr;
-}
-
-// Returns the path, which lies inside the mapped file.
-static const char *check_interp(Ctx *ctx, Image *img, uint64_t i, const Elf64_Phdr *ph) {
-  if (ph->p_filesz < 2 || ph->p_filesz > PATH_MAX)
-    fail(ctx, PH_FMT "p_filesz %llu is not in [2, %d]", PH_ARGS(img, i, ph),
-         (unsigned long long)ph->p_filesz, PATH_MAX);
-  if (!view_has(img->file, ph->p_offset, ph->p_filesz))
-    fail(ctx, PH_FMT "file range [0x%llx, +0x%llx) extends past end of file (0x%llx bytes)",
-         PH_ARGS(img, i, ph), (unsigned long long)ph->p_offset,
-         (unsigned long long)ph->p_filesz, (unsigned long long)img->file.size);
-  const char *path = (const char *)img->file.data + ph->p_offset;
-  if (path[ph->p_filesz - 1] != '\0')
-    fail(ctx, PH_FMT "the interpreter's path does not end in NUL", PH_ARGS(img, i, ph));
-  if (path[0] == '\0')
-    fail(ctx, PH_FMT "the interpreter's path is empty", PH_ARGS(img, i, ph));
-  return path;
-}
-
+// The checks of plan_file.c, one by one, with the narration and the checks that
+// depend on this process in between.
 static void check_image(Ctx *ctx, Image *img) {
+  char why[WHY_SIZE];
   const Elf64_Phdr *prev = NULL;
   const Elf64_Phdr *first = NULL;
-  const char *interp = NULL;
   img->align = PAGESZ;
   for (uint64_t i = 0; i < img->phnum; i++) {
     const Elf64_Phdr *ph = &img->phdrs[i];
@@ -124,43 +62,39 @@ static void check_image(Ctx *ctx, Image *img) {
           (unsigned long long)ph->p_offset, (unsigned long long)ph->p_vaddr,
           (unsigned long long)ph->p_filesz, (unsigned long long)ph->p_memsz,
           prot_name(prot_of(ph->p_flags)), (unsigned long long)ph->p_align);
-    if (ph->p_type == PT_LOAD) {
-      check_load(ctx, img, i, ph, prev);
-      if (!first)
-        first = ph;
-      prev = ph;
-    } else if (ph->p_type == PT_INTERP && !interp) {
-      interp = check_interp(ctx, img, i, ph);  // the kernel, too, uses only the first
-    } else if (ph->p_type == PT_GNU_STACK) {
-      img->exec_stack = (ph->p_flags & PF_X) != 0;
+    if (!check_phdr(img, i, prev, why))
+      fail(ctx, "%s%s", img->what, why);
+    if (ph->p_type != PT_LOAD)
+      continue;
+    // A segment that is writable and executable lets any memory-corruption bug
+    // write code and run it; linkers keep the two apart (DESIGN: no segment is
+    // both). The kernel maps it all the same, with exactly the protections p_flags
+    // asks for (elf_map: no W^X rule for ELF segments), and so do we, but we say
+    // so, and --strict refuses it.
+    if ((ph->p_flags & PF_W) && (ph->p_flags & PF_X)) {
+      if (ctx->strict)
+        fail(ctx, PH_FMT "both writable and executable (W+X): refused under --strict",
+             PH_ARGS(img, i, ph));
+      warning(ctx, PH_FMT "both writable and executable (W+X)", PH_ARGS(img, i, ph));
     }
+    if (!first)
+      first = ph;
+    prev = ph;
   }
-  if (!first)
-    fail(ctx, "%sno PT_LOAD segment: nothing to load", img->what);
-  img->lo = page_down(first->p_vaddr);
-  img->hi = page_up(prev->p_vaddr + prev->p_memsz);
+  if (!check_span(img, first, prev, why))
+    fail(ctx, "%s%s", img->what, why);
   // A program linked for fixed addresses goes exactly there, so we can tell now
   // whether that is where the loader or the stack is. (The kernel, whose address
   // space is empty at this point, would find only the stack in the way.)
   if (img->ehdr.e_type == ET_EXEC)
     check_clear_of_loader(ctx, img, img->lo, img->hi);
+  if (!check_entry(img, why))
+    fail(ctx, "%s%s", img->what, why);
 
-  uint64_t entry = img->ehdr.e_entry;
-  bool entry_ok = false;
-  for (uint64_t i = 0; i < img->phnum; i++) {
-    const Elf64_Phdr *ph = &img->phdrs[i];
-    if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && entry >= ph->p_vaddr &&
-        entry - ph->p_vaddr < ph->p_memsz)
-      entry_ok = true;
-  }
-  if (!entry_ok)
-    fail(ctx, "%sentry point 0x%llx is not in an executable segment", img->what,
-         (unsigned long long)entry);
-
-  if (interp && img == &ctx->interp)
-    fail(ctx, "%shas an interpreter of its own (%s)", img->what, interp);
-  if (interp) {
-    memcpy(ctx->interp_path, interp, strlen(interp) + 1);  // fits: at most PATH_MAX
+  if (img->interp && img == &ctx->interp)
+    fail(ctx, "%shas an interpreter of its own (%s)", img->what, img->interp);
+  if (img->interp) {
+    memcpy(ctx->interp_path, img->interp, strlen(img->interp) + 1);  // fits: at most PATH_MAX
     img->interp = ctx->interp_path;
   }
 
@@ -174,7 +108,7 @@ static void check_image(Ctx *ctx, Image *img) {
     trace(ctx, "check_plan", "%s: no PT_LOAD contains the program headers: AT_PHDR will be 0",
           img->role);
   trace(ctx, "check_plan", "%s: entry 0x%llx is in an executable segment; stack %s", img->role,
-        (unsigned long long)entry,
+        (unsigned long long)img->ehdr.e_entry,
         img->exec_stack ? "executable (PT_GNU_STACK has PF_X)" : "not executable");
 }
 

@@ -196,6 +196,32 @@ const char *exec_error(const char *path, int err);
 void read_headers(Ctx *ctx, Image *img);
 
 //
+// plan_file.c — what the file's bytes alone say (sub-steps of read_headers and
+// check_plan, and a pure function for tests/fuzz/fuzz_loader_check.c)
+//
+// Each check reads nothing but img->file's bytes (and what the checks before it
+// filled in), and returns false with the reason in why (WHY_SIZE bytes), worded as
+// the failure line has it after the image's prefix (img->what).
+
+enum { WHY_SIZE = 512 };
+
+// The ELF header, field by field (see read_headers.c), and the program header
+// table inside the file; copies the header to *ehdr.
+bool check_elf_header(View file, Elf64_Ehdr *ehdr, char *why);
+// Program header i of img->phdrs, given the PT_LOAD before it (prev, or NULL):
+// a PT_LOAD's ranges, order and congruence (raising img->align, setting
+// img->phdr_vaddr), the first PT_INTERP's path (img->interp, pointing into the
+// file), PT_GNU_STACK (img->exec_stack). Start with img->align = PAGESZ.
+bool check_phdr(Image *img, uint64_t i, const Elf64_Phdr *prev, char *why);
+// The span of the PT_LOADs, first to last (fails if there is none): img->lo, hi.
+bool check_span(Image *img, const Elf64_Phdr *first, const Elf64_Phdr *last, char *why);
+// e_entry inside an executable PT_LOAD.
+bool check_entry(const Image *img, char *why);
+// All of the above in order: file bytes (img->file) to a plan, or a reason. Copies
+// the program headers to img->phdrs, which must have room for MAX_PHDR_BYTES.
+bool plan_file(Image *img, char *why);
+
+//
 // check_plan.c — every program header, before anything is mapped
 //
 

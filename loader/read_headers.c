@@ -18,8 +18,10 @@
  *   0x36    e_phentsize                sizeof(Elf64_Phdr) == 56
  *   0x38    e_phnum                    at least 1, at most 64 KiB of headers
  *
- * The file is mapped read-only and read through a View (STYLE §4); the headers are
- * copied out with memcpy, never used in place. The descriptor stays open: the
+ * The checks themselves need nothing but the file's bytes, so they are in
+ * plan_file.c (check_elf_header), where a fuzz harness can reach them. The file is
+ * mapped read-only and read through a View (STYLE §4); the headers are copied out
+ * with memcpy, never used in place. The descriptor stays open: the
  * segments are mapped from it later.
  *
  * Fills img->file, img->fd, img->dev, img->ino, img->ehdr, img->phdrs, img->phnum.
@@ -57,53 +59,6 @@ static void open_file(Ctx *ctx, Image *img) {
   img->file.data = p;
 }
 
-static void check_ident(Ctx *ctx, Image *img) {
-  View f = img->file;
-  if (!view_has(f, 0, SELFMAG) || memcmp(f.data, ELFMAG, SELFMAG) != 0) {
-    // A script's interpreter that is a script itself: the kernel would nest.
-    if (view_has(f, 0, 2) && f.data[0] == '#' && f.data[1] == '!')
-      fail(ctx, "%snot an ELF file: a #! script (nested scripts are not supported)",
-           img->what);
-    fail(ctx, "%snot an ELF file (no \\177ELF magic)", img->what);
-  }
-  if (!view_has(f, 0, sizeof(Elf64_Ehdr)))
-    fail(ctx, "%sELF header is truncated: the file has %llu bytes, the header needs %zu",
-         img->what, (unsigned long long)f.size, sizeof(Elf64_Ehdr));
-  memcpy(&img->ehdr, f.data, sizeof img->ehdr);
-  const unsigned char *id = img->ehdr.e_ident;
-  if (id[EI_CLASS] != ELFCLASS64)
-    fail(ctx, "%snot a 64-bit ELF file (EI_CLASS is %u, not ELFCLASS64)", img->what,
-         id[EI_CLASS]);
-  if (id[EI_DATA] != ELFDATA2LSB)
-    fail(ctx, "%snot a little-endian ELF file (EI_DATA is %u, not ELFDATA2LSB)", img->what,
-         id[EI_DATA]);
-  if (id[EI_VERSION] != EV_CURRENT)
-    fail(ctx, "%sunknown ELF version (EI_VERSION is %u, not EV_CURRENT)", img->what,
-         id[EI_VERSION]);
-}
-
-static void check_ehdr(Ctx *ctx, Image *img) {
-  const Elf64_Ehdr *eh = &img->ehdr;
-  if (eh->e_machine != EM_X86_64)
-    fail(ctx, "%snot an x86-64 program (e_machine is %u, not EM_X86_64)", img->what,
-         eh->e_machine);
-  if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
-    fail(ctx, "%snot an executable (e_type is %s, not ET_EXEC or ET_DYN)", img->what,
-         eh->e_type == ET_REL ? "ET_REL" : eh->e_type == ET_CORE ? "ET_CORE"
-                                                                   : etype_name(eh->e_type));
-  if (eh->e_phentsize != sizeof(Elf64_Phdr))
-    fail(ctx, "%se_phentsize is %u, not %zu", img->what, eh->e_phentsize,
-         sizeof(Elf64_Phdr));
-  // load_elf_phdrs: "size == 0 || size > 65536" is ENOEXEC.
-  uint64_t max_phnum = MAX_PHDR_BYTES / sizeof(Elf64_Phdr);
-  if (eh->e_phnum < 1 || eh->e_phnum > max_phnum)
-    fail(ctx, "%se_phnum %u is not in [1, %llu]", img->what, eh->e_phnum,
-         (unsigned long long)max_phnum);
-  if (!view_has_table(img->file, eh->e_phoff, eh->e_phnum, sizeof(Elf64_Phdr)))
-    fail(ctx, "%sprogram header table (e_phoff 0x%llx, %u entries) extends past end of file",
-         img->what, (unsigned long long)eh->e_phoff, eh->e_phnum);
-}
-
 // Copies the table out of the file into pages of our own (mmap, not malloc: see
 // loader.h), so no one reads a struct at an unaligned place in the mapping.
 static void copy_phdrs(Ctx *ctx, Image *img) {
@@ -118,8 +73,9 @@ static void copy_phdrs(Ctx *ctx, Image *img) {
 
 void read_headers(Ctx *ctx, Image *img) {
   open_file(ctx, img);
-  check_ident(ctx, img);
-  check_ehdr(ctx, img);
+  char why[WHY_SIZE];
+  if (!check_elf_header(img->file, &img->ehdr, why))  // plan_file.c
+    fail(ctx, "%s%s", img->what, why);
   copy_phdrs(ctx, img);
 
   const Elf64_Ehdr *eh = &img->ehdr;
