@@ -108,10 +108,26 @@ if [[ ! -e $seeds/ar-done ]]; then
   touch "$seeds/ar-done"
 fi
 
+# The loader's checks: small executables of every kind the loader takes (crt-free
+# static and static-pie, a PIE and a non-PIE with an interpreter, one with a W+X
+# segment) and a shared library.
+if [[ ! -e $seeds/exe-done ]]; then
+  printf 'void _start(void) { __asm__ volatile("mov $60, %%eax; xor %%edi, %%edi; syscall"); }\n' \
+      >"$seeds/exe.c"
+  printf 'int main(void) { return 0; }\n' >"$seeds/main.c"
+  gcc -O1 -nostdlib -static -fno-pie -no-pie "$seeds/exe.c" -o "$seeds/exe-static"
+  gcc -O1 -nostdlib -static-pie -fPIE "$seeds/exe.c" -o "$seeds/exe-static-pie"
+  gcc -O1 -nostdlib -static -fno-pie -no-pie -Wl,--omagic,--no-warn-rwx-segments "$seeds/exe.c" -o "$seeds/exe-wx"
+  gcc -O1 -fPIE -pie "$seeds/main.c" -o "$seeds/exe-pie"
+  gcc -O1 -fno-pie -no-pie "$seeds/main.c" -o "$seeds/exe-dynamic"
+  touch "$seeds/exe-done"
+fi
+
 declare -A kinds=([fuzz_elf_object]="a.o b.o" [fuzz_elf_shared]="c.so" [fuzz_archive]="lib.a thin.a"
                   [fuzz_link]="link-static.in link-pie.in link-shared.in link-gc.in link-r.in
                                link-archive.in link-whole.in"
-                  [fuzz_ar]="lib.a thin.a long.a bsd.a")
+                  [fuzz_ar]="lib.a thin.a long.a bsd.a"
+                  [fuzz_loader_check]="exe-static exe-static-pie exe-wx exe-pie exe-dynamic c.so")
 # What each harness is built from, besides its own file: the readers of common/
 # (compress.c but for the link, which may meet compressed sections); the link
 # harness includes ld/main.c itself, its main() renamed away.
@@ -119,10 +135,12 @@ sources() {
   case $1 in
   fuzz_link) ls ld/*.c ld/*/*.c common/*.c | grep -v '^ld/main\.c$' ;;
   fuzz_ar) ls ar/*.c common/*.c | grep -v '^ar/main\.c$' ;;
+  fuzz_loader_check) ls loader/plan_file.c loader/trace.c common/*.c | grep -v compress.c ;;
   *) ls common/*.c | grep -v compress.c ;;
   esac
 }
-harnesses=${FUZZ:-fuzz_elf_object fuzz_elf_shared fuzz_archive fuzz_link fuzz_ar}
+harnesses=${FUZZ:-fuzz_elf_object fuzz_elf_shared fuzz_archive fuzz_link fuzz_ar
+                  fuzz_loader_check}
 status=0
 for h in $harnesses; do
   bin=$out/$h
