@@ -123,11 +123,32 @@ if [[ ! -e $seeds/exe-done ]]; then
   touch "$seeds/exe-done"
 fi
 
+# Linker scripts: the input scripts libraries are (glibc's libc.so), and GNU ld's
+# default script, for the full parser to come.
+if [[ ! -e $seeds/script-done ]]; then
+  cat >"$seeds/libc.ld" <<'LD'
+/* GNU ld script
+   Use the shared library, but some functions are only in
+   the static library, so try that secondarily.  */
+OUTPUT_FORMAT(elf64-x86-64)
+GROUP ( /lib/x86_64-linux-gnu/libc.so.6 /usr/lib/x86_64-linux-gnu/libc_nonshared.a  AS_NEEDED ( /lib64/ld-linux-x86-64.so.2 ) )
+LD
+  cat >"$seeds/input.ld" <<'LD'
+SEARCH_DIR("=/usr/local/lib"); SEARCH_DIR(/opt/lib)
+OUTPUT_ARCH(i386:x86-64) TARGET(elf64-x86-64)
+INPUT(a.o, "b c.o" -lm) GROUP(-lc libgcc.a)
+LD
+  ld --verbose 2>/dev/null | sed -n '/^=====/,/^=====/p' | sed '1d;$d' >"$seeds/default.ld" || true
+  [[ -s $seeds/default.ld ]] || cp "$seeds/input.ld" "$seeds/default.ld"
+  touch "$seeds/script-done"
+fi
+
 declare -A kinds=([fuzz_elf_object]="a.o b.o" [fuzz_elf_shared]="c.so" [fuzz_archive]="lib.a thin.a"
                   [fuzz_link]="link-static.in link-pie.in link-shared.in link-gc.in link-r.in
                                link-archive.in link-whole.in"
                   [fuzz_ar]="lib.a thin.a long.a bsd.a"
-                  [fuzz_loader_check]="exe-static exe-static-pie exe-wx exe-pie exe-dynamic c.so")
+                  [fuzz_loader_check]="exe-static exe-static-pie exe-wx exe-pie exe-dynamic c.so"
+                  [fuzz_linker_script]="libc.ld input.ld default.ld")
 # What each harness is built from, besides its own file: the readers of common/
 # (compress.c but for the link, which may meet compressed sections); the link
 # harness includes ld/main.c itself, its main() renamed away.
@@ -136,11 +157,12 @@ sources() {
   fuzz_link) ls ld/*.c ld/*/*.c common/*.c | grep -v '^ld/main\.c$' ;;
   fuzz_ar) ls ar/*.c common/*.c | grep -v '^ar/main\.c$' ;;
   fuzz_loader_check) ls loader/plan_file.c loader/trace.c common/*.c | grep -v compress.c ;;
+  fuzz_linker_script) ls ld/passes/linker_script.c common/*.c | grep -v compress.c ;;
   *) ls common/*.c | grep -v compress.c ;;
   esac
 }
 harnesses=${FUZZ:-fuzz_elf_object fuzz_elf_shared fuzz_archive fuzz_link fuzz_ar
-                  fuzz_loader_check}
+                  fuzz_loader_check fuzz_linker_script}
 status=0
 for h in $harnesses; do
   bin=$out/$h
