@@ -105,3 +105,32 @@ PY
   [ "$(fdes prog | wc -l)" -ge 4 ]
   [ "$(fdes prog)" = "$(fdes in-order)" ]
 }
+
+@test "eh_frame: two swapped .eh_frame relocations link to the bytes of the table in order" {
+  # Found by tests/fuzz/fuzz_link.c: split_eh_frame sorted an unsorted .rela.eh_frame
+  # in place, and an aligned table is the input file's read-only mapping (SIGSEGV).
+  # Nothing requires a relocation table to be sorted, so the link must succeed and
+  # give the same bytes as with the table in order.
+  runtime
+  uobj f <<'C'
+int f1(int x) { return x + 1; }
+int f2(int x) { return x + 2; }
+C
+  echo 'int f1(int), f2(int); int main(void) { return f2(f1(39)); }' | uobj main
+  "$MINI_LD" -static rt.o main.o f.o -o want
+  # .rela.eh_frame's first two entries (24 bytes each: r_offset, r_info, r_addend),
+  # swapped.
+  local hex off
+  hex=$(readelf -SW f.o | sed -n 's/.* \.rela\.eh_frame  *RELA  *[0-9a-f]*  *\([0-9a-f]*\) .*/\1/p')
+  off=$((16#$hex))
+  [ "$((off % 8))" -eq 0 ]  # aligned: mini-ld uses the table where it is mapped
+  cp f.o g.o
+  dd if=f.o of=g.o bs=1 skip="$off" seek="$((off + 24))" count=24 conv=notrunc status=none
+  dd if=f.o of=g.o bs=1 skip="$((off + 24))" seek="$off" count=24 conv=notrunc status=none
+  ! cmp -s f.o g.o
+  run "$MINI_LD" -static rt.o main.o g.o -o prog
+  [ "$status" -eq 0 ]
+  cmp want prog
+  run ./prog
+  [ "$status" -eq 42 ]
+}

@@ -33,9 +33,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+// A relocation with its place in the table, so that equal offsets keep their order.
+typedef struct {
+  Elf64_Rela rel;
+  uint64_t index;
+} NumberedRel;
+
 static int compare_rels(const void *a, const void *b) {
-  const Elf64_Rela *x = a, *y = b;
-  return x->r_offset < y->r_offset ? -1 : x->r_offset > y->r_offset;
+  const NumberedRel *x = a, *y = b;
+  if (x->rel.r_offset != y->rel.r_offset)
+    return x->rel.r_offset < y->rel.r_offset ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+// Puts isec's relocations in offset order, in a copy: the table may be the input
+// file's own bytes, mapped read-only. scan_relocs has already decided an action
+// for each relocation by its index, so the actions move with them.
+static void sort_rels(Ctx *ctx, InputSection *isec) {
+  uint64_t n = isec->nrels;
+  NumberedRel *tmp = arena_array(&ctx->arena, n, sizeof *tmp);
+  for (uint64_t i = 0; i < n; i++)
+    tmp[i] = (NumberedRel){isec->rels[i], i};
+  qsort(tmp, n, sizeof *tmp, compare_rels);
+  Elf64_Rela *rels = arena_array(&ctx->arena, n, sizeof *rels);
+  uint8_t *actions = isec->actions ? arena_array(&ctx->arena, n, 1) : NULL;
+  for (uint64_t i = 0; i < n; i++) {
+    rels[i] = tmp[i].rel;
+    if (actions)
+      actions[i] = isec->actions[tmp[i].index];
+  }
+  isec->rels = rels;
+  isec->actions = actions;
 }
 
 // The CIE's identity for deduplication: its bytes, then for each relocation its
@@ -92,14 +120,10 @@ static bool split(Ctx *ctx, InputSection *isec) {
   isec->neh = n;
 
   // Relocations are matched to records by offset; make sure they are in order. (A
-  // table out of order is sorted in a copy: it may be read where it lies in the
-  // mapped file, which is read-only.)
+  // table out of order is sorted in a copy, actions and all: see sort_rels.)
   for (uint64_t i = 1; i < isec->nrels; i++)
     if (isec->rels[i].r_offset < isec->rels[i - 1].r_offset) {
-      Elf64_Rela *sorted = arena_array(&ctx->arena, isec->nrels, sizeof(Elf64_Rela));
-      memcpy(sorted, isec->rels, isec->nrels * sizeof(Elf64_Rela));
-      qsort(sorted, isec->nrels, sizeof(Elf64_Rela), compare_rels);
-      isec->rels = sorted;
+      sort_rels(ctx, isec);
       break;
     }
 

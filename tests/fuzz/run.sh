@@ -171,6 +171,10 @@ for h in $harnesses; do
   corpus=$out/corpus/$h
   mkdir -p "$corpus"
   for s in ${kinds[$h]}; do cp "$seeds/$s" "$corpus/seed-$s"; done
+  # Every finding so far, minimized, replayed first: tests/fuzz/regressions/NAME/.
+  if [[ -d tests/fuzz/regressions/$h ]]; then
+    for f in tests/fuzz/regressions/$h/*; do cp "$f" "$corpus/regression-${f##*/}"; done
+  fi
   log=$out/$h.log
   # Messages about bad inputs (error()) are the point, not noise, and so is what the
   # tools print (mini-ar t): stdout and stderr are closed for the harness itself
