@@ -812,8 +812,8 @@ bool is_bitcode(View v);
 void run_lto(Ctx *ctx);
 // ... and once those are read: the plugin removes its temporary files.
 void finish_lto(Ctx *ctx);
-// When the link is over, however it ended (ld_main): the plugin's descriptors
-// closed, the plugin unloaded, its state cleared for another link in this process.
+// When the link is over, however it ended (ld_main): the plugin's cleanup run, its
+// descriptors closed, its state cleared for another link in this process.
 void release_lto(Ctx *ctx);
 
 // linker_script.c: if v is a linker script, appends the inputs it names to `out`
