@@ -60,7 +60,10 @@ _Noreturn void end_run(int status);
 // Runs fn(arg) as one run of a tool inside a process that goes on (a fuzz harness,
 // a test driver): the error count and warning mode start afresh, and fatal(),
 // usage_error(), internal_error() or end_run() on this thread return here with
-// their status instead of exiting. Returns that status, or fn's own result. The
+// their status instead of exiting; but not from inside a parallel_for that other
+// threads share (the workers would go on with the loop's dead frame): there, and
+// on any other thread, they still end the process. In-process runs that must
+// never exit run on one thread (mini-ld --no-threads). Returns that status, or fn's own result. The
 // tool's entry point must free what fn's run allocated: see ld_main, ar_main.
 int run_catching(int (*fn)(void *arg), void *arg);
 // write(2) until all n bytes are out, writing again after a short write or EINTR.
@@ -383,6 +386,9 @@ int thread_count(void);
 // only what belongs to its i (or use atomics), so that the result does not depend
 // on the thread count. One loop at a time; a loop started inside fn runs serially.
 void parallel_for(size_t n, void (*fn)(void *arg, size_t i), void *arg);
+// Is this thread running an iteration of a parallel_for that other threads share?
+// (Then it must not unwind out of it: see run_catching.)
+bool in_parallel_loop(void);
 
 //
 // output_file.c — writing an output file: all of it, or none of it

@@ -22,7 +22,8 @@
  * so that it gives back what the run held below the point of failure; what the
  * tool's context owns, the tool's entry point frees after run_catching() returns.
  * A fatal() on any other thread still ends the process: a thread cannot unwind
- * another one's stack.
+ * another one's stack; and so does one inside a parallel_for shared with workers,
+ * which would go on running the loop in the frame being unwound.
  *
  * write_all() lives here too, at the bottom of common/, because messages need it
  * and so does every tool that writes a file: diag.c calls nothing above it.
@@ -99,12 +100,12 @@ void note(const char *fmt, ...) {
 }
 
 // Runs the cleanup hook, then unwinds to run_catching() if this thread is inside
-// one, or else exits. exit() must run only once (C11 7.22.4.4: a second call is
+// one (and not inside a parallel loop), or else exits. exit() must run only once (C11 7.22.4.4: a second call is
 // undefined), so when two threads fail at the same moment the second one waits
 // here for the first to end the process. The hook therefore must not call fatal()
 // itself: it would wait for itself.
 static _Noreturn void die(int status) {
-  if (catcher) {
+  if (catcher && !in_parallel_loop()) {
     void (*fn)(bool) = atomic_load(&cleanup);
     if (fn)
       fn(true);

@@ -126,12 +126,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   char map_opt[80];
   snprintf(map_opt, sizeof map_opt, "-Map=%s", map);
-  char *args[24];
+  char *args[26];
   int n = 0;
   args[n++] = "mini-ld";
   args[n++] = "-o";
   args[n++] = out;
   args[n++] = "--fatal-warnings";  // warnings end the link too: fewer words on stderr
+  args[n++] = "--no-threads";  // only then does every fatal() unwind (run_catching)
   if (opts & 0x80) {
     args[n++] = "-shared";  // a library: main.o, with its _start, stays out
   } else {
