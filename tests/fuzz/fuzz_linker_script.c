@@ -1,14 +1,12 @@
-// libFuzzer harness: the linker-script reader. Today that is read_input_script
-// (ld/passes/linker_script.c), which reads the scripts that stand in for libraries
-// (GROUP, INPUT, AS_NEEDED, -lNAME, SEARCH_DIR, OUTPUT_FORMAT, ...) and turns them
-// into input arguments. Any text must give arguments or error() lines, never a
+// libFuzzer harness: the linker-script reader, read_input_script (ld/passes/
+// linker_script.c, with script_lexer.c and script_sections.c): the whole language,
+// the scripts that stand in for libraries (GROUP, INPUT, AS_NEEDED, -lNAME,
+// SEARCH_DIR, ...) turned into input arguments, and SECTIONS, MEMORY, PHDRS and
+// assignments into ctx->script. Any text must give arguments or error() lines, never a
 // crash, a hang or a read past the end of the bytes (which are not NUL-terminated
 // here, as a mapped file is not); every argument it gives is walked.
 //
-// parse() below is the only place that names the parser: when the full
-// linker-script parser lands, point parse() at it (and walk what it returns), and
-// build this harness from its file instead (run.sh, sources()). The seeds already
-// include GNU ld's default script, which the full parser must read.
+// The seeds include GNU ld's default script.
 #include "../../ld/ld.h"
 
 #include <stdlib.h>
@@ -36,6 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!ctx && !(ctx = calloc(1, sizeof *ctx)))
     abort();
   Arena arena = ctx->arena;
+  free(ctx->symtab.entries);  // (ENTRY, assignments and PROVIDE name symbols)
   memset(ctx, 0, sizeof *ctx);
   ctx->arena = arena;
   parse(ctx, (View){data, size, "fuzz.ld"});

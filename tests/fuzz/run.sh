@@ -157,7 +157,7 @@ sources() {
   fuzz_link) ls ld/*.c ld/*/*.c common/*.c | grep -v '^ld/main\.c$' ;;
   fuzz_ar) ls ar/*.c common/*.c | grep -v '^ar/main\.c$' ;;
   fuzz_loader_check) ls loader/plan_file.c loader/trace.c common/*.c | grep -v compress.c ;;
-  fuzz_linker_script) ls ld/passes/linker_script.c common/*.c | grep -v compress.c ;;
+  fuzz_linker_script) ls ld/*.c ld/*/*.c common/*.c | grep -v '^ld/main\.c$' ;;
   *) ls common/*.c | grep -v compress.c ;;
   esac
 }
