@@ -54,7 +54,21 @@ struct ArenaBlock {
 // symbols and sections, read in random order, miss the TLB less.
 enum { BLOCK_SIZE = 1 << 20, HUGE_PAGE = 2 << 20, MAX_BLOCK = 64 << 20 };
 
-static _Atomic size_t arena_total;  // bytes in blocks, over every arena
+static _Atomic size_t arena_total;
+
+// LeakSanitizer looks for pointers in the heap and the stacks, not in memory from
+// mmap: a malloc'd table that only an arena block points to would look leaked. Under
+// the sanitizers every block comes from calloc.
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_LEAK_CHECKER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer)
+#define UNDER_LEAK_CHECKER 1
+#endif
+#endif
+#ifndef UNDER_LEAK_CHECKER
+#define UNDER_LEAK_CHECKER 0
+#endif  // bytes in blocks, over every arena
 
 void advise_huge_pages(void *p, size_t bytes) {
 #ifdef MADV_HUGEPAGE
@@ -92,7 +106,7 @@ static ArenaBlock *new_block(size_t cap, size_t claimed, ArenaBlock *next) {
     fatal("out of memory");
   size_t bytes = sizeof(ArenaBlock) + cap;
   ArenaBlock *b;
-  bool mapped = bytes >= 2 * HUGE_PAGE;
+  bool mapped = bytes >= 2 * HUGE_PAGE && !UNDER_LEAK_CHECKER;
   if (mapped) {
     bytes = (bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
     b = map_block(bytes);
