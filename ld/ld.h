@@ -750,6 +750,9 @@ typedef struct {
   bool cref;                // --cref: a cross-reference table, in the map (or on stdout)
   bool print_memory_usage;  // --print-memory-usage: GNU ld's table of MEMORY regions
   const char *why_extract;  // --why-extract=FILE, "-" for stdout
+  const char *layout_svg;   // --layout=FILE.svg: draw the output's layout
+  const char *layout_from;  // --from=EXE: ... of EXE instead; nothing is linked
+  const char *layout_against;  // --layout-against=EXE2: and EXE2's beside it
   bool trace;               // -t: print each file as it is loaded
   PtrVec trace_symbols;     // -y SYM: names to report definitions and references of
   PtrVec undefined;         // -u SYM: names to treat as undefined references
@@ -1040,6 +1043,100 @@ void write_relocatable(Ctx *ctx);
 //
 
 void write_map(Ctx *ctx);
+
+//
+// passes/draw_layout.c — --layout=FILE.svg: a picture of where the bytes go
+//
+// Draws a finished executable from its own headers (so the same code draws our
+// output, --from=EXE and --layout-against=EXE2): its file, page by page, on the left;
+// the virtual address space on the right; a ribbon for each PT_LOAD between them.
+// Its two sub-steps, in ld/draw/, divide the work: page_rows.c decides what each page
+// row holds and how tall it is, draw_svg.c turns that into SVG.
+
+void draw_layout(Ctx *ctx);
+
+// An executable or shared library, as its headers describe it; every table has been
+// checked against the file (draw_layout.c reads it).
+typedef struct {
+  const char *name;
+  View file;
+  Elf64_Ehdr ehdr;
+  Elf64_Phdr *phdrs;
+  size_t phnum;
+  Elf64_Shdr *shdrs;
+  const char **shnames;  // "section N" where the file gives no readable name
+  size_t shnum;
+} Image;
+
+//
+// draw/page_rows.c — the picture's two columns, as rows of pages
+//
+// A column is the file (values are offsets) or the address space (values are
+// addresses). It is cut into 4 KiB pages; a page with something to show inside it is
+// a row of bands, one per section or header (to scale, but never thinner than a
+// label); a long run of pages that hold one thing alone is one short row; in memory,
+// the unmapped stretch between segments is a gap row.
+
+enum { DRAW_PAGE = 4096 };
+
+typedef enum {
+  BAND_PAD,       // between sections: alignment padding, or bytes nothing names
+  BAND_EHDR,      // the ELF header
+  BAND_PHDRS,     // the program header table
+  BAND_SHDRS,     // the section header table
+  BAND_SECTION,   // a section's bytes (shndx)
+  BAND_PAST_EOF,  // the rest of the file's last page: there is no such byte
+  BAND_BSS,       // memory: a SHT_NOBITS section, zero-fill (shndx)
+  BAND_ZERO,      // memory: zero-fill no section names
+} BandKind;
+
+typedef struct {
+  uint64_t start, end;  // [start, end), offsets or addresses
+  BandKind kind;
+  size_t shndx;         // BAND_SECTION, BAND_BSS
+  int seg;              // memory: the index in phdrs of the PT_LOAD that maps it
+  bool faded;           // memory: bytes that come with the page, outside the segment
+  bool cont;            // the section or header began on an earlier page
+  double y, h;
+} Band;
+
+typedef enum { ROW_PAGE, ROW_RUN, ROW_GAP } PageRowKind;
+
+typedef struct {
+  PageRowKind kind;
+  uint64_t start, end;  // ROW_PAGE: one page; ROW_RUN: several with one band; ROW_GAP:
+                        // unmapped addresses
+  Band *bands;          // ROW_PAGE, ROW_RUN (one)
+  size_t nbands;
+  double y, h;
+} PageRow;
+
+typedef struct {
+  PageRow *rows;
+  size_t nrows;
+  double height;
+} Column;
+
+// The file's column and the address space's, top at y = 0.
+void build_columns(Arena *arena, const Image *img, Column *file, Column *mem);
+// Where value v is drawn in the column: its first byte, or, with `end`, just after
+// the byte before it (so a range [a, b) is drawn from column_y(a) to column_y(b, end)).
+double column_y(const Column *col, uint64_t v, bool end);
+// How many PT_LOADs map the file page at `off` (the kernel maps whole pages).
+int file_page_maps(const Image *img, uint64_t off);
+
+//
+// draw/draw_svg.c — one picture of one image, in SVG
+//
+
+// The document: its header (with the patterns the pictures share) and its end.
+void svg_begin(FILE *fp, double width, double height, const char *title);
+void svg_end(FILE *fp);
+// The width of every picture.
+double picture_width(void);
+// Writes the picture's elements with its top left corner at (x, y); returns its height.
+double draw_picture(FILE *fp, Arena *arena, const Image *img, const Column *file,
+                    const Column *mem, double x, double y);
 
 //
 // synthetic/ — the sections the linker makes

@@ -39,6 +39,13 @@ static int run_link(void *arg) {
   // The command line says what to link, in which order, and how.
   parse_args(ctx, a->argc, a->argv);
 
+  // --layout --from=EXE: a picture of a file that exists already; nothing to link.
+  if (ctx->opt.layout_from) {
+    draw_layout(ctx);
+    checkpoint(ctx);
+    return 0;
+  }
+
   // Load every object, and the archive members they need, in command-line order;
   // symbols are resolved as each file arrives, since that decides which members
   // are needed next.
@@ -108,6 +115,10 @@ static int run_link(void *arg) {
 
   // Explain the link, if asked: what was loaded and why, and where everything went.
   write_map(ctx);
+  checkpoint(ctx);
+
+  // Draw it, if asked, from the finished file's own headers.
+  draw_layout(ctx);
   checkpoint(ctx);
   return 0;
 }

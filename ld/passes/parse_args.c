@@ -38,7 +38,8 @@ typedef enum {
   OPT_EXPORT_SYMBOL_LIST, OPT_THREADS, OPT_NO_THREADS, OPT_WARN_EXECSTACK,
   OPT_NO_WARN_EXECSTACK, OPT_WARN_RWX, OPT_NO_WARN_RWX, OPT_ALLOW_SHLIB_UNDEFINED,
   OPT_NO_ALLOW_SHLIB_UNDEFINED, OPT_NOINHIBIT_EXEC, OPT_CREF, OPT_PRINT_OUTPUT_FORMAT,
-  OPT_PRINT_MEMORY_USAGE, OPT_NO_PRINT_GC, OPT_SCRIPT,
+  OPT_PRINT_MEMORY_USAGE, OPT_NO_PRINT_GC, OPT_SCRIPT, OPT_LAYOUT, OPT_LAYOUT_FROM,
+  OPT_LAYOUT_AGAINST,
 } OptId;
 
 // LongOpt.has_arg: false, true, or this: --name alone (value NULL), or --name=VALUE.
@@ -89,6 +90,9 @@ static const LongOpt long_opts[] = {
   {"version", OPT_VERSION, false},
   {"help", OPT_HELP, false},
   {"Map", OPT_MAP, true},
+  {"layout", OPT_LAYOUT, true},
+  {"from", OPT_LAYOUT_FROM, true},
+  {"layout-against", OPT_LAYOUT_AGAINST, true},
   // Known, and refused with a reason rather than "unknown option".
   {"pie", OPT_PIE, false},
   {"pic-executable", OPT_PIE, false},
@@ -294,6 +298,14 @@ static void usage(void) {
          "  --print-output-format       print the output's format (elf64-x86-64)\n"
          "  --print-memory-usage        print GNU ld's table of memory regions (empty: no\n"
          "                              MEMORY regions)\n"
+         "  --layout=FILE.svg           draw the output's layout: the file and the address\n"
+         "                              space page by page, each PT_LOAD between them\n"
+         "                              (permissions, sections, shared pages, .bss, RELRO,\n"
+         "                              p_vaddr = p_offset mod p_align)\n"
+         "  --layout=FILE.svg --from=EXE\n"
+         "                              draw an existing executable or shared library\n"
+         "                              instead; nothing is linked\n"
+         "  --layout-against=EXE2       ... and EXE2 beside it (another linker's output)\n"
          "  --why-extract=FILE          list each archive member loaded and the reference\n"
          "                              that pulled it in (- for stdout)\n"
          "  -t, --trace                 print each file as it is loaded\n"
@@ -638,6 +650,9 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_Z: z_keyword(ctx, val); break;
   case OPT_IGNORE: case OPT_IGNORE_ARG: break;
   case OPT_MAP: opt->map_file = val; break;
+  case OPT_LAYOUT: opt->layout_svg = val; break;
+  case OPT_LAYOUT_FROM: opt->layout_from = val; break;
+  case OPT_LAYOUT_AGAINST: opt->layout_against = val; break;
   // -pie and -shared both make ET_DYN; as in GNU ld, the last one given says
   // which: `-shared -pie` is a PIE, with PT_INTERP; `-pie -shared` a library.
   case OPT_PIE: opt->pie = true; opt->shared = false; break;
@@ -854,6 +869,15 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
       nfiles++;
   }
   opt->ninputs = inputs.len;
+  if ((opt->layout_from || opt->layout_against) && !opt->layout_svg)
+    usage_error("%s needs --layout=FILE.svg", opt->layout_from ? "--from" : "--layout-against");
+  // --from=EXE draws EXE and links nothing.
+  if (opt->layout_from) {
+    if (nfiles)
+      usage_error("--from=%s draws an existing file: it takes no input files",
+                  opt->layout_from);
+    return;
+  }
   if (nfiles == 0) {
     if (version_only)
       end_run(0);
