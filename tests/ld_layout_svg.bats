@@ -152,6 +152,23 @@ C
   check_names ls.svg /bin/ls
 }
 
+@test "layout: a 64 TiB .bss is one short row, and each shared file page names its mappers" {
+  fixture
+  "$MINI_LD" rt.o prog.o -o prog
+  # The last PT_LOAD's p_memsz (its program header's offset 0x28) made 1 << 46.
+  local last
+  last=$(readelf -lW prog | awk '$1 == "LOAD" { n++ } END { print n - 1 }')
+  printf '\x00\x00\x00\x00\x00\x40\x00\x00' |
+    dd of=prog bs=1 seek=$((0x40 + 56 * last + 0x28)) conv=notrunc status=none
+  run "$MINI_LD" --layout=big.svg --from=prog
+  [ "$status" -eq 0 ]
+  svg_text big.svg >text
+  grep -qF 'then 64.0 TiB of zero-fill up to p_memsz' text
+  grep -qE '^⋮  zero-fill: [0-9]+ pages, 64\.0 TiB  ⋮$' text
+  [ "$(stat -c %s big.svg)" -lt 200000 ]
+  grep -qE "^file page 0 is mapped again by LOAD (#[0-9], )+#[0-9]+$" text
+}
+
 @test "layout: the same file gives the same SVG, byte for byte" {
   fixture
   "$MINI_LD" rt.o prog.o -o prog --layout=a.svg

@@ -75,13 +75,19 @@ static const char *hex(Arena *a, uint64_t v) {
   return arena_printf(a, "0x%llx", (unsigned long long)v);
 }
 
-// "4 B", "1094 B", "12.5 KiB", "1.9 MiB": what a reader takes in at a glance.
+// "4 B", "1094 B", "12.5 KiB", "1945.3 KiB", "64.0 TiB": what a reader takes in at a
+// glance.
 static const char *size_str(Arena *a, uint64_t n) {
   if (n < 10240)
     return arena_printf(a, "%llu B", (unsigned long long)n);
-  if (n < 10 * 1048576ull)
-    return arena_printf(a, "%.1f KiB", (double)n / 1024);
-  return arena_printf(a, "%.1f MiB", (double)n / 1048576);
+  static const char *units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double v = (double)n / 1024;
+  size_t u = 0;
+  while (v >= 10240 && u + 1 < sizeof units / sizeof *units) {
+    v /= 1024;
+    u++;
+  }
+  return arena_printf(a, "%.1f %s", v, units[u]);
 }
 
 static const char *perm_str(uint32_t flags) {
@@ -130,7 +136,8 @@ static const char *band_name(Arena *a, const Image *img, const Band *b) {
   case BAND_SHDRS: return arena_printf(a, "section headers%s", cont);
   case BAND_SECTION: return arena_printf(a, "%s%s", img->shnames[b->shndx], cont);
   case BAND_BSS: return arena_printf(a, "%s%s: zero-fill", img->shnames[b->shndx], cont);
-  case BAND_PAST_EOF: return "past the end of the file";
+  case BAND_PAST_EOF: return b->seg >= 0 ? "past the end of the file: reads as 0"
+                                          : "past the end of the file";
   case BAND_ZERO: return b->faded ? "zeros: rest of the page" : "zero-fill";
   case BAND_PAD: break;
   }
@@ -364,16 +371,28 @@ static double draw_note(FILE *fp, Arena *a, const Image *img, const Note *n, dou
   }
   // The file pages this segment shares with others: mapped again, not copied.
   const char *others = "";
+  uint64_t first = UINT64_MAX, last = 0;
   for (size_t i = 0; ph->p_filesz && i < img->phnum; i++) {
     const Elf64_Phdr *o = &img->phdrs[i];
     if (i == n->ph || o->p_type != PT_LOAD || !o->p_filesz)
       continue;
-    if (page_down(o->p_offset) < page_up(ph->p_offset + ph->p_filesz) &&
-        page_down(ph->p_offset) < page_up(o->p_offset + o->p_filesz))
-      others = arena_printf(a, "%s%s#%zu", others, *others ? ", " : "", i);
+    uint64_t lo = page_down(o->p_offset) > page_down(ph->p_offset) ? page_down(o->p_offset)
+                                                                    : page_down(ph->p_offset);
+    uint64_t hi = page_up(o->p_offset + o->p_filesz) < page_up(ph->p_offset + ph->p_filesz)
+                      ? page_up(o->p_offset + o->p_filesz)
+                      : page_up(ph->p_offset + ph->p_filesz);
+    if (lo >= hi)
+      continue;
+    others = arena_printf(a, "%s%s#%zu", others, *others ? ", " : "", i);
+    first = lo < first ? lo : first;
+    last = hi - DRAW_PAGE > last ? hi - DRAW_PAGE : last;
   }
   if (*others) {
-    text(fp, tx, ty, "fill=\"#b00\"", "shares a file page with LOAD %s: mapped again", others);
+    const char *pages = first == last
+        ? arena_printf(a, "page %llu", (unsigned long long)(first / DRAW_PAGE))
+        : arena_printf(a, "pages %llu-%llu", (unsigned long long)(first / DRAW_PAGE),
+                       (unsigned long long)(last / DRAW_PAGE));
+    text(fp, tx, ty, "fill=\"#b00\"", "file %s is mapped again by LOAD %s", pages, others);
     ty += LINE;
   }
   return ty;
