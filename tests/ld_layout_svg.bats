@@ -284,5 +284,7 @@ PY
   [ "$output" = "mini-ld: --layout-against needs --layout=FILE.svg" ]
   run -2 "$MINI_LD" --layout=x.svg --from=prog rt.o
   [ "$output" = "mini-ld: --from=prog draws an existing file: it takes no input files" ]
+  run -2 "$MINI_LD" -r rt.o prog.o -o both.o --layout=x.svg
+  [ "$output" = "mini-ld: --layout draws segments, and -r makes an object without any" ]
   "$MINI_LD" --help | grep -qF -- '--layout=FILE.svg --from=EXE'
 }

@@ -871,6 +871,8 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
   opt->ninputs = inputs.len;
   if ((opt->layout_from || opt->layout_against) && !opt->layout_svg)
     usage_error("%s needs --layout=FILE.svg", opt->layout_from ? "--from" : "--layout-against");
+  if (opt->layout_svg && opt->relocatable && !opt->layout_from)
+    usage_error("--layout draws segments, and -r makes an object without any");
   // --from=EXE draws EXE and links nothing.
   if (opt->layout_from) {
     if (nfiles)
