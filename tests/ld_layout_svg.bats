@@ -169,6 +169,25 @@ C
   grep -qE "^file page 0 is mapped again by LOAD (#[0-9], )+#[0-9]+$" text
 }
 
+@test "layout: names that are not UTF-8 text are shown with '?', and UTF-8 ones as they are" {
+  fixture
+  obj data <<'C'
+const int answer __attribute__((section(".数据"), used)) = 42;
+C
+  local name
+  name=$(printf 'prog\xff\x01')
+  "$MINI_LD" rt.o prog.o data.o -o "$name"
+  # .comment's name in .shstrtab, with a byte that is not UTF-8 and a control byte.
+  local at
+  at=$(grep -obUa '\.comment' "$name" | tail -1 | cut -d: -f1)
+  printf '\xff\x01' | dd of="$name" bs=1 seek=$((at + 2)) conv=notrunc status=none
+  "$MINI_LD" --layout=x.svg --from="$name"
+  svg_text x.svg >text
+  grep -qx 'prog??' text
+  grep -qE '^\.c\?\?ment' text
+  grep -qx '\.数据' text
+}
+
 @test "layout: the same file gives the same SVG, byte for byte" {
   fixture
   "$MINI_LD" rt.o prog.o -o prog --layout=a.svg

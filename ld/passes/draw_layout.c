@@ -27,17 +27,45 @@
 #include <stdlib.h>
 #include <string.h>
 
-// The name of section i, made printable: a name is drawn as XML text, and a
-// corrupt table must not put a control byte or broken UTF-8 into it.
+// Is s valid UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF)?
+static bool is_utf8(const unsigned char *s) {
+  while (*s) {
+    unsigned c = *s++;
+    int more = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
+                                 : (c & 0xf8) == 0xf0 ? 3 : -1;
+    if (more < 0)
+      return false;
+    uint32_t cp = c & (0x3f >> more);
+    for (int k = 0; k < more; k++, s++) {
+      if ((*s & 0xc0) != 0x80)
+        return false;
+      cp = cp << 6 | (*s & 0x3f);
+    }
+    static const uint32_t least[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < least[more] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+      return false;
+  }
+  return true;
+}
+
+// A copy of s that can be XML text: names come from the file (or the command line),
+// and a control byte or broken UTF-8 would make the whole SVG unreadable. Such
+// bytes become '?'; valid UTF-8 (a file name in Chinese) is kept.
+static const char *printable(Arena *arena, const char *s) {
+  char *copy = arena_strdup(arena, s);
+  bool utf8 = is_utf8((const unsigned char *)copy);
+  for (unsigned char *p = (unsigned char *)copy; *p; p++)
+    if (*p < 0x20 || *p == 0x7f || (*p >= 0x80 && !utf8))
+      *p = '?';
+  return copy;
+}
+
+// The name of section i, or "section I" where the file gives none.
 static const char *section_name(Arena *arena, View strtab, uint32_t off, size_t i) {
   const char *s = strtab.size ? view_cstr(strtab, off) : NULL;
   if (!s || !*s)
     return arena_printf(arena, "section %zu", i);
-  char *copy = arena_strdup(arena, s);
-  for (char *p = copy; *p; p++)
-    if (*p < 0x20 || *p > 0x7e)
-      *p = '?';
-  return copy;
+  return printable(arena, s);
 }
 
 static bool bad(const char *name, const char *what) {
@@ -174,6 +202,8 @@ void draw_layout(Ctx *ctx) {
       n++;
   if (error_count())
     return;
+  for (size_t i = 0; i < n; i++)
+    imgs[i].name = printable(&ctx->arena, imgs[i].name);
 
   // The pictures side by side, drawn into memory first: the document's size, which
   // comes first, is known only once they are drawn.
