@@ -188,6 +188,21 @@ C
   grep -qx '\.数据' text
 }
 
+@test "layout: the seeds' program is one file page mapped four times, as the README shows" {
+  cp -r "$REPO/examples/01-seeds-pipeline" ex
+  cd ex
+  make -s LD="$MINI_LD"
+  "$MINI_LD" --layout=main.svg --from=build/main
+  check_names main.svg build/main
+  grep -qx 'page 0' text
+  ! grep -qx 'page 1' text
+  grep -qx 'mapped 4×' text
+  local page
+  for page in 0x400000 0x401000 0x402000 0x403000; do
+    grep -qx "$page" text
+  done
+}
+
 @test "layout: the same file gives the same SVG, byte for byte" {
   fixture
   "$MINI_LD" rt.o prog.o -o prog --layout=a.svg
