@@ -203,6 +203,17 @@ C
   done
 }
 
+@test "layout: a long section name is cut to fit its band, and whole in its tooltip" {
+  fixture
+  obj long <<'C'
+const int v __attribute__((section("a_section_name_too_long_for_any_band_at_all"), used)) = 7;
+C
+  "$MINI_LD" rt.o prog.o long.o -o prog --layout=prog.svg
+  check_names prog.svg prog
+  grep -qE '^a_section_name_too_long_for_[a-z_]*\.\.\.$' text
+  grep -qE '^a_section_name_too_long_for_any_band_at_all: offsets \[0x' text
+}
+
 @test "layout: the same file gives the same SVG, byte for byte" {
   fixture
   "$MINI_LD" rt.o prog.o -o prog --layout=a.svg

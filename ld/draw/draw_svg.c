@@ -167,19 +167,28 @@ static void draw_band(FILE *fp, Arena *a, const Image *img, const Band *b, doubl
   fprintf(fp, "</title><rect x=\"%d\" y=\"%.2f\" width=\"%d\" height=\"%.2f\" fill=\"%s\"%s "
               "stroke=\"#666\" stroke-width=\"0.5\"/>\n",
           (int)x, y, COL_W, b->h, band_fill(img, b), b->faded ? " fill-opacity=\"0.35\"" : "");
-  bool labelled = b->kind == BAND_PAD ? b->h >= 15 : b->h >= 11;
+  bool labelled = b->kind == BAND_PAD ? b->h >= 15 : b->h >= (b->faded ? 9.5 : 11);
   if (labelled && run) {
     uint64_t pages = (b->end - b->start) / DRAW_PAGE;
     text(fp, x + COL_W / 2.0, y + b->h / 2 + 4, "text-anchor=\"middle\" font-style=\"italic\"",
          "⋮  %s: %llu pages, %s  ⋮", name, (unsigned long long)pages,
          size_str(a, b->end - b->start));
   } else if (labelled) {
-    const char *color = b->faded ? "fill=\"#888\" font-style=\"italic\"" : "fill=\"#111\"";
-    double base = y + b->h / 2 + 4;
-    text(fp, x + 6, base, color, "%s", name);
+    const char *color = b->faded ? "fill=\"#888\" font-style=\"italic\" font-size=\"8.5\""
+                                 : "fill=\"#111\"";
+    const char *size = band_size(a, img, b);
+    double base = y + b->h / 2 + (b->faded ? 3 : 4);
+    // About 40 characters fit across (50 in small print); a longer name is cut (the
+    // <title> has it whole).
+    int room = (b->faded ? 50 : 40) - (int)strlen(size);
+    if ((int)strlen(name) > room)
+      text(fp, x + 6, base, color, "%.*s...", room - 3, name);
+    else
+      text(fp, x + 6, base, color, "%s", name);
     text(fp, x + COL_W - 6, base,
-         arena_printf(a, "text-anchor=\"end\" font-size=\"10\" %s %s", MONO, color), "%s",
-         band_size(a, img, b));
+         arena_printf(a, "text-anchor=\"end\" %s %s", MONO,
+                      b->faded ? color : arena_printf(a, "%s font-size=\"10\"", color)),
+         "%s", size);
   }
   fprintf(fp, "</g>\n");
 }

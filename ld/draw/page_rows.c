@@ -21,7 +21,8 @@
  * when p_memsz > p_filesz, the bytes from p_filesz to the end of that page are
  * cleared, and the pages after it are anonymous zeros. The cuts of a file page are
  * also made in every memory page that maps it, and the other way round, so the two
- * pictures of one page line up band for band.
+ * pictures of one page are cut alike (in memory, the bands outside the segment are
+ * drawn in small print, so that the segment's own stand out).
  *
  * Reads an Image (checked by draw_layout.c); fills two Columns from the arena.
  */
@@ -33,6 +34,7 @@
 // How tall things are drawn, in SVG pixels.
 enum { PAGE_H = 160 };                 // a whole page
 static const double LABEL_H = 15;      // the least a labelled band gets
+static const double FADED_H = 10;      // ... in small print, outside its segment
 static const double RUN_H = 46;        // a run of pages that hold one thing
 static const double GAP_H = 30;        // addresses no segment maps
 
@@ -169,7 +171,8 @@ static bool same_content(const Band *a, const Band *b) {
 
 static double band_height(const Band *b) {
   double h = (double)(b->end - b->start) * PAGE_H / DRAW_PAGE;
-  return b->kind == BAND_PAD || h >= LABEL_H ? h : LABEL_H;
+  double least = b->kind == BAND_PAD ? 0 : b->faded ? FADED_H : LABEL_H;
+  return h >= least ? h : least;
 }
 
 typedef void ContentFn(const Model *m, uint64_t v, Band *b);
