@@ -296,8 +296,11 @@ static const char *sections_in(Arena *a, const Image *img, const Elf64_Phdr *ph)
     const Elf64_Shdr *sh = &img->shdrs[i];
     if (!(sh->sh_flags & SHF_ALLOC))
       continue;
-    // .tbss has addresses, but only the TLS template holds it.
+    // .tbss has addresses, but only the TLS template holds it; and the template
+    // holds nothing else, though the sections after .tbss share its addresses.
     if ((sh->sh_flags & SHF_TLS) && sh->sh_type == SHT_NOBITS && ph->p_type != PT_TLS)
+      continue;
+    if (ph->p_type == PT_TLS && !(sh->sh_flags & SHF_TLS))
       continue;
     bool inside = sh->sh_addr >= ph->p_vaddr &&
                   (sh->sh_size ? sh->sh_addr + sh->sh_size - ph->p_vaddr <= ph->p_memsz
@@ -351,7 +354,8 @@ static double draw_note(FILE *fp, Arena *a, const Image *img, const Note *n, dou
     text(fp, tx, ty, "font-weight=\"bold\"", "TLS template [%s, %s): %s", hex(a, ph->p_vaddr),
          hex(a, end), sections_in(a, img, ph));
     text(fp, tx, ty + LINE, "", "each thread gets a copy: %s from the file, %s of zeros",
-         size_str(a, ph->p_filesz), size_str(a, ph->p_memsz - ph->p_filesz));
+         size_str(a, ph->p_filesz),
+         size_str(a, ph->p_memsz > ph->p_filesz ? ph->p_memsz - ph->p_filesz : 0));
     return ty + 2 * LINE;
   }
   const char *color = seg_color(ph->p_flags);
@@ -379,8 +383,8 @@ static double draw_note(FILE *fp, Arena *a, const Image *img, const Note *n, dou
     ty += LINE;
   }
   // The file pages this segment shares with others: mapped again, not copied.
-  const char *others = "";
-  uint64_t first = UINT64_MAX, last = 0;
+  // "shares file page 0 with LOAD #1, #2; page 120 with LOAD #3"
+  const char *shared = "", *prev = "";
   for (size_t i = 0; ph->p_filesz && i < img->phnum; i++) {
     const Elf64_Phdr *o = &img->phdrs[i];
     if (i == n->ph || o->p_type != PT_LOAD || !o->p_filesz)
@@ -392,16 +396,19 @@ static double draw_note(FILE *fp, Arena *a, const Image *img, const Note *n, dou
                       : page_up(ph->p_offset + ph->p_filesz);
     if (lo >= hi)
       continue;
-    others = arena_printf(a, "%s%s#%zu", others, *others ? ", " : "", i);
-    first = lo < first ? lo : first;
-    last = hi - DRAW_PAGE > last ? hi - DRAW_PAGE : last;
+    const char *pages =
+        hi - lo == DRAW_PAGE
+            ? arena_printf(a, "page %llu", (unsigned long long)(lo / DRAW_PAGE))
+            : arena_printf(a, "pages %llu-%llu", (unsigned long long)(lo / DRAW_PAGE),
+                           (unsigned long long)(hi / DRAW_PAGE - 1));
+    if (!strcmp(pages, prev))
+      shared = arena_printf(a, "%s, #%zu", shared, i);
+    else
+      shared = arena_printf(a, "%s%s%s with LOAD #%zu", shared, *shared ? "; " : "", pages, i);
+    prev = pages;
   }
-  if (*others) {
-    const char *pages = first == last
-        ? arena_printf(a, "page %llu", (unsigned long long)(first / DRAW_PAGE))
-        : arena_printf(a, "pages %llu-%llu", (unsigned long long)(first / DRAW_PAGE),
-                       (unsigned long long)(last / DRAW_PAGE));
-    text(fp, tx, ty, "fill=\"#b00\"", "file %s is mapped again by LOAD %s", pages, others);
+  if (*shared) {
+    text(fp, tx, ty, "fill=\"#b00\"", "shares file %s", shared);
     ty += LINE;
   }
   return ty;
