@@ -204,8 +204,8 @@ static void draw_column(FILE *fp, Arena *a, const Image *img, const Column *col,
            "text-anchor=\"middle\" fill=\"#777\" font-style=\"italic\"",
            "not mapped: %s", size_str(a, r->end - r->start));
       for (int k = 0; k < 2; k++)
-        fprintf(fp, "<path d=\"M%.1f %.1f l10 -4 l10 8 l10 -4\" fill=\"none\" stroke=\"#999\"/>\n",
-                x + (k ? COL_W - 30 : 0), y + r->h / 2);
+        fprintf(fp, "<path d=\"M%.1f %.1f l10 -4 l10 8 l10 -4\" fill=\"none\" "
+                    "stroke=\"#999\"/>\n", x + (k ? COL_W - 30 : 0), y + r->h / 2);
       continue;
     }
     for (size_t k = 0; k < r->nbands; k++)
@@ -268,8 +268,10 @@ static void draw_ribbons(FILE *fp, Arena *a, const Image *img, const Column *fil
                y0 + column_y(mem, page_up(va_end), true), color, 0.10, false);
         continue;
       }
-      double a0 = y0 + column_y(file, ph->p_offset, false), a1 = y0 + column_y(file, off_end, true);
-      double b0 = y0 + column_y(mem, ph->p_vaddr, false), b1 = y0 + column_y(mem, va_end, true);
+      double a0 = y0 + column_y(file, ph->p_offset, false);
+      double a1 = y0 + column_y(file, off_end, true);
+      double b0 = y0 + column_y(mem, ph->p_vaddr, false);
+      double b1 = y0 + column_y(mem, va_end, true);
       if (pass == 1) {
         ribbon(fp, x0, a0, a1, x1, b0, b1, color, 0.45, true);
         continue;
@@ -375,7 +377,8 @@ static double draw_note(FILE *fp, Arena *a, const Image *img, const Note *n, dou
        hex(a, ph->p_offset), hex(a, mod), congruent ? "" : ": the kernel refuses this");
   ty += LINE;
   text(fp, tx, ty, "", "file [%s, %s) → memory [%s, %s)", hex(a, ph->p_offset),
-       hex(a, ph->p_offset + ph->p_filesz), hex(a, ph->p_vaddr), hex(a, ph->p_vaddr + ph->p_filesz));
+       hex(a, ph->p_offset + ph->p_filesz), hex(a, ph->p_vaddr),
+       hex(a, ph->p_vaddr + ph->p_filesz));
   ty += LINE;
   if (ph->p_memsz > ph->p_filesz) {
     text(fp, tx, ty, "", "then %s of zero-fill up to p_memsz (.bss: not in the file)",
@@ -467,14 +470,14 @@ static double draw_notes(FILE *fp, Arena *a, const Image *img, const Column *mem
 
 // Below the picture: readelf -l's table, in short, naming every segment's sections.
 static double draw_phdr_table(FILE *fp, Arena *a, const Image *img, double x, double y) {
-  static const char *types[] = {[PT_NULL] = "NULL", [PT_LOAD] = "LOAD", [PT_DYNAMIC] = "DYNAMIC",
-                                [PT_INTERP] = "INTERP", [PT_NOTE] = "NOTE", [PT_SHLIB] = "SHLIB",
-                                [PT_PHDR] = "PHDR", [PT_TLS] = "TLS"};
+  static const char *types[] = {
+      [PT_NULL] = "NULL", [PT_LOAD] = "LOAD", [PT_DYNAMIC] = "DYNAMIC", [PT_INTERP] = "INTERP",
+      [PT_NOTE] = "NOTE", [PT_SHLIB] = "SHLIB", [PT_PHDR] = "PHDR",     [PT_TLS] = "TLS"};
   text(fp, x, y, "font-weight=\"bold\" font-size=\"12\"", "Program headers");
   y += LINE + 2;
   const char *attrs = arena_printf(a, "font-size=\"10.5\" %s xml:space=\"preserve\"", MONO);
-  text(fp, x, y, attrs, "%-3s %-13s %-10s %-18s %-10s %-10s %-4s %-8s %s", "#", "type", "offset",
-       "vaddr", "filesz", "memsz", "flg", "align", "sections");
+  text(fp, x, y, attrs, "%-3s %-13s %-10s %-18s %-10s %-10s %-4s %-8s %s", "#", "type",
+       "offset", "vaddr", "filesz", "memsz", "flg", "align", "sections");
   for (size_t i = 0; i < img->phnum; i++) {
     const Elf64_Phdr *ph = &img->phdrs[i];
     const char *type;
@@ -492,7 +495,8 @@ static double draw_phdr_table(FILE *fp, Arena *a, const Image *img, double x, do
     const char *secs = ph->p_memsz && ph->p_type != PT_GNU_STACK ? sections_in(a, img, ph) : "";
     if (strlen(secs) > 60)
       secs = arena_printf(a, "%.57s...", secs);
-    text(fp, x, y, arena_printf(a, "%s%s", attrs, ph->p_type == PT_LOAD ? " font-weight=\"bold\"" : ""),
+    const char *weight = ph->p_type == PT_LOAD ? " font-weight=\"bold\"" : "";
+    text(fp, x, y, arena_printf(a, "%s%s", attrs, weight),
          "%-3zu %-13s %-10s %-18s %-10s %-10s %-4s %-8s %s", i, type, hex(a, ph->p_offset),
          hex(a, ph->p_vaddr), hex(a, ph->p_filesz), hex(a, ph->p_memsz), perm_str(ph->p_flags),
          hex(a, ph->p_align), secs);
@@ -520,7 +524,8 @@ static double draw_legend(FILE *fp, double x, double y) {
   text(fp, x + 27, y, "fill=\"#555\"",
        "faded: in a mapped page, but not part of that segment (mmap maps whole pages)");
   fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"22\" height=\"12\" fill=\"none\" "
-              "stroke=\"#000\" stroke-width=\"1.6\" stroke-dasharray=\"7 3\"/>\n", x + 600, y - 10);
+              "stroke=\"#000\" stroke-width=\"1.6\" stroke-dasharray=\"7 3\"/>\n",
+          x + 600, y - 10);
   text(fp, x + 627, y, "", "RELRO: write-protected after start-up");
   return y + LINE;
 }
@@ -571,16 +576,19 @@ double draw_picture(FILE *fp, Arena *a, const Image *img, const Column *file,
 void svg_begin(FILE *fp, double width, double height, const char *title) {
   fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
               "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-              "viewBox=\"0 0 %.0f %.0f\" font-family=\"DejaVu Sans, Verdana, Arial, sans-serif\" "
-              "font-size=\"11\">\n<title>", width, height, width, height);
+              "viewBox=\"0 0 %.0f %.0f\" "
+              "font-family=\"DejaVu Sans, Verdana, Arial, sans-serif\" font-size=\"11\">\n"
+              "<title>", width, height, width, height);
   put_escaped(fp, title);
   fputs("</title>\n<defs>\n"
         "<pattern id=\"zero-fill\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
         "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#dbe9f7\"/>"
-        "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#3d85c6\" stroke-width=\"2\"/></pattern>\n"
+        "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#3d85c6\" stroke-width=\"2\"/>"
+        "</pattern>\n"
         "<pattern id=\"zeros\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
         "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#ffffff\"/>"
-        "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#bbbbbb\" stroke-width=\"1\"/></pattern>\n"
+        "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#bbbbbb\" stroke-width=\"1\"/>"
+        "</pattern>\n"
         "<pattern id=\"past-eof\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\">"
         "<rect width=\"8\" height=\"8\" fill=\"#f4f4f4\"/>"
         "<circle cx=\"4\" cy=\"4\" r=\"1\" fill=\"#aaaaaa\"/></pattern>\n"

@@ -102,7 +102,8 @@ static bool read_section_headers(Arena *arena, Image *img) {
 
   // The names, from e_shstrndx (SHN_XINDEX: the index is section 0's sh_link). A
   // missing or broken name table only costs the names.
-  uint64_t stri = eh->e_shstrndx == SHN_XINDEX && shnum ? img->shdrs[0].sh_link : eh->e_shstrndx;
+  uint64_t stri =
+      eh->e_shstrndx == SHN_XINDEX && shnum ? img->shdrs[0].sh_link : eh->e_shstrndx;
   View strtab = {0};
   if (stri && stri < shnum && img->shdrs[stri].sh_type != SHT_NOBITS &&
       view_has(f, img->shdrs[stri].sh_offset, img->shdrs[stri].sh_size))
