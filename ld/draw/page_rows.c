@@ -81,6 +81,7 @@ typedef struct {
   uint64_t start, end;
   BandKind kind;
   size_t shndx;
+  uint64_t reach;  // once sorted: the largest end of this item and those before it
 } Item;
 
 // One PT_LOAD as the kernel maps it.
@@ -103,19 +104,41 @@ typedef struct {
   size_t nloads;
 } Model;
 
+// Items by start, and of those starting together the longer first; then each
+// one's reach. (Sorted, a lookup is a binary search and a short walk back, not a
+// scan of every section: a file may have 65,535 of them.)
+static int compare_items(const void *pa, const void *pb) {
+  const Item *a = pa, *b = pb;
+  if (a->start != b->start)
+    return a->start < b->start ? -1 : 1;
+  uint64_t la = a->end - a->start, lb = b->end - b->start;
+  return la > lb ? -1 : la < lb;
+}
+
+static void sort_items(Item *items, size_t n) {
+  if (n > 1)
+    qsort(items, n, sizeof *items, compare_items);
+  for (size_t i = 0; i < n; i++)
+    items[i].reach = i && items[i - 1].reach > items[i].end ? items[i - 1].reach : items[i].end;
+}
+
 // The item covering v: of several, the one that starts last (a section inside the
-// headers' range is the more precise name), then the shorter.
+// headers' range is the more precise name), then the shorter. Walking back from
+// the last item that starts at or before v, the first that covers v is that one;
+// once no item so far reaches past v, none can cover it.
 static const Item *find_item(const Item *items, size_t n, uint64_t v) {
-  const Item *best = NULL;
-  for (size_t i = 0; i < n; i++) {
-    const Item *it = &items[i];
-    if (v < it->start || v >= it->end)
-      continue;
-    if (!best || it->start > best->start ||
-        (it->start == best->start && it->end - it->start < best->end - best->start))
-      best = it;
+  size_t lo = 0, hi = n;  // the first item starting after v is in [lo, hi]
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (items[mid].start <= v)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
-  return best;
+  for (size_t i = lo; i > 0 && items[i - 1].reach > v; i--)
+    if (v < items[i - 1].end)
+      return &items[i - 1];
+  return NULL;
 }
 
 static void file_content(const Model *m, uint64_t off, Band *b) {
@@ -270,24 +293,27 @@ static void build_model(Arena *arena, const Image *img, Model *m) {
   m->items = arena_array(arena, img->shnum + 4, sizeof *m->items);
   m->bss = arena_array(arena, img->shnum + 1, sizeof *m->bss);
   m->loads = arena_array(arena, img->phnum + 1, sizeof *m->loads);
-  m->items[m->nitems++] = (Item){0, eh->e_ehsize ? eh->e_ehsize : sizeof *eh, BAND_EHDR, 0};
+  m->items[m->nitems++] = (Item){0, eh->e_ehsize ? eh->e_ehsize : sizeof *eh, BAND_EHDR, 0, 0};
   if (img->phnum)
     m->items[m->nitems++] =
-        (Item){eh->e_phoff, eh->e_phoff + img->phnum * sizeof(Elf64_Phdr), BAND_PHDRS, 0};
+        (Item){eh->e_phoff, eh->e_phoff + img->phnum * sizeof(Elf64_Phdr), BAND_PHDRS, 0, 0};
   if (img->shnum)
     m->items[m->nitems++] =
-        (Item){eh->e_shoff, eh->e_shoff + img->shnum * sizeof(Elf64_Shdr), BAND_SHDRS, 0};
+        (Item){eh->e_shoff, eh->e_shoff + img->shnum * sizeof(Elf64_Shdr), BAND_SHDRS, 0, 0};
   for (size_t i = 1; i < img->shnum; i++) {
     const Elf64_Shdr *sh = &img->shdrs[i];
     if (!sh->sh_size)
       continue;
     if (sh->sh_type != SHT_NOBITS)
-      m->items[m->nitems++] = (Item){sh->sh_offset, sh->sh_offset + sh->sh_size, BAND_SECTION, i};
+      m->items[m->nitems++] =
+          (Item){sh->sh_offset, sh->sh_offset + sh->sh_size, BAND_SECTION, i, 0};
     else if ((sh->sh_flags & SHF_ALLOC) && !(sh->sh_flags & SHF_TLS))
       // (.tbss takes no room in the image: its addresses are the next section's.)
-      m->bss[m->nbss++] = (Item){sh->sh_addr, sh->sh_addr + sh->sh_size, BAND_BSS, i};
+      m->bss[m->nbss++] = (Item){sh->sh_addr, sh->sh_addr + sh->sh_size, BAND_BSS, i, 0};
   }
-  m->items[m->nitems++] = (Item){img->file.size, page_up(img->file.size), BAND_PAST_EOF, 0};
+  m->items[m->nitems++] = (Item){img->file.size, page_up(img->file.size), BAND_PAST_EOF, 0, 0};
+  sort_items(m->items, m->nitems);
+  sort_items(m->bss, m->nbss);
 
   for (size_t i = 0; i < img->phnum; i++) {
     const Elf64_Phdr *ph = &img->phdrs[i];
