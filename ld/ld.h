@@ -349,6 +349,9 @@ uint64_t eh_frame_offset(const InputSection *isec, uint64_t value);
 // its length field (4, or 12 with the 64-bit escape). Returns 1 for a record, 0 at
 // the end (a terminator, or no bytes left), -1 if the record is malformed.
 int eh_record_at(View v, uint64_t off, uint64_t *size, uint64_t *hdr);
+// A constructor table's priority, from its name: N for .init_array.N, 65535 - N for
+// .ctors.N (whose numbers count down), 65536 for none (those run last, in link order).
+uint64_t init_priority(const InputSection *isec);
 // "a.o:(.text+0x1c)": a place in an input section, as every message names it.
 const char *place(Ctx *ctx, const InputSection *isec, uint64_t off);
 // What the output says about the stack (PT_GNU_STACK, or an object's

@@ -19,6 +19,7 @@
 #include "../ld.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 InputSection *new_linker_section(Ctx *ctx, const char *name, uint32_t type, uint64_t flags,
@@ -209,4 +210,16 @@ StackDecision decide_stack(Ctx *ctx) {
   if (!ctx->stack_decision)
     ctx->stack_decision = (uint8_t)(decide(ctx) + 1);
   return (StackDecision)(ctx->stack_decision - 1);
+}
+
+uint64_t init_priority(const InputSection *isec) {
+  const char *dot = strrchr(isec->name, '.');
+  char *end;
+  if (dot == isec->name || !dot[1])
+    return 65536;
+  unsigned long n = strtoul(dot + 1, &end, 10);
+  if (*end || n > 65535)
+    return 65536;
+  bool legacy = !strncmp(isec->name, ".ctors", 6) || !strncmp(isec->name, ".dtors", 6);
+  return legacy ? 65535 - n : n;
 }

@@ -179,20 +179,8 @@ static void merge_comment(Ctx *ctx, OutputSection *osec) {
   osec->sh_entsize = 1;
 }
 
-// Constructors run in priority order: .init_array.N (and .ctors.N, whose numbers
-// count down from 65535) sorted by N, then the ones without a priority in link
-// order. GNU ld's SORT_BY_INIT_PRIORITY does the same.
-static uint64_t init_priority(const InputSection *isec) {
-  const char *dot = strrchr(isec->name, '.');
-  char *end;
-  if (dot == isec->name || !dot[1])
-    return 65536;
-  unsigned long n = strtoul(dot + 1, &end, 10);
-  if (*end || n > 65535)
-    return 65536;
-  bool legacy = !strncmp(isec->name, ".ctors", 6) || !strncmp(isec->name, ".dtors", 6);
-  return legacy ? 65535 - n : n;
-}
+// Constructors run in priority order (init_priority) then, without a priority, in
+// link order. GNU ld's SORT_BY_INIT_PRIORITY does the same.
 
 static int compare_priority(const void *a, const void *b) {
   const InputSection *x = *(InputSection *const *)a, *y = *(InputSection *const *)b;

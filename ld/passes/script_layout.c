@@ -85,19 +85,6 @@ static int sort_of(const InputSection *isec) {
   return SORT_NONE;
 }
 
-// Constructors' priority from the name: .init_array.N, and .ctors.N (65535 - N).
-static uint64_t init_priority(const InputSection *isec) {
-  const char *dot = strrchr(isec->name, '.');
-  char *end;
-  if (dot == isec->name || !dot[1])
-    return 65536;
-  unsigned long n = strtoul(dot + 1, &end, 10);
-  if (*end || n > 65535)
-    return 65536;
-  bool legacy = !strncmp(isec->name, ".ctors", 6) || !strncmp(isec->name, ".dtors", 6);
-  return legacy ? 65535 - n : n;
-}
-
 static int by_input_order(const InputSection *x, const InputSection *y) {
   return x->order < y->order ? -1 : x->order > y->order;
 }
