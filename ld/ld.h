@@ -1028,6 +1028,52 @@ void write_output(Ctx *ctx);
 // section, or only one .eh_frame record (then `out` is where that record went).
 void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out, const EhRecord *rec);
 
+// What is stored at a relocation's field, in the psABI's letters (apply_relocs.c
+// lists each as text and as arithmetic, side by side).
+typedef enum {
+  F_NONE,       // nothing (a rewrite alone did the job, or the call it removed)
+  F_S,          // S: a GOT load rewritten to an immediate operand
+  F_S_A,        // S + A
+  F_S_A_P,      // S + A - P
+  F_G_A,        // G + A
+  F_G_GOT_A_P,  // G + GOT + A - P
+  F_G_GOT_P_4,  // G + GOT - P - 4: a TLS sequence rewritten to initial exec (the
+                // field ends its instruction)
+  F_GOT_A_P,    // GOT + A - P
+  F_S_A_GOT,    // S + A - GOT
+  F_Z_A,        // Z + A
+  F_S_A_TP,     // S + A - TP
+  F_S_A_4_TP,   // S + A + 4 - TP: a TLS sequence rewritten to local exec (the field
+                // became an immediate, without the -4 of a PC-relative one)
+  F_S_A_TLS,    // S + A - TLS (TLS: the start of the TLS block)
+} RelFormula;
+
+// One relocation worked out: the formula, its operands, and the value.
+typedef struct {
+  RelFormula formula;       // what is stored
+  RelFormula type_formula;  // what the type asks for before any rewrite
+  uint64_t S, A, P, G, GOT, TP, TLS, Z;  // the operands (P: the field's address)
+  uint64_t value;
+  int64_t field;            // where the field is, from the relocation's offset (not 0
+                            // when a TLS rewrite moved it)
+  uint8_t width;            // bytes stored; 0: none
+  uint8_t check;            // a RangeCheck
+} RelocValue;
+
+// Works out relocation i of isec, whose place is at address P (its offset, for a
+// section the program does not load), as scan_relocs decided: the formula, its
+// operands and the value. Changes nothing.
+void work_out_reloc(Ctx *ctx, const InputSection *isec, uint64_t i, uint64_t P,
+                    RelocValue *v);
+// Makes the GOT or TLS rewrite scan_relocs chose for relocation i in `out`, the
+// section's bytes (a copy of its input); nothing for the others.
+void rewrite_instruction(Ctx *ctx, const InputSection *isec, uint64_t i, uint8_t *out);
+const char *formula_text(RelFormula f);
+uint64_t formula_value(const RelocValue *v);
+// Does v fit a field of `width` bytes under `check` (a RangeCheck)? If not, [*lo, *hi]
+// is the range that would have.
+bool reloc_fits(uint64_t v, uint8_t width, int check, int64_t *lo, int64_t *hi);
+
 // write_symtab.c: .symtab and .strtab, built in memory before the file is sized.
 // Fills `symtab` and `strtab`; returns the index of the first global (sh_info).
 uint32_t build_symtab(Ctx *ctx, Buf *symtab, StringTable *strtab);
