@@ -488,6 +488,8 @@ void write_dyn_reloc(uint8_t *p, DynKind kind, uint64_t offset, uint32_t dynsym,
   memcpy(p, &r, sizeof r);
 }
 
+const char *dyn_reloc_name(Ctx *ctx, DynKind kind) { return reloc_name(ctx, dyn_type(kind)); }
+
 void write_irelative(uint8_t *p, uint64_t slot_addr, uint64_t resolver) {
   write_dyn_reloc(p, DYN_IRELATIVE, slot_addr, 0, resolver);
 }

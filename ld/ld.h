@@ -24,8 +24,9 @@
  * --defsym, script_lexer; read_inputs owns read_object, linker_script (which owns
  * script_sections and script_lexer), lto and resolve_symbols; layout owns
  * output_sections, merge_strings, split_eh_frame and script_layout (which owns
- * script_segments); write_output owns apply_relocs and write_symtab); never another
- * pass's helpers.
+ * script_segments); write_output owns apply_relocs, explain_relocs and
+ * write_symtab); never another pass's helpers (explain_relocs asks apply_relocs
+ * to work each relocation out, so that it shows what was done).
  * tests/deps.sh checks this.
  *
  * Passes talk to each other only through Ctx. A pass records errors and goes on;
@@ -756,6 +757,8 @@ typedef struct {
   const char *layout_svg;   // --layout=FILE.svg: draw the output's layout
   const char *layout_from;  // --from=EXE: ... of EXE instead; nothing is linked
   const char *layout_against;  // --layout-against=EXE2: and EXE2's beside it
+  PtrVec explain_relocs;    // const char *: --explain-reloc=SYM or =SECTION+OFFSET, in
+                            // order (explain_relocs.c)
   bool trace;               // -t: print each file as it is loaded
   PtrVec trace_symbols;     // -y SYM: names to report definitions and references of
   PtrVec undefined;         // -u SYM: names to treat as undefined references
@@ -1018,8 +1021,8 @@ void merge_strings(Ctx *ctx, OutputSection *osec);
 uint64_t split_eh_frame(Ctx *ctx, OutputSection *osec);
 
 //
-// passes/write_output.c — the executable file; with its sub-steps apply_relocs.c
-// and write_symtab.c
+// passes/write_output.c — the executable file; with its sub-steps apply_relocs.c,
+// explain_relocs.c and write_symtab.c
 //
 
 void write_output(Ctx *ctx);
@@ -1073,6 +1076,10 @@ uint64_t formula_value(const RelocValue *v);
 // Does v fit a field of `width` bytes under `check` (a RangeCheck)? If not, [*lo, *hi]
 // is the range that would have.
 bool reloc_fits(uint64_t v, uint8_t width, int check, int64_t *lo, int64_t *hi);
+
+// explain_relocs.c: --explain-reloc: prints each relocation asked about, worked out
+// by apply_relocs.c's recipe, with its bytes before and after (in ctx->image).
+void explain_relocs(Ctx *ctx);
 
 // write_symtab.c: .symtab and .strtab, built in memory before the file is sized.
 // Fills `symtab` and `strtab`; returns the index of the first global (sh_info).
@@ -1339,6 +1346,8 @@ void write_irelative(uint8_t *p, uint64_t slot_addr, uint64_t resolver);
 // `dynsym` (0: none), with `addend`.
 void write_dyn_reloc(uint8_t *p, DynKind kind, uint64_t offset, uint32_t dynsym,
                      uint64_t addend);
+// Its name, for messages: "R_X86_64_RELATIVE".
+const char *dyn_reloc_name(Ctx *ctx, DynKind kind);
 // The PLT of a dynamic executable: PLT0, and entry `index` jumping through its slot.
 enum { PLT_ENTRY_SIZE = 16 };
 void write_plt0(uint8_t *p, uint64_t plt0_addr, uint64_t gotplt_addr);

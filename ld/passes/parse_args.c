@@ -39,7 +39,7 @@ typedef enum {
   OPT_NO_WARN_EXECSTACK, OPT_WARN_RWX, OPT_NO_WARN_RWX, OPT_ALLOW_SHLIB_UNDEFINED,
   OPT_NO_ALLOW_SHLIB_UNDEFINED, OPT_NOINHIBIT_EXEC, OPT_CREF, OPT_PRINT_OUTPUT_FORMAT,
   OPT_PRINT_MEMORY_USAGE, OPT_NO_PRINT_GC, OPT_SCRIPT, OPT_LAYOUT, OPT_LAYOUT_FROM,
-  OPT_LAYOUT_AGAINST,
+  OPT_LAYOUT_AGAINST, OPT_EXPLAIN_RELOC,
 } OptId;
 
 // LongOpt.has_arg: false, true, or this: --name alone (value NULL), or --name=VALUE.
@@ -113,6 +113,7 @@ static const LongOpt long_opts[] = {
   {"print-output-format", OPT_PRINT_OUTPUT_FORMAT, false},
   {"print-memory-usage", OPT_PRINT_MEMORY_USAGE, false},
   {"why-extract", OPT_WHY_EXTRACT, true},
+  {"explain-reloc", OPT_EXPLAIN_RELOC, true},
   {"trace", OPT_TRACE, false},
   {"trace-symbol", OPT_TRACE_SYMBOL, true},
   // gcc's driver (collect2) passes these; none of them changes a static executable.
@@ -308,6 +309,10 @@ static void usage(void) {
          "  --layout-against=EXE2       ... and EXE2 beside it (another linker's output)\n"
          "  --why-extract=FILE          list each archive member loaded and the reference\n"
          "                              that pulled it in (- for stdout)\n"
+         "  --explain-reloc=SYM         show each relocation against SYM (or at a place,\n"
+         "                              SECTION+OFFSET or FILE:(SECTION+OFFSET)) worked\n"
+         "                              out: type, formula, S, A, P..., the value, and the\n"
+         "                              bytes before and after (on stdout)\n"
          "  -t, --trace                 print each file as it is loaded\n"
          "  -y SYM, --trace-symbol=SYM  print each file that defines or references SYM\n"
          "  --unresolved-symbols=ignore-all|report-all|ignore-in-object-files|\n"
@@ -711,6 +716,11 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   case OPT_BUILD_ID_STYLE: parse_build_id(ctx, val); break;
   case OPT_PRINT_MAP: opt->map_file = "-"; break;
   case OPT_WHY_EXTRACT: opt->why_extract = val; break;
+  case OPT_EXPLAIN_RELOC:
+    if (!*val)
+      usage_error("--explain-reloc: no symbol or place given");
+    vec_push(&ctx->arena, &opt->explain_relocs, (void *)val);
+    break;
   case OPT_TRACE: opt->trace = true; break;
   case OPT_TRACE_SYMBOL: vec_push(&ctx->arena, &opt->trace_symbols, (void *)val); break;
   }
@@ -848,6 +858,8 @@ void parse_args(Ctx *ctx, int argc, char **argv) {
   // the command line, so this waits until it has all been read).
   for (size_t i = 0; i < opt->lib_paths.len; i++)
     opt->lib_paths.data[i] = (void *)in_sysroot(ctx, opt->lib_paths.data[i]);
+  if (opt->relocatable && opt->explain_relocs.len)
+    usage_error("--explain-reloc and -r may not be used together: -r applies no relocation");
   if (opt->relocatable && (opt->shared || opt->pie))
     usage_error("-r and %s may not be used together", opt->shared ? "-shared" : "-pie");
   if ((opt->pie || opt->shared) && !opt->image_base_given)

@@ -394,6 +394,10 @@ void write_output(Ctx *ctx) {
   release_mapped_pages();
   copy_sections(ctx, out);
   write_synthetic_sections(ctx, out);
+  // --explain-reloc: the relocations asked about, beside the bytes now written (and
+  // before an overflow stops the link, so that it can be explained too).
+  if (ctx->opt.explain_relocs.len)
+    explain_relocs(ctx);
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
     free(osec->compressed);
