@@ -1,8 +1,11 @@
 #!/bin/sh
 # check.sh - shows relocs.o's relocations, the bytes they patch before and
-# after the link, and redoes the linker's arithmetic by hand from `nm`.
-# Run by `make run` in build/, after relocs.o, lib.o and main exist there.
+# after the link, and redoes the linker's arithmetic by hand from `nm`; then
+# asks mini-ld to show its own (--explain-reloc).
+# Run by `make run` in build/, after relocs.o, lib.o and main exist there;
+# MINI_LD names mini-ld (the Makefile sets it).
 set -eu
+MINI_LD=${MINI_LD:-../../../bin/mini-ld}
 
 # sym FILE NAME: NAME's value in FILE, as 0x...
 sym() { nm "$1" | awk -v s="$2" '$3 == s { print "0x" $1 }'; }
@@ -65,3 +68,9 @@ S=$(sym main answer)
 stored=0x$(od -An -tx8 -j "$off" -N 8 main | tr -d ' ')
 printf '  S + A = answer + 0 = 0x%x; stored: 0x%x; equal: %s\n' "$S" "$stored" \
 	"$([ "$((S))" -eq "$((stored))" ] && echo yes || echo NO)"
+
+# --- the same two, worked out by the linker itself ---
+echo
+echo "\$ mini-ld --explain-reloc=twice --explain-reloc='relocs.o:(.data+0x0)' relocs.o lib.o -o /dev/null"
+"$MINI_LD" --explain-reloc=twice --explain-reloc='relocs.o:(.data+0x0)' relocs.o lib.o \
+	-o /dev/null | sed '$d'
