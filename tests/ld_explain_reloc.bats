@@ -360,3 +360,29 @@ EOF
   run -2 --separate-stderr "$MINI_LD" -r s.o -o r.o --explain-reloc=f
   [ "$stderr" = "mini-ld: --explain-reloc and -r may not be used together: -r applies no relocation" ]
 }
+
+@test "explain-reloc: a call to an IFUNC goes to its stub; asking changes nothing in the output" {
+  asm i <<'EOF2'
+	.text
+	.globl _start
+_start:
+	call pick@PLT
+	ret
+	.type pick, @gnu_indirect_function
+	.globl pick
+pick:	lea impl(%rip), %rax
+	ret
+impl:	ret
+EOF2
+  run -0 "$MINI_LD" i.o -o i --explain-reloc=pick
+  b=$(block 'i.o:(.text+0x1)')
+  [[ $b == *"S   = "*"the IFUNC stub of 'pick' in .iplt"* ]]
+  [[ $b == *"here 'pick''s IFUNC stub, which jumps to the implementation its resolver chose"* ]]
+  S=$(operand S "$b") P=$(operand P "$b")
+  stub=$(readelf -SW i | sed 's/^ *\[ *[0-9]*\] //' | awk '$1 == ".iplt" { print "0x" $3 }')
+  [ "$S" = "$(printf '0x%x' $((stub)))" ]
+  [[ $(insn i $((P - 1))) == *"call"*"$(printf '%x' $((S)))"* ]]
+  # The report reads the link; it never changes it.
+  run -0 "$MINI_LD" i.o -o i2
+  cmp i i2
+}

@@ -494,7 +494,11 @@ static void print_notes(Ctx *ctx, FILE *fp, const InputSection *isec, uint64_t i
     fprintf(fp, "  note     %s's own formula is %s; the rewrite below replaced it\n", h.name,
             formula_text(v->type_formula));
   if (is_plt_reloc(type) && act == ACT_AS_IS) {
-    if (sym->plt || sym->iplt)
+    if (sym->iplt)
+      fprintf(fp, "  note     %s is L + A - P, L being a PLT entry: here '%s''s IFUNC stub, "
+              "which jumps to the implementation its resolver chose at start-up\n", h.name,
+              name);
+    else if (sym->plt)
       fprintf(fp, "  note     %s is L + A - P, L being a PLT entry: S is '%s''s, at 0x%" PRIx64
               "\n", h.name, name, v->S);
     else
