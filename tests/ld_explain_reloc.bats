@@ -386,3 +386,21 @@ EOF2
   run -0 "$MINI_LD" i.o -o i2
   cmp i i2
 }
+
+@test "explain-reloc: the report is the same on one thread as on four (glibc, static)" {
+  cat >h.c <<'C'
+#include <stdio.h>
+#include <string.h>
+int main(int argc, char **argv) { printf("%zu\n", strlen(argv[0])); return argc - 1; }
+C
+  gcc -c h.c -o h.o
+  for n in 1 4; do
+    run -0 gcc -static -B "$MINI_BIN/" h.o -o h$n -Wl,--threads=$n -Wl,--explain-reloc=strlen \
+      -Wl,--explain-reloc=memcpy
+    echo "$output" >report$n
+  done
+  [ "$(grep -c ': R_X86_64_' report1)" -gt 20 ]
+  cmp report1 report4
+  cmp h1 h4
+  run -0 ./h1
+}
