@@ -707,3 +707,32 @@ C
   ! readelf --dyn-syms -W prog | grep -q ' foo$'
   [ "$(nm -g prog | grep -c ' foo$')" = "$(nm -g prog.bfd | grep -c ' foo$')" ]
 }
+
+@test "dynamic: a copied variable's other names in its library move with it: glibc's environ is set" {
+  # environ, __environ and _environ are one variable in glibc, which sets __environ at
+  # start-up. A copy of environ that the library does not know as __environ too stays
+  # NULL (as it did, while GNU ld's program saw the environment).
+  cat >env.c <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+extern char **environ;
+int main(void) {
+  setenv("MINI_SET", "1", 1);
+  int n = 0;
+  for (char **e = environ; e && *e; e++)
+    n += (*e)[0] == 'M' && (*e)[1] == 'I';
+  printf("%d %d\n", environ != 0, n);
+  return 0;
+}
+C
+  cc -O1 -fno-pie -c env.c -o env.o
+  dyn_both env cc -no-pie env.o
+  readelf -rW env | grep -q 'R_X86_64_COPY.*environ'
+  run env MINI_FROM_OUTSIDE=1 ./env
+  [ "$output" = "1 2" ]
+  run env MINI_FROM_OUTSIDE=1 ./env.bfd
+  [ "$output" = "1 2" ]
+  # Every name is exported at the copy's address.
+  [ "$(readelf --dyn-syms -W env | awk '$8 ~ /^_?_?environ@/ { print $2 }' | sort -u | wc -l)" -eq 1 ]
+  readelf --dyn-syms -W env | grep -q ' __environ@'
+}

@@ -78,6 +78,26 @@ static void copy_variable(Ctx *ctx, Symbol *sym) {
   vec_push(&ctx->arena, &ctx->copy_syms, sym);
 }
 
+// The library's other names for a copied variable (glibc's environ has __environ
+// and _environ) move with it, though the program never names them: the library's
+// own code reaches the variable by one of them, and must find the program's copy,
+// which only an exported name can show it. (Without this, glibc set its own
+// __environ at start-up and the program's environ stayed NULL.)
+static void copy_aliases(Ctx *ctx) {
+  for (size_t i = 0; i < ctx->globals.len && ctx->copy_syms.len; i++) {
+    Symbol *sym = ctx->globals.data[i];
+    if (sym->state != SYM_SHARED || sym->type == STT_FUNC || sym->type == STT_GNU_IFUNC)
+      continue;
+    for (size_t j = 0; j < ctx->copy_syms.len; j++) {
+      Symbol *copy = ctx->copy_syms.data[j];
+      if (copy->file == sym->file && copy->shared_value == sym->value) {
+        copy_variable(ctx, sym);
+        break;
+      }
+    }
+  }
+}
+
 // Does the GOT slot of sym hold an address the linker knows (relative to the image)?
 static bool got_holds_image_address(const Symbol *sym) {
   return is_image_relative(sym) || sym->canonical_plt;
@@ -141,6 +161,7 @@ void assign_slots(Ctx *ctx) {
         copy_variable(ctx, sym);
     }
   }
+  copy_aliases(ctx);
   // TP-offset slots follow the address slots; then (in a shared library) the
   // general-dynamic pairs, the TLS descriptors and the local-dynamic pair.
   int64_t next = (int64_t)ctx->got_syms.len;
