@@ -488,3 +488,25 @@ C
   dyn_both pie gcc -pie a.o b.o
   run_both pie
 }
+
+@test "libc: a static program's _GLOBAL_OFFSET_TABLE_ is .got.plt's start, where its IFUNC slots are, as GNU ld's" {
+  cat >got.c <<'C'
+#include <stdio.h>
+#include <string.h>
+extern char foo;
+int main(int argc, char **argv) {
+  (void)argc;
+  printf("%lx %zu\n", (unsigned long)&foo, strlen(argv[0]) > 0);  // strlen: an IFUNC
+  return 0;
+}
+C
+  cc -O1 -fPIC -c got.c -o got.o
+  cc_both got cc got.o -Wl,--defsym=foo=_GLOBAL_OFFSET_TABLE_
+  for exe in got got.bfd; do
+    run "./$exe"
+    [ "$status" -eq 0 ]
+    gotplt=$(readelf -SW "$exe" | awk '$2 == ".got.plt" { print $4 }' | sed 's/^0*//')
+    [ -n "$gotplt" ]
+    [ "${output%% *}" = "$gotplt" ]
+  done
+}

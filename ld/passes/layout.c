@@ -599,9 +599,13 @@ void layout(Ctx *ctx) {
     assign_addresses(ctx);
   }
   // The GOT's base (_GLOBAL_OFFSET_TABLE_, what GOTPC and GOTOFF measure from) is
-  // .got.plt's start in a dynamic executable, as in GNU ld; .got's otherwise.
+  // .got.plt's start, as in GNU ld: in a dynamic executable, and in a static one
+  // whose IFUNC slots make a .got.plt; .got's otherwise.
   if (has_synthetic(ctx, SYN_GOT))
     ctx->got_slots = ctx->got_addr = isec_address(ctx->synth[SYN_GOT]);
   if (has_synthetic(ctx, SYN_GOT_PLT))
     ctx->got_addr = isec_address(ctx->synth[SYN_GOT_PLT]);
+  else if (has_synthetic(ctx, SYN_IGOT) && ctx->synth[SYN_IGOT]->osec &&
+           !strcmp(ctx->synth[SYN_IGOT]->osec->name, ".got.plt"))
+    ctx->got_addr = ctx->synth[SYN_IGOT]->osec->addr;
 }
