@@ -389,6 +389,11 @@ void parallel_for(size_t n, void (*fn)(void *arg, size_t i), void *arg);
 // Is this thread running an iteration of a parallel_for that other threads share?
 // (Then it must not unwind out of it: see run_catching.)
 bool in_parallel_loop(void);
+// parallel.c's side of diag.c: a task's messages are held back (diag_hold(true, i)
+// on the thread running task i) and written, ordered by task, when the loop ends
+// (diag_release).
+void diag_hold(bool on, size_t index);
+void diag_release(void);
 
 //
 // output_file.c — writing an output file: all of it, or none of it

@@ -25,16 +25,24 @@
  * another one's stack; and so does one inside a parallel_for shared with workers,
  * which would go on running the loop in the frame being unwound.
  *
+ * Inside a parallel loop, the lines a task reports are held back and written when
+ * the loop ends, in the order of the tasks' indices (and, within a task, in the
+ * order it reported them): the same messages in the same order whatever the number
+ * of threads, as on one. A fatal() inside a loop writes what is held back, then its
+ * own line, at once.
+ *
  * write_all() lives here too, at the bottom of common/, because messages need it
  * and so does every tool that writes a file: diag.c calls nothing above it.
  */
 #include "common.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 // Set once by main() before any thread starts; only read afterwards.
@@ -52,6 +60,76 @@ void diag_set_tool(const char *tool) { tool_name = tool; }
 void diag_set_cleanup(void (*fn)(bool unwinding)) { atomic_store(&cleanup, fn); }
 int error_count(void) { return atomic_load(&errors); }
 
+// Lines held back inside a parallel loop (see the top of the file).
+typedef struct {
+  size_t task;
+  uint64_t seq;
+  char *text;
+  size_t len;
+} HeldLine;
+
+static struct {
+  pthread_mutex_t lock;
+  HeldLine *lines;
+  size_t len, cap;
+  uint64_t seq;
+} held = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static _Thread_local bool holding;  // this thread runs a task of a parallel loop...
+static _Thread_local size_t task;   // ... this one
+
+void diag_hold(bool on, size_t index) {
+  holding = on;
+  task = index;
+}
+
+static bool hold(const char *line, size_t len) {
+  pthread_mutex_lock(&held.lock);
+  if (held.len == held.cap) {
+    size_t cap = held.cap ? 2 * held.cap : 64;
+    HeldLine *lines = realloc(held.lines, cap * sizeof *lines);
+    if (!lines) {
+      pthread_mutex_unlock(&held.lock);
+      return false;  // out of memory: the line goes out now, out of order
+    }
+    held.lines = lines;
+    held.cap = cap;
+  }
+  char *copy = malloc(len);
+  if (!copy) {
+    pthread_mutex_unlock(&held.lock);
+    return false;
+  }
+  memcpy(copy, line, len);
+  held.lines[held.len++] = (HeldLine){task, held.seq++, copy, len};
+  pthread_mutex_unlock(&held.lock);
+  return true;
+}
+
+static int by_task(const void *a, const void *b) {
+  const HeldLine *x = a, *y = b;
+  if (x->task != y->task)
+    return x->task < y->task ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void diag_release(void) {
+  pthread_mutex_lock(&held.lock);
+  if (held.len == 0) {  // the usual case (and qsort may not be given NULL)
+    pthread_mutex_unlock(&held.lock);
+    return;
+  }
+  qsort(held.lines, held.len, sizeof *held.lines, by_task);
+  for (size_t i = 0; i < held.len; i++) {
+    write_all(2, held.lines[i].text, held.lines[i].len);
+    free(held.lines[i].text);
+  }
+  free(held.lines);
+  held.lines = NULL;
+  held.len = held.cap = 0;
+  pthread_mutex_unlock(&held.lock);
+}
+
 // One line, `tool: LEVELtext\n`, in one write(2). A text too long for the buffer is
 // cut, but the line still ends with its newline.
 static void vprint(const char *level, const char *fmt, va_list ap) {
@@ -63,7 +141,18 @@ static void vprint(const char *level, const char *fmt, va_list ap) {
   if (m > 0)
     len += (size_t)m < cap - len ? (size_t)m : cap - len - 1;
   line[len++] = '\n';
+  if (holding && hold(line, len))
+    return;
   write_all(2, line, len);  // if stderr fails, there is nobody left to tell
+}
+
+// For fatal() and friends: what is held back goes out first, then their own line.
+static void vprint_now(const char *level, const char *fmt, va_list ap) {
+  if (holding) {
+    diag_release();
+    holding = false;
+  }
+  vprint(level, fmt, ap);
 }
 
 void error(const char *fmt, ...) {
@@ -144,7 +233,7 @@ int run_catching(int (*fn)(void *arg), void *arg) {
 void fatal(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vprint("", fmt, ap);
+  vprint_now("", fmt, ap);
   va_end(ap);
   die(1);
 }
@@ -152,7 +241,7 @@ void fatal(const char *fmt, ...) {
 void usage_error(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vprint("", fmt, ap);
+  vprint_now("", fmt, ap);
   va_end(ap);
   die(2);
 }
@@ -162,7 +251,7 @@ void internal_error_at(const char *file, int line, const char *fmt, ...) {
   snprintf(level, sizeof level, "internal error: %s:%d: ", file, line);
   va_list ap;
   va_start(ap, fmt);
-  vprint(level, fmt, ap);
+  vprint_now(level, fmt, ap);
   va_end(ap);
   die(3);
 }

@@ -18,6 +18,8 @@
  * The workers are started on first use and then wait for the next loop, so a loop
  * costs a wake-up, not a thread creation. They are never stopped: exit ends them.
  * A loop inside a loop (fn calling parallel_for) runs on the calling thread alone.
+ * The messages a loop's tasks report come out when it ends, in index order
+ * (diag.c), so that they too do not depend on the thread count.
  */
 #include "common.h"
 
@@ -82,9 +84,12 @@ static void run_chunks(void) {
     if (begin >= pool.n)
       break;
     size_t end = begin + pool.chunk < pool.n ? begin + pool.chunk : pool.n;
-    for (size_t i = begin; i < end; i++)
+    for (size_t i = begin; i < end; i++) {
+      diag_hold(true, i);
       pool.fn(pool.arg, i);
+    }
   }
+  diag_hold(false, 0);
   in_loop = false;
 }
 
@@ -152,4 +157,5 @@ void parallel_for(size_t n, void (*fn)(void *arg, size_t i), void *arg) {
   while (pool.busy > 0)
     pthread_cond_wait(&pool.idle, &pool.lock);
   pthread_mutex_unlock(&pool.lock);
+  diag_release();  // the loop's messages, in the order of its indices
 }

@@ -296,3 +296,26 @@ CC
   run ./hello.8 x
   [ "$output" = "hello, 2" ]
 }
+
+@test "determinism: messages from a parallel pass come in file order, whatever the threads" {
+  # 40 objects that a PIE cannot use as they are: each gets an error and a warning
+  # from scan_relocs, which scans files on several threads.
+  printf '\t.globl _start\n_start:\tret\n\t.section .note.GNU-stack,"",@progbits\n' >start.s
+  cc -c start.s -o start.o
+  local i objs=()
+  for i in $(seq 1 40); do
+    printf 'extern int v%d;\nint *p%d(void) { static int *q; q = &v%d; return q; }\nint v%d;\nconst long a%d = (long)&v%d;\n' \
+      "$i" "$i" "$i" "$i" "$i" "$i" >"t$i.c"
+    cc -O1 -fno-pic -c "t$i.c" -o "t$i.o"
+    objs+=("t$i.o")
+  done
+  run -1 "$MINI_LD" -pie --threads=1 start.o "${objs[@]}" -o prog
+  local one=$output
+  [ "$(grep -c 'recompile with -fPIE' <<<"$one")" -eq 80 ]
+  # In file order: t1.o, t2.o, ..., each with its error, then its warning.
+  [ "$(grep -o '^mini-ld: \(warning: \)\?t[0-9]*\.o' <<<"$one" | sed 's/.* //' | uniq | head -3 | tr '\n' ' ')" = "t1.o t2.o t3.o " ]
+  for i in 1 2 3; do
+    run -1 "$MINI_LD" -pie --threads=8 start.o "${objs[@]}" -o prog
+    [ "$output" = "$one" ]
+  done
+}
