@@ -386,12 +386,10 @@ int thread_count(void);
 // only what belongs to its i (or use atomics), so that the result does not depend
 // on the thread count. One loop at a time; a loop started inside fn runs serially.
 void parallel_for(size_t n, void (*fn)(void *arg, size_t i), void *arg);
-// Is this thread running an iteration of a parallel_for that other threads share?
-// (Then it must not unwind out of it: see run_catching.)
-bool in_parallel_loop(void);
 // parallel.c's side of diag.c: a task's messages are held back (diag_hold(true, i)
 // on the thread running task i) and written, ordered by task, when the loop ends
-// (diag_release).
+// (diag_release). A fatal() inside such a task ends the process rather than
+// unwinding to run_catching(): the other threads go on running the loop.
 void diag_hold(bool on, size_t index);
 void diag_release(void);
 

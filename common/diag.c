@@ -194,7 +194,7 @@ void note(const char *fmt, ...) {
 // here for the first to end the process. The hook therefore must not call fatal()
 // itself: it would wait for itself.
 static _Noreturn void die(int status) {
-  if (catcher && !in_parallel_loop()) {
+  if (catcher && !holding) {  // (holding: inside a task of a shared parallel loop)
     void (*fn)(bool) = atomic_load(&cleanup);
     if (fn)
       fn(true);

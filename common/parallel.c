@@ -125,7 +125,6 @@ static void start_workers(void) {
   pthread_attr_destroy(&attr);
 }
 
-bool in_parallel_loop(void) { return in_loop; }
 
 void parallel_for(size_t n, void (*fn)(void *arg, size_t i), void *arg) {
   if (n == 0)
