@@ -728,9 +728,9 @@ C
   cc -O1 -fno-pie -c env.c -o env.o
   dyn_both env cc -no-pie env.o
   readelf -rW env | grep -q 'R_X86_64_COPY.*environ'
-  run env MINI_FROM_OUTSIDE=1 ./env
+  run env -i MINI_FROM_OUTSIDE=1 ./env
   [ "$output" = "1 2" ]
-  run env MINI_FROM_OUTSIDE=1 ./env.bfd
+  run env -i MINI_FROM_OUTSIDE=1 ./env.bfd
   [ "$output" = "1 2" ]
   # Every name is exported at the copy's address.
   [ "$(readelf --dyn-syms -W env | awk '$8 ~ /^_?_?environ@/ { print $2 }' | sort -u | wc -l)" -eq 1 ]
