@@ -47,12 +47,14 @@ struct ArenaBlock {
   _Alignas(16) unsigned char mem[];
 };
 
-// Blocks start at 1 MiB, so that a small link stays small, and grow with the arena
-// (an eighth of what it holds, up to 64 MiB). The large ones are mapped on 2 MiB
+// Blocks start at 64 KiB, so that a small link stays small (under AddressSanitizer,
+// whose shadow of a fresh 1 MiB block costs more than a whole small link), and grow
+// with the arena (a quarter of what it holds, up to 64 MiB); a request of up to
+// 1 MiB that does not fit gets a block at least its size. The large ones are mapped on 2 MiB
 // boundaries and offered to the kernel for huge pages: a link that allocates a
 // gigabyte then takes a few hundred page faults instead of 250,000, and its
 // symbols and sections, read in random order, miss the TLB less.
-enum { BLOCK_SIZE = 1 << 20, HUGE_PAGE = 2 << 20, MAX_BLOCK = 64 << 20 };
+enum { MIN_BLOCK = 64 << 10, BLOCK_SIZE = 1 << 20, HUGE_PAGE = 2 << 20, MAX_BLOCK = 64 << 20 };
 
 static _Atomic size_t arena_total;
 
@@ -132,9 +134,10 @@ static void free_block(ArenaBlock *b) {
     free(b);
 }
 
-static size_t next_block_size(void) {
-  size_t want = atomic_load_explicit(&arena_total, memory_order_relaxed) / 8;
-  return want < BLOCK_SIZE ? BLOCK_SIZE : want > MAX_BLOCK ? MAX_BLOCK : want;
+static size_t next_block_size(size_t size) {
+  size_t want = atomic_load_explicit(&arena_total, memory_order_relaxed) / 4;
+  want = want < MIN_BLOCK ? MIN_BLOCK : want > MAX_BLOCK ? MAX_BLOCK : want;
+  return want < size ? size : want;
 }
 
 // A request larger than a block gets a block of its own, so one big table does not
@@ -166,7 +169,7 @@ void *arena_alloc(Arena *arena, size_t size) {
     }
     // Install a fresh block whose first piece is ours. If another thread got
     // there first, the CAS fails and loads its block into b: try that one.
-    ArenaBlock *fresh = new_block(next_block_size(), size, b);
+    ArenaBlock *fresh = new_block(next_block_size(size), size, b);
     if (atomic_compare_exchange_strong(&arena->head, &b, fresh))
       return fresh->mem;
     free_block(fresh);

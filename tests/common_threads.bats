@@ -49,7 +49,7 @@ C
     }' err
 }
 
-@test "common: arena_alloc from four threads hands out zeroed, aligned, separate memory" {
+@test "common: arena_alloc from four threads hands out zeroed, aligned, separate memory, small and large" {
   with_common arena <<'C'
 #include "common.h"
 #include <pthread.h>
@@ -57,20 +57,21 @@ C
 #include <stdlib.h>
 #include <string.h>
 
-enum { THREADS = 4, ALLOCS = 20000, BIG = 3 << 19 };  // BIG: more than one block
+// BIG: more than a block can be; MEDIUM: more than a first block, less than BIG
+enum { THREADS = 4, ALLOCS = 20000, BIG = 3 << 19, MEDIUM = 700 << 10 };
 
 static Arena arena;
 static unsigned char *ptr[THREADS][ALLOCS];
 static size_t len[THREADS][ALLOCS];
 
 // Each thread takes pieces of varied sizes (and now and then one bigger than a
-// block), checks that each is aligned and zeroed, and fills it with its own byte.
+// block, or than the block in use), checks that each is aligned and zeroed, and fills it with its own byte.
 static void *take(void *arg) {
   int t = (int)(long)arg;
   unsigned seed = 12345u + (unsigned)t;
   for (int i = 0; i < ALLOCS; i++) {
     seed = seed * 1103515245u + 12345u;
-    size_t n = i % 5000 == 4999 ? BIG : (seed >> 16) % 600;
+    size_t n = i % 5000 == 4999 ? BIG : i % 3001 == 7 ? MEDIUM : (seed >> 16) % 600;
     unsigned char *p = arena_alloc(&arena, n);
     if ((uintptr_t)p % 16)
       printf("thread %d: piece %d is not 16-byte aligned\n", t, i);
