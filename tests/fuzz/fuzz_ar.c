@@ -29,14 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-// The lowest descriptor not in use: the same before and after a run, or the run
-// left one open.
-static int next_fd(void) {
-  int fd = dup(0);
-  if (fd >= 0)
-    close(fd);
-  return fd;
-}
+#include "harness.h"
 
 #ifdef AR_DRIVER
 
@@ -64,7 +57,7 @@ int main(int argc, char **argv) {
 
 #else
 
-static char dir[] = "/tmp/fuzz_ar.XXXXXX";
+static char dir[64];
 static char input[64], xdir[64], xopt[80];
 
 // Removes every file in path (mini-ar makes no directories).
@@ -90,10 +83,7 @@ static void remove_all(void) {
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc, (void)argv;
-  if (!mkdtemp(dir)) {
-    perror("mkdtemp");
-    abort();
-  }
+  make_scratch_dir(dir, sizeof dir, "fuzz_ar");
   snprintf(input, sizeof input, "%s/in.a", dir);
   snprintf(xdir, sizeof xdir, "%s/x", dir);
   snprintf(xopt, sizeof xopt, "--output=%s", xdir);

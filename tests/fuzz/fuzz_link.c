@@ -27,14 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
-// The lowest descriptor not in use: the same before and after a link, or the link
-// left one open.
-static int next_fd(void) {
-  int fd = dup(0);
-  if (fd >= 0)
-    close(fd);
-  return fd;
-}
+#include "harness.h"
 
 #ifdef LINK_DRIVER
 
@@ -67,7 +60,7 @@ int main(int argc, char **argv) {
 
 #include "link_inputs.h"  // link_main_o[], link_lib_o[] and their _len (run.sh)
 
-static char dir[] = "/tmp/fuzz_link.XXXXXX";
+static char dir[64];
 static char main_o[64], lib_o[64], input[64], out[64], map[64];
 
 static void write_file(const char *path, const void *data, size_t size) {
@@ -93,10 +86,7 @@ static void remove_dir(void) {
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc, (void)argv;
-  if (!mkdtemp(dir)) {
-    perror("mkdtemp");
-    abort();
-  }
+  make_scratch_dir(dir, sizeof dir, "fuzz_link");
   atexit(remove_dir);
   snprintf(main_o, sizeof main_o, "%s/main.o", dir);
   snprintf(lib_o, sizeof lib_o, "%s/lib.o", dir);
