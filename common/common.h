@@ -158,6 +158,14 @@ uint64_t read_u64be(const uint8_t *p);
 void write_u16le(uint8_t *p, uint16_t v);
 void write_u32le(uint8_t *p, uint32_t v);
 void write_u64le(uint8_t *p, uint64_t v);
+void write_u32be(uint8_t *p, uint32_t v);
+
+//
+// sha1.c — SHA-1 (FIPS 180-4), with the CPU's SHA instructions when it has them
+//
+
+// The 20-byte SHA-1 digest of len bytes at data.
+void sha1(const uint8_t *data, uint64_t len, uint8_t out[20]);
 
 //
 // mapped_file.c — input files, mapped read-only for the life of the process

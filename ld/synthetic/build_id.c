@@ -13,7 +13,7 @@
  *
  * Styles (--build-id=STYLE, read by parse_args): sha1 (the default, as in GNU ld),
  * uuid (random, not reproducible by design), 0xHEX (given by the user), none.
- * SHA-1 is FIPS 180-4, written out here in plain C.
+ * The SHA-1 itself is common/sha1.c.
  */
 #include "../ld.h"
 
@@ -22,72 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-
-static uint32_t rol(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
-
-// One 64-byte block of SHA-1 (FIPS 180-4 §6.1.2).
-// One 64-byte block. The 80 steps are written as four runs of twenty, one per
-// round function, and the message schedule is kept in a ring of 16 words, so the
-// compiler can keep everything in registers: several times faster than one loop
-// that branches on the step number (the build ID hashes the whole output).
-#define SHA1_W(i) \
-  (w[(i) & 15] = rol(w[((i) + 13) & 15] ^ w[((i) + 8) & 15] ^ w[((i) + 2) & 15] ^ w[(i) & 15], 1))
-#define SHA1_STEP(f, k, wi)                          \
-  do {                                               \
-    uint32_t t = rol(a, 5) + (f) + e + (k) + (wi);   \
-    e = d;                                           \
-    d = c;                                           \
-    c = rol(b, 30);                                  \
-    b = a;                                           \
-    a = t;                                           \
-  } while (0)
-
-static void sha1_block(uint32_t h[5], const uint8_t *p) {
-  uint32_t w[16];
-  for (int i = 0; i < 16; i++)
-    w[i] = read_u32be(p + 4 * i);
-  uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
-  for (int i = 0; i < 16; i++)
-    SHA1_STEP((b & c) | (~b & d), 0x5a827999, w[i]);
-  for (int i = 16; i < 20; i++)
-    SHA1_STEP((b & c) | (~b & d), 0x5a827999, SHA1_W(i));
-  for (int i = 20; i < 40; i++)
-    SHA1_STEP(b ^ c ^ d, 0x6ed9eba1, SHA1_W(i));
-  for (int i = 40; i < 60; i++)
-    SHA1_STEP((b & c) | (b & d) | (c & d), 0x8f1bbcdc, SHA1_W(i));
-  for (int i = 60; i < 80; i++)
-    SHA1_STEP(b ^ c ^ d, 0xca62c1d6, SHA1_W(i));
-  h[0] += a;
-  h[1] += b;
-  h[2] += c;
-  h[3] += d;
-  h[4] += e;
-}
-
-static void sha1(const uint8_t *data, uint64_t len, uint8_t out[20]) {
-  uint32_t h[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
-  uint64_t i = 0;
-  for (; len - i >= 64; i += 64)
-    sha1_block(h, data + i);
-  // Padding: a 1 bit, zeros, then the message length in bits, big-endian.
-  uint8_t tail[128] = {0};
-  uint64_t rest = len - i;
-  memcpy(tail, data + i, rest);
-  tail[rest] = 0x80;
-  uint64_t tail_len = rest + 1 + 8 <= 64 ? 64 : 128;
-  uint64_t bits = len * 8;
-  for (int j = 0; j < 8; j++)
-    tail[tail_len - 1 - j] = (uint8_t)(bits >> (8 * j));
-  sha1_block(h, tail);
-  if (tail_len == 128)
-    sha1_block(h, tail + 64);
-  for (int j = 0; j < 5; j++) {
-    out[4 * j] = (uint8_t)(h[j] >> 24);
-    out[4 * j + 1] = (uint8_t)(h[j] >> 16);
-    out[4 * j + 2] = (uint8_t)(h[j] >> 8);
-    out[4 * j + 3] = (uint8_t)h[j];
-  }
-}
 
 // The note's bytes, with the hash left zero until the rest of the file is final.
 static bool size_build_id(Ctx *ctx, InputSection *isec) {
