@@ -14,6 +14,11 @@
  * touches. (The kernel maps up to 64 KiB around a faulting page, so a pass that
  * reads one name of each file brings back much of every file.)
  *
+ * A pipe or FIFO (`mini-ld main.o <(cat f.o)`) cannot be mapped: its bytes are
+ * copied into a memory file (memfd), which is then mapped like any file, so that
+ * dropping its pages is as harmless as for the others. A FIFO is opened without
+ * waiting for a writer: with none, it reads as an empty file instead of hanging.
+ *
  * A program that runs a tool more than once (a fuzz harness) gives the mappings
  * back with unmap_files() when a run is over, from the same list.
  */
@@ -86,8 +91,42 @@ void unmap_files(void) {
   pthread_mutex_unlock(&maps.lock);
 }
 
+// The bytes of a pipe, copied into a new memory file; returns its descriptor (and
+// closes fd), or -1 with errno set.
+static int copy_pipe(int fd) {
+  int mem = memfd_create("mini-input", MFD_CLOEXEC);
+  int flags = fcntl(fd, F_GETFL);
+  if (mem < 0 || flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0)
+    goto fail;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      goto fail;
+    if (n == 0)
+      break;
+    for (ssize_t done = 0; done < n;) {
+      ssize_t w = write(mem, buf + done, (size_t)(n - done));
+      if (w < 0 && errno != EINTR)
+        goto fail;
+      done += w > 0 ? w : 0;
+    }
+  }
+  close(fd);
+  return mem;
+fail:;
+  int e = errno;
+  close(fd);
+  if (mem >= 0)
+    close(mem);
+  errno = e;
+  return -1;
+}
+
 bool map_file(const char *path, const char *name, View *out) {
-  int fd = open(path, O_RDONLY);
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0)
     return false;
   struct stat st;
@@ -100,6 +139,13 @@ bool map_file(const char *path, const char *name, View *out) {
   if (S_ISDIR(st.st_mode)) {
     close(fd);
     errno = EISDIR;
+    return false;
+  }
+  if (S_ISFIFO(st.st_mode) && ((fd = copy_pipe(fd)) < 0 || fstat(fd, &st) < 0)) {
+    int e = errno;
+    if (fd >= 0)
+      close(fd);
+    errno = e;
     return false;
   }
   *out = (View){NULL, 0, name};

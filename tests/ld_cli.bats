@@ -931,3 +931,49 @@ C
   [ "${lines[0]}" = "mini-ld: invalid number for --threads: 'lots'" ]
   [ ! -e bad ]
 }
+
+@test "ld: an input from a pipe (<(...)) or a FIFO with a writer links like the file" {
+  runtime
+  obj main <<'C'
+int main(void) { return 42; }
+C
+  "$MINI_LD" rt.o main.o -o want
+  "$MINI_LD" rt.o <(cat main.o) -o out
+  cmp want out
+  # A named FIFO, its bytes already in it: fd 4 is both a reader and a writer (so the
+  # open does not wait), and mini-ld reads until the last writer, fd 4, is closed,
+  # which happens once mini-ld has the FIFO open (else the bytes would be lost).
+  mkfifo fifo
+  exec 4<>fifo
+  cat main.o >&4
+  "$MINI_LD" rt.o fifo -o out2 4>&- &
+  local pid=$! i
+  for ((i = 0; i < 500; i++)); do
+    ls -l /proc/$pid/fd 2>/dev/null | grep -q fifo && break
+    sleep 0.02
+  done
+  exec 4>&-
+  wait $pid
+  cmp want out2
+  run ./out2
+  [ "$status" -eq 42 ]
+}
+
+@test "ld: a FIFO without a writer, named or in a thin archive, is an empty input, not a hang" {
+  runtime
+  mkfifo fifo
+  run -1 timeout 10 "$MINI_LD" rt.o fifo -o out
+  [ "$output" = "mini-ld: fifo: file is empty" ]
+  [ ! -e out ]
+  obj main <<'C'
+int main(void) { return 0; }
+C
+  # A thin archive names its members; one of them is now a FIFO.
+  cp main.o member.o
+  ar rcT thin.a member.o
+  rm member.o
+  mkfifo member.o
+  run -1 timeout 10 "$MINI_LD" rt.o --whole-archive thin.a -o out
+  [ "$output" = "mini-ld: thin.a(member.o): not an ELF object" ]
+  [ ! -e out ]
+}
