@@ -28,7 +28,8 @@
  * Contents go in one of three ways. Through `fd`, with a buffer of the caller's
  * and write_all (mini-ar: a full disk is then an error we can report, not a
  * SIGBUS). Into output_map's mapping (mini-ld: every section is copied and
- * relocated in place, by as many threads as like). Or through output_stream's
+ * relocated in place, by as many threads as like; the file's blocks are allocated
+ * first, so that a full disk is an error there too, see output_map). Or through output_stream's
  * FILE, for text reports, which collects in memory until the commit. Opening,
  * mapping and committing happen on one thread at a time, in the serial part of a
  * tool.
@@ -236,6 +237,17 @@ uint8_t *output_map(OutputFile *of, uint64_t size) {
     }
     if (ftruncate(of->fd, (off_t)size) < 0) {
       fail(of, "cannot set size");
+      return NULL;
+    }
+    // The blocks, allocated now (as unwritten extents, without writing them). A full
+    // disk is then this one-line error, not a SIGBUS when a thread first writes to a
+    // page with nowhere to go. And ext4 has no delayed allocations of ours to force
+    // out when rename() replaces the old output (its auto_da_alloc, against empty
+    // files after a crash), which made that rename cost 8 ms for a 2.6 MB program;
+    // 1.7 ms with the blocks allocated. A file system without fallocate writes as before.
+    if (size && fallocate(of->fd, 0, 0, (off_t)size) < 0 && errno != EOPNOTSUPP &&
+        errno != ENOSYS) {
+      fail(of, "cannot allocate");
       return NULL;
     }
     p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, of->fd, 0);

@@ -150,3 +150,30 @@ hello" ]
   [ "$output" = "t: dir.txt: cannot open: Is a directory" ]
   no_temp_files
 }
+
+teardown() {
+  if [[ -n ${SMALL_FS:-} ]] && mountpoint -q "$SMALL_FS"; then umount "$SMALL_FS"; fi
+}
+
+@test "common: a mapped output on a full disk is a one-line error, not a SIGBUS, and the old file stays" {
+  [ "$(id -u)" -eq 0 ] || skip "needs root: mounting a small tmpfs"
+  writer
+  SMALL_FS=$PWD/small
+  mkdir small
+  mount -t tmpfs -o size=64k tmpfs small || skip "cannot mount a tmpfs here"
+  echo old >small/a.txt
+  # The blocks are allocated before the first write through the mapping.
+  run -1 env SIZE=1000000 ./out map small/a.txt
+  [ "$output" = "t: small/a.txt: cannot allocate: No space left on device" ]
+  [ "$(cat small/a.txt)" = old ]
+  [ "$(ls small)" = a.txt ]
+  # And through mini-ld, a whole link: no output, no temporary file.
+  runtime
+  obj big <<'C'
+char blob[1 << 20] = {1};
+int main(void) { return blob[0]; }
+C
+  run -1 "$MINI_LD" rt.o big.o -o small/prog
+  [ "$output" = "mini-ld: small/prog: cannot allocate: No space left on device" ]
+  [ "$(ls small)" = a.txt ]
+}
