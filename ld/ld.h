@@ -1365,6 +1365,8 @@ typedef struct {
   const char *name;       // as messages show it
   Archive ar;
   bool *member_loaded;    // one flag per member
+  Symbol **index_syms;    // per index entry: its symbol, once the table has it (a
+                          // group rescans an index many times; names stay put)
 } ArchiveFile;
 
 //

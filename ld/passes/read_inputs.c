@@ -172,7 +172,9 @@ static size_t scan_archive(Ctx *ctx, ArchiveFile *af) {
   size_t loaded = 0;
   for (size_t i = 0; i < af->ar.nsyms; i++) {
     ArSymbol *as = &af->ar.syms[i];
-    Symbol *sym = find_symbol(ctx, as->name);
+    Symbol *sym = af->index_syms[i];
+    if (!sym)
+      sym = af->index_syms[i] = find_symbol(ctx, as->name);
     if (!sym || !((sym->state == SYM_UNDEF && sym->strong_ref) || sym->state == SYM_COMMON))
       continue;
     ArMember *m = archive_member_at(&af->ar, as->offset);
@@ -224,6 +226,7 @@ static ArchiveFile *open_archive(Ctx *ctx, const char *name, View view, bool who
   }
   if (!af->ar.has_index)
     build_index(ctx, af);
+  af->index_syms = arena_array(&ctx->arena, af->ar.nsyms, sizeof(Symbol *));
   return af;
 }
 
