@@ -1252,3 +1252,23 @@ field_ends() {
     return 1
   fi
 }
+
+@test "ld: an output past the file size limit (a section aligned to 2^28) is one error, and no file" {
+  # The fuzz harness's regression tests/fuzz/regressions/fuzz_link/timeout-align-2p28:
+  # a few bytes that ask for a 256 MiB output, which GNU ld writes too. Under a
+  # file size limit (the harness sets 64 MiB), sizing the output fails cleanly.
+  asm a <<'ASM'
+	.text
+	.globl _start
+_start:
+	mov $60, %eax
+	xor %edi, %edi
+	syscall
+	.section .rodata.big,"a"
+	.p2align 28
+	.quad 42
+ASM
+  run -1 bash -c "trap '' XFSZ; ulimit -f 65536; exec '$MINI_LD' --build-id a.o -o out"
+  [ "$output" = "mini-ld: out: cannot set size: File too large" ]
+  [ "$(ls)" = "a.o" ]
+}

@@ -57,6 +57,8 @@ int main(int argc, char **argv) {
 #else
 
 #include <dirent.h>
+#include <signal.h>
+#include <sys/resource.h>
 
 #include "link_inputs.h"  // link_main_o[], link_lib_o[] and their _len (run.sh)
 
@@ -88,6 +90,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc, (void)argv;
   make_scratch_dir(dir, sizeof dir, "fuzz_link");
   atexit(remove_dir);
+  // A few bytes may ask for a big output (a section aligned to 2^28 puts it 256 MiB
+  // into the file), which GNU ld would write too; hashing and writing it takes the
+  // harness seconds. Files are capped at 64 MiB: such a link then ends in the
+  // "cannot set size: File too large" error, which is a path worth fuzzing as well.
+  signal(SIGXFSZ, SIG_IGN);
+  if (setrlimit(RLIMIT_FSIZE, &(struct rlimit){64 << 20, 64 << 20}) < 0) {
+    perror("setrlimit");
+    abort();
+  }
   snprintf(main_o, sizeof main_o, "%s/main.o", dir);
   snprintf(lib_o, sizeof lib_o, "%s/lib.o", dir);
   snprintf(input, sizeof input, "%s/input", dir);
