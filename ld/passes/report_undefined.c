@@ -38,6 +38,17 @@ static bool is_undefined_error(Ctx *ctx, const Symbol *sym) {
          sym->is_global && sym->state == SYM_UNDEF && sym->strong_ref;
 }
 
+// Is one of the file's symbols one of these?
+static bool refers_to_any(const InputFile *file, Symbol *const *syms, size_t n) {
+  if (!file->syms)
+    return false;
+  for (uint64_t i = file->obj.first_global; i < file->obj.nsyms; i++)
+    for (size_t j = 0; j < n; j++)
+      if (file->syms[i] == syms[j])
+        return true;
+  return false;
+}
+
 // .gnu.warning.SYM: warn at the first place in each object that refers to SYM.
 static void report_link_warnings(Ctx *ctx) {
   HashMap by_symbol = {0}, seen = {0};
@@ -48,8 +59,23 @@ static void report_link_warnings(Ctx *ctx) {
     else
       hashmap_slot(&by_symbol, w->symbol, strlen(w->symbol))->value = w;
   }
+  // The warned symbols themselves: a file none of whose symbols is one of them has
+  // no relocation to look at (most files, in a static glibc link that warns about
+  // dlopen). With many warnings, every file is read.
+  enum { FEW = 16 };
+  Symbol *warned[FEW];
+  size_t nwarned = 0;
+  for (size_t i = 0; i < ctx->link_warnings.len && nwarned <= FEW; i++) {
+    LinkWarning *w = ctx->link_warnings.data[i];
+    Symbol *sym = w->symbol ? find_symbol(ctx, w->symbol) : NULL;
+    if (sym && nwarned < FEW)
+      warned[nwarned] = sym;
+    nwarned += sym != NULL;
+  }
   for (size_t f = 0; f < ctx->files.len && by_symbol.len; f++) {
     InputFile *file = ctx->files.data[f];
+    if (nwarned <= FEW && !refers_to_any(file, warned, nwarned))
+      continue;
     for (uint64_t s = 1; s < file->obj.shnum; s++) {
       InputSection *isec = file->sections[s];
       if (!isec || !isec->is_alive)
