@@ -9,8 +9,9 @@
  *   ld/model/           what every pass may ask: the symbol table and where a symbol
  *                       is (symbols.c); input and output sections, their constructors
  *                       and addresses (sections.c); string tables (string_table.c);
- *                       C++ names as people write them (demangle.c); the source
- *                       line a place came from (debug_line.c).
+ *                       C++ and Rust names as people write them (demangle.c,
+ *                       demangle_rust_legacy.c); the source line a place came from
+ *                       (debug_line.c).
  *                       The model calls no pass.
  *   ld/synthetic/       the sections the linker makes itself (.got, .plt, .dynamic,
  *                       .dynsym, .gnu.hash, .gnu.version*, .eh_frame_hdr, the build
@@ -411,15 +412,25 @@ uint32_t find_string(const StringTable *t, const char *s);
 void free_string_table(StringTable *t);
 
 //
-// model/demangle.c — C++ symbol names as c++filt prints them
+// model/demangle.c — C++ and Rust symbol names as GNU ld shows them
 //
 
-// "foo::bar(int)" for "_ZN3foo3barEi" (Itanium C++ ABI mangling), in the arena; NULL
-// if `mangled` is not a C++ name or uses what we do not read.
+// "foo::bar(int)" for "_ZN3foo3barEi" (Itanium C++ ABI mangling), or a Rust name
+// (demangle_rust_legacy() below), in the arena; NULL if `mangled` is neither or uses
+// what we do not read.
 const char *demangle(Arena *arena, const char *mangled);
 // A symbol name as messages show it: demangled, unless --no-demangle (GNU ld's
-// default too), or as it is if it is not a C++ name we can read.
+// default too), or as it is if it is not a C++ or Rust name we can read.
 const char *shown_name(Ctx *ctx, const char *name);
+
+//
+// model/demangle_rust_legacy.c — Rust's legacy names, the Itanium-shaped ones
+//
+
+// "core::fmt::Formatter::pad" for "_ZN4core3fmt9Formatter3pad17h0123456789abcdefE":
+// `mangled` after its "_ZN"; the hash left out, as GNU ld writes it; in the arena.
+// NULL if it does not end in a Rust hash (then it may be a C++ name).
+const char *demangle_rust_legacy(Arena *arena, const char *mangled);
 
 //
 // model/debug_line.c — the source line of a place, from the object's DWARF line table
