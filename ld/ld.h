@@ -10,7 +10,7 @@
  *                       is (symbols.c); input and output sections, their constructors
  *                       and addresses (sections.c); string tables (string_table.c);
  *                       C++ and Rust names as people write them (demangle.c,
- *                       demangle_rust_legacy.c); the source line a place came from
+ *                       demangle_rust.c); the source line a place came from
  *                       (debug_line.c).
  *                       The model calls no pass.
  *   ld/synthetic/       the sections the linker makes itself (.got, .plt, .dynamic,
@@ -416,12 +416,21 @@ void free_string_table(StringTable *t);
 //
 
 // "foo::bar(int)" for "_ZN3foo3barEi" (Itanium C++ ABI mangling), or a Rust name
-// (demangle_rust_legacy() below), in the arena; NULL if `mangled` is neither or uses
-// what we do not read.
+// (demangle_rust() below), in the arena; NULL if `mangled` is neither or uses what
+// we do not read.
 const char *demangle(Arena *arena, const char *mangled);
 // A symbol name as messages show it: demangled, unless --no-demangle (GNU ld's
 // default too), or as it is if it is not a C++ or Rust name we can read.
 const char *shown_name(Ctx *ctx, const char *name);
+
+//
+// model/demangle_rust.c — Rust symbol names (v0 and legacy) as GNU ld shows them
+//
+
+// "<core::slice::Iter<u8> as core::iter::Iterator>::rposition" for a v0 name (_R...),
+// "core::fmt::Formatter::pad" for a legacy one (_ZN...17h<hash>E): hashes left out,
+// as GNU ld writes them; in the arena. NULL if `mangled` is neither, or is malformed.
+const char *demangle_rust(Arena *arena, const char *mangled);
 
 //
 // model/demangle_rust_legacy.c — Rust's legacy names, the Itanium-shaped ones
@@ -431,6 +440,14 @@ const char *shown_name(Ctx *ctx, const char *name);
 // `mangled` after its "_ZN"; the hash left out, as GNU ld writes it; in the arena.
 // NULL if it does not end in a Rust hash (then it may be a C++ name).
 const char *demangle_rust_legacy(Arena *arena, const char *mangled);
+
+//
+// model/punycode.c — Unicode identifiers spelled in ASCII (RFC 3492)
+//
+
+// "größe" for "gre_6ka8i" (the n bytes at p, with `delimiter` where the RFC writes
+// '-': Rust's v0 names use '_'), as UTF-8 in the arena; NULL if malformed.
+const char *punycode_decode(Arena *arena, const char *p, size_t n, char delimiter);
 
 //
 // model/debug_line.c — the source line of a place, from the object's DWARF line table

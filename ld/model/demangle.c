@@ -1,8 +1,8 @@
 /*
  * demangle.c — C++ names as people write them, for version scripts and messages.
  *
- * (Rust names too: demangle() hands them to demangle_rust_legacy.c, and this file
- * reads the C++ ones.)
+ * (Rust names too: demangle() hands them to demangle_rust.c, and this file reads
+ * the C++ ones.)
  *
  * A C++ compiler encodes each function's scope, name and parameter types into its
  * symbol (the Itanium C++ ABI, §5.1 "Mangling"): `foo::bar(int, char const*)` is
@@ -26,8 +26,7 @@
  * name it cannot demangle.
  *
  * Part of the model: dynamic_symbols.c asks it for version scripts, and every message
- * that names a symbol shows it through shown_name(); it asks only
- * demangle_rust_legacy.c.
+ * that names a symbol shows it through shown_name(); it asks demangle_rust.c only.
  */
 #include "../ld.h"
 
@@ -466,11 +465,9 @@ static const char *encoding(Demangler *d) {
 const char *demangle(Arena *arena, const char *mangled) {
   // Rust first, as GNU's demangler does: a legacy Rust name (_ZN...17h<hash>E) is a
   // valid C++ name too, one that would keep its hash.
-  if (!strncmp(mangled, "_ZN", 3)) {
-    const char *rust = demangle_rust_legacy(arena, mangled + 3);
-    if (rust)
-      return rust;
-  }
+  const char *rust = demangle_rust(arena, mangled);
+  if (rust)
+    return rust;
   if (strncmp(mangled, "_Z", 2) || strnlen(mangled, MAX_NAME + 1) > MAX_NAME)
     return NULL;
   Demangler d = {.arena = arena, .p = mangled + 2};

@@ -1,7 +1,7 @@
 /*
  * demangle_rust_legacy.c — Rust's legacy names: the Itanium C++ shape, with a hash.
  *
- * Before its own scheme (v0), rustc borrowed the C++ one's nested
+ * Before its own scheme (v0, demangle_rust.c), rustc borrowed the C++ one's nested
  * name: each path segment as <length><text> inside _ZN ... E, and a last segment
  * that is a hash of the item (17h and 16 hex digits), which GNU ld leaves out. A
  * segment may hold what a C++ identifier cannot, written as escapes:
@@ -16,8 +16,7 @@
  * so GNU's demangler takes one for Rust only if its hash has at least 5 different
  * digits; we apply the same test, so that a name reads the same from either linker.
  *
- * Part of the model: demangle.c asks it, before it reads a name as C++; it asks
- * nobody.
+ * Part of the model: demangle_rust.c asks it; it asks nobody.
  */
 #include "../ld.h"
 
