@@ -65,10 +65,6 @@ static uint64_t string_length(View v, uint64_t off, uint64_t n) {
   }
 }
 
-static bool in_group(const InputSection *isec, uint64_t align, uint64_t entsize) {
-  return is_mergeable(isec) && isec->sh_addralign == align && isec->sh_entsize == entsize;
-}
-
 // One distinct string (with its NUL) and where it goes.
 typedef struct String {
   const uint8_t *bytes;
@@ -100,15 +96,15 @@ static bool is_suffix(const String *s, const String *of) {
 
 // Merges the strings of every mergeable member with this alignment and character
 // size into one section.
-static InputSection *merge_group(Ctx *ctx, OutputSection *osec, uint64_t align,
-                                 uint64_t entsize) {
+static InputSection *merge_group(Ctx *ctx, OutputSection *osec, const uint8_t *group_of,
+                                 uint8_t g, uint64_t align, uint64_t entsize) {
   // Each distinct string once, in the order first seen; pieces record its index.
   PtrVec strings = {0};
   HashMap seen = {0};  // bytes (with the NUL) -> String *
   uint64_t bound = 0;
   for (size_t i = 0; i < osec->members.len; i++) {
     InputSection *isec = osec->members.data[i];
-    if (!in_group(isec, align, entsize))
+    if (group_of[i] != g)
       continue;
     View v = isec->data;
     // Count, then fill.
@@ -134,6 +130,10 @@ static InputSection *merge_group(Ctx *ctx, OutputSection *osec, uint64_t align,
       isec->pieces[p].str = e->value;
       off += len;
     }
+    // Only the strings seen first are read again (below): in a big link the file's
+    // pages can go (mapped_file.c), and that is why membership is group_of's, not
+    // read again from the bytes.
+    release_view_pages(isec->file->view);
   }
   free(seen.entries);
 
@@ -161,7 +161,7 @@ static InputSection *merge_group(Ctx *ctx, OutputSection *osec, uint64_t align,
   }
   for (size_t i = 0; i < osec->members.len; i++) {
     InputSection *isec = osec->members.data[i];
-    if (in_group(isec, align, entsize))
+    if (group_of[i] == g)
       for (uint64_t p = 0; p < isec->npieces; p++)
         isec->pieces[p].out_off = isec->pieces[p].str->out;
   }
@@ -185,35 +185,38 @@ void merge_strings(Ctx *ctx, OutputSection *osec) {
   uint64_t aligns[MAX_GROUPS], entsizes[MAX_GROUPS];
   InputSection *groups[MAX_GROUPS];
   size_t ngroups = 0;
+  // Each member's group, 1 + its index (0: not merged), decided once: the bytes
+  // may not stay in memory (merge_group).
+  uint8_t *group_of = arena_alloc(&ctx->arena, osec->members.len ? osec->members.len : 1);
   for (size_t i = 0; i < osec->members.len; i++) {
     InputSection *isec = osec->members.data[i];
     if (!is_mergeable(isec))
       continue;
     size_t g = 0;
-    while (g < ngroups && !in_group(isec, aligns[g], entsizes[g]))
+    while (g < ngroups && !(isec->sh_addralign == aligns[g] && isec->sh_entsize == entsizes[g]))
       g++;
     if (g == ngroups && ngroups < MAX_GROUPS) {
       aligns[ngroups] = isec->sh_addralign;
       entsizes[ngroups++] = isec->sh_entsize;
     }
+    if (g < ngroups)
+      group_of[i] = (uint8_t)(g + 1);
   }
   if (!ngroups)
     return;
   for (size_t g = 0; g < ngroups; g++)
-    groups[g] = merge_group(ctx, osec, aligns[g], entsizes[g]);
+    groups[g] = merge_group(ctx, osec, group_of, (uint8_t)(g + 1), aligns[g], entsizes[g]);
 
   // The merged sections take the place of the first member of their group.
   bool placed[MAX_GROUPS] = {false};
   PtrVec members = {0};
   for (size_t i = 0; i < osec->members.len; i++) {
     InputSection *isec = osec->members.data[i];
-    if (!isec->pieces) {
+    if (!group_of[i]) {
       vec_push(&ctx->arena, &members, isec);
       continue;
     }
-    size_t g = 0;
-    while (!in_group(isec, aligns[g], entsizes[g]))
-      g++;
+    size_t g = group_of[i] - 1u;
     isec->merged = groups[g];
     if (!placed[g]) {
       groups[g]->script_rule = isec->script_rule;  // a linker script placed it there
