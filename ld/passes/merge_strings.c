@@ -192,6 +192,7 @@ void merge_strings(Ctx *ctx, OutputSection *osec) {
     InputSection *isec = osec->members.data[i];
     if (!is_mergeable(isec))
       continue;
+    release_view_pages(isec->file->view);  // (read again by merge_group)
     size_t g = 0;
     while (g < ngroups && !(isec->sh_addralign == aligns[g] && isec->sh_entsize == entsizes[g]))
       g++;

@@ -158,6 +158,7 @@ static void merge_comment(Ctx *ctx, OutputSection *osec) {
       }
       off += n + 1;
     }
+    release_view_pages(isec->file->view);
     isec->is_alive = false;  // replaced by the merged copy (set below)
   }
   free(seen.entries);
@@ -228,6 +229,9 @@ void make_output_sections(Ctx *ctx) {
       if (is_output_section(ctx, isec))
         add_to_osec(ctx, &by_name, isec);
     }
+    // (Its section names were read from its pages: in a big link they go,
+    // mapped_file.c, as every pass that sweeps the inputs lets them go.)
+    release_view_pages(file->view);
   }
   // COMMON space goes after every input's .bss, as in GNU ld's *(COMMON).
   for (size_t i = 0; i < ctx->common_sections.len; i++)
