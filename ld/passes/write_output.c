@@ -281,6 +281,9 @@ void write_output(Ctx *ctx) {
   uint32_t first_global = 0;
   if (!ctx->opt.strip_all)
     first_global = build_symtab(ctx, &symtab, &strtab);
+  // The names came from the inputs' string tables, read for the last time
+  // (mapped_file.c): not kept while the tables are copied into the output.
+  release_mapped_pages();
 
   // Section names, and where the trailing tables go.
   add_string(&shstrtab, "");
