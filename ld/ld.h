@@ -869,6 +869,13 @@ typedef enum {
 } LexMode;
 
 typedef struct {
+  const char *s;      // NUL-terminated copy (in the arena), "" at the end
+  bool eof, quoted;
+  size_t end;         // where the token ends in the text
+  uint32_t line;      // ... and the line it ends on
+} Token;
+
+typedef struct {
   Ctx *ctx;
   const char *path;   // for messages
   const char *text;
@@ -878,14 +885,13 @@ typedef struct {
   int depth;          // parentheses and unary operators open in the expression being
                       // read (bounded, so that no input can exhaust the stack)
   int ops;            // binary operators in it (bounded for the same reason)
+  // The token last peeked, at peeked_pos in peeked_mode: the parser asks "is it
+  // SORT? SORT_BY_NAME? ..." of one token many times; it is read once.
+  bool peeked_ok;
+  int peeked_mode;
+  size_t peeked_pos;
+  Token peeked;
 } Lexer;
-
-typedef struct {
-  const char *s;      // NUL-terminated copy (in the arena), "" at the end
-  bool eof, quoted;
-  size_t end;         // where the token ends in the text
-  uint32_t line;      // ... and the line it ends on
-} Token;
 
 Token lex_peek(Lexer *lx, LexMode mode);
 Token lex_next(Lexer *lx, LexMode mode);

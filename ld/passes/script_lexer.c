@@ -86,11 +86,24 @@ static const char *const long_ops[] = {
   "&=", "|=", "^=", NULL,
 };
 
+static Token read_token(Lexer *lx, LexMode mode);
+
 Token lex_peek(Lexer *lx, LexMode mode) {
   skip_space(lx);
-  Token t = {.s = "", .eof = true, .end = lx->pos, .line = lx->line};
   if (lx->failed || lx->pos >= lx->size)
-    return t;
+    return (Token){.s = "", .eof = true, .end = lx->pos, .line = lx->line};
+  if (!lx->peeked_ok || lx->peeked_pos != lx->pos || lx->peeked_mode != (int)mode) {
+    lx->peeked = read_token(lx, mode);
+    lx->peeked_ok = !lx->failed;
+    lx->peeked_pos = lx->pos;
+    lx->peeked_mode = (int)mode;
+  }
+  return lx->peeked;
+}
+
+// The token at lx->pos (after the spaces), which is not the end.
+static Token read_token(Lexer *lx, LexMode mode) {
+  Token t = {.s = "", .eof = true, .end = lx->pos, .line = lx->line};
   const char *p = lx->text + lx->pos;
   size_t left = lx->size - lx->pos, len = 0;
   t.eof = false;
