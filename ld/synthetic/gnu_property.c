@@ -137,10 +137,12 @@ static bool size_gnu_property(Ctx *ctx, InputSection *isec) {
     objects++;
     for (uint64_t s = 1; s < file->obj.shnum; s++) {
       InputSection *isec = file->sections[s];
-      if (isec && isec->is_alive && !strcmp(isec->name, ".note.gnu.property") &&
-          !read_note(isec->data, mine, &nmine))
+      if (isec && isec->is_alive && isec->sh_type == SHT_NOTE &&
+          !strcmp(isec->name, ".note.gnu.property") && !read_note(isec->data, mine, &nmine))
         warn("%s: .note.gnu.property is malformed; ignored", file->name);
     }
+    // (The names are in the file's pages: in a big link they go, mapped_file.c.)
+    release_view_pages(file->view);
     report_cet(ctx, file, mine, nmine);
     for (size_t i = 0; i < nmine; i++) {
       Property *prop = find(props, &n, mine[i].type);
