@@ -613,7 +613,8 @@ MemoryRegion *find_region(Ctx *ctx, const char *name);
 // whatever the inputs say. (PROVIDE claims only if something needs the symbol.)
 void claim_script_symbol(Ctx *ctx, const ScriptAssign *a);
 // Runs an assignment: moves `.`, or gives a claimed symbol its value. Inside an
-// output section (ctx->script.cur) the symbol is relative to it.
+// output section (ctx->script.cur) a plain number is an offset from its start, for
+// `.` and symbols alike, as in GNU ld.
 void run_script_assign(Ctx *ctx, const ScriptCmd *cmd);
 // ASSERT: reports its message (with FILE:LINE) if its expression is 0.
 void run_script_assert(Ctx *ctx, const ScriptCmd *cmd);

@@ -47,21 +47,63 @@ static bool script_names_section(Ctx *ctx, const char *name) {
   return false;
 }
 
+// What an expression is worth, as GNU ld counts it ("Expression Section" in its
+// manual). A value is one of three things:
+//
+//   a plain number      4, SIZEOF(.data), a comparison, `sym1 - sym2`
+//   an absolute address LOADADDR(.data), ABSOLUTE(.), any number written outside
+//                       an output section
+//   an address relative to an output section: `.` inside one, a symbol, ADDR(.data)
+//                       (kept as the section and an offset in it)
+//
+// The difference shows inside an output section, where `.` is an offset from the
+// section's start: `.data : { . = 0x100; }` makes .data 0x100 bytes long, and
+// `sym = 0x10;` there is .data + 0x10. ALIGN(16) still aligns the address.
+typedef enum { VAL_NUMBER, VAL_ABS, VAL_REL } ValueKind;
+
+typedef struct {
+  uint64_t v;                 // VAL_REL: the offset in osec
+  ValueKind kind;
+  const OutputSection *osec;  // VAL_REL
+} Value;
+
+static Value number(uint64_t v) {
+  return (Value){.v = v, .kind = VAL_NUMBER};
+}
+
+static Value absolute(uint64_t v) {
+  return (Value){.v = v, .kind = VAL_ABS};
+}
+
+static uint64_t address_of(Value x) {
+  return x.kind == VAL_REL ? x.osec->addr + x.v : x.v;
+}
+
+static Value relative(const OutputSection *osec, uint64_t addr) {
+  return (Value){.v = addr - osec->addr, .kind = VAL_REL, .osec = osec};
+}
+
+// An address computed from `.` (ALIGN(a), ORIGIN, ...): relative to the output
+// section being laid out, if any.
+static Value dot_like(Ctx *ctx, uint64_t addr) {
+  return ctx->script.cur ? relative(ctx->script.cur, addr) : absolute(addr);
+}
+
 // ADDR, SIZEOF, LOADADDR, ALIGNOF of the section `name`. SIZEOF of a section the
 // script describes but that is empty is 0, as in GNU ld.
-static uint64_t section_value(Ctx *ctx, const Expr *e) {
+static Value section_value(Ctx *ctx, const Expr *e) {
   OutputSection *osec = find_output_section(ctx, e->name);
   if (!osec) {
     if (e->op == FN_SIZEOF && script_names_section(ctx, e->name))
-      return 0;
+      return number(0);
     expr_error(ctx, e, "undefined section", e->name);
-    return 0;
+    return number(0);
   }
   switch (e->op) {
-  case FN_ADDR: return osec->addr;
-  case FN_SIZEOF: return osec->size;
-  case FN_LOADADDR: return osec->lma;
-  default: return osec->sh_addralign;  // FN_ALIGNOF
+  case FN_ADDR: return relative(osec, osec->addr);
+  case FN_SIZEOF: return number(osec->size);
+  case FN_LOADADDR: return absolute(osec->lma);
+  default: return number(osec->sh_addralign);  // FN_ALIGNOF
   }
 }
 
@@ -75,132 +117,178 @@ static uint64_t round_up(uint64_t x, uint64_t a) {
   return a <= 1 ? x : (x + a - 1) / a * a;
 }
 
-static uint64_t eval_func(Ctx *ctx, const Expr *e) {
+static Value eval_value(Ctx *ctx, const Expr *e);
+static Value eval_binary(Ctx *ctx, const Expr *e, ExprOp op, Value a, Value b);
+
+static Value eval_func(Ctx *ctx, const Expr *e) {
   Script *s = &ctx->script;
   switch ((ScriptFunc)e->op) {
   case FN_ALIGN:
-    return e->b ? round_up(eval_expr(ctx, e->a), eval_expr(ctx, e->b))
-                : round_up(s->dot, eval_expr(ctx, e->a));
+    if (e->b)  // ALIGN(x, a): x's kind, as for `x + a`
+      return eval_binary(ctx, e, (ExprOp)-1, eval_value(ctx, e->a), eval_value(ctx, e->b));
+    return dot_like(ctx, round_up(s->dot, eval_expr(ctx, e->a)));
   case FN_NEXT:
-    return round_up(s->dot, eval_expr(ctx, e->a));
+    return absolute(round_up(s->dot, eval_expr(ctx, e->a)));
   case FN_ADDR: case FN_SIZEOF: case FN_LOADADDR: case FN_ALIGNOF:
     return section_value(ctx, e);
   case FN_DEFINED:
-    return is_defined(find_symbol(ctx, e->name));
+    return number(is_defined(find_symbol(ctx, e->name)));
   case FN_CONSTANT:
     if (!strcmp(e->name, "MAXPAGESIZE"))
-      return ctx->opt.page_size;
+      return number(ctx->opt.page_size);
     if (!strcmp(e->name, "COMMONPAGESIZE"))
-      return 4096;
+      return number(4096);
     expr_error(ctx, e, "unknown constant", e->name);
-    return 0;
-  case FN_MAX: {
-    uint64_t a = eval_expr(ctx, e->a), b = eval_expr(ctx, e->b);
-    return a > b ? a : b;
-  }
-  case FN_MIN: {
-    uint64_t a = eval_expr(ctx, e->a), b = eval_expr(ctx, e->b);
-    return a < b ? a : b;
-  }
-  case FN_ABSOLUTE: case FN_DATA_SEGMENT_END:
-    return eval_expr(ctx, e->a);
+    return number(0);
+  case FN_MAX: case FN_MIN:
+    return eval_binary(ctx, e, (ExprOp)-1, eval_value(ctx, e->a), eval_value(ctx, e->b));
+  case FN_ABSOLUTE:
+    return absolute(eval_expr(ctx, e->a));
+  case FN_DATA_SEGMENT_END:
+    return eval_value(ctx, e->a);
   case FN_DATA_SEGMENT_RELRO_END:
-    return eval_expr(ctx, e->b);
+    return eval_value(ctx, e->b);
   case FN_SIZEOF_HEADERS:
-    return s->headers_size;
+    return number(s->headers_size);
   case FN_LOG2CEIL: {
     uint64_t v = eval_expr(ctx, e->a), n = 0;
     while (n < 64 && ((uint64_t)1 << n) < v)
       n++;
-    return n;
+    return number(n);
   }
   case FN_ORIGIN: case FN_LENGTH: {
     MemoryRegion *r = find_region(ctx, e->name);
     if (!r) {
       expr_error(ctx, e, "undefined memory region", e->name);
-      return 0;
+      return number(0);
     }
-    return e->op == FN_ORIGIN ? r->origin : r->length;
+    return e->op == FN_ORIGIN ? dot_like(ctx, r->origin) : number(r->length);
   }
   case FN_DATA_SEGMENT_ALIGN: {
     // The data segment starts on a new page, at the same offset in the page as the
     // text ends: GNU ld's first form, (ALIGN(maxpagesize) + (. & (maxpagesize - 1))).
     uint64_t page = eval_expr(ctx, e->a);
-    return page ? round_up(s->dot, page) + (s->dot & (page - 1)) : s->dot;
+    return dot_like(ctx, page ? round_up(s->dot, page) + (s->dot & (page - 1)) : s->dot);
   }
   case FN_SEGMENT_START:
     if (!strcmp(e->name, "text-segment") && ctx->opt.image_base_given)
-      return ctx->opt.image_base;
-    return eval_expr(ctx, e->a);
+      return dot_like(ctx, ctx->opt.image_base);
+    return eval_value(ctx, e->a);
   }
-  return 0;
+  return number(0);
 }
 
-static uint64_t eval_binary(Ctx *ctx, const Expr *e) {
-  uint64_t a = eval_expr(ctx, e->a);
-  // && and || evaluate their right side only when it decides.
-  if (e->op == OP_LAND)
-    return a && eval_expr(ctx, e->b);
-  if (e->op == OP_LOR)
-    return a || eval_expr(ctx, e->b);
-  uint64_t b = eval_expr(ctx, e->b);
-  switch ((ExprOp)e->op) {
-  case OP_MUL: return a * b;
+// `a op b` (op -1: the function e names, ALIGN, MAX or MIN, of two arguments).
+// GNU ld's rules for the kind of the result: two values of different sections (or
+// one absolute) are first made absolute addresses; a plain number takes the kind
+// of the other operand; arithmetic on two values of the same kind gives a plain
+// number (`end - start` is a size), and so does a comparison.
+static Value eval_binary(Ctx *ctx, const Expr *e, ExprOp op, Value a, Value b) {
+  bool same = a.kind == b.kind && a.osec == b.osec;
+  if (!same && a.kind != VAL_NUMBER && b.kind != VAL_NUMBER) {
+    a = absolute(address_of(a));
+    b = absolute(address_of(b));
+  }
+  Value r = a.kind == VAL_NUMBER ? b : a;
+  bool both = a.kind != VAL_NUMBER && b.kind != VAL_NUMBER;
+  uint64_t x = a.v, y = b.v;
+  if ((int)op == -1) {
+    r.v = e->op == FN_ALIGN ? round_up(x, y) : e->op == FN_MAX ? (x > y ? x : y) : (x < y ? x : y);
+    return r;
+  }
+  if (both)
+    r = number(0);
+  switch (op) {
+  case OP_MUL: r.v = x * y; break;
   case OP_DIV:
   case OP_MOD:
-    if (b == 0) {
+    if (y == 0) {
       if (ctx->script.final)
         error("%s:%u: division by zero", e->file, e->line);
-      return 0;
+      r.v = 0;
+    } else {
+      r.v = op == OP_DIV ? x / y : x % y;
     }
-    return e->op == OP_DIV ? a / b : a % b;
-  case OP_ADD: return a + b;
-  case OP_SUB: return a - b;
-  case OP_SHL: return b >= 64 ? 0 : a << b;
-  case OP_SHR: return b >= 64 ? 0 : a >> b;
-  case OP_LT: return a < b;
-  case OP_LE: return a <= b;
-  case OP_GT: return a > b;
-  case OP_GE: return a >= b;
-  case OP_EQ: return a == b;
-  case OP_NE: return a != b;
-  case OP_AND: return a & b;
-  case OP_XOR: return a ^ b;
-  case OP_OR: return a | b;
-  default: return 0;
+    break;
+  case OP_ADD: r.v = x + y; break;
+  case OP_SUB: r.v = x - y; break;
+  case OP_SHL: r.v = y >= 64 ? 0 : x << y; break;
+  case OP_SHR: r.v = y >= 64 ? 0 : x >> y; break;
+  case OP_AND: r.v = x & y; break;
+  case OP_XOR: r.v = x ^ y; break;
+  case OP_OR: r.v = x | y; break;
+  case OP_LT: return number(x < y);
+  case OP_LE: return number(x <= y);
+  case OP_GT: return number(x > y);
+  case OP_GE: return number(x >= y);
+  case OP_EQ: return number(x == y);
+  case OP_NE: return number(x != y);
+  default: return number(0);
   }
+  return r;
 }
 
-uint64_t eval_expr(Ctx *ctx, const Expr *e) {
+// The output section a defined symbol is in, or NULL if it is absolute.
+static const OutputSection *section_of(const Symbol *sym) {
+  if (sym->state == SYM_LINKER)
+    return sym->osec && sym->osec->shndx != SHN_ABS ? sym->osec : NULL;
+  if (sym->isec && sym->isec->osec && sym->isec->osec->shndx != SHN_ABS)
+    return sym->isec->osec;
+  return NULL;
+}
+
+static Value eval_value(Ctx *ctx, const Expr *e) {
+  Script *s = &ctx->script;
   if (!e)
-    return 0;
+    return number(0);
   switch (e->kind) {
   case EX_NUM:
-    return e->num;
+    // Outside an output section a number is an address (GNU ld without
+    // SANE_EXPR); inside one it is an offset, a size, a count.
+    return s->cur ? number(e->num) : absolute(e->num);
   case EX_DOT:
-    if (!ctx->script.dot_ok && ctx->script.final)
+    if (!s->dot_ok && s->final)
       error("%s:%u: the location counter '.' is used outside SECTIONS", e->file, e->line);
-    return ctx->script.dot;
+    return dot_like(ctx, s->dot);
   case EX_SYM: {
     Symbol *sym = find_symbol(ctx, e->name);
     if (!is_defined(sym)) {
       expr_error(ctx, e, "undefined symbol", e->name);
-      return 0;
+      return number(0);
     }
-    return symbol_address(sym);
+    const OutputSection *osec = section_of(sym);
+    if (osec)
+      return relative(osec, symbol_address(sym));
+    return s->cur ? number(symbol_address(sym)) : absolute(symbol_address(sym));
   }
   case EX_UNARY: {
-    uint64_t a = eval_expr(ctx, e->a);
-    return e->op == OP_NEG ? 0 - a : e->op == OP_NOT ? !a : ~a;
+    Value a = eval_value(ctx, e->a);
+    if (e->op == OP_NOT)
+      return number(!a.v);
+    a.v = e->op == OP_NEG ? 0 - a.v : ~a.v;
+    return a;
   }
-  case EX_BINARY:
-    return eval_binary(ctx, e);
+  case EX_BINARY: {
+    // && and || evaluate their right side only when it decides.
+    if (e->op == OP_LAND || e->op == OP_LOR) {
+      bool a = eval_value(ctx, e->a).v != 0;
+      if (e->op == OP_LAND ? !a : a)
+        return number(a);
+      return number(eval_value(ctx, e->b).v != 0);
+    }
+    Value a = eval_value(ctx, e->a);
+    return eval_binary(ctx, e, (ExprOp)e->op, a, eval_value(ctx, e->b));
+  }
   case EX_COND:
-    return eval_expr(ctx, e->a) ? eval_expr(ctx, e->b) : eval_expr(ctx, e->c);
+    return eval_value(ctx, e->a).v ? eval_value(ctx, e->b) : eval_value(ctx, e->c);
   case EX_FUNC:
     return eval_func(ctx, e);
   }
-  return 0;
+  return number(0);
+}
+
+uint64_t eval_expr(Ctx *ctx, const Expr *e) {
+  return address_of(eval_value(ctx, e));
 }
 
 void note_expr_symbols(Ctx *ctx, const Expr *e, bool strong) {
@@ -259,23 +347,26 @@ static bool is_address(const Expr *e) {
   return is_address(e->a) || is_address(e->b) || is_address(e->c);
 }
 
-// `lhs OP= rhs` for the compound assignments.
-static uint64_t combine(Ctx *ctx, const ScriptAssign *a, uint64_t old, const Expr *where) {
-  uint64_t v = eval_expr(ctx, a->expr);
-  Expr e = {.kind = EX_BINARY, .op = a->op, .file = where->file, .line = where->line};
-  Expr lhs = {.kind = EX_NUM, .num = old}, rhs = {.kind = EX_NUM, .num = v};
+// The value `lhs OP= rhs` gives lhs (`.` or a symbol): GNU ld reads `x += 4` as
+// `x = x + 4`, with the kinds of values that implies.
+static Value assigned_value(Ctx *ctx, const ScriptAssign *a, const Expr *where) {
   if (a->op == OP_NONE)
-    return v;
-  e.a = &lhs;
-  e.b = &rhs;
-  return eval_expr(ctx, &e);
+    return eval_value(ctx, a->expr);
+  Expr lhs = {.kind = strcmp(a->name, ".") ? EX_SYM : EX_DOT, .name = a->name,
+              .file = where->file, .line = where->line};
+  Expr e = {.kind = EX_BINARY, .op = a->op, .a = &lhs, .b = a->expr, .file = where->file,
+            .line = where->line};
+  return eval_value(ctx, &e);
 }
 
 void run_script_assign(Ctx *ctx, const ScriptCmd *cmd) {
   const ScriptAssign *a = &cmd->assign;
   Script *s = &ctx->script;
+  Value val = assigned_value(ctx, a, a->expr);
   if (!strcmp(a->name, ".")) {
-    uint64_t v = combine(ctx, a, s->dot, a->expr);
+    // A plain number is an offset from the start of the output section `.` is in
+    // (`.data : { . = 0x100; }` makes .data 0x100 bytes), and an address outside.
+    uint64_t v = val.kind == VAL_NUMBER && s->cur ? s->cur->addr + val.v : address_of(val);
     // Inside an output section `.` only moves forward: its bytes are already placed.
     if (s->cur && v < s->dot) {
       if (s->final)
@@ -289,7 +380,6 @@ void run_script_assign(Ctx *ctx, const ScriptCmd *cmd) {
   Symbol *sym = find_symbol(ctx, a->name);
   if (!sym || !sym->script)
     return;  // PROVIDE of a symbol nothing needs, or one an input defines
-  uint64_t v = combine(ctx, a, symbol_address(sym), a->expr);
   // `bar = foo;` makes bar an alias: a function stays a function.
   if (a->expr->kind == EX_SYM && a->op == OP_NONE) {
     Symbol *target = find_symbol(ctx, a->expr->name);
@@ -298,10 +388,20 @@ void run_script_assign(Ctx *ctx, const ScriptCmd *cmd) {
       sym->size = target->size;
     }
   }
-  OutputSection *osec = s->cur;
-  if (!osec && is_address(a->expr))
+  // Where the symbol is: a plain number inside an output section is an offset in
+  // it, as for `.`; an address relative to a section stays in that section; an
+  // absolute one (ABSOLUTE(.), LOADADDR) is absolute. Outside every output
+  // section, an address computed from `.` is anchored to the section it falls
+  // in, as GNU ld does for `_end = .;`.
+  const OutputSection *osec = NULL;
+  uint64_t v = address_of(val);
+  if (val.kind == VAL_NUMBER && s->cur)
+    osec = s->cur, v = s->cur->addr + val.v;
+  else if (val.kind == VAL_REL)
+    osec = val.osec;
+  else if (!s->cur && is_address(a->expr))
     osec = section_at(ctx, v);
-  sym->osec = osec;
+  sym->osec = (OutputSection *)osec;
   sym->value = osec ? v - osec->addr : v;  // may wrap: addresses add back up
 }
 
