@@ -510,12 +510,16 @@ typedef struct {
   bool hidden;        // PROVIDE_HIDDEN, HIDDEN: STV_HIDDEN
 } ScriptAssign;
 
-enum { SORT_NONE, SORT_BY_NAME, SORT_BY_ALIGNMENT, SORT_BY_INIT_PRIORITY };
+// SORT_NONE: no sort asked for (--sort-section may give one); SORT_KEEP: the
+// script's SORT_NONE(...), input order whatever --sort-section says.
+enum { SORT_NONE, SORT_BY_NAME, SORT_BY_ALIGNMENT, SORT_BY_INIT_PRIORITY, SORT_KEEP };
 
 // One section glob of an input section description, with its modifiers.
 typedef struct {
   const char *glob;
   int sort;                 // SORT_*
+  int then_sort;            // SORT_BY_NAME(SORT_BY_ALIGNMENT(glob)): the inner key,
+                            // which orders what the outer one finds equal
   PtrVec exclude_files;     // const char *: EXCLUDE_FILE(globs) in front of it
 } SectionPattern;
 
@@ -773,6 +777,7 @@ typedef struct {
                               // in 4 KiB pages, the run-time page size), or 0
   uint64_t image_base;      // -Ttext-segment / --image-base
   bool image_base_given;
+  int sort_section;         // --sort-section=name|alignment: SORT_BY_*, or SORT_NONE
   PtrVec unique;            // const char *: --unique=GLOB: each input section whose
                             // name matches gets an output section of its own
   bool unique_orphans;      // --unique: ... and so does each one the layout does not

@@ -88,3 +88,80 @@ LD
   same_symbols prog s0 s1 s2 s3 s4 s5 s6 s7 after
   [ "$(nm_facts prog s5 | cut -d' ' -f2)" = A ]
 }
+
+# Pieces to sort: sections of the same name in two files, with alignments that
+# differ, each marked by a global symbol.
+sort_pieces() {
+  runtime
+  asm one <<'S'
+	.macro piece name, align, sym
+	.section \name,"a"
+	.p2align \align
+	.globl \sym
+\sym:	.byte 1
+	.endm
+	piece .s.b, 2, b1
+	piece .s.a, 0, a1
+	piece .s.c, 3, c1
+	piece .t.x, 2, x1
+	piece .t.w, 2, w1
+	piece .t.z, 4, z1
+	piece .t.v, 0, v1
+	piece .v.b, 0, vb
+	piece .v.a, 3, va
+S
+  asm two <<'S'
+	.section .s.a,"a"
+	.p2align 3
+	.globl a2
+a2:	.byte 2
+	.section .s.b,"a"
+	.globl b2
+b2:	.byte 2
+S
+  obj main <<'C'
+int main(void) { return 0; }
+C
+}
+
+# The order of the sort pieces' symbols in FILE.
+piece_order() {
+  nm -n "$1" | awk '$3 ~ /^([abc][12]|[xwzv]1|v[ab])$/ { printf "%s ", $3 }'
+}
+
+@test "ld: nested SORT_BY_NAME and SORT_BY_ALIGNMENT sort by the outer key, then the inner, as in GNU ld" {
+  sort_pieces
+  cat >nested.ld <<'LD'
+ENTRY(_start)
+SECTIONS
+{
+  . = 0x400000 + SIZEOF_HEADERS;
+  .text : { *(.text) }
+  .one : { *(SORT_BY_NAME(SORT_BY_ALIGNMENT(.s.*))) }
+  .two : { *(SORT_BY_ALIGNMENT(SORT_BY_NAME(.t.*))) }
+  .three : { *(.v.*) }
+  /DISCARD/ : { *(.comment) *(.note.GNU-stack) }
+}
+LD
+  link_both prog rt.o main.o one.o two.o -T nested.ld
+  run_both prog
+  [ "$(piece_order prog)" = "a2 a1 b1 b2 c1 z1 w1 x1 v1 vb va " ]
+  [ "$(piece_order prog)" = "$(piece_order prog.bfd)" ]
+  # --sort-section=name sorts what is not sorted, and breaks SORT_BY_ALIGNMENT's ties.
+  sed 's/SORT_BY_ALIGNMENT(SORT_BY_NAME(.t.\*))/SORT_BY_ALIGNMENT(.t.*)/' nested.ld >opt.ld
+  link_both byname rt.o main.o one.o two.o -T opt.ld --sort-section=name
+  [ "$(piece_order byname)" = "a2 a1 b1 b2 c1 z1 w1 x1 v1 va vb " ]
+  [ "$(piece_order byname)" = "$(piece_order byname.bfd)" ]
+  # --sort-section=alignment: SORT_BY_NAME(x) is SORT_BY_NAME(SORT_BY_ALIGNMENT(x)).
+  sed 's/SORT_BY_NAME(SORT_BY_ALIGNMENT(.s.\*))/SORT_BY_NAME(.s.*)/' nested.ld >opt2.ld
+  link_both byalign rt.o main.o one.o two.o -T opt2.ld --sort-section alignment
+  [ "$(piece_order byalign)" = "$(piece_order byalign.bfd)" ]
+  [ "$(piece_order byalign)" = "a2 a1 b1 b2 c1 z1 w1 x1 v1 va vb " ]
+  same_sections prog .one .two .three
+  # Only SORT_BY_NAME and SORT_BY_ALIGNMENT nest, once (GNU ld: a syntax error).
+  printf 'SECTIONS {\n  .text : { *(SORT_BY_NAME(SORT_BY_INIT_PRIORITY(.text.*))) }\n}\n' >bad.ld
+  expect_error "mini-ld: bad.ld:2: invalid nested sort: only SORT_BY_NAME and SORT_BY_ALIGNMENT nest, one inside the other" \
+    rt.o main.o -T bad.ld
+  run -2 "$MINI_LD" rt.o main.o -T nested.ld --sort-section=size -o bad
+  [ "$output" = "mini-ld: --sort-section: unknown sort 'size' (use name or alignment)" ]
+}

@@ -39,7 +39,7 @@ typedef enum {
   OPT_NO_WARN_EXECSTACK, OPT_WARN_RWX, OPT_NO_WARN_RWX, OPT_ALLOW_SHLIB_UNDEFINED,
   OPT_NO_ALLOW_SHLIB_UNDEFINED, OPT_NOINHIBIT_EXEC, OPT_CREF, OPT_PRINT_OUTPUT_FORMAT,
   OPT_PRINT_MEMORY_USAGE, OPT_NO_PRINT_GC, OPT_SCRIPT, OPT_LAYOUT, OPT_LAYOUT_FROM,
-  OPT_LAYOUT_AGAINST, OPT_EXPLAIN_RELOC,
+  OPT_LAYOUT_AGAINST, OPT_EXPLAIN_RELOC, OPT_SORT_SECTION,
 } OptId;
 
 // LongOpt.has_arg: false, true, or this: --name alone (value NULL), or --name=VALUE.
@@ -120,6 +120,7 @@ static const LongOpt long_opts[] = {
   {"as-needed", OPT_AS_NEEDED, false},
   {"no-as-needed", OPT_NO_AS_NEEDED, false},
   {"hash-style", OPT_HASH_STYLE, true},
+  {"sort-section", OPT_SORT_SECTION, true},
   {"plugin", OPT_PLUGIN, true},
   {"plugin-opt", OPT_PLUGIN_OPT, true},
   {"dynamic-linker", OPT_DYNAMIC_LINKER, true},
@@ -544,6 +545,13 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
     } else {
       usage_error("--hash-style: unknown style '%s' (use gnu, sysv or both)", val);
     }
+    break;
+  case OPT_SORT_SECTION:
+    // Sorts the input sections of every wildcard pattern of a script's SECTIONS.
+    if (!strcmp(val, "name") || !strcmp(val, "alignment"))
+      opt->sort_section = !strcmp(val, "name") ? SORT_BY_NAME : SORT_BY_ALIGNMENT;
+    else
+      usage_error("--sort-section: unknown sort '%s' (use name or alignment)", val);
     break;
   case OPT_DYNAMIC_LINKER: opt->dynamic_linker = val; break;
   case OPT_RPATH: vec_push(&ctx->arena, &opt->rpath, (void *)val); break;

@@ -170,17 +170,27 @@ static void section_patterns(ScriptParser *p, InputRule *rule) {
       }
       continue;
     }
-    int sort = SORT_NONE;
+    int sort = SORT_NONE, then_sort = SORT_NONE;
     int nested = 0;
     while (!t.quoted && (!strcmp(t.s, "SORT") || !strcmp(t.s, "SORT_BY_NAME") ||
                          !strcmp(t.s, "SORT_BY_ALIGNMENT") || !strcmp(t.s, "SORT_BY_INIT_PRIORITY") ||
                          !strcmp(t.s, "SORT_NONE"))) {
-      // SORT(SORT_BY_ALIGNMENT(x)): the outer key sorts; the inner is taken as a
-      // tie-breaker by GNU ld, which we do not distinguish.
-      if (sort == SORT_NONE)
-        sort = !strcmp(t.s, "SORT_BY_ALIGNMENT") ? SORT_BY_ALIGNMENT
-             : !strcmp(t.s, "SORT_BY_INIT_PRIORITY") ? SORT_BY_INIT_PRIORITY
-             : !strcmp(t.s, "SORT_NONE") ? SORT_NONE : SORT_BY_NAME;
+      // SORT_BY_NAME(SORT_BY_ALIGNMENT(x)): by name, then, for equal names, by
+      // alignment; the other way round too. The same key twice is the key once.
+      int key = !strcmp(t.s, "SORT_BY_ALIGNMENT") ? SORT_BY_ALIGNMENT
+              : !strcmp(t.s, "SORT_BY_INIT_PRIORITY") ? SORT_BY_INIT_PRIORITY
+              : !strcmp(t.s, "SORT_NONE") ? SORT_KEEP : SORT_BY_NAME;
+      bool by_name_or_alignment = key == SORT_BY_NAME || key == SORT_BY_ALIGNMENT;
+      if (nested > 1 || (nested == 1 && (!by_name_or_alignment ||
+                                         (sort != SORT_BY_NAME && sort != SORT_BY_ALIGNMENT)))) {
+        lex_error(lx, "invalid nested sort: only SORT_BY_NAME and SORT_BY_ALIGNMENT nest, "
+                  "one inside the other");
+        return;
+      }
+      if (nested == 0)
+        sort = key;
+      else if (key != sort)
+        then_sort = key;
       char context[64];
       snprintf(context, sizeof context, "after %s", t.s);
       if (!lex_expect(lx, LEX_NAME, "(", context))
@@ -195,6 +205,7 @@ static void section_patterns(ScriptParser *p, InputRule *rule) {
     SectionPattern *pat = arena_alloc(&ctx->arena, sizeof *pat);
     pat->glob = t.s;
     pat->sort = sort;
+    pat->then_sort = then_sort;
     pat->exclude_files = excludes;
     vec_push(&ctx->arena, &rule->patterns, pat);
     // SORT_BY_NAME(.a .b) lists several globs in one pair of parentheses.
