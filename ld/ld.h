@@ -581,6 +581,13 @@ typedef struct {
   uint64_t next;            // layout: the next free address in it
 } MemoryRegion;
 
+// REGION_ALIAS("alias", region): another name for a MEMORY region, so that one
+// script can place its sections in regions a memory map (another script) names.
+typedef struct {
+  const char *name;
+  MemoryRegion *region;
+} RegionAlias;
+
 // PHDRS { NAME TYPE [FILEHDR] [PHDRS] [AT(ADDR)] [FLAGS(F)] ; }
 typedef struct {
   const char *name;
@@ -594,6 +601,7 @@ typedef struct {
   bool has_sections;        // a SECTIONS command was read: it gives the layout
   PtrVec sections;          // ScriptCmd *: what SECTIONS holds, in order
   PtrVec memory;            // MemoryRegion *
+  PtrVec region_aliases;    // RegionAlias *: REGION_ALIAS("name", region)
   PtrVec phdrs;             // PhdrDesc *
   uint32_t nrules;          // InputRule ranks handed out
   // Layout state, which expressions read:
@@ -611,7 +619,7 @@ uint64_t eval_expr(Ctx *ctx, const Expr *e);
 // script_ref, and strong_ref if `strong` (so that an archive member defining it is
 // loaded).
 void note_expr_symbols(Ctx *ctx, const Expr *e, bool strong);
-// The MEMORY region called `name`, or NULL.
+// The MEMORY region called `name` (or aliased so by REGION_ALIAS), or NULL.
 MemoryRegion *find_region(Ctx *ctx, const char *name);
 // Claims the symbol an assignment defines: from now on its value is the script's,
 // whatever the inputs say. (PROVIDE claims only if something needs the symbol.)

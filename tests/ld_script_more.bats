@@ -13,12 +13,13 @@ nm_facts() {
   nm "$file" | awk -v want=" $* " 'index(want, " " $3 " ") { print $1, $2, $3 }' | sort -k3
 }
 
-# "NAME ADDRESS OFFSET SIZE" for each section NAME... of FILE, as readelf prints them.
+# "NAME ADDRESS OFFSET SIZE" for each section NAME... of FILE, as readelf prints them
+# (the offset of a NOBITS section, which has no bytes in the file, as "-").
 section_facts() {
   local file=$1
   shift
   readelf -SW "$file" | sed 's/^ *\[ *[0-9]*\] *//' |
-    awk -v want=" $* " 'index(want, " " $1 " ") { print $1, $3, $4, $5 }'
+    awk -v want=" $* " 'index(want, " " $1 " ") { print $1, $3, ($2 == "NOBITS" ? "-" : $4), $5 }'
 }
 
 # The same facts for OUT (mini-ld's) as for OUT.bfd (GNU ld's).
@@ -164,4 +165,63 @@ LD
     rt.o main.o -T bad.ld
   run -2 "$MINI_LD" rt.o main.o -T nested.ld --sort-section=size -o bad
   [ "$output" = "mini-ld: --sort-section: unknown sort 'size' (use name or alignment)" ]
+}
+
+# A freestanding program whose data a script brackets with symbols.
+data_program() {
+  runtime
+  obj main <<'C'
+void print_hex(unsigned long);
+extern char __data_start[], __data_end[];
+int counter = 41;
+long table[4] = {1, 2, 3, 4};
+char zeros[100];
+int main(void) {
+  unsigned long sum = 0;
+  for (char *p = __data_start; p < __data_end; p++)
+    sum += (unsigned char)*p;
+  print_hex(__data_end - __data_start);
+  print_hex(sum);
+  return counter + 1 + zeros[5];
+}
+C
+}
+
+@test "ld: REGION_ALIAS gives a MEMORY region another name for >REGION and AT>REGION" {
+  data_program
+  cat >alias.ld <<'LD'
+MEMORY
+{
+  flash (rx) : ORIGIN = 0x400000, LENGTH = 64K
+  sram (rw) : ORIGIN = 0x600000, LENGTH = 4K
+}
+REGION_ALIAS("REGION_TEXT", flash);
+REGION_ALIAS("REGION_RODATA", REGION_TEXT);
+REGION_ALIAS("REGION_DATA", sram);
+SECTIONS
+{
+  .text : { *(.text) } >REGION_TEXT
+  .rodata : { *(.rodata*) } >REGION_RODATA
+  .bss : { *(.bss) *(COMMON) } >REGION_DATA
+  .data : { __data_start = .; *(.data) __data_end = .; } >REGION_DATA AT>REGION_RODATA
+  data_load = LOADADDR(.data);
+  /DISCARD/ : { *(.comment) *(.note.GNU-stack) }
+}
+LD
+  link_both prog rt.o main.o -T alias.ld
+  run ./prog
+  [ "$status" -eq 42 ]
+  [ "${lines[0]}" = 0000000000000024 ]
+  same_sections prog .text .rodata .data .bss
+  same_symbols prog __data_start __data_end data_load
+  diff -u <(readelf -lW prog.bfd | grep LOAD | sort) <(readelf -lW prog | grep LOAD | sort)
+  # The region must exist first, and an alias is a new name; GNU ld fails too.
+  printf 'REGION_ALIAS("x", nowhere)\nSECTIONS { .text : { *(.text) } }\n' >e1.ld
+  expect_error "mini-ld: e1.ld:1: memory region 'nowhere' for alias 'x' does not exist" rt.o main.o -T e1.ld
+  printf 'MEMORY { rom : ORIGIN = 0x400000, LENGTH = 64K }\nREGION_ALIAS("rom", rom)\n' >e2.ld
+  expect_error "mini-ld: e2.ld:2: redefinition of memory region alias 'rom'" rt.o main.o -T e2.ld
+  for f in e1 e2; do
+    run ld.bfd rt.o main.o -T $f.ld -o bfd.out
+    [ "$status" -ne 0 ]
+  done
 }

@@ -33,6 +33,11 @@ MemoryRegion *find_region(Ctx *ctx, const char *name) {
     if (!strcmp(r->name, name))
       return r;
   }
+  for (size_t i = 0; i < ctx->script.region_aliases.len; i++) {
+    RegionAlias *a = ctx->script.region_aliases.data[i];
+    if (!strcmp(a->name, name))
+      return a->region;
+  }
   return NULL;
 }
 
@@ -83,10 +88,29 @@ static Value relative(const OutputSection *osec, uint64_t addr) {
   return (Value){.v = addr - osec->addr, .kind = VAL_REL, .osec = osec};
 }
 
+// The allocated output section an address is in (or just past the end of), to
+// anchor a symbol the script sets to an address; NULL if none is near.
+static OutputSection *section_at(Ctx *ctx, uint64_t addr) {
+  OutputSection *best = NULL;
+  for (size_t i = 0; i < ctx->osecs.len; i++) {
+    OutputSection *osec = ctx->osecs.data[i];
+    if (!(osec->sh_flags & SHF_ALLOC))
+      continue;
+    if (addr >= osec->addr && addr - osec->addr < osec->size)
+      return osec;
+    if (addr >= osec->addr && addr - osec->addr == osec->size)
+      best = osec;
+  }
+  return best;
+}
+
 // An address computed from `.` (ALIGN(a), ORIGIN, ...): relative to the output
-// section being laid out, if any.
+// section being laid out; outside every output section, relative to the one it is
+// in or just past (GNU ld's section_for_dot), so that `_end = .;` after .bss is a
+// symbol of .bss; else absolute.
 static Value dot_like(Ctx *ctx, uint64_t addr) {
-  return ctx->script.cur ? relative(ctx->script.cur, addr) : absolute(addr);
+  const OutputSection *osec = ctx->script.cur ? ctx->script.cur : section_at(ctx, addr);
+  return osec ? relative(osec, addr) : absolute(addr);
 }
 
 // ADDR, SIZEOF, LOADADDR, ALIGNOF of the section `name`. SIZEOF of a section the
@@ -318,35 +342,6 @@ void claim_script_symbol(Ctx *ctx, const ScriptAssign *a) {
   sym->visibility = a->hidden ? STV_HIDDEN : STV_DEFAULT;
 }
 
-// The allocated output section an address is in (or just past the end of), to
-// anchor a symbol the script sets to an address; NULL if none is near.
-static OutputSection *section_at(Ctx *ctx, uint64_t addr) {
-  OutputSection *best = NULL;
-  for (size_t i = 0; i < ctx->osecs.len; i++) {
-    OutputSection *osec = ctx->osecs.data[i];
-    if (!(osec->sh_flags & SHF_ALLOC))
-      continue;
-    if (addr >= osec->addr && addr - osec->addr < osec->size)
-      return osec;
-    if (addr >= osec->addr && addr - osec->addr == osec->size)
-      best = osec;
-  }
-  return best;
-}
-
-// Does e depend on where things are (., a section, a symbol)? Then its value is an
-// address in the image, not a plain number.
-static bool is_address(const Expr *e) {
-  if (!e)
-    return false;
-  if (e->kind == EX_DOT || e->kind == EX_SYM)
-    return true;
-  if (e->kind == EX_FUNC && (e->op == FN_ADDR || e->op == FN_LOADADDR || e->op == FN_ALIGN ||
-                             e->op == FN_NEXT || e->op == FN_DATA_SEGMENT_ALIGN))
-    return true;
-  return is_address(e->a) || is_address(e->b) || is_address(e->c);
-}
-
 // The value `lhs OP= rhs` gives lhs (`.` or a symbol): GNU ld reads `x += 4` as
 // `x = x + 4`, with the kinds of values that implies.
 static Value assigned_value(Ctx *ctx, const ScriptAssign *a, const Expr *where) {
@@ -390,17 +385,13 @@ void run_script_assign(Ctx *ctx, const ScriptCmd *cmd) {
   }
   // Where the symbol is: a plain number inside an output section is an offset in
   // it, as for `.`; an address relative to a section stays in that section; an
-  // absolute one (ABSOLUTE(.), LOADADDR) is absolute. Outside every output
-  // section, an address computed from `.` is anchored to the section it falls
-  // in, as GNU ld does for `_end = .;`.
+  // absolute one (ABSOLUTE(.), LOADADDR, a number outside) is absolute.
   const OutputSection *osec = NULL;
   uint64_t v = address_of(val);
   if (val.kind == VAL_NUMBER && s->cur)
     osec = s->cur, v = s->cur->addr + val.v;
   else if (val.kind == VAL_REL)
     osec = val.osec;
-  else if (!s->cur && is_address(a->expr))
-    osec = section_at(ctx, v);
   sym->osec = (OutputSection *)osec;
   sym->value = osec ? v - osec->addr : v;  // may wrap: addresses add back up
 }
