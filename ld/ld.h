@@ -23,7 +23,7 @@
  * A pass calls the model, the synthetic-section table and the arch file, and the
  * sub-steps it owns (parse_args owns version_script, builtin_script and, for
  * --defsym, script_lexer; read_inputs owns read_object, linker_script (which owns
- * script_sections and script_lexer), lto and resolve_symbols; layout owns
+ * script_sections and script_lexer, and reads builtin_script's text for INSERT), lto and resolve_symbols; layout owns
  * output_sections, merge_strings, split_eh_frame and script_layout (which owns
  * script_segments); write_output owns apply_relocs, explain_relocs and
  * write_symtab); never another pass's helpers (explain_relocs asks apply_relocs
@@ -604,6 +604,9 @@ typedef struct {
   PtrVec region_aliases;    // RegionAlias *: REGION_ALIAS("name", region)
   PtrVec phdrs;             // PhdrDesc *
   uint32_t nrules;          // InputRule ranks handed out
+  size_t insert_from;       // sections[] from here on are what the next INSERT moves:
+                            // the script being read's, since its start or last INSERT
+  bool has_builtin;         // an INSERT brought in the built-in layout's SECTIONS
   // Layout state, which expressions read:
   uint64_t dot;             // the location counter
   bool dot_ok;              // `.` may be used here (inside SECTIONS)

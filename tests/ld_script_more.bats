@@ -225,3 +225,49 @@ LD
     [ "$status" -ne 0 ]
   done
 }
+
+# The output sections of FILE, in section header order.
+section_names() {
+  readelf -SW "$1" | awk '/^  \[/ && $2 != "NULL" { print $2 }'
+}
+
+@test "ld: INSERT AFTER adds a script's SECTIONS to the built-in layout of a C program, as GNU ld does" {
+  cat >prog.c <<'C'
+#include <stdio.h>
+__attribute__((section(".mysec"))) int special[4] = {1, 2, 3, 4};
+__attribute__((section(".early"), used)) static const char early[] = "early";
+extern int mysec_start[], mysec_end[];
+int data_var = 5;
+int main(void) {
+  printf("%d %d %ld\n", special[2], data_var, (long)(mysec_end - mysec_start));
+  return 0;
+}
+C
+  cat >insert.ld <<'LD'
+SECTIONS
+{
+  .mysec : { mysec_start = .; *(.mysec) mysec_end = .; }
+}
+INSERT AFTER .data;
+SECTIONS
+{
+  .early : { *(.early) }
+}
+INSERT BEFORE .rodata;
+LD
+  cc_both prog gcc -T insert.ld prog.c
+  run_both prog
+  [ "$output" = "3 5 4" ]
+  # The same output sections in the same order as GNU ld's: .mysec after .data (and
+  # the orphans that follow it), .early before .rodata.
+  diff -u <(section_names prog.bfd) <(section_names prog)
+  section_names prog | grep -A1 '^\.early$' | grep -qx '.rodata'
+  [ "$(section_names prog | grep -A1 '^\.mysec$' | tail -1)" = .bss ]
+  # An INSERT names a section of the layout; GNU ld says the same.
+  printf 'SECTIONS { .mysec : { *(.mysec) } }\nINSERT AFTER .nowhere;\n' >bad.ld
+  run gcc -static -B "$MINI_BIN/" -T bad.ld prog.c -o bad
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"mini-ld: bad.ld:2: .nowhere not found for insert"* ]]
+  run gcc -static -T bad.ld prog.c -o bad.bfd
+  [[ "$output" == *".nowhere not found for insert"* ]]
+}

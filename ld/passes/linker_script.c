@@ -34,6 +34,9 @@
  */
 #include "../ld.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void add_input(ScriptParser *p, ArgKind kind, const char *value) {
@@ -141,6 +144,78 @@ static void region_alias(ScriptParser *p) {
   vec_push(&ctx->arena, &ctx->script.region_aliases, a);
 }
 
+static void commands(ScriptParser *p, void *unused);
+
+// The built-in layout's SECTIONS (builtin_script.c), read into ctx->script.sections
+// as if a script had it: what INSERT adds to.
+static void read_builtin_sections(ScriptParser *p) {
+  Ctx *ctx = p->lx.ctx;
+  char *text = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream(&text, &size);
+  if (!f)
+    fatal("cannot make the built-in layout's script: %s", strerror(errno));
+  print_builtin_script(ctx, f);
+  fclose(f);
+  const char *sections = strstr(text, "SECTIONS");
+  const char *copy = arena_strndup(&ctx->arena, sections, strlen(sections));
+  free(text);
+  ScriptParser inner = {.lx = {.ctx = ctx, .path = "built-in layout", .text = copy,
+                               .size = strlen(copy), .line = 1},
+                        .out = p->out, .depth = p->depth + 1};
+  commands(&inner, NULL);
+  ctx->script.has_builtin = true;
+}
+
+// INSERT [AFTER | BEFORE] SECTION, after the word INSERT. The script's SECTIONS
+// (since its start or its last INSERT) do not replace the built-in layout, as a
+// script's SECTIONS otherwise does: they go into it, after (or before) the output
+// section SECTION. GNU ld does the same with its default script; kernels' and
+// libraries' scripts use it to add a section or two to a normal program.
+static void insert(ScriptParser *p) {
+  Lexer *lx = &p->lx;
+  Ctx *ctx = lx->ctx;
+  Script *s = &ctx->script;
+  Token how = lex_next(lx, LEX_NAME);
+  bool after = is_keyword(&how, "AFTER");
+  if (!after && !is_keyword(&how, "BEFORE")) {
+    lex_error(lx, "expected AFTER or BEFORE after INSERT, not '%s'",
+              how.eof ? "the end of the file" : how.s);
+    return;
+  }
+  Token where = lex_next(lx, LEX_NAME);
+  if (where.eof || (!where.quoted && strchr("(){};,=:", where.s[0]))) {
+    lex_error(lx, "expected an output section name after INSERT %s", how.s);
+    return;
+  }
+  // Take the statements out, bring the built-in layout in (once), then put them
+  // back at their place.
+  size_t from = s->insert_from, n = s->sections.len - from;
+  void **moved = arena_array(&ctx->arena, n + 1, sizeof(void *));
+  memcpy(moved, s->sections.data + from, n * sizeof(void *));
+  s->sections.len = from;
+  if (!s->has_builtin)
+    read_builtin_sections(p);
+  size_t at = 0;
+  while (at < s->sections.len) {
+    const ScriptCmd *cmd = s->sections.data[at];
+    if (cmd->kind == SC_OUTPUT_SECTION && !strcmp(cmd->osd->name, where.s))
+      break;
+    at++;
+  }
+  if (at == s->sections.len) {
+    lex_error(lx, "%s not found for insert", where.s);
+    return;
+  }
+  at += after;
+  for (size_t i = 0; i < n; i++)
+    vec_push(&ctx->arena, &s->sections, NULL);  // room at the end
+  memmove(s->sections.data + at + n, s->sections.data + at,
+          (s->sections.len - n - at) * sizeof(void *));
+  memcpy(s->sections.data + at, moved, n * sizeof(void *));
+  s->insert_from = s->sections.len;
+}
+
 // VERSION { version script }: the text between the braces is a version script
 // (version_script.c reads it, as for --version-script).
 static void version(ScriptParser *p) {
@@ -239,6 +314,8 @@ static void commands(ScriptParser *p, void *unused) {
       parse_memory(p);
     } else if (is_keyword(&t, "PHDRS")) {
       parse_phdrs(p);
+    } else if (is_keyword(&t, "INSERT")) {
+      insert(p);
     } else if (is_keyword(&t, "REGION_ALIAS")) {
       region_alias(p);
     } else if (is_keyword(&t, "ASSERT")) {
@@ -267,6 +344,7 @@ static void read_script_text(Ctx *ctx, const char *path, View v, PtrVec *out, in
   ScriptParser p = {.lx = {.ctx = ctx, .path = path, .text = (const char *)v.data, .size = v.size,
                      .line = 1},
               .out = out, .depth = depth};
+  ctx->script.insert_from = ctx->script.sections.len;
   commands(&p, NULL);
 }
 

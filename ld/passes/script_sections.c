@@ -470,7 +470,7 @@ static void sections_items(ScriptParser *p, bool until_eof) {
     } else if (is_keyword(&t, "PROVIDE") || is_keyword(&t, "PROVIDE_HIDDEN") ||
                is_keyword(&t, "HIDDEN")) {
       cmd = parse_wrapped_assignment(p, t.s);
-    } else if (is_keyword(&t, "OVERLAY") || is_keyword(&t, "INSERT")) {
+    } else if (is_keyword(&t, "OVERLAY")) {
       lex_error(lx, "%s is not supported", t.s);
       return;
     } else {
