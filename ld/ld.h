@@ -23,8 +23,9 @@
  * A pass calls the model, the synthetic-section table and the arch file, and the
  * sub-steps it owns (parse_args owns version_script, builtin_script and, for
  * --defsym, script_lexer; read_inputs owns read_object, linker_script (which owns
- * script_sections and script_lexer, and reads builtin_script's text for INSERT), lto and resolve_symbols; layout owns
- * output_sections, merge_strings, split_eh_frame and script_layout (which owns
+ * script_sections, script_regions and script_lexer, and reads builtin_script's
+ * text for INSERT), lto and resolve_symbols; layout owns output_sections,
+ * merge_strings, split_eh_frame and script_layout (which owns script_order and
  * script_segments); write_output owns apply_relocs, explain_relocs and
  * write_symtab); never another pass's helpers (explain_relocs asks apply_relocs
  * to work each relocation out, so that it shows what was done).
@@ -917,6 +918,8 @@ bool lex_is(Lexer *lx, LexMode mode, const char *want);
 bool lex_accept(Lexer *lx, LexMode mode, const char *want);
 // Consumes `want`, or reports "FILE:LINE: expected 'WANT' CONTEXT, not 'TOKEN'".
 bool lex_expect(Lexer *lx, LexMode mode, const char *want, const char *context);
+// Is t the word kw (not quoted)?
+bool is_keyword(const Token *t, const char *kw);
 // Reports "FILE:LINE: MESSAGE" once; the parse then winds down.
 void lex_error(Lexer *lx, const char *fmt, ...) FORMAT_PRINTF(2, 3);
 // One expression, with C's operators and precedence.
@@ -924,8 +927,7 @@ Expr *parse_expr(Lexer *lx);
 // --defsym's expression (`what` names it in messages): NULL after an error.
 Expr *parse_expr_string(Ctx *ctx, const char *what, const char *text);
 
-// script_sections.c: SECTIONS, MEMORY and PHDRS, and the statements every part of a
-// script has. A parser is a lexer, where the named inputs go (InputArg *), and how
+// script_sections.c: SECTIONS, and the statements every part of a script has. A parser is a lexer, where the named inputs go (InputArg *), and how
 // deep INCLUDE is.
 typedef struct {
   Lexer lx;
@@ -933,8 +935,7 @@ typedef struct {
   int depth;
 } ScriptParser;
 
-// Is t the word kw (not quoted)? Is it =, +=, -=, ... (and which operator)?
-bool is_keyword(const Token *t, const char *kw);
+// Is t =, +=, -=, ... (and which operator)?
 bool is_assign_op(const Token *t, ExprOp *op);
 // `NAME OP EXPR` once NAME is read; PROVIDE(...), PROVIDE_HIDDEN(...), HIDDEN(...)
 // once the keyword is read; ASSERT(expr, "message") once ASSERT is read.
@@ -945,9 +946,13 @@ ScriptCmd *parse_assert(ScriptParser *p);
 const char *parse_one_word(ScriptParser *p, const char *cmd, LexMode mode);
 // INCLUDE FILE once INCLUDE is read: runs body over the file's text.
 void parse_include(ScriptParser *p, void (*body)(ScriptParser *, void *), void *arg);
-// SECTIONS { ... }, MEMORY { ... }, PHDRS { ... }, once the keyword is read.
+// SECTIONS { ... } once the keyword is read.
 void parse_sections(ScriptParser *p);
+
+// script_regions.c: MEMORY { ... }, REGION_ALIAS(...), PHDRS { ... }, once the
+// keyword is read.
 void parse_memory(ScriptParser *p);
+void parse_region_alias(ScriptParser *p);
 void parse_phdrs(ScriptParser *p);
 
 //
@@ -1056,8 +1061,11 @@ void make_output_sections(Ctx *ctx);
 // script_layout.c: the layout a linker script's SECTIONS gives (instead of the
 // built-in one): output section order and addresses, segments, file offsets.
 void script_layout(Ctx *ctx);
-// script_segments.c, its sub-step: how many program headers a layout with `loads`
-// PT_LOADs has; and the segments and file offsets for the addresses the script
+// script_order.c, its sub-step: puts osec's members in script order (by rule,
+// then in input order, or as the rule's SORT_BY_* or --sort-section says).
+void order_script_members(Ctx *ctx, OutputSection *osec);
+// script_segments.c, its other sub-step: how many program headers a layout with
+// `loads` PT_LOADs has; and the segments and file offsets for the addresses the script
 // gave (with nphdrs program headers); returns the number of PT_LOADs.
 size_t script_phdr_count(Ctx *ctx, size_t loads);
 size_t script_segments(Ctx *ctx, size_t nphdrs, bool final);

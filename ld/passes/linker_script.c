@@ -112,38 +112,6 @@ static void check_format(ScriptParser *p, const char *cmd) {
 
 
 
-// REGION_ALIAS("alias", region), after the command's name. As in GNU ld, the region
-// must be defined already (MEMORY comes first), and the alias must be a new name.
-static void region_alias(ScriptParser *p) {
-  Lexer *lx = &p->lx;
-  Ctx *ctx = lx->ctx;
-  if (!lex_expect(lx, LEX_EXPR, "(", "after REGION_ALIAS"))
-    return;
-  Token alias = lex_next(lx, LEX_NAME);
-  if (alias.eof || (!alias.quoted && strchr("(){};,=:", alias.s[0]))) {
-    lex_error(lx, "expected an alias name in REGION_ALIAS(");
-    return;
-  }
-  if (!lex_expect(lx, LEX_EXPR, ",", "after the alias name"))
-    return;
-  Token target = lex_next(lx, LEX_NAME);
-  if (!lex_expect(lx, LEX_EXPR, ")", "to close REGION_ALIAS("))
-    return;
-  MemoryRegion *region = find_region(ctx, target.s);
-  if (!region) {
-    lex_error(lx, "memory region '%s' for alias '%s' does not exist", target.s, alias.s);
-    return;
-  }
-  if (find_region(ctx, alias.s)) {
-    lex_error(lx, "redefinition of memory region alias '%s'", alias.s);
-    return;
-  }
-  RegionAlias *a = arena_alloc(&ctx->arena, sizeof *a);
-  a->name = alias.s;
-  a->region = region;
-  vec_push(&ctx->arena, &ctx->script.region_aliases, a);
-}
-
 static void commands(ScriptParser *p, void *unused);
 
 // The built-in layout's SECTIONS (builtin_script.c), read into ctx->script.sections
@@ -317,7 +285,7 @@ static void commands(ScriptParser *p, void *unused) {
     } else if (is_keyword(&t, "INSERT")) {
       insert(p);
     } else if (is_keyword(&t, "REGION_ALIAS")) {
-      region_alias(p);
+      parse_region_alias(p);
     } else if (is_keyword(&t, "ASSERT")) {
       vec_push(&ctx->arena, &ctx->script.cmds, parse_assert(p));
     } else if (is_keyword(&t, "PROVIDE") || is_keyword(&t, "PROVIDE_HIDDEN") ||

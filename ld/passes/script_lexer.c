@@ -164,6 +164,10 @@ bool lex_expect(Lexer *lx, LexMode mode, const char *want, const char *context) 
   return false;
 }
 
+bool is_keyword(const Token *t, const char *kw) {
+  return !t->eof && !t->quoted && !strcmp(t->s, kw);
+}
+
 static Expr *new_expr(Lexer *lx, ExprKind kind) {
   Expr *e = arena_alloc(&lx->ctx->arena, sizeof *e);
   e->kind = kind;
