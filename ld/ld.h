@@ -23,8 +23,8 @@
  * A pass calls the model, the synthetic-section table and the arch file, and the
  * sub-steps it owns (parse_args owns version_script, builtin_script and, for
  * --defsym, script_lexer; read_inputs owns read_object, linker_script (which owns
- * script_sections, script_regions and script_lexer, and reads builtin_script's
- * text for INSERT), lto and resolve_symbols; layout owns output_sections,
+ * script_sections, script_statements, script_regions and script_lexer, and reads
+ * builtin_script's text for INSERT), lto and resolve_symbols; layout owns output_sections,
  * merge_strings, split_eh_frame and script_layout (which owns script_order and
  * script_segments); write_output owns apply_relocs, explain_relocs and
  * write_symtab); never another pass's helpers (explain_relocs asks apply_relocs
@@ -310,6 +310,8 @@ struct OutputSection {
                           // alone: the sections after it do not follow it (layout.c)
   PtrVec members;         // InputSection *
   Segment *seg;           // the PT_LOAD holding it, if allocated
+  uint32_t overlay;       // the linker script's OVERLAY it is in (1, 2, ...), or 0:
+                          // it shares its addresses with the others there
   uint8_t *compressed;    // --compress-debug-sections: its bytes as they go out (a
                           // compression header and the data), made by write_output
 };
@@ -569,6 +571,10 @@ struct OutputDesc {
   const char *lma_region;   // AT>REGION: where its load address comes from
   PtrVec phdrs;             // const char *: :PHDR names
   PtrVec cmds;              // ScriptCmd *
+  uint32_t overlay;         // OVERLAY: which one it is in (1, 2, ...), or 0
+  bool overlay_next;        // ... and not its first: loaded where the one before ends
+  Expr *dot_after;          // ... and its last: where `.` goes after it (past the
+                            // largest of them), and its region's next free address
   OutputSection *osec;      // layout: the section it made, or NULL if empty
 };
 
@@ -589,6 +595,14 @@ typedef struct {
   MemoryRegion *region;
 } RegionAlias;
 
+// NOCROSSREFS(sec1 sec2 ...): no code or data in one of these output sections may
+// refer to a symbol defined in another (they take turns in memory: an OVERLAY).
+// NOCROSSREFS_TO(target src1 src2 ...): none of the sources may refer to target.
+typedef struct {
+  PtrVec names;             // const char *: output section names
+  bool to;                  // NOCROSSREFS_TO: names[0] is the target
+} NoCrossRefs;
+
 // PHDRS { NAME TYPE [FILEHDR] [PHDRS] [AT(ADDR)] [FLAGS(F)] ; }
 typedef struct {
   const char *name;
@@ -605,6 +619,8 @@ typedef struct {
   PtrVec region_aliases;    // RegionAlias *: REGION_ALIAS("name", region)
   PtrVec phdrs;             // PhdrDesc *
   uint32_t nrules;          // InputRule ranks handed out
+  uint32_t noverlays;       // OVERLAYs read
+  PtrVec nocrossrefs;       // NoCrossRefs *: NOCROSSREFS(...), OVERLAY : NOCROSSREFS
   size_t insert_from;       // sections[] from here on are what the next INSERT moves:
                             // the script being read's, since its start or last INSERT
   bool has_builtin;         // an INSERT brought in the built-in layout's SECTIONS
@@ -927,8 +943,8 @@ Expr *parse_expr(Lexer *lx);
 // --defsym's expression (`what` names it in messages): NULL after an error.
 Expr *parse_expr_string(Ctx *ctx, const char *what, const char *text);
 
-// script_sections.c: SECTIONS, and the statements every part of a script has. A parser is a lexer, where the named inputs go (InputArg *), and how
-// deep INCLUDE is.
+// script_statements.c: the statements every part of a script has. A parser is a
+// lexer, where the named inputs go (InputArg *), and how deep INCLUDE is.
 typedef struct {
   Lexer lx;
   PtrVec *out;
@@ -946,7 +962,10 @@ ScriptCmd *parse_assert(ScriptParser *p);
 const char *parse_one_word(ScriptParser *p, const char *cmd, LexMode mode);
 // INCLUDE FILE once INCLUDE is read: runs body over the file's text.
 void parse_include(ScriptParser *p, void (*body)(ScriptParser *, void *), void *arg);
-// SECTIONS { ... } once the keyword is read.
+// A statement of `kind`, at the parser's FILE:LINE.
+ScriptCmd *new_script_cmd(ScriptParser *p, ScriptCmdKind kind);
+
+// script_sections.c: SECTIONS { ... } once the keyword is read.
 void parse_sections(ScriptParser *p);
 
 // script_regions.c: MEMORY { ... }, REGION_ALIAS(...), PHDRS { ... }, once the

@@ -271,3 +271,83 @@ LD
   run gcc -static -T bad.ld prog.c -o bad.bfd
   [[ "$output" == *".nowhere not found for insert"* ]]
 }
+
+# Code for an overlay: _start, three sections that take turns at one address, and
+# data that points at where each is loaded.
+overlay_pieces() {
+  asm ov <<'S'
+	.text
+	.globl _start
+_start:	mov $60, %eax
+	xor %edi, %edi
+	syscall
+	.section .ov1,"ax"
+	.globl f1
+f1:	.fill 0x30, 1, 0x11
+	.section .ov2,"ax"
+	.globl f2
+f2:	.fill 0x50, 1, 0x22
+	.section .ov3,"ax"
+	.fill 0x10, 1, 0x33
+	.data
+	.quad __load_start_ov1, __load_stop_ov2, __load_start_ov3
+S
+}
+
+# The PT_LOADs of FILE without p_paddr where GNU ld's headers-only segment has a
+# value of its own; the others' p_paddr, the load addresses, are compared.
+loads_of() {
+  readelf -lW "$1" | awk '$1 == "LOAD" { if ($2 == "0x000000") $4 = ""; print }'
+}
+
+@test "ld: OVERLAY gives its sections one address and consecutive load addresses, as GNU ld does" {
+  overlay_pieces
+  cat >ov.ld <<'LD'
+ENTRY(_start)
+SECTIONS
+{
+  . = 0x400000 + SIZEOF_HEADERS;
+  .text : { *(.text) }
+  OVERLAY 0x500000 : NOCROSSREFS AT(0x600000)
+  {
+    .ov1 { *(.ov1) }
+    .ov2 { *(.ov2) ov2_end = .; }
+    .ov3 { *(.ov3) }
+  }
+  after = .;
+  . = ALIGN(0x1000);
+  .data : { *(.data) }
+  /DISCARD/ : { *(.note.GNU-stack) }
+}
+LD
+  link_both prog ov.o -T ov.ld
+  same_sections prog .text .ov1 .ov2 .ov3 .data
+  diff -u <(loads_of prog.bfd) <(loads_of prog)
+  same_symbols prog f1 f2 after ov2_end __load_start_ov1 __load_stop_ov2 __load_start_ov3
+  [ "$(nm_facts prog __load_start_ov3)" = "0000000000600080 A __load_start_ov3" ]
+  [ "$(nm_facts prog after)" = "0000000000500050 T after" ]
+  # The pointers in .data are the load addresses.
+  objcopy -O binary -j .data prog data.bin
+  [ "$(od -An -tx8 data.bin | xargs)" = "0000000000600000 0000000000600080 0000000000600080" ]
+  # Without an address, at `.`; >REGION and AT>REGION for every section of it.
+  cat >region.ld <<'LD'
+ENTRY(_start)
+MEMORY { rom : ORIGIN = 0x700000, LENGTH = 64K  ram : ORIGIN = 0x800000, LENGTH = 4K }
+SECTIONS
+{
+  .text : { *(.text) } >rom
+  OVERLAY :
+  {
+    .ov1 { *(.ov1) }
+    .ov2 { *(.ov2) }
+    .ov3 { *(.ov3) }
+  } >ram AT>rom
+  .data : { *(.data) } >ram AT>rom
+  /DISCARD/ : { *(.note.GNU-stack) }
+}
+LD
+  link_both region ov.o -T region.ld
+  same_sections region .text .ov1 .ov2 .ov3 .data
+  diff -u <(loads_of region.bfd) <(loads_of region)
+  same_symbols region __load_start_ov1 __load_stop_ov2 __load_start_ov3
+}

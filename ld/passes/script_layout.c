@@ -56,6 +56,7 @@ typedef struct {
   size_t nsteps;
   size_t nloads;          // PT_LOADs in the previous round (for SIZEOF_HEADERS)
   uint64_t lma_delta;     // LMA - VMA of the last allocated section
+  uint64_t lma_end;       // ... and where its load image ends
 } Plan;
 
 // The permissions that decide where an orphan goes.
@@ -196,13 +197,17 @@ static void set_lma(Ctx *ctx, Plan *plan, OutputSection *osec, const OutputDesc 
       osec->lma = r->next;  // not aligned, as in GNU ld (ALIGN_WITH_INPUT would)
       r->next = osec->lma + osec->size;
     }
+  } else if (osd && osd->overlay_next) {
+    osec->lma = plan->lma_end;  // an OVERLAY's sections are loaded one after another
   } else if (osd && osd->addr && osec->sh_type != SHT_NOBITS) {
     osec->lma = osec->addr;  // (a zero-filled one keeps the offset, as GNU ld does)
   } else {
     osec->lma = osec->addr + plan->lma_delta;
   }
-  if (osec->sh_flags & SHF_ALLOC)
+  if (osec->sh_flags & SHF_ALLOC) {
     plan->lma_delta = osec->lma - osec->addr;
+    plan->lma_end = osec->lma + osec->size;
+  }
 }
 
 static void check_region(Ctx *ctx, MemoryRegion *r, const OutputSection *osec) {
@@ -257,6 +262,7 @@ static void run_output_section(Ctx *ctx, Plan *plan, const OutputDesc *osd) {
     osec->addr = align_to(s->dot, osec->sh_addralign);
   s->dot = osec->addr;
   s->cur = osec;
+  osec->overlay = osd->overlay;
   bool eh = osec == ctx->eh_frame_osec;
   for (size_t i = 0; i < osd->cmds.len; i++) {
     const ScriptCmd *cmd = osd->cmds.data[i];
@@ -315,7 +321,7 @@ static void run_script(Ctx *ctx, Plan *plan) {
   s->dot = 0;
   s->dot_ok = true;
   s->cur = NULL;
-  plan->lma_delta = 0;
+  plan->lma_delta = plan->lma_end = 0;
   for (size_t i = 0; i < s->memory.len; i++) {
     MemoryRegion *r = s->memory.data[i];
     r->origin = eval_expr(ctx, r->origin_expr);
@@ -331,7 +337,17 @@ static void run_script(Ctx *ctx, Plan *plan) {
     switch (step->cmd->kind) {
     case SC_ASSIGN: run_script_assign(ctx, step->cmd); break;
     case SC_ASSERT: run_script_assert(ctx, step->cmd); break;
-    case SC_OUTPUT_SECTION: run_output_section(ctx, plan, step->cmd->osd); break;
+    case SC_OUTPUT_SECTION: {
+      const OutputDesc *osd = step->cmd->osd;
+      run_output_section(ctx, plan, osd);
+      if (osd->dot_after) {
+        s->dot = eval_expr(ctx, osd->dot_after);
+        MemoryRegion *region = osd->region ? find_region(ctx, osd->region) : NULL;
+        if (region)
+          region->next = s->dot;
+      }
+      break;
+    }
     default: break;
     }
   }

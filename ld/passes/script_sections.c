@@ -19,131 +19,7 @@
  */
 #include "../ld.h"
 
-#include <errno.h>
 #include <string.h>
-
-static ScriptCmd *new_cmd(ScriptParser *p, ScriptCmdKind kind) {
-  ScriptCmd *cmd = arena_alloc(&p->lx.ctx->arena, sizeof *cmd);
-  cmd->kind = kind;
-  cmd->file = p->lx.path;
-  cmd->line = p->lx.line;
-  return cmd;
-}
-
-// One word in parentheses: ENTRY(sym), OUTPUT(file), SEARCH_DIR(dir), ...
-const char *parse_one_word(ScriptParser *p, const char *cmd, LexMode mode) {
-  char context[64];
-  snprintf(context, sizeof context, "after %s", cmd);
-  if (!lex_expect(&p->lx, LEX_EXPR, "(", context))
-    return NULL;
-  Token t = lex_next(&p->lx, mode);
-  if (t.eof || (!t.quoted && strchr("(),;", t.s[0]))) {
-    lex_error(&p->lx, "expected a name in %s()", cmd);
-    return NULL;
-  }
-  snprintf(context, sizeof context, "to close %s(", cmd);
-  return lex_expect(&p->lx, LEX_EXPR, ")", context) ? t.s : NULL;
-}
-
-bool is_assign_op(const Token *t, ExprOp *op) {
-  static const struct { const char *s; ExprOp op; } ops[] = {
-    {"=", OP_NONE}, {"+=", OP_ADD}, {"-=", OP_SUB}, {"*=", OP_MUL}, {"/=", OP_DIV},
-    {"<<=", OP_SHL}, {">>=", OP_SHR}, {"&=", OP_AND}, {"|=", OP_OR}, {"^=", OP_XOR},
-  };
-  for (size_t i = 0; !t->eof && !t->quoted && i < sizeof ops / sizeof ops[0]; i++)
-    if (!strcmp(t->s, ops[i].s)) {
-      *op = ops[i].op;
-      return true;
-    }
-  return false;
-}
-
-// `NAME OP EXPR ;` once NAME is read; the ';' may be left out before a '}'.
-ScriptCmd *parse_assignment(ScriptParser *p, const char *name, bool provide, bool hidden) {
-  Lexer *lx = &p->lx;
-  ScriptCmd *cmd = new_cmd(p, SC_ASSIGN);
-  Token t = lex_next(lx, LEX_EXPR);
-  if (!is_assign_op(&t, &cmd->assign.op))
-    lex_error(lx, "expected '=' after '%s'", name);
-  if (provide && cmd->assign.op != OP_NONE)
-    lex_error(lx, "PROVIDE takes '=' only");
-  if (provide && !strcmp(name, "."))
-    lex_error(lx, "the location counter cannot be PROVIDEd");
-  cmd->assign.name = name;
-  cmd->assign.provide = provide;
-  cmd->assign.hidden = hidden;
-  cmd->assign.expr = parse_expr(lx);
-  // An assignment defines its symbol whatever the inputs say; what its expression
-  // names is a reference (which may load an archive member). PROVIDE waits until
-  // every input is in (reserve_linker_symbols).
-  if (!lx->failed && !provide && strcmp(name, "."))
-    claim_script_symbol(lx->ctx, &cmd->assign);
-  note_expr_symbols(lx->ctx, cmd->assign.expr, !provide);
-  return cmd;
-}
-
-// PROVIDE(sym = expr), PROVIDE_HIDDEN(...), HIDDEN(...): `kw` has been read.
-ScriptCmd *parse_wrapped_assignment(ScriptParser *p, const char *kw) {
-  Lexer *lx = &p->lx;
-  char context[64];
-  snprintf(context, sizeof context, "after %s", kw);
-  lex_expect(lx, LEX_EXPR, "(", context);
-  Token name = lex_next(lx, LEX_EXPR);
-  if (name.eof || (!name.quoted && !strchr("_.$", name.s[0]) &&
-                   !(name.s[0] >= 'A' && name.s[0] <= 'Z') && !(name.s[0] >= 'a' && name.s[0] <= 'z')))
-    lex_error(lx, "expected a symbol name after %s(", kw);
-  ScriptCmd *cmd = parse_assignment(p, name.s, strcmp(kw, "HIDDEN") != 0, strcmp(kw, "PROVIDE") != 0);
-  snprintf(context, sizeof context, "to close %s(", kw);
-  lex_expect(lx, LEX_EXPR, ")", context);
-  return cmd;
-}
-
-// ASSERT(expr, "message"): the link fails with the message if expr is 0.
-ScriptCmd *parse_assert(ScriptParser *p) {
-  Lexer *lx = &p->lx;
-  ScriptCmd *cmd = new_cmd(p, SC_ASSERT);
-  lex_expect(lx, LEX_EXPR, "(", "after ASSERT");
-  cmd->expr = parse_expr(lx);
-  if (lex_expect(lx, LEX_EXPR, ",", "after ASSERT's expression"))
-    cmd->msg = lex_next(lx, LEX_FILE).s;
-  lex_expect(lx, LEX_EXPR, ")", "to close ASSERT(");
-  return cmd;
-}
-
-// INCLUDE FILE: the file's commands, here. It is looked for as it is, then in the
-// library path (-L, SEARCH_DIR), as GNU ld does.
-void parse_include(ScriptParser *p, void (*body)(ScriptParser *, void *), void *arg) {
-  Lexer *lx = &p->lx;
-  Ctx *ctx = lx->ctx;
-  Token t = lex_next(lx, LEX_FILE);
-  if (t.eof) {
-    lex_error(lx, "expected a file name after INCLUDE");
-    return;
-  }
-  if (p->depth >= 16) {
-    lex_error(lx, "INCLUDE nested too deeply");
-    return;
-  }
-  View v;
-  const char *path = t.s;
-  bool found = map_file(path, path, &v);
-  int first_errno = errno;
-  for (size_t i = 0; !found && path[0] != '/' && i < ctx->opt.lib_paths.len; i++) {
-    const char *full = arena_printf(&ctx->arena, "%s/%s", (char *)ctx->opt.lib_paths.data[i], t.s);
-    if ((found = map_file(full, full, &v)))
-      path = full;
-  }
-  if (!found) {
-    lex_error(lx, "cannot open included file '%s': %s", t.s, strerror(first_errno));
-    return;
-  }
-  ScriptParser inner = {.lx = {.ctx = ctx, .path = path, .text = (const char *)v.data,
-                         .size = v.size, .line = 1},
-                  .out = p->out, .depth = p->depth + 1};
-  body(&inner, arg);
-  if (inner.lx.failed)
-    lx->failed = true;  // the error is reported; stop here too
-}
 
 // KEEP ( rule ), SORT_BY_NAME ( glob ), ... — the section globs of one rule, after
 // its '(' up to the ')'.
@@ -306,7 +182,7 @@ static void output_section_items(ScriptParser *p, OutputDesc *osd, bool until_eo
     ScriptCmd *cmd = NULL;
     if (is_keyword(&t, "KEEP")) {
       lex_expect(lx, LEX_NAME, "(", "after KEEP");
-      cmd = new_cmd(p, SC_INPUT);
+      cmd = new_script_cmd(p, SC_INPUT);
       cmd->rule = input_rule(p, lex_next(lx, LEX_NAME));
       cmd->rule->keep = true;
       lex_expect(lx, LEX_NAME, ")", "to close KEEP(");
@@ -328,7 +204,7 @@ static void output_section_items(ScriptParser *p, OutputDesc *osd, bool until_eo
     } else {
       for (size_t i = 0; i < sizeof data / sizeof data[0] && !cmd; i++)
         if (is_keyword(&t, data[i].name) && lex_is(lx, LEX_EXPR, "(")) {
-          cmd = new_cmd(p, SC_DATA);
+          cmd = new_script_cmd(p, SC_DATA);
           cmd->size = data[i].size;
           lex_next(lx, LEX_EXPR);
           cmd->expr = parse_expr(lx);
@@ -340,7 +216,7 @@ static void output_section_items(ScriptParser *p, OutputDesc *osd, bool until_eo
         if (is_assign_op(&next, &op)) {
           cmd = parse_assignment(p, t.s, false, false);
         } else {
-          cmd = new_cmd(p, SC_INPUT);
+          cmd = new_script_cmd(p, SC_INPUT);
           cmd->rule = input_rule(p, t);
         }
       }
@@ -349,12 +225,35 @@ static void output_section_items(ScriptParser *p, OutputDesc *osd, bool until_eo
   }
 }
 
+// What may follow an output section's '}': [>REGION] [AT>REGION] [:PHDR ...] [=FILL].
+static void section_trailer(ScriptParser *p, OutputDesc *osd) {
+  Lexer *lx = &p->lx;
+  for (;;) {
+    if (lex_accept(lx, LEX_EXPR, ">")) {
+      osd->region = lex_next(lx, LEX_NAME).s;
+    } else if (lex_is(lx, LEX_NAME, "AT")) {
+      lex_next(lx, LEX_NAME);
+      lex_expect(lx, LEX_EXPR, ">", "after AT (AT>REGION)");
+      osd->lma_region = lex_next(lx, LEX_NAME).s;
+    } else if (lex_accept(lx, LEX_EXPR, ":")) {
+      Token ph = lex_next(lx, LEX_NAME);
+      if (ph.eof || (!ph.quoted && strchr("(){};,=", ph.s[0])))
+        lex_error(lx, "expected a program header name after ':'");
+      vec_push(&lx->ctx->arena, &osd->phdrs, (void *)ph.s);
+    } else if (lex_accept(lx, LEX_EXPR, "=")) {
+      osd->fill = parse_expr(lx);
+    } else {
+      return;
+    }
+  }
+}
+
 // NAME [ADDRESS] [(TYPE)] : [AT(LMA)] [ALIGN(A)] [SUBALIGN(A)] [ONLY_IF_RO] { ... }
 //   [>REGION] [AT>REGION] [:PHDR ...] [=FILL] [,]
 static ScriptCmd *output_section(ScriptParser *p, const char *name) {
   Lexer *lx = &p->lx;
   Ctx *ctx = lx->ctx;
-  ScriptCmd *cmd = new_cmd(p, SC_OUTPUT_SECTION);
+  ScriptCmd *cmd = new_script_cmd(p, SC_OUTPUT_SECTION);
   OutputDesc *osd = arena_alloc(&ctx->arena, sizeof *osd);
   cmd->osd = osd;
   osd->name = name;
@@ -407,26 +306,139 @@ static ScriptCmd *output_section(ScriptParser *p, const char *name) {
   output_section_items(p, osd, false);
   snprintf(context, sizeof context, "to close output section '%s'", name);
   lex_expect(lx, LEX_EXPR, "}", context);
-  for (;;) {
-    if (lex_accept(lx, LEX_EXPR, ">")) {
-      osd->region = lex_next(lx, LEX_NAME).s;
-    } else if (lex_is(lx, LEX_NAME, "AT")) {
-      lex_next(lx, LEX_NAME);
-      lex_expect(lx, LEX_EXPR, ">", "after AT (AT>REGION)");
-      osd->lma_region = lex_next(lx, LEX_NAME).s;
-    } else if (lex_accept(lx, LEX_EXPR, ":")) {
-      Token ph = lex_next(lx, LEX_NAME);
-      if (ph.eof || (!ph.quoted && strchr("(){};,=", ph.s[0])))
-        lex_error(lx, "expected a program header name after ':'");
-      vec_push(&ctx->arena, &osd->phdrs, (void *)ph.s);
-    } else if (lex_accept(lx, LEX_EXPR, "=")) {
-      osd->fill = parse_expr(lx);
-    } else {
-      break;
-    }
-  }
+  section_trailer(p, osd);
   lex_accept(lx, LEX_EXPR, ",");
   return cmd;
+}
+
+static Expr *new_expr(ScriptParser *p, ExprKind kind, int op, const char *name) {
+  Expr *e = arena_alloc(&p->lx.ctx->arena, sizeof *e);
+  e->kind = kind;
+  e->op = op;
+  e->name = name;
+  e->file = p->lx.path;
+  e->line = p->lx.line;
+  return e;
+}
+
+static Expr *new_binary(ScriptParser *p, int op, Expr *a, Expr *b) {
+  Expr *e = new_expr(p, op == FN_MAX ? EX_FUNC : EX_BINARY, op, NULL);
+  e->a = a;
+  e->b = b;
+  return e;
+}
+
+// PROVIDE(name = expr), made by the linker.
+static ScriptCmd *provide(ScriptParser *p, const char *name, Expr *expr) {
+  ScriptCmd *cmd = new_script_cmd(p, SC_ASSIGN);
+  cmd->assign.name = name;
+  cmd->assign.expr = expr;
+  cmd->assign.provide = true;
+  return cmd;
+}
+
+// OVERLAY [START] : [NOCROSSREFS] [AT(LDADDR)] {
+//   SEC1 { ... } [:PHDR ...] [=FILL]
+//   SEC2 { ... } ...
+// } [>REGION] [AT>REGION] [:PHDR ...] [=FILL] [,]
+//
+// Sections that take turns at one address: a program without room for all of its
+// code copies the one it needs from where it is loaded to where it runs. As GNU ld
+// does, this is written as ordinary output sections: the first at START (or `.`),
+// loaded at LDADDR; the others at ADDR(SEC1), each loaded right after the one
+// before (OutputDesc.overlay); PROVIDE(__load_start_SEC = LOADADDR(SEC)) and
+// __load_stop_SEC (its end) for the copying code, SEC's name without what C does
+// not allow in a name (.ov1 gives __load_start_ov1); and after the last one,
+// `. = ADDR(SEC1) + MAX(SIZEOF(SEC1), SIZEOF(SEC2), ...)` (OutputDesc.dot_after).
+static void overlay(ScriptParser *p) {
+  Lexer *lx = &p->lx;
+  Ctx *ctx = lx->ctx;
+  Expr *start = lex_is(lx, LEX_EXPR, ":") ? NULL : parse_expr(lx), *lma = NULL;
+  lex_expect(lx, LEX_EXPR, ":", "after OVERLAY's address");
+  bool nocrossrefs = lex_accept(lx, LEX_NAME, "NOCROSSREFS");
+  if (lex_accept(lx, LEX_NAME, "AT")) {
+    lex_expect(lx, LEX_EXPR, "(", "after AT");
+    lma = parse_expr(lx);
+    lex_expect(lx, LEX_EXPR, ")", "to close AT(");
+  }
+  if (!lex_expect(lx, LEX_EXPR, "{", "to open OVERLAY"))
+    return;
+  PtrVec members = {0};  // OutputDesc *
+  Expr *max_size = NULL;
+  uint32_t id = ++ctx->script.noverlays;
+  while (!lx->failed && !lex_accept(lx, LEX_EXPR, "}")) {
+    Token name = lex_next(lx, LEX_NAME);
+    if (name.eof || (!name.quoted && strchr("(){};,=:", name.s[0]))) {
+      lex_error(lx, "expected a section name or '}' in OVERLAY, not '%s'",
+                name.eof ? "the end of the file" : name.s);
+      return;
+    }
+    ScriptCmd *cmd = new_script_cmd(p, SC_OUTPUT_SECTION);
+    OutputDesc *osd = arena_alloc(&ctx->arena, sizeof *osd);
+    cmd->osd = osd;
+    osd->name = name.s;
+    osd->file = lx->path;
+    osd->line = lx->line;
+    osd->overlay = id;
+    if (members.len) {
+      osd->addr = new_expr(p, EX_FUNC, FN_ADDR, ((OutputDesc *)members.data[0])->name);
+      osd->overlay_next = true;
+    } else {
+      osd->addr = start;
+      osd->lma = lma;
+    }
+    char context[128];
+    snprintf(context, sizeof context, "to open overlay section '%s'", name.s);
+    if (!lex_expect(lx, LEX_EXPR, "{", context))
+      return;
+    output_section_items(p, osd, false);
+    snprintf(context, sizeof context, "to close overlay section '%s'", name.s);
+    lex_expect(lx, LEX_EXPR, "}", context);
+    section_trailer(p, osd);
+    lex_accept(lx, LEX_EXPR, ",");
+    vec_push(&ctx->arena, &ctx->script.sections, cmd);
+    vec_push(&ctx->arena, &members, osd);
+    Expr *size = new_expr(p, EX_FUNC, FN_SIZEOF, name.s);
+    max_size = max_size ? new_binary(p, FN_MAX, max_size, size) : size;
+    // The name as C can spell it: letters, digits and '_'.
+    char *clean = arena_strndup(&ctx->arena, name.s, strlen(name.s)), *out = clean;
+    for (const char *c = name.s; *c; c++)
+      if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_')
+        *out++ = *c;
+    *out = '\0';
+    Expr *load = new_expr(p, EX_FUNC, FN_LOADADDR, name.s);
+    vec_push(&ctx->arena, &ctx->script.sections,
+             provide(p, arena_printf(&ctx->arena, "__load_start_%s", clean), load));
+    vec_push(&ctx->arena, &ctx->script.sections,
+             provide(p, arena_printf(&ctx->arena, "__load_stop_%s", clean),
+                     new_binary(p, OP_ADD, load, size)));
+  }
+  // What follows the braces applies to every section (a fill or program headers
+  // only to those without their own).
+  OutputDesc all = {0};
+  section_trailer(p, &all);
+  lex_accept(lx, LEX_EXPR, ",");
+  for (size_t i = 0; i < members.len; i++) {
+    OutputDesc *osd = members.data[i];
+    osd->region = all.region;
+    osd->lma_region = all.lma_region;
+    if (all.lma_region)
+      osd->lma = NULL;  // AT>REGION says where the first is loaded
+    if (!osd->fill)
+      osd->fill = all.fill;
+    if (!osd->phdrs.len)
+      osd->phdrs = all.phdrs;
+  }
+  if (nocrossrefs && members.len) {
+    NoCrossRefs *group = arena_alloc(&ctx->arena, sizeof *group);
+    for (size_t i = 0; i < members.len; i++)
+      vec_push(&ctx->arena, &group->names, (void *)((OutputDesc *)members.data[i])->name);
+    vec_push(&ctx->arena, &ctx->script.nocrossrefs, group);
+  }
+  if (members.len)
+    ((OutputDesc *)members.data[members.len - 1])->dot_after =
+        new_binary(p, OP_ADD, new_expr(p, EX_FUNC, FN_ADDR, ((OutputDesc *)members.data[0])->name),
+                   max_size);
 }
 
 static void sections_items(ScriptParser *p, bool until_eof);
@@ -467,8 +479,8 @@ static void sections_items(ScriptParser *p, bool until_eof) {
                is_keyword(&t, "HIDDEN")) {
       cmd = parse_wrapped_assignment(p, t.s);
     } else if (is_keyword(&t, "OVERLAY")) {
-      lex_error(lx, "%s is not supported", t.s);
-      return;
+      overlay(p);  // (it adds its sections and assignments itself)
+      continue;
     } else {
       ExprOp op;
       Token next = lex_peek(lx, LEX_EXPR);

@@ -259,13 +259,15 @@ static void add_tls(Ctx *ctx) {
   ctx->tp = tls.p_vaddr + align_to(tls.p_memsz, tls.p_align);
 }
 
-// Sections that overlap in memory would overwrite each other's bytes.
+// Sections that overlap in memory would overwrite each other's bytes (but those of
+// one OVERLAY are meant to: the program copies in the one it needs).
 static void check_overlaps(Ctx *ctx) {
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     const OutputSection *a = ctx->osecs.data[i];
     for (size_t j = i + 1; j < ctx->osecs.len && (a->sh_flags & SHF_ALLOC); j++) {
       const OutputSection *b = ctx->osecs.data[j];
-      if (!(b->sh_flags & SHF_ALLOC) || !mem_size(a) || !mem_size(b))
+      if (!(b->sh_flags & SHF_ALLOC) || !mem_size(a) || !mem_size(b) ||
+          (a->overlay && a->overlay == b->overlay))
         continue;
       if (b->addr < a->addr + a->size && a->addr < b->addr + b->size)
         error("section '%s' [0x%llx, 0x%llx) overlaps section '%s' [0x%llx, 0x%llx)", b->name,
