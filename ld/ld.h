@@ -1018,6 +1018,13 @@ typedef struct {
 void report_undefined(Ctx *ctx);
 
 //
+// passes/check_cross_refs.c — NOCROSSREFS: a relocation in one output section a
+// script lists that refers to a symbol in another is an error
+//
+
+void check_cross_refs(Ctx *ctx);
+
+//
 // passes/scan_relocs.c — what each relocation needs, decided once
 //
 

@@ -101,6 +101,10 @@ static int run_link(void *arg) {
   // give every section an address and a file offset.
   layout(ctx);
   checkpoint(ctx);
+  // Now every input section is in its output section: a script's NOCROSSREFS can
+  // tell which references go from one of its sections to another.
+  check_cross_refs(ctx);
+  checkpoint(ctx);
   // (What layout read of the inputs, .eh_frame and strings, is not read again
   // before the output is written: let the pages go, mapped_file.c.)
   release_mapped_pages();

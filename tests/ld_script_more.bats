@@ -351,3 +351,59 @@ LD
   diff -u <(loads_of region.bfd) <(loads_of region)
   same_symbols region __load_start_ov1 __load_stop_ov2 __load_start_ov3
 }
+
+@test "ld: NOCROSSREFS and NOCROSSREFS_TO reject a reference between the sections they list, as GNU ld does" {
+  asm cross <<'S'
+	.text
+	.globl _start
+_start:	call f2
+	mov $60, %eax
+	xor %edi, %edi
+	syscall
+	.section .ov1,"ax"
+	.globl f1
+f1:	call f2
+	ret
+	.section .ov2,"ax"
+	.globl f2
+f2:	ret
+S
+  cat >body.ld <<'LD'
+SECTIONS
+{
+  . = 0x400000 + SIZEOF_HEADERS;
+  .text : { *(.text) }
+  .ov1 : { *(.ov1) }
+  .ov2 : { *(.ov2) }
+  /DISCARD/ : { *(.note.GNU-stack) }
+}
+LD
+  msg="mini-ld: cross.o:(.ov1+0x1): prohibited cross reference from .ov1 to 'f2' in .ov2"
+  { echo 'NOCROSSREFS(.ov1 .ov2)'; cat body.ld; } >both.ld
+  expect_error "$msg" cross.o -T both.ld
+  run ld.bfd cross.o -T both.ld -o bfd.out
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"(.ov1+0x1): prohibited cross reference from .ov1 to \`f2' in .ov2"* ]]
+  # NOCROSSREFS_TO(.ov2 .ov1): .ov1 may not refer to .ov2 ...
+  { echo 'NOCROSSREFS_TO(.ov2 .ov1)'; cat body.ld; } >to.ld
+  expect_error "$msg" cross.o -T to.ld
+  run ld.bfd cross.o -T to.ld -o bfd.out
+  [ "$status" -eq 1 ]
+  # ... but NOCROSSREFS_TO(.ov1 .ov2) forbids only the other way, and .text is free.
+  { echo 'NOCROSSREFS_TO(.ov1 .ov2)'; cat body.ld; } >from.ld
+  link_both ok cross.o -T from.ld
+  # OVERLAY ... : NOCROSSREFS lists its sections.
+  cat >ov.ld <<'LD'
+SECTIONS
+{
+  . = 0x400000 + SIZEOF_HEADERS;
+  .text : { *(.text) }
+  OVERLAY 0x500000 : NOCROSSREFS AT(0x600000) { .ov1 { *(.ov1) } .ov2 { *(.ov2) } }
+  /DISCARD/ : { *(.note.GNU-stack) }
+}
+LD
+  expect_error "$msg" cross.o -T ov.ld
+  run ld.bfd cross.o -T ov.ld -o bfd.out
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"prohibited cross reference from .ov1 to \`f2' in .ov2"* ]]
+}

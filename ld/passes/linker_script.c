@@ -184,6 +184,27 @@ static void insert(ScriptParser *p) {
   s->insert_from = s->sections.len;
 }
 
+// NOCROSSREFS(sec1 sec2 ...) or NOCROSSREFS_TO(target src1 ...), after the
+// command's name: the output sections that may not refer to one another (to the
+// first one), which check_cross_refs.c checks once the layout is done.
+static void nocrossrefs(ScriptParser *p, bool to) {
+  Lexer *lx = &p->lx;
+  Ctx *ctx = lx->ctx;
+  NoCrossRefs *group = arena_alloc(&ctx->arena, sizeof *group);
+  group->to = to;
+  if (!lex_expect(lx, LEX_EXPR, "(", to ? "after NOCROSSREFS_TO" : "after NOCROSSREFS"))
+    return;
+  while (!lx->failed && !lex_accept(lx, LEX_NAME, ")")) {
+    Token name = lex_next(lx, LEX_NAME);
+    if (name.eof || (!name.quoted && strchr("(){};=:", name.s[0])))
+      lex_error(lx, "expected ')' to close %s(", to ? "NOCROSSREFS_TO" : "NOCROSSREFS");
+    else if (strcmp(name.s, ","))
+      vec_push(&ctx->arena, &group->names, (void *)name.s);
+  }
+  if (group->names.len > 1)  // one section alone forbids nothing
+    vec_push(&ctx->arena, &ctx->script.nocrossrefs, group);
+}
+
 // VERSION { version script }: the text between the braces is a version script
 // (version_script.c reads it, as for --version-script).
 static void version(ScriptParser *p) {
@@ -282,6 +303,8 @@ static void commands(ScriptParser *p, void *unused) {
       parse_memory(p);
     } else if (is_keyword(&t, "PHDRS")) {
       parse_phdrs(p);
+    } else if (is_keyword(&t, "NOCROSSREFS") || is_keyword(&t, "NOCROSSREFS_TO")) {
+      nocrossrefs(p, is_keyword(&t, "NOCROSSREFS_TO"));
     } else if (is_keyword(&t, "INSERT")) {
       insert(p);
     } else if (is_keyword(&t, "REGION_ALIAS")) {
