@@ -407,3 +407,50 @@ LD
   [ "$status" -eq 1 ]
   [[ "$output" == *"prohibited cross reference from .ov1 to \`f2' in .ov2"* ]]
 }
+
+@test "ld: a script's layout has no PT_GNU_RELRO under -z relro, as GNU ld's has none without DATA_SEGMENT_RELRO_END" {
+  runtime
+  asm relro <<'S'
+	.section .data.rel.ro,"aw"
+	.p2align 3
+	.globl table
+table:	.quad message
+	.section .rodata
+message: .asciz "relro\n"
+	.data
+	.globl counter
+counter: .long 7
+S
+  obj main <<'C'
+void print(const char *);
+extern const char *const table[];
+extern int counter;
+int main(void) { print(table[0]); return counter; }
+C
+  cat >relro.ld <<'LD'
+ENTRY(_start)
+SECTIONS
+{
+  . = 0x400000 + SIZEOF_HEADERS;
+  .text : { *(.text .text.*) }
+  .rodata : { *(.rodata .rodata.*) }
+  . = ALIGN(CONSTANT(MAXPAGESIZE));
+  .data.rel.ro : { *(.data.rel.ro .data.rel.ro.*) }
+  .got : { *(.got) }
+  .data : { *(.data .data.*) }
+  .bss : { *(.bss .bss.*) *(COMMON) }
+  /DISCARD/ : { *(.comment) *(.note.GNU-stack) }
+}
+LD
+  link_both prog rt.o main.o relro.o -T relro.ld -z relro
+  run_both prog
+  [ "$status" -eq 7 ]
+  [ "$output" = relro ]
+  # GNU ld marks a RELRO part only between DATA_SEGMENT_ALIGN and
+  # DATA_SEGMENT_RELRO_END, which this script (like most of those written by hand)
+  # does not have: neither program has a PT_GNU_RELRO, and the segments are the same.
+  ! readelf -lW prog.bfd | grep -q GNU_RELRO
+  ! readelf -lW prog | grep -q GNU_RELRO
+  same_sections prog .text .rodata .data.rel.ro .data
+  diff -u <(loads_of prog.bfd) <(loads_of prog)
+}
