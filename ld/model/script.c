@@ -10,6 +10,9 @@
  * expression was written.
  *
  * Arithmetic is 64-bit unsigned, as in GNU ld; comparisons and && || ! give 0 or 1.
+ * Each value also carries its kind (a plain number, an absolute address, or an
+ * offset in an output section; see Value below), because GNU ld's `.` inside an
+ * output section is an offset from its start.
  *
  * A model file: the layout (script_layout.c), define_linker_symbols.c and
  * read_inputs (for --defsym) call it. Reads ctx->script, the symbol table and the
@@ -142,14 +145,14 @@ static uint64_t round_up(uint64_t x, uint64_t a) {
 }
 
 static Value eval_value(Ctx *ctx, const Expr *e);
-static Value eval_binary(Ctx *ctx, const Expr *e, ExprOp op, Value a, Value b);
+static Value eval_pair(Ctx *ctx, const Expr *e);
 
 static Value eval_func(Ctx *ctx, const Expr *e) {
   Script *s = &ctx->script;
   switch ((ScriptFunc)e->op) {
   case FN_ALIGN:
-    if (e->b)  // ALIGN(x, a): x's kind, as for `x + a`
-      return eval_binary(ctx, e, (ExprOp)-1, eval_value(ctx, e->a), eval_value(ctx, e->b));
+    if (e->b)  // ALIGN(x, a)
+      return eval_pair(ctx, e);
     return dot_like(ctx, round_up(s->dot, eval_expr(ctx, e->a)));
   case FN_NEXT:
     return absolute(round_up(s->dot, eval_expr(ctx, e->a)));
@@ -165,7 +168,7 @@ static Value eval_func(Ctx *ctx, const Expr *e) {
     expr_error(ctx, e, "unknown constant", e->name);
     return number(0);
   case FN_MAX: case FN_MIN:
-    return eval_binary(ctx, e, (ExprOp)-1, eval_value(ctx, e->a), eval_value(ctx, e->b));
+    return eval_pair(ctx, e);
   case FN_ABSOLUTE:
     return absolute(eval_expr(ctx, e->a));
   case FN_DATA_SEGMENT_END:
@@ -202,24 +205,37 @@ static Value eval_func(Ctx *ctx, const Expr *e) {
   return number(0);
 }
 
-// `a op b` (op -1: the function e names, ALIGN, MAX or MIN, of two arguments).
-// GNU ld's rules for the kind of the result: two values of different sections (or
-// one absolute) are first made absolute addresses; a plain number takes the kind
-// of the other operand; arithmetic on two values of the same kind gives a plain
-// number (`end - start` is a size), and so does a comparison.
-static Value eval_binary(Ctx *ctx, const Expr *e, ExprOp op, Value a, Value b) {
-  bool same = a.kind == b.kind && a.osec == b.osec;
-  if (!same && a.kind != VAL_NUMBER && b.kind != VAL_NUMBER) {
-    a = absolute(address_of(a));
-    b = absolute(address_of(b));
+// GNU ld's rule for the two operands of an operator, or of MAX, MIN and
+// ALIGN(x, a): values of two different sections (or one absolute) are first made
+// absolute addresses. Returns the kind the result has, that of the operand which is
+// not a plain number; *both says that neither is.
+static Value operands(Value *a, Value *b, bool *both) {
+  bool same = a->kind == b->kind && a->osec == b->osec;
+  if (!same && a->kind != VAL_NUMBER && b->kind != VAL_NUMBER) {
+    *a = absolute(address_of(*a));
+    *b = absolute(address_of(*b));
   }
-  Value r = a.kind == VAL_NUMBER ? b : a;
-  bool both = a.kind != VAL_NUMBER && b.kind != VAL_NUMBER;
+  *both = a->kind != VAL_NUMBER && b->kind != VAL_NUMBER;
+  return a->kind == VAL_NUMBER ? *b : *a;
+}
+
+// MAX(a, b), MIN(a, b), ALIGN(x, a): of the kind of x (or of the operand that is
+// not a number), as `x + a` would be.
+static Value eval_pair(Ctx *ctx, const Expr *e) {
+  Value a = eval_value(ctx, e->a), b = eval_value(ctx, e->b);
+  bool both;
+  Value r = operands(&a, &b, &both);
   uint64_t x = a.v, y = b.v;
-  if ((int)op == -1) {
-    r.v = e->op == FN_ALIGN ? round_up(x, y) : e->op == FN_MAX ? (x > y ? x : y) : (x < y ? x : y);
-    return r;
-  }
+  r.v = e->op == FN_ALIGN ? round_up(x, y) : e->op == FN_MAX ? (x > y ? x : y) : (x < y ? x : y);
+  return r;
+}
+
+// `a op b`. Arithmetic on two values of the same kind gives a plain number
+// (`end - start` is a size), and so does a comparison.
+static Value eval_binary(Ctx *ctx, const Expr *e, ExprOp op, Value a, Value b) {
+  bool both;
+  Value r = operands(&a, &b, &both);
+  uint64_t x = a.v, y = b.v;
   if (both)
     r = number(0);
   switch (op) {
