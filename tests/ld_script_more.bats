@@ -308,7 +308,7 @@ SECTIONS
 {
   . = 0x400000 + SIZEOF_HEADERS;
   .text : { *(.text) }
-  OVERLAY 0x500000 : NOCROSSREFS AT(0x600000)
+  OVERLAY 0x500000 : NOCROSSREFS AT(0x600000) SUBALIGN(64)
   {
     .ov1 { *(.ov1) }
     .ov2 { *(.ov2) ov2_end = .; }
@@ -326,6 +326,9 @@ LD
   same_symbols prog f1 f2 after ov2_end __load_start_ov1 __load_stop_ov2 __load_start_ov3
   [ "$(nm_facts prog __load_start_ov3)" = "0000000000600080 A __load_start_ov3" ]
   [ "$(nm_facts prog after)" = "0000000000500050 T after" ]
+  # SUBALIGN(64) aligns what each section holds.
+  [ "$(readelf -SW prog | grep ' \.ov2 ' | awk '{ print $NF }')" = 64 ]
+  [ "$(readelf -SW prog.bfd | grep ' \.ov2 ' | awk '{ print $NF }')" = 64 ]
   # The pointers in .data are the load addresses.
   objcopy -O binary -j .data prog data.bin
   [ "$(od -An -tx8 data.bin | xargs)" = "0000000000600000 0000000000600080 0000000000600080" ]

@@ -337,7 +337,7 @@ static ScriptCmd *provide(ScriptParser *p, const char *name, Expr *expr) {
   return cmd;
 }
 
-// OVERLAY [START] : [NOCROSSREFS] [AT(LDADDR)] {
+// OVERLAY [START] : [NOCROSSREFS] [AT(LDADDR)] [SUBALIGN(A)] {
 //   SEC1 { ... } [:PHDR ...] [=FILL]
 //   SEC2 { ... } ...
 // } [>REGION] [AT>REGION] [:PHDR ...] [=FILL] [,]
@@ -353,13 +353,18 @@ static ScriptCmd *provide(ScriptParser *p, const char *name, Expr *expr) {
 static void overlay(ScriptParser *p) {
   Lexer *lx = &p->lx;
   Ctx *ctx = lx->ctx;
-  Expr *start = lex_is(lx, LEX_EXPR, ":") ? NULL : parse_expr(lx), *lma = NULL;
+  Expr *start = lex_is(lx, LEX_EXPR, ":") ? NULL : parse_expr(lx), *lma = NULL, *subalign = NULL;
   lex_expect(lx, LEX_EXPR, ":", "after OVERLAY's address");
   bool nocrossrefs = lex_accept(lx, LEX_NAME, "NOCROSSREFS");
   if (lex_accept(lx, LEX_NAME, "AT")) {
     lex_expect(lx, LEX_EXPR, "(", "after AT");
     lma = parse_expr(lx);
     lex_expect(lx, LEX_EXPR, ")", "to close AT(");
+  }
+  if (lex_accept(lx, LEX_NAME, "SUBALIGN")) {
+    lex_expect(lx, LEX_EXPR, "(", "after SUBALIGN");
+    subalign = parse_expr(lx);
+    lex_expect(lx, LEX_EXPR, ")", "to close the alignment");
   }
   if (!lex_expect(lx, LEX_EXPR, "{", "to open OVERLAY"))
     return;
@@ -380,6 +385,7 @@ static void overlay(ScriptParser *p) {
     osd->file = lx->path;
     osd->line = lx->line;
     osd->overlay = id;
+    osd->subalign = subalign;
     if (members.len) {
       osd->addr = new_expr(p, EX_FUNC, FN_ADDR, ((OutputDesc *)members.data[0])->name);
       osd->overlay_next = true;
