@@ -457,3 +457,47 @@ LD
   same_sections prog .text .rodata .data.rel.ro .data
   diff -u <(loads_of prog.bfd) <(loads_of prog)
 }
+
+# "NAME TYPE FLAGS" for each allocated section of FILE, in section header order.
+section_kinds() {
+  readelf -SW "$1" | sed -n 's/^ *\[ *[0-9]*\] *//p' |
+    awk '$1 != "Name" && $1 != "NULL" && $7 ~ /A/ { print $1, $2, $7 }'
+}
+
+@test "ld: an output section that takes no input but moves '.' or holds data is kept, as GNU ld keeps it" {
+  runtime
+  obj main <<'C'
+void print_hex(unsigned long);
+extern char stack_bottom[], stack_top[], heap[], magic[];
+int main(void) {
+  print_hex(stack_top - stack_bottom);
+  print_hex(*(unsigned *)magic);
+  return 0;
+}
+C
+  cat >room.ld <<'LD'
+ENTRY(_start)
+SECTIONS
+{
+  . = 0x400000;
+  .text : { *(.text) *(.rodata*) }
+  .magic : { LONG(0xfeedf00d) }
+  .marked : { magic = .; LONG(0xfeedf00d) }
+  . = ALIGN(0x1000);
+  .data : { *(.data) }
+  .stack (NOLOAD) : { stack_bottom = .; . += 0x1000; stack_top = .; }
+  .heap : { heap = .; . = ALIGN(16); . = . + 0x40; }
+  .nothing : { only_a_symbol = .; }
+  /DISCARD/ : { *(.comment) *(.note.GNU-stack) }
+}
+LD
+  link_both prog rt.o main.o -T room.ld
+  run_both prog
+  [ "${lines[0]}" = 0000000000001000 ]
+  [ "${lines[1]}" = 00000000feedf00d ]
+  # .stack and .heap are zero-filled room, writable; .magic (data first) is
+  # read-only, .marked (an assignment first) writable; .nothing is left out.
+  diff -u <(section_kinds prog.bfd) <(section_kinds prog)
+  same_sections prog .text .magic .marked .stack .heap
+  same_symbols prog stack_bottom stack_top heap magic only_a_symbol
+}

@@ -66,21 +66,55 @@ static uint64_t kind_of(const OutputSection *osec) {
          (osec->sh_type == SHT_NOTE ? (uint64_t)1 << 41 : 0);
 }
 
+// Does this assignment move `.`? GNU ld does not count `. = 0`, `. += 0` and
+// `. = ALIGN(cond ? a : b)` (its default script's way to align a .bss that may be
+// empty), so neither do we.
+static bool moves_dot(const ScriptCmd *cmd) {
+  const ScriptAssign *a = &cmd->assign;
+  if (cmd->kind != SC_ASSIGN || strcmp(a->name, "."))
+    return false;
+  const Expr *e = a->expr;
+  if (e->kind == EX_NUM && e->num == 0 && (a->op == OP_NONE || a->op == OP_ADD))
+    return false;
+  return !(e->kind == EX_FUNC && e->op == FN_ALIGN && !e->b && e->a && e->a->kind == EX_COND);
+}
+
 // BYTE(x), SHORT, LONG, QUAD: a small section of the linker's, filled when the
 // addresses are final.
+//
+// A description that takes no input section still makes an output section, as in
+// GNU ld, if it has data (PROGBITS) or moves `.` (NOBITS: `.stack : { . += 4K; }`
+// reserves room). It is writable unless a data statement comes before every
+// assignment: GNU ld makes a section read-only for data, plain for an assignment,
+// whichever comes first.
 static void make_data_sections(Ctx *ctx, OutputDesc *osd) {
+  bool made_here = !osd->osec, writable = false, moved = false;
   for (size_t i = 0; i < osd->cmds.len; i++) {
     ScriptCmd *cmd = osd->cmds.data[i];
+    if (cmd->kind == SC_DATA)
+      break;
+    writable |= cmd->kind == SC_ASSIGN;
+  }
+  for (size_t i = 0; i < osd->cmds.len; i++) {
+    ScriptCmd *cmd = osd->cmds.data[i];
+    moved |= moves_dot(cmd);
     if (cmd->kind != SC_DATA)
       continue;
-    // (Its flags are the output section's: it adds no permission of its own.)
-    cmd->data = new_linker_section(ctx, osd->name, SHT_PROGBITS, SHF_ALLOC, cmd->size, 1);
+    // (Its flags become the output section's if it is the first thing there.)
+    cmd->data = new_linker_section(ctx, osd->name, SHT_PROGBITS,
+                                   SHF_ALLOC | (writable ? SHF_WRITE : 0), cmd->size, 1);
     cmd->data->synthetic = arena_alloc(&ctx->arena, cmd->size);
     if (!osd->osec)
       osd->osec = new_output_section(ctx, osd->name, cmd->data);
     cmd->data->osec = osd->osec;
     cmd->data->script_rule = NULL;
     vec_push(&ctx->arena, &osd->osec->members, cmd->data);
+  }
+  if (made_here && !osd->osec && moved) {
+    InputSection *room = new_linker_section(ctx, osd->name, SHT_NOBITS, SHF_ALLOC | SHF_WRITE, 0, 1);
+    osd->osec = new_output_section(ctx, osd->name, room);
+    room->osec = osd->osec;
+    vec_push(&ctx->arena, &osd->osec->members, room);
   }
 }
 
