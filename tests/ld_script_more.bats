@@ -165,6 +165,10 @@ LD
     rt.o main.o -T bad.ld
   run -2 "$MINI_LD" rt.o main.o -T nested.ld --sort-section=size -o bad
   [ "$output" = "mini-ld: --sort-section: unknown sort 'size' (use name or alignment)" ]
+  # Without a script's SECTIONS nothing is sorted, and mini-ld says so.
+  run "$MINI_LD" rt.o main.o one.o two.o --sort-section=name -o plain
+  [ "$status" -eq 0 ]
+  [ "$output" = "mini-ld: warning: --sort-section sorts the wildcards of a linker script's SECTIONS only; the built-in layout keeps input order" ]
 }
 
 # A freestanding program whose data a script brackets with symbols.

@@ -594,6 +594,11 @@ void layout(Ctx *ctx) {
   if (ctx->script.has_sections) {
     script_layout(ctx);  // a linker script's SECTIONS says where everything goes
   } else {
+    // GNU ld sorts the wildcards of its default script too; our built-in layout is
+    // not a script (--verbose prints it as one: -T that file to have it sorted).
+    if (ctx->opt.sort_section != SORT_NONE)
+      warn("--sort-section sorts the wildcards of a linker script's SECTIONS only; "
+           "the built-in layout keeps input order");
     sort_output_sections(ctx);
     size_output_sections(ctx);
     assign_addresses(ctx);
