@@ -329,11 +329,17 @@ void write_output(Ctx *ctx) {
   // alone, as GNU ld and lld do; a device or pipe (/dev/null) is written in place
   // (output_file.c).
   OutputFile of;
-  if (!output_open(&of, ctx->opt.output, 0777, 0))
+  uint8_t *out = output_open(&of, ctx->opt.output, 0777, 0) ? output_map(&of, size) : NULL;
+  if (!out) {
+    // (The link ends here: a run in a process that goes on, ld_main, must not
+    // leave the tables behind.)
+    for (size_t i = 0; i < ctx->osecs.len; i++)
+      free(relas[i].data);
+    free(symtab.data);
+    free_string_table(&strtab);
+    free_string_table(&shstrtab);
     end_run(1);
-  uint8_t *out = output_map(&of, size);
-  if (!out)
-    end_run(1);
+  }
   ctx->image = out;
   ctx->image_size = size;
   write_ehdr(ctx, out, shoff, shnum, shnum - 1);
