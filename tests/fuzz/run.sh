@@ -179,10 +179,13 @@ for h in $harnesses; do
   log=$out/$h.log
   # Messages about bad inputs (error()) are the point, not noise, and so is what the
   # tools print (mini-ar t): stdout and stderr are closed for the harness itself
-  # (-close_fd_mask=3); libFuzzer's own report still shows.
+  # (-close_fd_mask=3); libFuzzer's own report still shows. The link harness caps
+  # file sizes and ignores SIGXFSZ (a link past the cap is an error it reports):
+  # libFuzzer must not take the signal for a finding (-handle_xfsz=0).
   if [[ -n ${FUZZ_RUNS:-} ]]; then limit=(-runs="$FUZZ_RUNS"); else limit=(-max_total_time="$SECONDS_EACH"); fi
   if ! "$bin" "$corpus" -dict=tests/fuzz/elf.dict "${limit[@]}" \
-      -timeout=10 -rss_limit_mb=2048 -close_fd_mask=3 -artifact_prefix="$out/findings/$h-" \
+      -timeout=10 -rss_limit_mb=2048 -close_fd_mask=3 -handle_xfsz=0 \
+      -artifact_prefix="$out/findings/$h-" \
       -print_final_stats=1 >"$log" 2>&1; then
     echo "fuzz: $h found something; see $log and $out/findings/" >&2
     status=1
