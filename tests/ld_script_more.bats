@@ -505,3 +505,33 @@ LD
   same_sections prog .text .magic .marked .stack .heap
   same_symbols prog stack_bottom stack_top heap magic only_a_symbol
 }
+
+@test "ld: SORT(*)(...) takes the files in name order, as GNU ld does" {
+  local n
+  for n in a b c; do
+    asm "$n" <<ASM
+	.globl f_$n
+	.section .text,"ax"
+f_$n:	ret
+	.section .text.x,"ax"
+x_$n:	ret
+ASM
+  done
+  asm s <<'ASM'
+	.globl _start
+	.text
+_start:	mov $60, %eax
+	xor %edi, %edi
+	syscall
+ASM
+  cat >t.ld <<'LD'
+SECTIONS { . = 0x400000 + SIZEOF_HEADERS; .text : { s.o(.text) SORT(*)(.text) *(.text.x) } }
+LD
+  "$MINI_LD" -T t.ld s.o c.o a.o b.o -o ours
+  ld.bfd -T t.ld s.o c.o a.o b.o -o gnu
+  local want got
+  want=$(nm -n gnu | awk '$2 ~ /^[tT]$/ { print $3 }' | tr '\n' ' ')
+  got=$(nm -n ours | awk '$2 ~ /^[tT]$/ { print $3 }' | tr '\n' ' ')
+  [ "$want" = "_start f_a f_b f_c x_c x_a x_b " ]
+  [ "$got" = "$want" ]
+}

@@ -113,6 +113,12 @@ static int by_priority(const void *a, const void *b) {
   return by_input_order(x, y);
 }
 
+static int by_file_name(const void *a, const void *b) {
+  const InputSection *x = *(InputSection *const *)a, *y = *(InputSection *const *)b;
+  int c = strcmp(x->file->name, y->file->name);
+  return c ? c : by_input_order(x, y);
+}
+
 // The comparison for the keys, or NULL to keep input order.
 static int (*comparison(SortKeys keys))(const void *, const void *) {
   switch (keys.first) {
@@ -137,6 +143,13 @@ void order_script_members(Ctx *ctx, OutputSection *osec) {
     int (*compare)(const void *, const void *) = comparison(sort_of(ctx, osec, first));
     if (compare && j - i > 1)
       qsort(m->data + i, j - i, sizeof(void *), compare);
+    // SORT(*)(...): the files in name order, first; within a file the sections keep
+    // the order just given them (their positions become the tie-break).
+    if (first->script_rule && first->script_rule->file_sort == SORT_BY_NAME && j - i > 1) {
+      for (size_t k = i; k < j; k++)
+        ((InputSection *)m->data[k])->order = (uint32_t)k;
+      qsort(m->data + i, j - i, sizeof(void *), by_file_name);
+    }
     i = j;
   }
 }
