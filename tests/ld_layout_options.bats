@@ -359,3 +359,28 @@ C
   run_both prog4
   [ "$status" -eq 3 ]
 }
+
+@test "ld: a zero-filled orphan section goes after .bss and before .lbss, as GNU ld puts it" {
+  # glibc's __libc_freeres_ptrs is such an orphan, reached with 32-bit offsets: past
+  # a .lbss of gigabytes (-mcmodel=medium) they would overflow.
+  asm a <<'ASM'
+	.globl _start
+	.text
+_start:	mov $60, %eax
+	xor %edi, %edi
+	syscall
+	.bss
+	.zero 16
+	.section .lbss,"aw",@nobits
+	.zero 4096
+	.section my_ptrs,"aw",@nobits
+	.zero 32
+ASM
+  "$MINI_LD" a.o -o ours
+  ld.bfd a.o -o gnu
+  local want got
+  want=$(readelf -SW gnu | sed -n 's/^ *\[ *[0-9]*\] \([^ ]*\) *NOBITS.*/\1/p' | tr '\n' ' ')
+  got=$(readelf -SW ours | sed -n 's/^ *\[ *[0-9]*\] \([^ ]*\) *NOBITS.*/\1/p' | tr '\n' ' ')
+  [ "$want" = ".bss my_ptrs .lbss " ]
+  [ "$got" = "$want" ]
+}

@@ -118,8 +118,11 @@ static int rank_in_segment(const OutputSection *osec, int seg) {
   int rank = known_rank(osec->name);
   if (rank >= 0)
     return rank;
+  // A zero-filled orphan goes after .bss, before the large-model .lbss, as GNU ld
+  // places it (glibc's __libc_freeres_ptrs, reached with 32-bit offsets, must not
+  // end up beyond a .lbss of gigabytes).
   if (osec->sh_type == SHT_NOBITS)
-    return 950;
+    return 910;
   return seg == SEG_DATA ? 800 : seg == SEG_TEXT ? 400 : 200;
 }
 
