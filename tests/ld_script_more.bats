@@ -535,3 +535,16 @@ LD
   [ "$want" = "_start f_a f_b f_c x_c x_a x_b " ]
   [ "$got" = "$want" ]
 }
+
+@test "ld: a bad version script inside a linker script's VERSION is one error and no output" {
+  # fuzz_linker_script's finding (tests/fuzz/regressions/fuzz_linker_script/): the
+  # version-script reader ends the run, which the harness now catches.
+  printf 'void _start(void) {}\n' | cc -c -x c - -o e.o
+  printf 'VERSION { ; "f" }\n' >v.ld
+  run -2 "$MINI_LD" e.o v.ld -o out
+  [ "$output" = "mini-ld: v.ld: a quoted name outside a version node in version script" ]
+  [ ! -e out ]
+  run -2 "$MINI_LD" e.o "$BATS_TEST_DIRNAME/fuzz/regressions/fuzz_linker_script/version-quoted-outside-node" -o out
+  [[ $output == *"a quoted name outside a version node in version script" ]]
+  [ ! -e out ]
+}

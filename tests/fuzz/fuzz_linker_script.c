@@ -26,6 +26,17 @@ static void parse(Ctx *ctx, View v) {
   (void)sum;
 }
 
+typedef struct {
+  Ctx *ctx;
+  View v;
+} ParseArgs;
+
+static int parse_caught(void *arg) {
+  ParseArgs *a = arg;
+  parse(a->ctx, a->v);
+  return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // A fresh context for every input, everything freed after it: libFuzzer looks for
   // leaks after any input that mallocs more than it frees, and an arena's first
@@ -33,7 +44,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   Ctx *ctx = calloc(1, sizeof *ctx);
   if (!ctx)
     abort();
-  parse(ctx, (View){data, size, "fuzz.ld"});
+  // A bad version script in VERSION { } is a usage error, which ends the run: here
+  // it unwinds back (run_catching), as in an in-process link.
+  run_catching(parse_caught, &(ParseArgs){ctx, (View){data, size, "fuzz.ld"}});
   free(ctx->symtab.entries);  // (ENTRY, assignments and PROVIDE name symbols)
   arena_free(&ctx->arena);
   free(ctx);
