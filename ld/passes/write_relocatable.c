@@ -388,6 +388,19 @@ static void write_shdr(uint8_t *out, uint64_t shoff, uint32_t idx, const Elf64_S
   memcpy(out + shoff + (uint64_t)idx * sizeof(Elf64_Shdr), sh, sizeof *sh);
 }
 
+// The malloc'd tables of the output: the rewritten relocations, the symbol and
+// string tables, the index of globals.
+static void free_tables(Rel *r, Buf *symtab, Buf *shndx, StringTable *strtab,
+                        StringTable *shstrtab) {
+  for (size_t i = 0; i < r->outs.len; i++)
+    free(((OutSec *)r->outs.data[i])->rela.data);
+  free(symtab->data);
+  free(shndx->data);
+  free(r->global_index.entries);
+  free_string_table(strtab);
+  free_string_table(shstrtab);
+}
+
 void write_relocatable(Ctx *ctx) {
   Rel rel = {.ctx = ctx};
   Rel *r = &rel;
@@ -463,11 +476,15 @@ void write_relocatable(Ctx *ctx) {
   uint64_t size = shoff + (uint64_t)shnum * sizeof(Elf64_Shdr);
 
   OutputFile of;
-  if (!output_open(&of, ctx->opt.output, 0666, 0))
+  uint8_t *out = output_open(&of, ctx->opt.output, 0666, 0) ? output_map(&of, size) : NULL;
+  if (!out) {
+    // (The link ends here: a run in a process that goes on, ld_main, must not
+    // leave the tables behind.)
+    for (size_t i = 0; i < r->outs.len; i++)
+      free(groups[i].data);
+    free_tables(r, &symtab, &symtab_shndx, &strtab, &shstrtab);
     end_run(1);
-  uint8_t *out = output_map(&of, size);
-  if (!out)
-    end_run(1);
+  }
 
   Elf64_Ehdr eh = {
     .e_ident = {ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64, ELFDATA2LSB, EV_CURRENT,
@@ -573,13 +590,7 @@ void write_relocatable(Ctx *ctx) {
   write_shdr(out, shoff, shstrtab_at, &ss);
   memcpy(out + shstrtab_off, shstrtab.buf.data, shstrtab.buf.len);
 
-  for (size_t i = 0; i < r->outs.len; i++)
-    free(((OutSec *)r->outs.data[i])->rela.data);
-  free(symtab.data);
-  free(symtab_shndx.data);
-  free(r->global_index.entries);
-  free_string_table(&strtab);
-  free_string_table(&shstrtab);
+  free_tables(r, &symtab, &symtab_shndx, &strtab, &shstrtab);
   if (error_count()) {
     output_discard(&of);
     end_run(1);
