@@ -7,6 +7,7 @@
 
 bats_require_minimum_version 1.5.0
 load helpers
+load elf_bytes  # patch_le, shdr, ar_header
 
 # limited EXPECTED_STATUS TOOL ARGS...: runs the tool, leaves its stderr without
 # time's line in $output and its peak memory (KiB) in $peak_kib.
@@ -24,8 +25,7 @@ small_peak() {
     { echo "peak memory $peak_kib KiB"; return 1; }
 }
 
-# An object, and a patcher: patch IN OUT SECTION FIELD VALUE sets a section header
-# field (offset, size, align) of the named section.
+# s.o: _start exits; .data holds 8 bytes. Each case patches one field of a copy.
 setup_objects() {
   asm s <<'ASM'
 	.globl _start
@@ -36,36 +36,24 @@ _start:	mov $60, %eax
 	.data
 	.quad 1
 ASM
-  cat >patch.py <<'PY'
-import struct, sys
-b = bytearray(open(sys.argv[1], 'rb').read())
-shoff, = struct.unpack_from('<Q', b, 0x28)
-shnum, shstrndx = struct.unpack_from('<HH', b, 0x3c)
-names, = struct.unpack_from('<Q', b, shoff + shstrndx * 64 + 0x18)
-field = {'offset': 0x18, 'size': 0x20, 'align': 0x30}[sys.argv[4]]
-for i in range(shnum):
-    name, = struct.unpack_from('<I', b, shoff + i * 64)
-    if b[names + name:].split(b'\0')[0] == sys.argv[3].encode():
-        struct.pack_into('<Q', b, shoff + i * 64 + field, int(sys.argv[5], 0))
-open(sys.argv[2], 'wb').write(b)
-PY
+}
+
+# set_section FILE SECTION OFFSET-IN-HEADER VALUE: one 8-byte field of a section header.
+set_section() {
+  patch_le "$1" $(($(shdr "$1" "$2") + $3)) 8 "$4"
 }
 
 @test "limits: an object claiming 2^32 sections or 2^32 symbols is one error, in little memory" {
   setup_objects
-  # 2^32 - 1 sections, by the extended count in section 0's sh_size.
-  python3 - <<'PY'
-import struct
-b = bytearray(open('s.o', 'rb').read())
-shoff, = struct.unpack_from('<Q', b, 0x28)
-struct.pack_into('<H', b, 0x3c, 0)
-struct.pack_into('<Q', b, shoff + 0x20, (1 << 32) - 1)
-open('sections.o', 'wb').write(b)
-PY
+  # 2^32 - 1 sections, by the extended count (e_shnum 0) in section 0's sh_size.
+  cp s.o sections.o
+  patch_le sections.o 60 2 0
+  patch_le sections.o $(($(le s.o 40 8) + 32)) 8 $(((1 << 32) - 1))
   limited 1 "$MINI_LD" sections.o -o out
   [[ $output == "mini-ld: sections.o: section header table (4294967295 entries at 0x"*") extends past end of file (size 0x"*")" ]]
   small_peak
-  python3 patch.py s.o symbols.o .symtab size $((24 << 32))
+  cp s.o symbols.o
+  set_section symbols.o .symtab 32 $((24 << 32))  # sh_size
   limited 1 "$MINI_LD" symbols.o -o out
   [[ $output == "mini-ld: symbols.o: section '.symtab' (offset 0x"*", size 0x1800000000) extends past end of file"* ]]
   small_peak
@@ -74,11 +62,13 @@ PY
 
 @test "limits: a section larger than its file, or aligned to 2^40, is one error, in little memory" {
   setup_objects
-  python3 patch.py s.o big.o .data size 0x100000000
+  cp s.o big.o
+  set_section big.o .data 32 0x100000000  # sh_size
   limited 1 "$MINI_LD" big.o -o out
   [[ $output == "mini-ld: big.o: section '.data' (offset 0x"*", size 0x100000000) extends past end of file"* ]]
   small_peak
-  python3 patch.py s.o aligned.o .data align $((1 << 40))
+  cp s.o aligned.o
+  set_section aligned.o .data 48 $((1 << 40))  # sh_addralign
   limited 1 "$MINI_LD" aligned.o -o out
   [ "$output" = "mini-ld: aligned.o: section '.data' has alignment 1099511627776, which is too large" ]
   small_peak
@@ -89,12 +79,8 @@ PY
   setup_objects
   ar rc a.a s.o
   # The header's size field (10 digits at +48) says 9,999,999,999 bytes.
-  python3 - <<'PY'
-b = bytearray(open('a.a', 'rb').read())
-i = b.find(b's.o/')
-b[i + 48:i + 58] = b'9999999999'
-open('big.a', 'wb').write(b)
-PY
+  cp a.a big.a
+  patch_at big.a $(($(ar_header a.a s.o/) + 48)) 9999999999
   limited 1 "$MINI_LD" --whole-archive big.a -o out
   [[ $output == "mini-ld: big.a: member at offset 0x"*" extends past end of file" ]]
   small_peak
@@ -107,12 +93,7 @@ PY
 @test "limits: a program with e_phnum 65,535 is refused by mini-loader, in little memory" {
   setup_objects
   "$MINI_LD" s.o -o prog
-  python3 - <<'PY'
-import struct
-b = bytearray(open('prog', 'rb').read())
-struct.pack_into('<H', b, 56, 65535)
-open('prog', 'wb').write(b)
-PY
+  patch_le prog 56 2 65535  # e_phnum
   limited 126 "$MINI_LOADER" --check ./prog
   [ "$output" = "mini-loader: ./prog: e_phnum 65535 is not in [1, 1170]" ]
   small_peak
