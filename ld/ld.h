@@ -70,18 +70,16 @@ typedef enum {
   SYM_SHARED,   // defined in a shared library (file): its address is known at run time
 } SymState;
 
-struct Symbol {
-  // (Pointers first, then narrower fields, so that no padding is wasted: a big link
-  // has a million Symbols.)
-  const char *name;
-  InputFile *file;        // the file defining it (or first referencing it, if undefined);
-                          // SYM_SHARED: the shared library
+// What only some symbols need: their slots in the GOT and the PLT, their versions,
+// the facts of dynamic linking. A static link gives almost no symbol one of these:
+// every Symbol starts out pointing at one shared, read-only record of the defaults
+// (no slots, no version), and symbol_aux() gives it a record of its own the first
+// time a pass writes one. (A big link has millions of Symbols: keeping these
+// fields out of Symbol halves its size.)
+typedef struct SymbolAux {
   const char *version;    // SYM_SHARED: the version of its definition ("GLIBC_2.2.5"),
                           // or NULL for an unversioned one
-  InputSection *isec;     // its section; NULL for absolute and linker symbols
   OutputSection *osec;    // linker symbols: the output section the value is relative to
-  uint64_t value;         // offset in isec (or osec), or the absolute value
-  uint64_t size;
   uint64_t common_align;  // SYM_COMMON: the strictest alignment seen
   InputSection *iplt;     // STT_GNU_IFUNC: the .iplt section its stub is in (iplt_index)
   InputSection *plt;      // SYM_SHARED function: the .plt its entry is in (plt_index)
@@ -100,9 +98,28 @@ struct Symbol {
   int32_t tlsdesc_index;  // -shared: first of the two .got slots of its TLS descriptor, or -1
   int32_t iplt_index;     // STT_GNU_IFUNC: its stub in .iplt, or -1
   int32_t plt_index;      // SYM_SHARED function: its entry in .plt (after PLT0), or -1
-  uint32_t symtab_index;  // its index in the output's .symtab (write_symtab.c), or 0
   uint32_t dynsym_index;  // in .dynsym, or 0
   uint16_t ver_index;     // .gnu.version of its .dynsym entry
+  bool shared_protected;  // SYM_SHARED: protected in its library, which uses its own
+                          // copy: a copy relocation would split it in two
+  bool shared_readonly;   // SYM_SHARED: defined in a read-only section of its library
+  bool def_version_hidden;  // def_version is a non-default one: `foo@VER` (.symver)
+  bool symver;              // ... given by .symver in the object
+  bool shadowed_by_symver;  // ... given VER by the script, while the object defines
+                            // foo@VER too: not exported (GNU ld keeps that one)
+} SymbolAux;
+
+struct Symbol {
+  // (Pointers first, then narrower fields, so that no padding is wasted: a big link
+  // has a million Symbols.)
+  const char *name;
+  InputFile *file;        // the file defining it (or first referencing it, if undefined);
+                          // SYM_SHARED: the shared library
+  InputSection *isec;     // its section; NULL for absolute and linker symbols
+  const SymbolAux *aux;   // never NULL: the shared defaults until symbol_aux()
+  uint64_t value;         // offset in isec (or aux->osec), or the absolute value
+  uint64_t size;
+  uint32_t symtab_index;  // its index in the output's .symtab (write_symtab.c), or 0
   uint8_t state;          // SymState
   uint8_t binding;        // STB_LOCAL, STB_GLOBAL, STB_WEAK (of the winning definition)
   uint8_t type;           // STT_*
@@ -126,19 +143,15 @@ struct Symbol {
   bool dynamic_undef;     // -shared: undefined, to be found at run time
   bool version_local;     // an executable's version script says local: (not exported,
                           // STB_LOCAL in .symtab; mark_preemptible)
-  bool shared_protected;  // SYM_SHARED: protected in its library, which uses its own
-                          // copy: a copy relocation would split it in two
-  bool def_version_hidden;  // ... as a non-default one: `foo@VER` (.symver)
-  bool symver;              // ... given by .symver in the object
-  bool shadowed_by_symver;  // ... given VER by the script, while the object defines
-                            // foo@VER too: not exported (GNU ld keeps that one)
-  bool shared_readonly;   // SYM_SHARED: defined in a read-only section of its library
   bool copied;            // a copy relocation brought this shared library variable
                           // into the executable (state is SYM_DEFINED now)
 };
 
 // A new symbol, undefined, with no slots; the caller fills in the rest.
 void init_symbol(Symbol *sym, const char *name);
+// sym's own SymbolAux, to write to: made (a copy of the defaults) the first time.
+// Not from a parallel pass: the records come from ctx->arena in the order asked.
+SymbolAux *symbol_aux(Ctx *ctx, Symbol *sym);
 // The global symbol named `name`, created undefined if it is new.
 Symbol *intern_symbol(Ctx *ctx, const char *name);
 // The same, from several threads at once, into a table sized for it beforehand

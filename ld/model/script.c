@@ -271,7 +271,7 @@ static Value eval_binary(Ctx *ctx, const Expr *e, ExprOp op, Value a, Value b) {
 // The output section a defined symbol is in, or NULL if it is absolute.
 static const OutputSection *section_of(const Symbol *sym) {
   if (sym->state == SYM_LINKER)
-    return sym->osec && sym->osec->shndx != SHN_ABS ? sym->osec : NULL;
+    return sym->aux->osec && sym->aux->osec->shndx != SHN_ABS ? sym->aux->osec : NULL;
   if (sym->isec && sym->isec->osec && sym->isec->osec->shndx != SHN_ABS)
     return sym->isec->osec;
   return NULL;
@@ -351,7 +351,7 @@ void claim_script_symbol(Ctx *ctx, const ScriptAssign *a) {
   sym->script = true;
   sym->file = ctx->internal;
   sym->isec = NULL;
-  sym->osec = NULL;
+  symbol_aux(ctx, sym)->osec = NULL;
   sym->value = 0;
   sym->binding = STB_GLOBAL;
   sym->type = STT_NOTYPE;
@@ -408,7 +408,7 @@ void run_script_assign(Ctx *ctx, const ScriptCmd *cmd) {
     osec = s->cur, v = s->cur->addr + val.v;
   else if (val.kind == VAL_REL)
     osec = val.osec;
-  sym->osec = (OutputSection *)osec;
+  symbol_aux(ctx, sym)->osec = (OutputSection *)osec;
   sym->value = osec ? v - osec->addr : v;  // may wrap: addresses add back up
 }
 

@@ -16,15 +16,34 @@
 
 #include <string.h>
 
+// A big link has millions of Symbols (1.2 M in tests/bench's generated one): a
+// field added here costs its size that many times. What only some symbols need
+// goes in SymbolAux.
+_Static_assert(sizeof(Symbol) <= 72, "Symbol has grown: does the new field belong in SymbolAux?");
+
+// What a symbol without a SymbolAux of its own reads: no slots, no version.
+static const SymbolAux no_aux = {
+    .got_index = -1,
+    .gottp_index = -1,
+    .tlsgd_index = -1,
+    .tlsdesc_index = -1,
+    .iplt_index = -1,
+    .plt_index = -1,
+};
+
 void init_symbol(Symbol *sym, const char *name) {
   sym->name = name;
   sym->state = SYM_UNDEF;
-  sym->got_index = -1;
-  sym->gottp_index = -1;
-  sym->iplt_index = -1;
-  sym->plt_index = -1;
-  sym->tlsgd_index = -1;
-  sym->tlsdesc_index = -1;
+  sym->aux = &no_aux;
+}
+
+SymbolAux *symbol_aux(Ctx *ctx, Symbol *sym) {
+  if (sym->aux == &no_aux) {
+    SymbolAux *aux = arena_alloc(&ctx->arena, sizeof *aux);
+    *aux = no_aux;
+    sym->aux = aux;
+  }
+  return (SymbolAux *)sym->aux;
 }
 
 static void *new_global(void *arg, const char *name) {
@@ -63,17 +82,18 @@ Symbol *find_symbol(Ctx *ctx, const char *name) {
 }
 
 uint64_t symbol_address(const Symbol *sym) {
-  if (sym->iplt)
-    return isec_address(sym->iplt) + IPLT_STUB_SIZE * (uint64_t)sym->iplt_index;
+  const SymbolAux *aux = sym->aux;
+  if (aux->iplt)
+    return isec_address(aux->iplt) + IPLT_STUB_SIZE * (uint64_t)aux->iplt_index;
   // A shared library's function is reached through its PLT entry. (Where its
   // address is taken, that entry is its address everywhere: canonical_plt.)
-  if (sym->plt)
+  if (aux->plt)
     return plt_entry_address(sym);
   return symbol_definition_address(sym);
 }
 
 uint64_t plt_entry_address(const Symbol *sym) {
-  return isec_address(sym->plt) + PLT_ENTRY_SIZE * (1 + (uint64_t)sym->plt_index);
+  return isec_address(sym->aux->plt) + PLT_ENTRY_SIZE * (1 + (uint64_t)sym->aux->plt_index);
 }
 
 uint64_t got_plt_slot(Ctx *ctx, size_t i) {
@@ -91,7 +111,7 @@ uint64_t symbol_definition_address(const Symbol *sym) {
   case SYM_SHARED:
     return 0;  // known at run time only (references go through the GOT or the PLT)
   case SYM_LINKER:
-    return sym->osec ? sym->osec->addr + sym->value : sym->value;
+    return sym->aux->osec ? sym->aux->osec->addr + sym->value : sym->value;
   case SYM_COMMON:
   case SYM_DEFINED:
     break;
@@ -122,7 +142,7 @@ uint16_t output_shndx(const Symbol *sym) {
   if (sym->state == SYM_UNDEF || sym->state == SYM_SHARED)
     return SHN_UNDEF;
   if (sym->state == SYM_LINKER)
-    return sym->osec ? (uint16_t)sym->osec->shndx : SHN_ABS;
+    return sym->aux->osec ? (uint16_t)sym->aux->osec->shndx : SHN_ABS;
   if (!sym->isec)
     return SHN_ABS;
   if (!sym->isec->is_alive || !sym->isec->osec)
@@ -177,7 +197,7 @@ uint32_t elf_hash(const char *name) {
 }
 
 const char *dynamic_name(const Symbol *sym) {
-  return sym->export_name ? sym->export_name : sym->name;
+  return sym->aux->export_name ? sym->aux->export_name : sym->name;
 }
 
 const char *version_base_name(Ctx *ctx) {

@@ -161,8 +161,8 @@ __attribute__((always_inline)) static inline void work_out(Ctx *ctx, const Input
   };
   // G: the slot's offset from the GOT base (slots are in .got, the base may be
   // .got.plt's start).
-  if (sym->got_index >= 0)
-    v->G = ctx->got_slots + 8 * (uint64_t)sym->got_index - GOT;
+  if (sym->aux->got_index >= 0)
+    v->G = ctx->got_slots + 8 * (uint64_t)sym->aux->got_index - GOT;
   // TLS: offsets from the thread pointer. An undefined weak TLS symbol has none:
   // its offset is 0.
   if (sym->state == SYM_UNDEF)
@@ -214,7 +214,7 @@ __attribute__((always_inline)) static inline void work_out(Ctx *ctx, const Input
       v->formula = F_G_GOT_P_4;
       v->field = (int64_t)(field - rel->r_offset);
       v->P = P + (uint64_t)v->field;
-      v->G = ctx->got_slots + 8 * (uint64_t)sym->gottp_index - GOT;
+      v->G = ctx->got_slots + 8 * (uint64_t)sym->aux->gottp_index - GOT;
       v->width = 4;
       v->check = CHECK_SIGNED;
     }
@@ -222,7 +222,7 @@ __attribute__((always_inline)) static inline void work_out(Ctx *ctx, const Input
     return;
   case ACT_TLS_GOT_TP:
     v->formula = F_G_GOT_A_P;
-    v->G = ctx->got_slots + 8 * (uint64_t)sym->gottp_index - GOT;
+    v->G = ctx->got_slots + 8 * (uint64_t)sym->aux->gottp_index - GOT;
     v->value = evaluate(v);
     return;
   case ACT_SKIP:
@@ -238,9 +238,9 @@ __attribute__((always_inline)) static inline void work_out(Ctx *ctx, const Input
   case RX_TLSDESC: {
     // A shared library keeps its TLS sequences: the field points at the GOT pair
     // (or descriptor) the dynamic linker fills.
-    int64_t slot = h.expr == RX_TLSGD   ? sym->tlsgd_index
+    int64_t slot = h.expr == RX_TLSGD   ? sym->aux->tlsgd_index
                    : h.expr == RX_TLSLD ? ctx->tlsld_index
-                                        : sym->tlsdesc_index;
+                                        : sym->aux->tlsdesc_index;
     if (!ctx->opt.shared || slot < 0)
       internal_error("%s: %s has no recorded action", place(ctx, isec, rel->r_offset),
                      h.name);

@@ -52,16 +52,16 @@ static void copy_variable(Ctx *ctx, Symbol *sym) {
   // program would see two variables where the library has one.
   for (size_t i = 0; i < ctx->copy_syms.len; i++) {
     Symbol *other = ctx->copy_syms.data[i];
-    if (other->file == sym->file && other->shared_value == sym->value) {
+    if (other->file == sym->file && other->aux->shared_value == sym->value) {
       sym->state = SYM_DEFINED;
       sym->isec = other->isec;
-      sym->shared_value = sym->value;
+      symbol_aux(ctx, sym)->shared_value = sym->value;
       sym->value = other->value;
       sym->copied = true;  // no COPY of its own: it is not in copy_syms
       return;
     }
   }
-  bool relro = sym->shared_readonly;
+  bool relro = sym->aux->shared_readonly;
   InputSection *dst = ctx->synth[relro ? SYN_COPY_RELRO : SYN_DYNBSS];
   uint64_t *size = relro ? &ctx->copy_relro_size : &ctx->copy_size;
   uint64_t align = copy_alignment(sym);
@@ -71,7 +71,7 @@ static void copy_variable(Ctx *ctx, Symbol *sym) {
   dst->is_alive = true;
   sym->state = SYM_DEFINED;
   sym->isec = dst;
-  sym->shared_value = sym->value;
+  symbol_aux(ctx, sym)->shared_value = sym->value;
   sym->value = *size;
   sym->copied = true;
   *size += sym->size;
@@ -90,7 +90,7 @@ static void copy_aliases(Ctx *ctx) {
       continue;
     for (size_t j = 0; j < ctx->copy_syms.len; j++) {
       Symbol *copy = ctx->copy_syms.data[j];
-      if (copy->file == sym->file && copy->shared_value == sym->value) {
+      if (copy->file == sym->file && copy->aux->shared_value == sym->value) {
         copy_variable(ctx, sym);
         break;
       }
@@ -110,46 +110,48 @@ void assign_slots(Ctx *ctx) {
     ctx->uses_got |= file->uses_got;
     for (size_t i = 0; i < file->need_got.len; i++) {
       Symbol *sym = file->need_got.data[i];
-      if (sym->got_index < 0) {
-        sym->got_index = (int32_t)ctx->got_syms.len;
+      if (sym->aux->got_index < 0) {
+        symbol_aux(ctx, sym)->got_index = (int32_t)ctx->got_syms.len;
         vec_push(&ctx->arena, &ctx->got_syms, sym);
       }
     }
     for (size_t i = 0; i < file->need_gottp.len; i++) {
       Symbol *sym = file->need_gottp.data[i];
-      if (sym->gottp_index < 0) {
-        sym->gottp_index = (int32_t)ctx->gottp_syms.len;
+      if (sym->aux->gottp_index < 0) {
+        symbol_aux(ctx, sym)->gottp_index = (int32_t)ctx->gottp_syms.len;
         vec_push(&ctx->arena, &ctx->gottp_syms, sym);
       }
     }
     for (size_t i = 0; i < file->need_tlsgd.len; i++) {
       Symbol *sym = file->need_tlsgd.data[i];
-      if (sym->tlsgd_index < 0) {
-        sym->tlsgd_index = (int32_t)ctx->tlsgd_syms.len;
+      if (sym->aux->tlsgd_index < 0) {
+        symbol_aux(ctx, sym)->tlsgd_index = (int32_t)ctx->tlsgd_syms.len;
         vec_push(&ctx->arena, &ctx->tlsgd_syms, sym);
       }
     }
     for (size_t i = 0; i < file->need_tlsdesc.len; i++) {
       Symbol *sym = file->need_tlsdesc.data[i];
-      if (sym->tlsdesc_index < 0) {
-        sym->tlsdesc_index = (int32_t)ctx->tlsdesc_syms.len;
+      if (sym->aux->tlsdesc_index < 0) {
+        symbol_aux(ctx, sym)->tlsdesc_index = (int32_t)ctx->tlsdesc_syms.len;
         vec_push(&ctx->arena, &ctx->tlsdesc_syms, sym);
       }
     }
     tlsld |= file->uses_tlsld;
     for (size_t i = 0; i < file->need_iplt.len; i++) {
       Symbol *sym = file->need_iplt.data[i];
-      if (sym->iplt_index < 0) {
-        sym->iplt_index = (int32_t)ctx->iplt_syms.len;
-        sym->iplt = ctx->synth[SYN_IPLT];
+      if (sym->aux->iplt_index < 0) {
+        SymbolAux *aux = symbol_aux(ctx, sym);
+        aux->iplt_index = (int32_t)ctx->iplt_syms.len;
+        aux->iplt = ctx->synth[SYN_IPLT];
         vec_push(&ctx->arena, &ctx->iplt_syms, sym);
       }
     }
     for (size_t i = 0; i < file->need_plt.len; i++) {
       Symbol *sym = file->need_plt.data[i];
-      if (sym->plt_index < 0) {
-        sym->plt_index = (int32_t)ctx->plt_syms.len;
-        sym->plt = ctx->synth[SYN_PLT];
+      if (sym->aux->plt_index < 0) {
+        SymbolAux *aux = symbol_aux(ctx, sym);
+        aux->plt_index = (int32_t)ctx->plt_syms.len;
+        aux->plt = ctx->synth[SYN_PLT];
         vec_push(&ctx->arena, &ctx->plt_syms, sym);
       }
     }
@@ -166,13 +168,13 @@ void assign_slots(Ctx *ctx) {
   // general-dynamic pairs, the TLS descriptors and the local-dynamic pair.
   int64_t next = (int64_t)ctx->got_syms.len;
   for (size_t i = 0; i < ctx->gottp_syms.len; i++)
-    ((Symbol *)ctx->gottp_syms.data[i])->gottp_index += next;
+    symbol_aux(ctx, ctx->gottp_syms.data[i])->gottp_index += next;
   next += (int64_t)ctx->gottp_syms.len;
   for (size_t i = 0; i < ctx->tlsgd_syms.len; i++)
-    ((Symbol *)ctx->tlsgd_syms.data[i])->tlsgd_index = (int32_t)(next + 2 * (int64_t)i);
+    symbol_aux(ctx, ctx->tlsgd_syms.data[i])->tlsgd_index = (int32_t)(next + 2 * (int64_t)i);
   next += 2 * (int64_t)ctx->tlsgd_syms.len;
   for (size_t i = 0; i < ctx->tlsdesc_syms.len; i++)
-    ((Symbol *)ctx->tlsdesc_syms.data[i])->tlsdesc_index = (int32_t)(next + 2 * (int64_t)i);
+    symbol_aux(ctx, ctx->tlsdesc_syms.data[i])->tlsdesc_index = (int32_t)(next + 2 * (int64_t)i);
   next += 2 * (int64_t)ctx->tlsdesc_syms.len;
   ctx->tlsld_index = tlsld ? next : -1;
   next += tlsld ? 2 : 0;
@@ -224,19 +226,19 @@ void assign_slots(Ctx *ctx) {
   for (size_t i = 0; i < ctx->gottp_syms.len; i++) {
     Symbol *sym = ctx->gottp_syms.data[i];
     if (is_imported(sym) || ctx->opt.shared)
-      add_dyn(ctx, DYN_TPOFF64, got, 8 * (uint64_t)sym->gottp_index, sym);
+      add_dyn(ctx, DYN_TPOFF64, got, 8 * (uint64_t)sym->aux->gottp_index, sym);
   }
   for (size_t i = 0; i < ctx->tlsgd_syms.len; i++) {
     Symbol *sym = ctx->tlsgd_syms.data[i];
-    add_dyn(ctx, DYN_DTPMOD64, got, 8 * (uint64_t)sym->tlsgd_index, sym);
+    add_dyn(ctx, DYN_DTPMOD64, got, 8 * (uint64_t)sym->aux->tlsgd_index, sym);
     // A variable of this library is at a known offset in its block: only the module
     // is asked for (the slot is written now). An interposable one needs both.
     if (is_imported(sym))
-      add_dyn(ctx, DYN_DTPOFF64, got, 8 * (uint64_t)sym->tlsgd_index + 8, sym);
+      add_dyn(ctx, DYN_DTPOFF64, got, 8 * (uint64_t)sym->aux->tlsgd_index + 8, sym);
   }
   for (size_t i = 0; i < ctx->tlsdesc_syms.len; i++) {
     Symbol *sym = ctx->tlsdesc_syms.data[i];
-    add_dyn(ctx, DYN_TLSDESC, got, 8 * (uint64_t)sym->tlsdesc_index, sym);
+    add_dyn(ctx, DYN_TLSDESC, got, 8 * (uint64_t)sym->aux->tlsdesc_index, sym);
   }
   if (ctx->tlsld_index >= 0)
     add_dyn(ctx, DYN_DTPMOD64, got, 8 * (uint64_t)ctx->tlsld_index, ctx->null_symbol);

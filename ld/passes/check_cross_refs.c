@@ -26,7 +26,7 @@
 // a section left out).
 static const OutputSection *defined_in(const Symbol *sym) {
   if (sym->state == SYM_LINKER)
-    return sym->osec;
+    return sym->aux->osec;
   if (sym->state != SYM_DEFINED && sym->state != SYM_COMMON)
     return NULL;
   return sym->isec && sym->isec->is_alive ? sym->isec->osec : NULL;

@@ -93,7 +93,7 @@ static void set(Ctx *ctx, const char *name, OutputSection *anchor, uint64_t addr
   Symbol *sym = find_symbol(ctx, name);
   if (!sym || sym->state != SYM_LINKER || sym->script)
     return;
-  sym->osec = anchor;
+  symbol_aux(ctx, sym)->osec = anchor;
   sym->value = anchor ? addr - anchor->addr : addr;  // may wrap: addresses add back up
   sym->binding = STB_GLOBAL;
   sym->type = STT_NOTYPE;

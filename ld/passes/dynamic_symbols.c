@@ -43,11 +43,11 @@ static bool matches(const PtrVec *globs, const char *name) {
 // a C++ name we can read; worked out once per symbol.
 static const char *demangled_name(Ctx *ctx, const Symbol *sym) {
   Symbol *s = (Symbol *)sym;
-  if (!s->demangled) {
+  if (!s->aux->demangled) {
     const char *d = demangle(&ctx->arena, dynamic_name(sym));
-    s->demangled = d ? d : dynamic_name(sym);
+    symbol_aux(ctx, s)->demangled = d ? d : dynamic_name(sym);
   }
-  return s->demangled;
+  return s->aux->demangled;
 }
 
 // How a version-script entry matches a name, best first: written out, a pattern,
@@ -131,9 +131,9 @@ static bool is_excluded_lib(Ctx *ctx, const Symbol *sym) {
 // definition the object gave a version itself (.symver): that is exported.
 static bool is_version_local(Ctx *ctx, const Symbol *sym) {
   bool local;
-  if (sym->shadowed_by_symver)
+  if (sym->aux->shadowed_by_symver)
     return true;
-  if (sym->symver)
+  if (sym->aux->symver)
     return false;
   return (!version_node(ctx, sym, &local) && local) || is_excluded_lib(ctx, sym);
 }
@@ -176,20 +176,22 @@ void mark_preemptible(Ctx *ctx) {
     // Its version: from .symver in the object, else from the script's node.
     bool local;
     const VersionNode *node = version_node(ctx, sym, &local);
-    if (!sym->def_version && node && node->name) {
-      sym->def_version = node->name;
+    if (!sym->aux->def_version && node && node->name) {
+      SymbolAux *aux = symbol_aux(ctx, sym);
+      aux->def_version = node->name;
       // The object may define foo@VER itself (.symver foo, foo@VER), an old
       // version kept for old programs, next to the plain foo that the script also
       // puts in VER. One name cannot be both the default and a hidden entry of
       // one version: GNU ld keeps the .symver one and exports no foo@@VER.
       const char *twin = arena_printf(&ctx->arena, "%s@%s", sym->name, node->name);
       const Symbol *old = find_symbol(ctx, twin);
-      sym->shadowed_by_symver = old && old->state == SYM_DEFINED && old->def_version_hidden;
+      aux->shadowed_by_symver =
+          old && old->state == SYM_DEFINED && old->aux->def_version_hidden;
     }
     // --default-symver: what no named node of a script versions is versioned by the
     // library's name.
-    if (!sym->def_version && ctx->opt.default_symver && sym->state != SYM_UNDEF)
-      sym->def_version = version_base_name(ctx);
+    if (!sym->aux->def_version && ctx->opt.default_symver && sym->state != SYM_UNDEF)
+      symbol_aux(ctx, sym)->def_version = version_base_name(ctx);
     // -Bsymbolic, or a dynamic list that does not name it: exported, yet bound to
     // this library's own definition. A dynamic list overrides -Bsymbolic, wherever
     // each is on the command line (GNU ld's reading of --dynamic-list).
@@ -243,17 +245,19 @@ static void choose_version_definitions(Ctx *ctx) {
   for (size_t i = 0; i < ctx->dynsyms.len; i++) {
     Symbol *sym = ctx->dynsyms.data[i];
     // (The base version, `foo@@`, is no version at all: VER_NDX_GLOBAL.)
-    if (sym->state == SYM_SHARED || sym->copied || !sym->def_version || !*sym->def_version)
+    const char *def = sym->aux->def_version;
+    if (sym->state == SYM_SHARED || sym->copied || !def || !*def)
       continue;
     size_t j = 0;
-    while (j < ctx->verdefs.len && strcmp(ctx->verdefs.data[j], sym->def_version))
+    while (j < ctx->verdefs.len && strcmp(ctx->verdefs.data[j], def))
       j++;
     if (j == ctx->verdefs.len) {
       error("%s: version '%s' of symbol '%s' is not defined by a version script",
-            sym->file->name, sym->def_version, dynamic_name(sym));
+            sym->file->name, def, dynamic_name(sym));
       continue;
     }
-    sym->ver_index = (uint16_t)(2 + j) | (sym->def_version_hidden ? VERSYM_HIDDEN : 0);
+    SymbolAux *aux = symbol_aux(ctx, sym);
+    aux->ver_index = (uint16_t)(2 + j) | (aux->def_version_hidden ? VERSYM_HIDDEN : 0);
   }
 }
 
@@ -317,7 +321,8 @@ void choose_needed_libraries(Ctx *ctx) {
       sym->state = SYM_UNDEF;
       sym->type = STT_NOTYPE;
       sym->size = 0;
-      sym->version = NULL;
+      if (sym->aux->version)
+        symbol_aux(ctx, sym)->version = NULL;
     }
   }
 }
@@ -344,10 +349,10 @@ static uint16_t version_index(Ctx *ctx, const Symbol *sym) {
   for (size_t i = 0; i < ctx->verneeds.len; i++) {
     Verneed *vn = ctx->verneeds.data[i];
     for (size_t j = 0; vn->file == sym->file && j < vn->versions.len; j++)
-      if (!strcmp(vn->versions.data[j], sym->version))
+      if (!strcmp(vn->versions.data[j], sym->aux->version))
         return (uint16_t)(vn->first_index + j);
   }
-  internal_error("no version index for '%s@%s'", sym->name, sym->version);
+  internal_error("no version index for '%s@%s'", sym->name, sym->aux->version);
 }
 
 // DT_DEPAUDIT: the auditing libraries the dynamic linker loads before this
@@ -396,7 +401,7 @@ static int compare_buckets(const void *a, const void *b) {
 }
 
 static bool has_version(const Symbol *sym) {
-  return (sym->state == SYM_SHARED || sym->copied) && sym->version;
+  return (sym->state == SYM_SHARED || sym->copied) && sym->aux->version;
 }
 
 void choose_dynamic_symbols(Ctx *ctx) {
@@ -427,7 +432,7 @@ void choose_dynamic_symbols(Ctx *ctx) {
   for (size_t i = 0; i < defined.len; i++)
     vec_push(&ctx->arena, &ctx->dynsyms, ex[i].sym);
   for (size_t i = 0; i < ctx->dynsyms.len; i++)
-    ((Symbol *)ctx->dynsyms.data[i])->dynsym_index = (uint32_t)i + 1;
+    symbol_aux(ctx, ctx->dynsyms.data[i])->dynsym_index = (uint32_t)i + 1;
 
   // Versions: every imported or copied symbol with a version names it; each
   // library's versions get consecutive indexes, from 2 (0 and 1 mean local and
@@ -435,7 +440,7 @@ void choose_dynamic_symbols(Ctx *ctx) {
   for (size_t i = 0; i < ctx->dynsyms.len; i++) {
     Symbol *sym = ctx->dynsyms.data[i];
     if (has_version(sym))
-      need_version(ctx, sym->file, sym->version);
+      need_version(ctx, sym->file, sym->aux->version);
   }
   uint16_t index = 2;
   for (size_t i = 0; i < ctx->verneeds.len; i++) {
@@ -445,7 +450,7 @@ void choose_dynamic_symbols(Ctx *ctx) {
   }
   for (size_t i = 0; i < ctx->dynsyms.len; i++) {
     Symbol *sym = ctx->dynsyms.data[i];
-    sym->ver_index = has_version(sym) ? version_index(ctx, sym) : VER_NDX_GLOBAL;
+    symbol_aux(ctx, sym)->ver_index = has_version(sym) ? version_index(ctx, sym) : VER_NDX_GLOBAL;
   }
   // The versions it defines number from 2 too: .gnu.version_d and .gnu.version_r
   // share one index space, definitions first.
@@ -456,7 +461,7 @@ void choose_dynamic_symbols(Ctx *ctx) {
     for (size_t i = 0; i < ctx->dynsyms.len; i++) {
       Symbol *sym = ctx->dynsyms.data[i];
       if (has_version(sym))
-        sym->ver_index += (uint16_t)ctx->verdefs.len;
+        symbol_aux(ctx, sym)->ver_index += (uint16_t)ctx->verdefs.len;
     }
   }
 

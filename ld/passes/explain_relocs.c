@@ -104,13 +104,13 @@ static bool names_symbol(Ctx *ctx, const char *query, Symbol *sym) {
     return true;
   if (strncmp(sym->name, "_Z", 2))
     return false;
-  if (!sym->demangled) {
+  if (!sym->aux->demangled) {
     const char *d = demangle(&ctx->arena, sym->name);
-    sym->demangled = d ? d : sym->name;
+    symbol_aux(ctx, sym)->demangled = d ? d : sym->name;
   }
   size_t n = strlen(query);
-  return !strncmp(sym->demangled, query, n) &&
-         (sym->demangled[n] == '\0' || sym->demangled[n] == '(');
+  return !strncmp(sym->aux->demangled, query, n) &&
+         (sym->aux->demangled[n] == '\0' || sym->aux->demangled[n] == '(');
 }
 
 // The assembler writes a reference to a local symbol (a static variable, a static
@@ -221,9 +221,9 @@ static uint64_t place_address(const InputSection *isec, uint64_t off) {
 // sym as a reader wants to know it: what S is.
 static const char *describe_symbol(Ctx *ctx, const Symbol *sym) {
   const char *name = shown_name(ctx, symbol_label(sym));
-  if (sym->iplt)
+  if (sym->aux->iplt)
     return arena_printf(&ctx->arena, "the IFUNC stub of '%s' in .iplt", name);
-  if (sym->plt)
+  if (sym->aux->plt)
     return arena_printf(&ctx->arena, "the PLT entry of '%s' (%s)", name,
                         sym->state == SYM_SHARED ? sym->file->name : "preemptible");
   if (sym == ctx->null_symbol)
@@ -494,11 +494,11 @@ static void print_notes(Ctx *ctx, FILE *fp, const InputSection *isec, uint64_t i
     fprintf(fp, "  note     %s's own formula is %s; the rewrite below replaced it\n", h.name,
             formula_text(v->type_formula));
   if (is_plt_reloc(type) && act == ACT_AS_IS) {
-    if (sym->iplt)
+    if (sym->aux->iplt)
       fprintf(fp, "  note     %s is L + A - P, L being a PLT entry: here '%s''s IFUNC stub, "
               "which jumps to the implementation its resolver chose at start-up\n", h.name,
               name);
-    else if (sym->plt)
+    else if (sym->aux->plt)
       fprintf(fp, "  note     %s is L + A - P, L being a PLT entry: S is '%s''s, at 0x%" PRIx64
               "\n", h.name, name, v->S);
     else

@@ -56,21 +56,23 @@ static Symbol *intern_versioned(Ctx *ctx, const char *name, bool defined) {
     return intern_symbol(ctx, name);
   const char *base = arena_strndup(&ctx->arena, name, (size_t)(at - name));
   Symbol *sym;
+  SymbolAux *aux;
   if (!strcmp(at, "@") || !strcmp(at, "@@")) {
     sym = intern_symbol(ctx, base);
-    sym->def_version = "";
-    sym->symver = true;
+    aux = symbol_aux(ctx, sym);
+    aux->def_version = "";
   } else if (at[1] == '@') {
     sym = intern_symbol(ctx, base);
-    sym->def_version = at + 2;
-    sym->symver = true;
+    aux = symbol_aux(ctx, sym);
+    aux->def_version = at + 2;
   } else {
     sym = intern_symbol(ctx, name);
-    sym->export_name = base;
-    sym->def_version = at + 1;
-    sym->def_version_hidden = true;
-    sym->symver = true;
+    aux = symbol_aux(ctx, sym);
+    aux->export_name = base;
+    aux->def_version = at + 1;
+    aux->def_version_hidden = true;
   }
+  aux->symver = true;
   return sym;
 }
 
@@ -106,7 +108,7 @@ static void add_common(Ctx *ctx, Symbol *sym, InputFile *file, const Elf64_Sym *
     sym->isec = NULL;
     sym->value = 0;
     sym->size = esym->st_size;
-    sym->common_align = align;
+    symbol_aux(ctx, sym)->common_align = align;
     sym->binding = STB_GLOBAL;
     sym->type = STT_OBJECT;
     sym->visibility = ELF64_ST_VISIBILITY(esym->st_other);
@@ -116,11 +118,12 @@ static void add_common(Ctx *ctx, Symbol *sym, InputFile *file, const Elf64_Sym *
     sym->size = esym->st_size;
     sym->file = file;
   }
-  if (align > sym->common_align)
-    sym->common_align = align;
+  if (align > sym->aux->common_align)
+    symbol_aux(ctx, sym)->common_align = align;
 }
 
-static void define_shared(Symbol *sym, InputFile *file, uint64_t i, const char *version);
+static void define_shared(Ctx *ctx, Symbol *sym, InputFile *file, uint64_t i,
+                          const char *version);
 static bool find_versioned_in_shared(Ctx *ctx, Symbol *sym);
 
 void resolve_file_symbols(Ctx *ctx, InputFile *file) {
@@ -160,7 +163,7 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
       // of foo from a shared library, even an old, hidden one; .dynsym calls it foo.
       // A library read already may have it; one read later looks for it itself.
       if (sym->state == SYM_UNDEF && !sym->file && strchr(sym->name, '@')) {
-        sym->export_name = arena_strndup(&ctx->arena, sym->name,
+        symbol_aux(ctx, sym)->export_name = arena_strndup(&ctx->arena, sym->name,
                                          (size_t)(strchr(sym->name, '@') - sym->name));
         find_versioned_in_shared(ctx, sym);
       }
@@ -224,7 +227,8 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
 
 // Makes sym the definition at index i of the shared library `file`, in `version`
 // (NULL: unversioned).
-static void define_shared(Symbol *sym, InputFile *file, uint64_t i, const char *version) {
+static void define_shared(Ctx *ctx, Symbol *sym, InputFile *file, uint64_t i,
+                          const char *version) {
   const ElfShared *so = &file->so;
   const Elf64_Sym *esym = &so->syms[i];
   sym->state = SYM_SHARED;
@@ -235,12 +239,13 @@ static void define_shared(Symbol *sym, InputFile *file, uint64_t i, const char *
   sym->binding = ELF64_ST_BIND(esym->st_info);
   sym->type = ELF64_ST_TYPE(esym->st_info);
   sym->visibility = STV_DEFAULT;
-  sym->shared_protected = ELF64_ST_VISIBILITY(esym->st_other) == STV_PROTECTED;
-  sym->version = version;
+  SymbolAux *aux = symbol_aux(ctx, sym);
+  aux->shared_protected = ELF64_ST_VISIBILITY(esym->st_other) == STV_PROTECTED;
+  aux->version = version;
   // Read-only: in a section that is never writable, or in the library's RELRO
   // (.data.rel.ro: a constant that needed relocating). Its copy in the program must
   // be read-only too, or the program could write what the library cannot.
-  sym->shared_readonly = esym->st_shndx < so->shnum &&
+  aux->shared_readonly = esym->st_shndx < so->shnum &&
                          (!(so->shdrs[esym->st_shndx].sh_flags & SHF_WRITE) ||
                           (esym->st_value >= so->relro_start && esym->st_value < so->relro_end));
 }
@@ -269,7 +274,7 @@ static bool find_versioned_in_shared(Ctx *ctx, Symbol *sym) {
     InputFile *file = ctx->shared_files.data[f];
     for (uint64_t i = file->so.first_global; i < file->so.nsyms; i++)
       if (is_versioned_match(&file->so, i, sym->name)) {
-        define_shared(sym, file, i, definition_version(&file->so, i));
+        define_shared(ctx, sym, file, i, definition_version(&file->so, i));
         return true;
       }
   }
@@ -300,7 +305,7 @@ void resolve_shared_symbols(Ctx *ctx, InputFile *file) {
         vname = arena_printf(&ctx->arena, "%s@%s", so->symnames[i], version);
       Symbol *vsym = find_symbol(ctx, vname);
       if (vsym && vsym->state == SYM_UNDEF && !vsym->defsym)
-        define_shared(vsym, file, i, version);
+        define_shared(ctx, vsym, file, i, version);
     }
     Symbol *sym = intern_symbol(ctx, so->symnames[i]);
     if (esym->st_shndx == SHN_UNDEF) {
@@ -317,7 +322,7 @@ void resolve_shared_symbols(Ctx *ctx, InputFile *file) {
       sym->shared_ref = true;
     if (sym->state != SYM_UNDEF || sym->defsym)
       continue;
-    define_shared(sym, file, i, version);
+    define_shared(ctx, sym, file, i, version);
   }
 }
 
@@ -329,7 +334,7 @@ void allocate_common_symbols(Ctx *ctx) {
     if (sym->state != SYM_COMMON)
       continue;
     InputSection *isec = new_linker_section(ctx, "COMMON", SHT_NOBITS, SHF_ALLOC | SHF_WRITE,
-                                            sym->size, sym->common_align);
+                                            sym->size, sym->aux->common_align);
     isec->file = sym->file;  // the object with the largest tentative definition
     vec_push(&ctx->arena, &ctx->common_sections, isec);
     sym->state = SYM_DEFINED;

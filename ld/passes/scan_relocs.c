@@ -158,7 +158,7 @@ static bool is_function(const Symbol *sym) {
 // library would each see another variable, so it is an error, as in GNU ld.
 static void need_copy(Scan *s, uint64_t idx) {
   Symbol *sym = s->file->syms[idx];
-  if (sym->shared_protected)
+  if (sym->aux->shared_protected)
     error("%s: copy relocation against non-copyable protected symbol '%s' in %s; "
           "recompile with -fPIC", s->file->name, sym->name, sym->file->name);
   else

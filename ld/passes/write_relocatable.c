@@ -279,7 +279,7 @@ static uint32_t build_symbols(Rel *r, Buf *symtab, Buf *shndx, StringTable *strt
     uint8_t bind = sym->binding;
     if (sym->state == SYM_COMMON) {
       sec = IN_COMMON;
-      value = sym->common_align;  // a COMMON symbol's value is its alignment (gABI)
+      value = sym->aux->common_align;  // a COMMON symbol's value is its alignment (gABI)
     } else if (sym->state == SYM_DEFINED) {
       if (!place_in_output(sym, &sec, &value))
         continue;

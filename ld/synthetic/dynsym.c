@@ -39,7 +39,7 @@ static void write_dynsym(Ctx *ctx, InputSection *isec, uint8_t *buf) {
     // IFUNC an executable defines and reaches through its .iplt stub, where the stub
     // is the function's one address, which the libraries must see as well.
     uint8_t type = sym->type;
-    bool stub_is_address = sym->state == SYM_DEFINED && sym->iplt && !ctx->opt.shared;
+    bool stub_is_address = sym->state == SYM_DEFINED && sym->aux->iplt && !ctx->opt.shared;
     if (type == STT_GNU_IFUNC && (sym->state == SYM_SHARED || stub_is_address))
       type = STT_FUNC;
     es.st_info = ELF64_ST_INFO(bind, type);

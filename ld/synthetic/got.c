@@ -31,7 +31,7 @@ static void write_got(Ctx *ctx, InputSection *isec, uint8_t *buf) {
   (void)isec;
   for (size_t i = 0; i < ctx->got_syms.len; i++) {
     Symbol *sym = ctx->got_syms.data[i];
-    write_u64le(buf + 8 * (uint64_t)sym->got_index, symbol_address(sym));
+    write_u64le(buf + 8 * (uint64_t)sym->aux->got_index, symbol_address(sym));
   }
   for (size_t i = 0; i < ctx->gottp_syms.len; i++) {
     Symbol *sym = ctx->gottp_syms.data[i];
@@ -40,14 +40,14 @@ static void write_got(Ctx *ctx, InputSection *isec, uint8_t *buf) {
     uint64_t v = sym->state == SYM_UNDEF || is_imported(sym) || ctx->opt.shared
                      ? 0
                      : symbol_address(sym) - ctx->tp;
-    write_u64le(buf + 8 * (uint64_t)sym->gottp_index, v);
+    write_u64le(buf + 8 * (uint64_t)sym->aux->gottp_index, v);
   }
   // General dynamic in a shared library: the module comes at run time
   // (DTPMOD64); the offset of one of its own variables is known now.
   for (size_t i = 0; i < ctx->tlsgd_syms.len; i++) {
     Symbol *sym = ctx->tlsgd_syms.data[i];
     if (!is_imported(sym))
-      write_u64le(buf + 8 * (uint64_t)sym->tlsgd_index + 8,
+      write_u64le(buf + 8 * (uint64_t)sym->aux->tlsgd_index + 8,
                   symbol_address(sym) - ctx->tls_start);
   }
 }

@@ -40,11 +40,11 @@ static void write_dyn_entry(Ctx *ctx, uint8_t *p, const DynReloc *d, uint64_t ad
   case DYN_TLSDESC:
     // A variable of the module itself, not in .dynsym: the offset in its TLS block
     // goes in the addend, against symbol 0.
-    if (!d->sym->dynsym_index) {
+    if (!d->sym->aux->dynsym_index) {
       write_dyn_reloc(p, d->kind, addr, 0, symbol_address(d->sym) + A - ctx->tls_start);
       break;
     }
-    write_dyn_reloc(p, d->kind, addr, d->sym->dynsym_index, A);
+    write_dyn_reloc(p, d->kind, addr, d->sym->aux->dynsym_index, A);
     break;
   case DYN_RELATIVE:
     write_dyn_reloc(p, d->kind, addr, 0, symbol_address_for(d->sym, A) + A);
@@ -53,7 +53,7 @@ static void write_dyn_entry(Ctx *ctx, uint8_t *p, const DynReloc *d, uint64_t ad
     write_dyn_reloc(p, d->kind, addr, 0, symbol_definition_address(d->sym));
     break;
   default:
-    write_dyn_reloc(p, d->kind, addr, d->sym->dynsym_index, A);
+    write_dyn_reloc(p, d->kind, addr, d->sym->aux->dynsym_index, A);
     break;
   }
 }

@@ -18,7 +18,7 @@ static void write_rela_plt(Ctx *ctx, InputSection *isec, uint8_t *buf) {
   for (size_t i = 0; i < ctx->plt_syms.len; i++) {
     Symbol *sym = ctx->plt_syms.data[i];
     write_dyn_reloc(buf + sizeof(Elf64_Rela) * i, DYN_JUMP_SLOT, got_plt_slot(ctx, i),
-                    sym->dynsym_index, 0);
+                    sym->aux->dynsym_index, 0);
   }
 }
 

@@ -17,7 +17,7 @@ static bool size_versym(Ctx *ctx, InputSection *isec) {
 static void write_versym(Ctx *ctx, InputSection *isec, uint8_t *buf) {
   (void)isec;
   for (size_t i = 0; i < ctx->dynsyms.len; i++)
-    write_u16le(buf + 2 * (1 + i), ((Symbol *)ctx->dynsyms.data[i])->ver_index);
+    write_u16le(buf + 2 * (1 + i), ((Symbol *)ctx->dynsyms.data[i])->aux->ver_index);
 }
 
 static void link_versym(Ctx *ctx, Elf64_Shdr *sh) {
