@@ -224,6 +224,20 @@ typedef struct {
   const struct String *str;  // while merging: the distinct string it is
 } MergePiece;
 
+// What only some input sections have: .eh_frame's records, merged strings' pieces,
+// contents the linker made, the script rule that placed them. Like SymbolAux: every
+// section starts out pointing at one shared record of the defaults (all NULL), and
+// section_aux() gives it its own the first time a pass writes one.
+typedef struct SectionAux {
+  const uint8_t *synthetic;  // contents made by the linker (e.g. merged .comment)
+  EhRecord *eh;           // .eh_frame: its records, placed one by one
+  uint64_t neh;
+  InputRule *script_rule; // a linker script's SECTIONS: the rule that placed it, or NULL
+  InputSection *merged;   // SHF_MERGE strings: the section they were merged into
+  MergePiece *pieces;     // ... and where each string went
+  uint64_t npieces;
+} SectionAux;
+
 struct InputSection {
   InputFile *file;
   const char *name;
@@ -238,13 +252,7 @@ struct InputSection {
                           // ACT_AS_IS
   OutputSection *osec;
   uint64_t offset;        // within osec
-  const uint8_t *synthetic;  // contents made by the linker (e.g. merged .comment)
-  EhRecord *eh;           // .eh_frame: its records, placed one by one
-  uint64_t neh;
-  InputRule *script_rule; // a linker script's SECTIONS: the rule that placed it, or NULL
-  InputSection *merged;   // SHF_MERGE strings: the section they were merged into
-  MergePiece *pieces;     // ... and where each string went
-  uint64_t npieces;
+  const SectionAux *aux;  // never NULL: the shared defaults until section_aux()
   uint32_t shndx;         // in its file; 0 for sections the linker makes
   uint32_t sh_type;
   uint32_t order;         // position among osec's members
@@ -336,6 +344,12 @@ struct Segment {
   int kind;               // PT_LOAD: layout.c's SEG_* for what it holds
 };
 
+// A new input section of `file`, empty; the caller fills in the rest. (Every
+// InputSection is made here, so that none lacks its aux.)
+InputSection *new_input_section(Ctx *ctx, InputFile *file, const char *name);
+// isec's own SectionAux, to write to: made the first time. From several threads at
+// once only for different sections.
+SectionAux *section_aux(Ctx *ctx, InputSection *isec);
 // A section whose contents the linker makes (COMMON space, merged strings, and the
 // sections of ld/synthetic/). It belongs to ctx->internal unless the caller says
 // otherwise.

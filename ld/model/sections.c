@@ -22,11 +22,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+// A big link has hundreds of thousands of input sections: a field added here costs
+// that many times its size. What only some sections need goes in SectionAux.
+_Static_assert(sizeof(InputSection) <= 136,
+               "InputSection has grown: does the new field belong in SectionAux?");
+
+static const SectionAux no_section_aux;
+
+InputSection *new_input_section(Ctx *ctx, InputFile *file, const char *name) {
+  InputSection *isec = arena_alloc(&ctx->arena, sizeof *isec);
+  isec->file = file;
+  isec->name = name;
+  isec->aux = &no_section_aux;
+  return isec;
+}
+
+SectionAux *section_aux(Ctx *ctx, InputSection *isec) {
+  if (isec->aux == &no_section_aux) {
+    SectionAux *aux = arena_alloc(&ctx->arena, sizeof *aux);
+    isec->aux = aux;
+  }
+  return (SectionAux *)isec->aux;
+}
+
 InputSection *new_linker_section(Ctx *ctx, const char *name, uint32_t type, uint64_t flags,
                                  uint64_t size, uint64_t align) {
-  InputSection *isec = arena_alloc(&ctx->arena, sizeof *isec);
-  isec->file = ctx->internal;
-  isec->name = name;
+  InputSection *isec = new_input_section(ctx, ctx->internal, name);
   isec->sh_type = type;
   isec->sh_flags = flags;
   isec->sh_size = size;
@@ -68,16 +89,16 @@ uint64_t isec_address(const InputSection *isec) { return isec->osec->addr + isec
 uint64_t isec_output_offset(const InputSection *isec, uint64_t off, bool *dropped) {
   if (dropped)
     *dropped = false;
-  if (isec->merged)
-    return isec->merged->offset + merged_offset(isec, off);
+  if (isec->aux->merged)
+    return isec->aux->merged->offset + merged_offset(isec, off);
   if (isec->reversed && off < isec->sh_size)
     return isec->offset + (isec->sh_size - 8 - (off & ~(uint64_t)7)) + (off & 7);
-  if (!isec->eh)
+  if (!isec->aux->eh)
     return isec->offset + off;
   if (dropped) {
     *dropped = true;
-    for (uint64_t i = 0; i < isec->neh; i++) {
-      const EhRecord *rec = &isec->eh[i];
+    for (uint64_t i = 0; i < isec->aux->neh; i++) {
+      const EhRecord *rec = &isec->aux->eh[i];
       if (rec->kept && off >= rec->in_off && off - rec->in_off < rec->size)
         *dropped = false;
     }
@@ -87,15 +108,15 @@ uint64_t isec_output_offset(const InputSection *isec, uint64_t off, bool *droppe
 
 uint64_t merged_offset(const InputSection *isec, uint64_t off) {
   // The last piece starting at or before off.
-  uint64_t lo = 0, hi = isec->npieces;
+  uint64_t lo = 0, hi = isec->aux->npieces;
   while (hi - lo > 1) {
     uint64_t mid = lo + (hi - lo) / 2;
-    if (isec->pieces[mid].in_off <= off)
+    if (isec->aux->pieces[mid].in_off <= off)
       lo = mid;
     else
       hi = mid;
   }
-  const MergePiece *p = &isec->pieces[lo];
+  const MergePiece *p = &isec->aux->pieces[lo];
   return p->out_off + (off - p->in_off);
 }
 
@@ -104,8 +125,8 @@ uint64_t eh_frame_offset(const InputSection *isec, uint64_t value) {
   // __FRAME_END__) moves with the record it is in; one in a dropped record, or at
   // the end, goes to where the next kept record would be.
   uint64_t next = isec->offset;
-  for (uint64_t i = 0; i < isec->neh; i++) {
-    const EhRecord *rec = &isec->eh[i];
+  for (uint64_t i = 0; i < isec->aux->neh; i++) {
+    const EhRecord *rec = &isec->aux->eh[i];
     if (!rec->kept)
       continue;
     if (value < rec->in_off + rec->size)

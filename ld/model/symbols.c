@@ -128,12 +128,12 @@ uint64_t symbol_address_for(const Symbol *sym, uint64_t A) {
   // A reference through the section symbol names the string at offset A. (Assemblers
   // keep a symbol per string instead whenever the addend would not say which string,
   // e.g. the -4 of a PC-relative reference; a negative offset is taken as 0.)
-  if (sym->type == STT_SECTION && sym->state == SYM_DEFINED && isec && isec->merged &&
+  if (sym->type == STT_SECTION && sym->state == SYM_DEFINED && isec && isec->aux->merged &&
       isec->is_alive) {
     uint64_t off = sym->value + A;
     if ((int64_t)off < 0 || off >= isec->sh_size)
-      return isec_address(isec->merged) + merged_offset(isec, sym->value);
-    return isec_address(isec->merged) + merged_offset(isec, off) - A;
+      return isec_address(isec->aux->merged) + merged_offset(isec, sym->value);
+    return isec_address(isec->aux->merged) + merged_offset(isec, off) - A;
   }
   return symbol_address(sym);
 }

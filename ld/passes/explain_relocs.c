@@ -213,7 +213,7 @@ static PtrVec find_matches(Ctx *ctx, const Query *q, bool *known) {
 static uint64_t place_address(const InputSection *isec, uint64_t off) {
   if (!(isec->sh_flags & SHF_ALLOC))
     return off;
-  if (isec->eh)
+  if (isec->aux->eh)
     return isec->osec->addr + eh_frame_offset(isec, off);
   return isec_address(isec) + off;
 }
@@ -536,7 +536,7 @@ static const char *not_applied(const InputSection *isec, uint64_t off) {
   if (!isec->is_alive || !isec->osec)
     return "its section is not in the output (a COMDAT copy another file kept, "
            "--gc-sections, or -S)";
-  if (isec->merged)
+  if (isec->aux->merged)
     return "its section's strings were merged into one copy";
   bool dropped = false;
   isec_output_offset(isec, off, &dropped);

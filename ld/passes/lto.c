@@ -386,9 +386,7 @@ static void make_symbol_table(Ctx *ctx, InputFile *file) {
   file->syms[0] = ctx->null_symbol;
   file->sections = arena_array(&ctx->arena, 3, sizeof(InputSection *));
   for (int k = 1; k <= 2; k++) {
-    InputSection *isec = arena_alloc(&ctx->arena, sizeof *isec);
-    isec->file = file;
-    isec->name = ".gnu.lto";
+    InputSection *isec = new_input_section(ctx, file, ".gnu.lto");
     isec->is_alive = k == 1;
     file->sections[k] = isec;
   }

@@ -43,7 +43,7 @@ static bool is_mergeable(const InputSection *isec) {
   uint64_t n = isec->sh_entsize;
   if (!(isec->sh_flags & SHF_MERGE) || !(isec->sh_flags & SHF_STRINGS) ||
       (n != 1 && n != 2 && n != 4) || isec->nrels || isec->sh_addralign > MAX_MERGE_ALIGN ||
-      isec->sh_type != SHT_PROGBITS || isec->synthetic || isec->data.size == 0 ||
+      isec->sh_type != SHT_PROGBITS || isec->aux->synthetic || isec->data.size == 0 ||
       isec->data.size % n)
     return false;
   for (uint64_t k = isec->data.size - n; k < isec->data.size; k++)
@@ -111,8 +111,8 @@ static InputSection *merge_group(Ctx *ctx, OutputSection *osec, const uint8_t *g
     uint64_t n = 0;
     for (uint64_t off = 0; off < v.size; off += string_length(v, off, entsize))
       n++;
-    isec->pieces = arena_array(&ctx->arena, n, sizeof(MergePiece));
-    isec->npieces = n;
+    section_aux(ctx, isec)->pieces = arena_array(&ctx->arena, n, sizeof(MergePiece));
+    section_aux(ctx, isec)->npieces = n;
     uint64_t off = 0;
     for (uint64_t p = 0; p < n; p++) {
       uint64_t len = string_length(v, off, entsize);
@@ -126,8 +126,8 @@ static InputSection *merge_group(Ctx *ctx, OutputSection *osec, const uint8_t *g
         vec_push(&ctx->arena, &strings, str);
         bound += align_to(len, align);
       }
-      isec->pieces[p].in_off = off;
-      isec->pieces[p].str = e->value;
+      isec->aux->pieces[p].in_off = off;
+      isec->aux->pieces[p].str = e->value;
       off += len;
     }
     // Only the strings seen first are read again (below): in a big link the file's
@@ -162,8 +162,8 @@ static InputSection *merge_group(Ctx *ctx, OutputSection *osec, const uint8_t *g
   for (size_t i = 0; i < osec->members.len; i++) {
     InputSection *isec = osec->members.data[i];
     if (group_of[i] == g)
-      for (uint64_t p = 0; p < isec->npieces; p++)
-        isec->pieces[p].out_off = isec->pieces[p].str->out;
+      for (uint64_t p = 0; p < isec->aux->npieces; p++)
+        isec->aux->pieces[p].out_off = isec->aux->pieces[p].str->out;
   }
 
   InputSection *merged = new_linker_section(ctx, "<merged strings>", SHT_PROGBITS,
@@ -171,7 +171,7 @@ static InputSection *merge_group(Ctx *ctx, OutputSection *osec, const uint8_t *g
                                                 SHF_STRINGS,
                                             size, align);
   merged->sh_entsize = entsize;
-  merged->synthetic = buf;
+  section_aux(ctx, merged)->synthetic = buf;
   merged->osec = osec;
   return merged;
 }
@@ -218,9 +218,9 @@ void merge_strings(Ctx *ctx, OutputSection *osec) {
       continue;
     }
     size_t g = group_of[i] - 1u;
-    isec->merged = groups[g];
+    section_aux(ctx, isec)->merged = groups[g];
     if (!placed[g]) {
-      groups[g]->script_rule = isec->script_rule;  // a linker script placed it there
+      section_aux(ctx, groups[g])->script_rule = isec->aux->script_rule;  // a script placed it
       vec_push(&ctx->arena, &members, groups[g]);
       placed[g] = true;
     }

@@ -82,7 +82,9 @@ static void add_to_osec(Ctx *ctx, HashMap *by_name, InputSection *isec) {
   if (ctx->script.has_sections) {
     // A linker script's SECTIONS: the first rule that matches decides; a section
     // none matches (an orphan) keeps its own name.
-    isec->script_rule = match_script_rule(ctx, isec, &osd);
+    InputRule *rule = match_script_rule(ctx, isec, &osd);
+    if (rule)
+      section_aux(ctx, isec)->script_rule = rule;
     name = osd ? osd->name : !strcmp(isec->name, "COMMON") ? ".bss" : isec->name;
     if (osd && !strcmp(name, "/DISCARD/")) {
       isec->is_alive = false;
@@ -169,11 +171,11 @@ static void merge_comment(Ctx *ctx, OutputSection *osec) {
   InputSection *merged = new_linker_section(ctx, first->name, first->sh_type, first->sh_flags,
                                             len, first->sh_addralign);
   merged->sh_entsize = first->sh_entsize;
-  merged->synthetic = (const uint8_t *)out;
+  section_aux(ctx, merged)->synthetic = (const uint8_t *)out;
   merged->osec = osec;
-  merged->script_rule = first->script_rule;
+  section_aux(ctx, merged)->script_rule = first->aux->script_rule;
   for (size_t i = 0; i < osec->members.len; i++)
-    ((InputSection *)osec->members.data[i])->merged = merged;
+    section_aux(ctx, osec->members.data[i])->merged = merged;
   osec->members.len = 0;
   vec_push(&ctx->arena, &osec->members, merged);
   osec->sh_flags |= SHF_MERGE | SHF_STRINGS;

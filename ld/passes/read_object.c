@@ -139,9 +139,7 @@ static void read_sections(Ctx *ctx, InputFile *file) {
     }
     if (is_control_section(name, s->sh_type) || (s->sh_flags & SHF_EXCLUDE))
       continue;
-    InputSection *isec = arena_alloc(&ctx->arena, sizeof *isec);
-    isec->file = file;
-    isec->name = name;
+    InputSection *isec = new_input_section(ctx, file, name);
     isec->shndx = (uint32_t)i;
     isec->sh_type = s->sh_type;
     isec->sh_flags = s->sh_flags;

@@ -103,11 +103,11 @@ static void make_data_sections(Ctx *ctx, OutputDesc *osd) {
     // (Its flags become the output section's if it is the first thing there.)
     cmd->data = new_linker_section(ctx, osd->name, SHT_PROGBITS,
                                    SHF_ALLOC | (writable ? SHF_WRITE : 0), cmd->size, 1);
-    cmd->data->synthetic = arena_alloc(&ctx->arena, cmd->size);
+    section_aux(ctx, cmd->data)->synthetic = arena_alloc(&ctx->arena, cmd->size);
     if (!osd->osec)
       osd->osec = new_output_section(ctx, osd->name, cmd->data);
     cmd->data->osec = osd->osec;
-    cmd->data->script_rule = NULL;
+    section_aux(ctx, cmd->data)->script_rule = NULL;
     vec_push(&ctx->arena, &osd->osec->members, cmd->data);
   }
   if (made_here && !osd->osec && moved) {
@@ -204,7 +204,7 @@ static void place_rule(Ctx *ctx, OutputSection *osec, const InputRule *rule, boo
   Script *s = &ctx->script;
   for (size_t i = 0; i < osec->members.len; i++) {
     InputSection *isec = osec->members.data[i];
-    if (isec->script_rule != rule)
+    if (isec->aux->script_rule != rule)
       continue;
     if (eh) {  // .eh_frame: laid out record by record, sized already
       s->dot = osec->addr + osec->size;
@@ -433,7 +433,7 @@ static void fill_data(Ctx *ctx, const PtrVec *cmds) {
     if (cmd->kind != SC_DATA)
       continue;
     uint64_t v = eval_expr(ctx, cmd->expr);
-    uint8_t *p = (uint8_t *)cmd->data->synthetic;
+    uint8_t *p = (uint8_t *)cmd->data->aux->synthetic;
     for (uint32_t b = 0; b < cmd->size; b++)
       p[b] = (uint8_t)(v >> (8 * b));
   }
@@ -478,7 +478,7 @@ static void fill_gaps(Ctx *ctx, const OutputDesc *osd) {
       uint8_t *bytes = arena_alloc(&ctx->arena, next - pos);
       for (uint64_t b = 0; b < next - pos; b++)
         bytes[b] = pattern[b % width];
-      gap->synthetic = bytes;
+      section_aux(ctx, gap)->synthetic = bytes;
       gap->osec = osec;
       gap->offset = pos;
       vec_push(&ctx->arena, &osec->members, gap);

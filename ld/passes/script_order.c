@@ -27,8 +27,8 @@
 
 static int compare_members(const void *a, const void *b) {
   const InputSection *x = *(InputSection *const *)a, *y = *(InputSection *const *)b;
-  uint32_t rx = x->script_rule ? x->script_rule->rank : UINT32_MAX;
-  uint32_t ry = y->script_rule ? y->script_rule->rank : UINT32_MAX;
+  uint32_t rx = x->aux->script_rule ? x->aux->script_rule->rank : UINT32_MAX;
+  uint32_t ry = y->aux->script_rule ? y->aux->script_rule->rank : UINT32_MAX;
   if (rx != ry)
     return rx < ry ? -1 : 1;
   return x->order < y->order ? -1 : x->order > y->order;
@@ -45,7 +45,7 @@ typedef struct {
 // --sort-section=alignment is SORT_BY_NAME(SORT_BY_ALIGNMENT(x)). It leaves .init
 // and .fini alone: their pieces make one function only in link order.
 static SortKeys sort_of(Ctx *ctx, const OutputSection *osec, const InputSection *isec) {
-  const InputRule *rule = isec->script_rule;
+  const InputRule *rule = isec->aux->script_rule;
   SortKeys keys = {SORT_NONE, SORT_NONE};
   for (size_t i = 0; rule && i < rule->patterns.len; i++) {
     const SectionPattern *pat = rule->patterns.data[i];
@@ -138,14 +138,15 @@ void order_script_members(Ctx *ctx, OutputSection *osec) {
   for (size_t i = 0; i < m->len;) {
     size_t j = i + 1;
     InputSection *first = m->data[i];
-    while (j < m->len && ((InputSection *)m->data[j])->script_rule == first->script_rule)
+    const InputRule *rule = first->aux->script_rule;
+    while (j < m->len && ((InputSection *)m->data[j])->aux->script_rule == rule)
       j++;
     int (*compare)(const void *, const void *) = comparison(sort_of(ctx, osec, first));
     if (compare && j - i > 1)
       qsort(m->data + i, j - i, sizeof(void *), compare);
     // SORT(*)(...): the files in name order, first; within a file the sections keep
     // the order just given them (their positions become the tie-break).
-    if (first->script_rule && first->script_rule->file_sort == SORT_BY_NAME && j - i > 1) {
+    if (rule && rule->file_sort == SORT_BY_NAME && j - i > 1) {
       for (size_t k = i; k < j; k++)
         ((InputSection *)m->data[k])->order = (uint32_t)k;
       qsort(m->data + i, j - i, sizeof(void *), by_file_name);

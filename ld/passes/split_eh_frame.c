@@ -116,8 +116,8 @@ static bool split(Ctx *ctx, InputSection *isec) {
     n++;
   if (r < 0)
     return false;
-  isec->eh = arena_array(&ctx->arena, n, sizeof(EhRecord));
-  isec->neh = n;
+  section_aux(ctx, isec)->eh = arena_array(&ctx->arena, n, sizeof(EhRecord));
+  section_aux(ctx, isec)->neh = n;
 
   // Relocations are matched to records by offset; make sure they are in order. (A
   // table out of order is sorted in a copy, actions and all: see sort_rels.)
@@ -129,7 +129,7 @@ static bool split(Ctx *ctx, InputSection *isec) {
 
   uint64_t off = 0, rel = 0;
   for (uint64_t i = 0; i < n; i++) {
-    EhRecord *rec = &isec->eh[i];
+    EhRecord *rec = &isec->aux->eh[i];
     eh_record_at(v, off, &size, &hdr);
     rec->size = (uint32_t)size;
     rec->id_off = (uint32_t)hdr;
@@ -156,16 +156,16 @@ static bool split(Ctx *ctx, InputSection *isec) {
 // The records are in the order of their offsets: a binary search (a section of a
 // big object has thousands of FDEs).
 static EhRecord *find_cie(InputSection *isec, uint64_t in_off) {
-  uint64_t lo = 0, hi = isec->neh;
+  uint64_t lo = 0, hi = isec->aux->neh;
   while (lo < hi) {
     uint64_t mid = lo + (hi - lo) / 2;
-    if (isec->eh[mid].in_off < in_off)
+    if (isec->aux->eh[mid].in_off < in_off)
       lo = mid + 1;
     else
       hi = mid;
   }
-  if (lo < isec->neh && isec->eh[lo].in_off == in_off && isec->eh[lo].is_cie)
-    return &isec->eh[lo];
+  if (lo < isec->aux->neh && isec->aux->eh[lo].in_off == in_off && isec->aux->eh[lo].is_cie)
+    return &isec->aux->eh[lo];
   return NULL;
 }
 
@@ -182,8 +182,8 @@ uint64_t split_eh_frame(Ctx *ctx, OutputSection *osec) {
       error("%s: .eh_frame: malformed record", isec->file->name);
       continue;
     }
-    for (uint64_t i = 0; i < isec->neh; i++) {
-      EhRecord *rec = &isec->eh[i];
+    for (uint64_t i = 0; i < isec->aux->neh; i++) {
+      EhRecord *rec = &isec->aux->eh[i];
       if (rec->is_cie) {
         size_t len;
         const char *key = cie_key(ctx, isec, rec, &len);

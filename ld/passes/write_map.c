@@ -103,7 +103,7 @@ static bool is_mappable(const Symbol *sym) {
   // (Symbols in merged string sections are not listed: their input section is no
   // longer a member of its output section.)
   return sym && sym->state == SYM_DEFINED && sym->isec && sym->isec->is_alive &&
-         sym->isec->osec && !sym->isec->merged && *sym->name && sym->type != STT_SECTION &&
+         sym->isec->osec && !sym->isec->aux->merged && *sym->name && sym->type != STT_SECTION &&
          sym->type != STT_FILE && strncmp(sym->name, ".L", 2);
 }
 
@@ -133,7 +133,7 @@ static void print_discarded(Ctx *ctx, FILE *fp) {
     InputFile *file = ctx->files.data[f];
     for (uint64_t s = 1; s < file->obj.shnum; s++) {
       InputSection *isec = file->sections[s];
-      if (!isec || isec->is_alive || isec->merged || !isec->sh_size)
+      if (!isec || isec->is_alive || isec->aux->merged || !isec->sh_size)
         continue;
       if (!any)
         fprintf(fp, "Discarded input sections\n\n");

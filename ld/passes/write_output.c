@@ -71,8 +71,8 @@ static void write_phdrs(Ctx *ctx, uint8_t *out) {
 // Copies the kept records of one .eh_frame member and relocates them in place; each
 // FDE's CIE pointer is rewritten for the distance to where its CIE went.
 static void copy_eh_frame_records(Ctx *ctx, InputSection *isec, uint8_t *osec_out) {
-  for (uint64_t i = 0; i < isec->neh; i++) {
-    const EhRecord *rec = &isec->eh[i];
+  for (uint64_t i = 0; i < isec->aux->neh; i++) {
+    const EhRecord *rec = &isec->aux->eh[i];
     if (!rec->kept)
       continue;
     uint8_t *dst = osec_out + rec->out_off;
@@ -102,12 +102,12 @@ static void reverse_entries(uint8_t *p, uint64_t size) {
 static void copy_member(Ctx *ctx, InputSection *isec, uint8_t *osec_out) {
   if (isec->sh_type == SHT_NOBITS)
     return;  // its space is already zero
-  if (isec->eh) {
+  if (isec->aux->eh) {
     copy_eh_frame_records(ctx, isec, osec_out);
     return;
   }
   uint8_t *dst = osec_out + isec->offset;
-  const uint8_t *src = isec->synthetic ? isec->synthetic : isec->data.data;
+  const uint8_t *src = isec->aux->synthetic ? isec->aux->synthetic : isec->data.data;
   if (isec->sh_size && src)
     memcpy(dst, src, isec->sh_size);
   if (isec->nrels)

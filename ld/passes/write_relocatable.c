@@ -546,7 +546,7 @@ void write_relocatable(Ctx *ctx) {
   }
   for (size_t i = 0; i < notes.len; i++) {
     InputSection *isec = notes.data[i];
-    memcpy(out + note_off[i], isec->synthetic, isec->sh_size);
+    memcpy(out + note_off[i], isec->aux->synthetic, isec->sh_size);
     Elf64_Shdr sh = {
       .sh_name = find_string(&shstrtab, isec->name), .sh_type = isec->sh_type,
       .sh_flags = isec->sh_flags, .sh_offset = note_off[i], .sh_size = isec->sh_size,

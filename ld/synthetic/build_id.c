@@ -34,7 +34,7 @@ static bool size_build_id(Ctx *ctx, InputSection *isec) {
   write_u32le(buf + 8, NT_GNU_BUILD_ID);
   memcpy(buf + 12, "GNU", 4);
   isec->sh_size = size;
-  isec->synthetic = buf;
+  section_aux(ctx, isec)->synthetic = buf;
   return true;
 }
 

@@ -185,7 +185,7 @@ static bool size_gnu_property(Ctx *ctx, InputSection *isec) {
     write_u32le(buf + 24 + 16 * i, out[i].value);
   }
   isec->sh_size = size;
-  isec->synthetic = buf;
+  section_aux(ctx, isec)->synthetic = buf;
   return true;
 }
 

@@ -18,7 +18,7 @@ static bool size_interp(Ctx *ctx, InputSection *isec) {
   if (!ctx->dynamic || ctx->opt.shared)
     return false;  // a shared library is loaded by the program's dynamic linker
   isec->sh_size = strlen(ctx->opt.dynamic_linker) + 1;
-  isec->synthetic = (const uint8_t *)ctx->opt.dynamic_linker;
+  section_aux(ctx, isec)->synthetic = (const uint8_t *)ctx->opt.dynamic_linker;
   return true;
 }
 
