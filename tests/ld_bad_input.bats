@@ -1075,6 +1075,26 @@ EOF
   expect_error "mini-ld: eh-length.o: .eh_frame: malformed record" "${args[@]}"
 }
 
+@test "ld: malformed .eh_frame records are reported in input order, whatever the threads" {
+  bad_eh_frame_length
+  # The sections are split in parallel: forty objects, two of them broken.
+  for i in $(seq 1 40); do
+    printf '\t.text\n\t.globl f%d\nf%d:\n\t.cfi_startproc\n\tret\n\t.cfi_endproc\n' \
+        "$i" "$i" | asm "f$i"
+  done
+  patch_le f7.o "$(section_offset f7.o .eh_frame)" 4 0x10000
+  patch_le f31.o "$(section_offset f31.o .eh_frame)" 4 0x10000
+  local want="mini-ld: f7.o: .eh_frame: malformed record
+mini-ld: f31.o: .eh_frame: malformed record"
+  for t in 1 2 4; do
+    run -1 "$MINI_LD" --threads=$t eh.o $(seq -f 'f%g.o' 1 40) -o out
+    [ "$output" = "$want" ]
+    [ ! -e out ]
+  done
+  run "$MINI_LD" eh.o f1.o f2.o -o out
+  [ "$status" -eq 0 ]
+}
+
 # ---------------------------------------------------------------------------------
 # Output.
 

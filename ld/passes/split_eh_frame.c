@@ -24,9 +24,11 @@
  * the section (the inputs' own terminators, such as crtend.o's, are dropped).
  *
  * A sub-step of layout, run when output sections are made (after --gc-sections, so
- * liveness is known); fills InputSection.eh, .neh and .offset for the members of
- * .eh_frame, and the output section's size. write_output copies and relocates
- * record by record; model/sections.c says where a byte of a record went.
+ * liveness is known); fills the eh and neh of each member's SectionAux, its offset,
+ * and the output section's size. The sections are split in parallel (each on its
+ * own); the records are then kept or dropped in input order. write_output copies
+ * and relocates record by record; model/sections.c says where a byte of a record
+ * went.
  */
 #include "../ld.h"
 
@@ -104,7 +106,8 @@ static bool fde_is_live(InputSection *isec, const EhRecord *r) {
   return sym->isec->is_alive && sym->isec->osec;
 }
 
-// Splits one input section into records. Returns false if it is malformed.
+// Splits one input section into records. Returns false if it is malformed. Touches
+// isec alone (and the arena): threads split different sections at once.
 static bool split(Ctx *ctx, InputSection *isec) {
   View v = isec->data;
   if (v.size >= (UINT64_C(1) << 32) || isec->nrels >= (UINT64_C(1) << 32))
@@ -169,7 +172,23 @@ static EhRecord *find_cie(InputSection *isec, uint64_t in_off) {
   return NULL;
 }
 
+typedef struct {
+  Ctx *ctx;
+  OutputSection *osec;
+  bool *ok;  // per member: split() succeeded
+} SplitTasks;
+
+static void split_task(void *arg, size_t m) {
+  SplitTasks *t = arg;
+  t->ok[m] = split(t->ctx, t->osec->members.data[m]);
+}
+
 uint64_t split_eh_frame(Ctx *ctx, OutputSection *osec) {
+  // Each section is split on its own, all at once; then, in input order (which is
+  // what makes the output the same whatever the threads did), the records are
+  // deduplicated and given their places.
+  SplitTasks t = {ctx, osec, arena_array(&ctx->arena, osec->members.len + 1, sizeof(bool))};
+  parallel_for(osec->members.len, split_task, &t);
   HashMap cies = {0};  // CIE key -> output offset + 1
   uint64_t out = 0, fdes = 0;
   for (size_t m = 0; m < osec->members.len; m++) {
@@ -178,7 +197,7 @@ uint64_t split_eh_frame(Ctx *ctx, OutputSection *osec) {
       osec->sh_addralign = isec->sh_addralign;
     isec->offset = out;
     isec->order = (uint32_t)m;
-    if (!split(ctx, isec)) {
+    if (!t.ok[m]) {
       error("%s: .eh_frame: malformed record", isec->file->name);
       continue;
     }
