@@ -75,7 +75,14 @@ static bool is_unique(Ctx *ctx, const InputSection *isec) {
   return ctx->opt.unique_orphans && !merged_name(isec) && !is_listed(isec->name);
 }
 
-static void add_to_osec(Ctx *ctx, HashMap *by_name, InputSection *isec) {
+// The output sections the naming rules made, by name.
+typedef struct {
+  HashMap by_name;
+  const char *last_name;  // the name the last lookup was for, and what it found:
+  OutputSection *last;    // most sections go where the one before them went
+} OsecNames;
+
+static void add_to_osec(Ctx *ctx, OsecNames *names, InputSection *isec) {
   const char *name = output_name(isec);
   OutputSection *osec;
   OutputDesc *osd = NULL;
@@ -99,11 +106,16 @@ static void add_to_osec(Ctx *ctx, HashMap *by_name, InputSection *isec) {
     // Not entered in by_name: no other section joins it.
     name = isec->name;
     osec = new_output_section(ctx, name, isec);
+  } else if (name == names->last_name) {
+    // (.text.f, .text.g, ...: the naming rules return the same string each time.)
+    osec = names->last;
   } else {
-    HashEntry *e = hashmap_slot(by_name, name, strlen(name));
+    HashEntry *e = hashmap_slot(&names->by_name, name, strlen(name));
     if (!e->value)
       e->value = new_output_section(ctx, name, isec);
     osec = e->value;
+    names->last_name = name;
+    names->last = osec;
   }
   // The output section's flags and type must suit every member: one writable member
   // makes it writable, one member with contents makes it PROGBITS.
@@ -217,19 +229,19 @@ static bool is_output_section(Ctx *ctx, const InputSection *isec) {
 
 // The output section called `name`: the one the naming rules made, or the one a
 // linker script's SECTIONS describes.
-static OutputSection *named(Ctx *ctx, HashMap *by_name, const char *name) {
-  OutputSection *osec = hashmap_get(by_name, name, strlen(name));
+static OutputSection *named(Ctx *ctx, OsecNames *names, const char *name) {
+  OutputSection *osec = hashmap_get(&names->by_name, name, strlen(name));
   return osec || !ctx->script.has_sections ? osec : find_output_section(ctx, name);
 }
 
 void make_output_sections(Ctx *ctx) {
-  HashMap by_name = {0};
+  OsecNames names = {0};
   for (size_t f = 0; f < ctx->files.len; f++) {
     InputFile *file = ctx->files.data[f];
     for (uint64_t s = 1; s < file->obj.shnum; s++) {
       InputSection *isec = file->sections[s];
       if (is_output_section(ctx, isec))
-        add_to_osec(ctx, &by_name, isec);
+        add_to_osec(ctx, &names, isec);
     }
     // (Its section names were read from its pages: in a big link they go,
     // mapped_file.c, as every pass that sweeps the inputs lets them go.)
@@ -237,8 +249,8 @@ void make_output_sections(Ctx *ctx) {
   }
   // COMMON space goes after every input's .bss, as in GNU ld's *(COMMON).
   for (size_t i = 0; i < ctx->common_sections.len; i++)
-    add_to_osec(ctx, &by_name, ctx->common_sections.data[i]);
-  OutputSection *eh = named(ctx, &by_name, ".eh_frame");
+    add_to_osec(ctx, &names, ctx->common_sections.data[i]);
+  OutputSection *eh = named(ctx, &names, ".eh_frame");
   if (eh && (eh->sh_flags & SHF_ALLOC)) {
     ctx->eh_frame_osec = eh;
     ctx->eh_frame_fdes = split_eh_frame(ctx, eh);
@@ -248,14 +260,14 @@ void make_output_sections(Ctx *ctx) {
   size_synthetic_sections(ctx);
   for (int i = 0; i < NUM_SYNTHETIC; i++)
     if (has_synthetic(ctx, (SyntheticId)i))
-      add_to_osec(ctx, &by_name, ctx->synth[i]);
+      add_to_osec(ctx, &names, ctx->synth[i]);
   for (size_t i = 0; i < ctx->osecs.len; i++)
     merge_strings(ctx, ctx->osecs.data[i]);
-  sort_by_priority(named(ctx, &by_name, ".init_array"));
-  sort_by_priority(named(ctx, &by_name, ".fini_array"));
-  sort_by_priority(named(ctx, &by_name, ".preinit_array"));
-  OutputSection *comment = named(ctx, &by_name, ".comment");
+  sort_by_priority(named(ctx, &names, ".init_array"));
+  sort_by_priority(named(ctx, &names, ".fini_array"));
+  sort_by_priority(named(ctx, &names, ".preinit_array"));
+  OutputSection *comment = named(ctx, &names, ".comment");
   if (comment && !(comment->sh_flags & SHF_ALLOC))
     merge_comment(ctx, comment);
-  free(by_name.entries);
+  free(names.by_name.entries);
 }
