@@ -372,7 +372,7 @@ uint64_t isec_address(const InputSection *isec);
 // went. Sets *dropped (if given) when the byte is not in the output at all (in an
 // .eh_frame record that was dropped).
 uint64_t isec_output_offset(const InputSection *isec, uint64_t off, bool *dropped);
-// Where offset `off` of a merged input section went, inside isec->merged.
+// Where offset `off` of a merged input section went, inside isec->aux->merged.
 uint64_t merged_offset(const InputSection *isec, uint64_t off);
 // Where a symbol at `value` in an .eh_frame input section ends up, from the start of
 // the output section.
@@ -1324,12 +1324,12 @@ typedef struct {
   uint64_t sh_flags;
   uint64_t sh_addralign;
   uint64_t sh_entsize;
-  // Does this link need it? If so, sets isec->sh_size (and isec->synthetic, for
+  // Does this link need it? If so, sets isec->sh_size (and isec->aux->synthetic, for
   // contents known already). Runs in layout, once every input section is in its
   // output section, .eh_frame is split and every slot is numbered.
   bool (*size)(Ctx *ctx, InputSection *isec);
   // Fills its bytes at `buf` once every address is final and the input sections
-  // are copied and relocated. NULL: its bytes are isec->synthetic, or zeros.
+  // are copied and relocated. NULL: its bytes are isec->aux->synthetic, or zeros.
   void (*write)(Ctx *ctx, InputSection *isec, uint8_t *buf);
   // The sh_link and sh_info of its section header. NULL: both 0.
   void (*link)(Ctx *ctx, Elf64_Shdr *sh);

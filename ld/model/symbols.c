@@ -16,7 +16,7 @@
 
 #include <string.h>
 
-// A big link has millions of Symbols (1.2 M in tests/bench's generated one): a
+// A big link has over a million Symbols (1.2 M in tests/bench's generated one): a
 // field added here costs its size that many times. What only some symbols need
 // goes in SymbolAux.
 _Static_assert(sizeof(Symbol) <= 72, "Symbol has grown: does the new field belong in SymbolAux?");

@@ -14,7 +14,7 @@
  * reserve_linker_symbols() claims the names before undefined symbols are reported;
  * define_linker_symbols() gives them values once layout has fixed addresses, and
  * the values of --defsym symbols defined relative to another (read_inputs claimed
- * their names). It also settles the entry point. Fills Symbol.state, Symbol.osec
+ * their names). It also settles the entry point. Fills Symbol.state, SymbolAux.osec
  * and Symbol.value, ctx->entry.
  */
 #include "../ld.h"

@@ -24,7 +24,7 @@
  * assign_slots (copy relocations have made their variables the program's own) and
  * before layout, which sizes the tables from what is chosen here.
  * Fills ctx->needed, ctx->dynsyms, ctx->dynsym_defined, ctx->gnu_hash_buckets,
- * ctx->verneeds, ctx->dynstr, ctx->depaudit, Symbol.dynsym_index and Symbol.ver_index.
+ * ctx->verneeds, ctx->dynstr, ctx->depaudit, SymbolAux.dynsym_index and .ver_index.
  */
 #include "../ld.h"
 

@@ -30,7 +30,7 @@
  * A sub-step of write_output, run once every section is relocated and before the
  * file is committed (so it also explains a relocation that overflowed). Reads
  * ctx->opt.explain_relocs, ctx->image and everything layout fixed; changes nothing
- * but the demangled-name cache of symbols (Symbol.demangled).
+ * but the demangled-name cache of symbols (SymbolAux.demangled).
  */
 #include "../ld.h"
 

@@ -23,8 +23,8 @@
  * (symbol_address_for). Sections with relocations of their own, or strings not
  * ending in NUL, are left alone: they do not keep the promise.
  *
- * A sub-step of layout, run when output sections are made. Fills
- * InputSection.merged and .pieces; model/sections.c answers where a string went.
+ * A sub-step of layout, run when output sections are made. Fills the merged and
+ * pieces of each member's SectionAux; model/sections.c answers where a string went.
  */
 #include "../ld.h"
 

@@ -98,7 +98,7 @@ static void reverse_entries(uint8_t *p, uint64_t size) {
 // Copies one member's bytes into the image and relocates them in place. The
 // linker-made sections of ld/synthetic/ are written afterwards, by their own code
 // (write_synthetic_sections); those whose contents were made while sizing them
-// (isec->synthetic) are copied here like any other.
+// (isec->aux->synthetic) are copied here like any other.
 static void copy_member(Ctx *ctx, InputSection *isec, uint8_t *osec_out) {
   if (isec->sh_type == SHT_NOBITS)
     return;  // its space is already zero
