@@ -470,6 +470,36 @@ C
   [ "$output" = "mini-ld: --pop-state without --push-state" ]
 }
 
+@test "ld: an archive taken whole, then named again or rescanned by its group, links (as with GNU ld)" {
+  # The second look at the archive scans its index, which an archive taken whole had
+  # not set up: mini-ld crashed (found by fuzz_link, tests/fuzz/README.md).
+  runtime
+  obj main <<'C'
+int f(void);
+int main(void) { return f(); }
+C
+  obj f <<'C'
+int g(void);
+int f(void) { return g(); }
+C
+  obj g <<'C'
+int g(void) { return 5; }
+C
+  ar rc libfg.a f.o g.o
+  link_both prog rt.o main.o --whole-archive libfg.a --no-whole-archive libfg.a
+  run_both prog
+  [ "$status" -eq 5 ]
+  link_both prog rt.o main.o --start-group --whole-archive libfg.a --no-whole-archive --end-group
+  run_both prog
+  [ "$status" -eq 5 ]
+  # Without an index (which GNU ld refuses), the index is built when first needed.
+  ar rcS libnoindex.a f.o g.o
+  run "$MINI_LD" rt.o main.o --whole-archive libnoindex.a --no-whole-archive libnoindex.a -o prog
+  [ "$status" -eq 0 ]
+  run ./prog
+  [ "$status" -eq 5 ]
+}
+
 @test "ld: BSD-format archives (llvm-ar --format=bsd: #1/LEN names, __.SYMDEF) link" {
   command -v llvm-ar >/dev/null || skip "llvm-ar is not installed"
   runtime

@@ -168,7 +168,20 @@ static bool member_defines(Ctx *ctx, ArchiveFile *af, ArMember *m, const char *n
 // One pass over an archive's index: load each member that defines a symbol some
 // loaded object needs. Returns how many members were loaded. Loading a member can
 // create new undefined symbols, which the same pass may then satisfy further on.
+// The archive's symbol index (built, for an archive without one), and a slot per
+// entry for the Symbol it names, found on first use. An archive taken whole
+// (--whole-archive) gets them only if it is scanned after all: named again without
+// the option, or rescanned by its group.
+static void ready_index(Ctx *ctx, ArchiveFile *af) {
+  if (af->index_syms)
+    return;
+  if (!af->ar.has_index)
+    build_index(ctx, af);
+  af->index_syms = arena_array(&ctx->arena, af->ar.nsyms + 1, sizeof(Symbol *));
+}
+
 static size_t scan_archive(Ctx *ctx, ArchiveFile *af) {
+  ready_index(ctx, af);
   size_t loaded = 0;
   for (size_t i = 0; i < af->ar.nsyms; i++) {
     ArSymbol *as = &af->ar.syms[i];
@@ -224,9 +237,7 @@ static ArchiveFile *open_archive(Ctx *ctx, const char *name, View view, bool who
       load_member(ctx, af, &af->ar.members[i], NULL);
     return af;
   }
-  if (!af->ar.has_index)
-    build_index(ctx, af);
-  af->index_syms = arena_array(&ctx->arena, af->ar.nsyms, sizeof(Symbol *));
+  ready_index(ctx, af);
   return af;
 }
 
