@@ -107,7 +107,6 @@ static void make_data_sections(Ctx *ctx, OutputDesc *osd) {
     if (!osd->osec)
       osd->osec = new_output_section(ctx, osd->name, cmd->data);
     cmd->data->osec = osd->osec;
-    section_aux(ctx, cmd->data)->script_rule = NULL;
     vec_push(&ctx->arena, &osd->osec->members, cmd->data);
   }
   if (made_here && !osd->osec && moved) {

@@ -74,9 +74,9 @@ static void print_shared(Ctx *ctx, FILE *fp) {
       Symbol *sym = ctx->globals.data[j];
       if (sym->file != so || !sym->object_ref || (sym->state != SYM_SHARED && !sym->copied))
         continue;
-      const char *name = sym->aux->version ? arena_printf(&ctx->arena, "%s@%s", sym->name,
-                                                     sym->aux->version)
-                                      : sym->name;
+      const char *version = sym->aux->version;
+      const char *name =
+          version ? arena_printf(&ctx->arena, "%s@%s", sym->name, version) : sym->name;
       fprintf(fp, "      %-36s%s%s%s%s\n", name, sym->aux->plt_index >= 0 ? " PLT" : "",
               sym->canonical_plt ? " (its address)" : "", sym->aux->got_index >= 0 ? " GOT" : "",
               sym->copied ? " copied into .dynbss" : "");
