@@ -190,11 +190,14 @@ void unmap_files(void);
 // hashmap.c — string keys to pointers, for the global symbol table
 //
 
+// 24 bytes: a big link's symbol table has two million of them. The low 32 bits of
+// the hash are enough to place a key in any table that fits in memory, and to rule
+// out most mismatches without a memcmp.
 typedef struct {
   const char *key;
-  size_t keylen;
-  uint64_t hash;
   void *value;
+  uint32_t hash;    // the low half of hash_string(key)
+  uint32_t keylen;  // keys are shorter than 4 GiB (hashmap_slot refuses longer ones)
 } HashEntry;
 
 typedef struct {

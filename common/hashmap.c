@@ -3,9 +3,9 @@
  *
  * The global symbol table is the one place a linker needs a hash: every symbol of
  * every object is looked up once. Linear probing over a power-of-two table, kept at
- * most half full, with the full 64-bit hash stored so most mismatches cost one
- * compare. The table's memory comes from malloc (it is rebuilt when it grows), the
- * keys belong to the caller.
+ * most half full, with the low 32 bits of each key's hash stored beside it so most
+ * mismatches cost one compare. The table's memory comes from malloc (it is rebuilt
+ * when it grows), the keys belong to the caller.
  *
  * Threads may also insert at the same time (hashmap_insert_concurrent), into a
  * table made big enough beforehand (hashmap_reserve), since it cannot grow while
@@ -21,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+// A big link's symbol table has millions of entries.
+_Static_assert(sizeof(HashEntry) == 24, "HashEntry grew");
+
 // FNV-1a: simple, and good enough for symbol names.
 uint64_t hash_string(const char *s, size_t len) {
   uint64_t h = 0xcbf29ce484222325ULL;
@@ -31,7 +34,15 @@ uint64_t hash_string(const char *s, size_t len) {
   return h;
 }
 
-static HashEntry *find(HashMap *map, const char *key, size_t keylen, uint64_t h) {
+// A key of 4 GiB or more would not fit in HashEntry.keylen. No file has a name
+// that long (nor a string to merge, nor a CIE); one claiming it is refused here.
+static uint32_t key_length(size_t keylen) {
+  if (keylen >= UINT32_MAX)
+    fatal("a name or string of 4 GiB or more");
+  return (uint32_t)keylen;
+}
+
+static HashEntry *find(HashMap *map, const char *key, uint32_t keylen, uint32_t h) {
   size_t mask = map->cap - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
     HashEntry *e = &map->entries[i];
@@ -62,8 +73,9 @@ void hashmap_reserve(HashMap *map, size_t more) {
     grow(map);
 }
 
-void *hashmap_insert_concurrent(HashMap *map, const char *key, size_t keylen, uint64_t h,
+void *hashmap_insert_concurrent(HashMap *map, const char *key, size_t len, uint64_t hash,
                                 void *(*make)(void *arg, const char *key), void *arg) {
+  uint32_t keylen = key_length(len), h = (uint32_t)hash;
   size_t mask = map->cap - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
     HashEntry *e = &map->entries[i];
@@ -93,17 +105,19 @@ void *hashmap_insert_concurrent(HashMap *map, const char *key, size_t keylen, ui
   }
 }
 
-void *hashmap_get(HashMap *map, const char *key, size_t keylen) {
+void *hashmap_get(HashMap *map, const char *key, size_t len) {
   if (!map->cap)
     return NULL;
-  HashEntry *e = find(map, key, keylen, hash_string(key, keylen));
+  uint32_t keylen = key_length(len);
+  HashEntry *e = find(map, key, keylen, (uint32_t)hash_string(key, keylen));
   return e->key ? e->value : NULL;
 }
 
-HashEntry *hashmap_slot(HashMap *map, const char *key, size_t keylen) {
+HashEntry *hashmap_slot(HashMap *map, const char *key, size_t len) {
+  uint32_t keylen = key_length(len);
   if (map->len * 2 >= map->cap)
     grow(map);
-  uint64_t h = hash_string(key, keylen);
+  uint32_t h = (uint32_t)hash_string(key, keylen);
   HashEntry *e = find(map, key, keylen, h);
   if (!e->key) {
     e->key = key;
