@@ -159,7 +159,10 @@ Symbol *intern_symbol(Ctx *ctx, const char *name);
 // ctx->globals yet. list_symbol lists it
 // (once), which resolution does when it meets the name, so ctx->globals keeps the
 // order in which the link met each name, whatever the threads did.
-Symbol *intern_symbol_concurrent(Ctx *ctx, const char *name);
+Symbol *intern_symbol_concurrent(Ctx *ctx, const char *name, size_t len, uint64_t hash);
+// The hash intern_symbol_concurrent takes; the symbol table's entry for it is
+// prefetched (hashmap_prefetch), for a lookup a few names later.
+uint64_t symbol_hash(Ctx *ctx, const char *name, size_t len);
 Symbol *list_symbol(Ctx *ctx, Symbol *sym);
 // The global symbol named `name`, or NULL if no input or option mentioned it.
 Symbol *find_symbol(Ctx *ctx, const char *name);

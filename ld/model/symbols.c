@@ -71,10 +71,14 @@ Symbol *intern_symbol(Ctx *ctx, const char *name) {
 }
 
 // NULL if the table is full: the caller leaves the name to intern_symbol.
-Symbol *intern_symbol_concurrent(Ctx *ctx, const char *name) {
-  size_t len = strlen(name);
-  return hashmap_insert_concurrent(&ctx->symtab, name, len, hash_string(name, len), new_global,
-                                   ctx);
+Symbol *intern_symbol_concurrent(Ctx *ctx, const char *name, size_t len, uint64_t hash) {
+  return hashmap_insert_concurrent(&ctx->symtab, name, len, hash, new_global, ctx);
+}
+
+uint64_t symbol_hash(Ctx *ctx, const char *name, size_t len) {
+  uint64_t hash = hash_string(name, len);
+  hashmap_prefetch(&ctx->symtab, hash);
+  return hash;
 }
 
 Symbol *find_symbol(Ctx *ctx, const char *name) {

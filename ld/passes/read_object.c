@@ -242,13 +242,31 @@ static void read_symbols(Ctx *ctx, InputFile *file) {
 // Enters the file's global names in the symbol table, from any thread; resolution
 // finds them in file->syms. Names that resolution rewrites (--wrap, foo@VER) are
 // left to it, and so are those that no longer fit (file->syms[i] stays NULL).
+//
+// The names go in windows of a few: each name's table entry is prefetched when its
+// hash is computed, and looked up once the window's every hash is, so that the
+// cache misses of a big link's table (nearly one per name) overlap.
 void intern_file_globals(Ctx *ctx, InputFile *file) {
   if (ctx->opt.wrap.len)
     return;
+  enum { WINDOW = 16 };
   ElfObject *obj = &file->obj;
-  for (uint64_t i = obj->first_global; i < obj->nsyms; i++)
-    if (ELF64_ST_BIND(obj->syms[i].st_info) != STB_LOCAL && !strchr(obj->symnames[i], '@'))
-      file->syms[i] = intern_symbol_concurrent(ctx, obj->symnames[i]);
+  for (uint64_t base = obj->first_global; base < obj->nsyms; base += WINDOW) {
+    uint64_t end = base + WINDOW < obj->nsyms ? base + WINDOW : obj->nsyms;
+    size_t len[WINDOW];
+    uint64_t hash[WINDOW];
+    for (uint64_t i = base; i < end; i++) {
+      const char *name = obj->symnames[i];
+      bool wanted = ELF64_ST_BIND(obj->syms[i].st_info) != STB_LOCAL && !strchr(name, '@');
+      len[i - base] = wanted ? strlen(name) : SIZE_MAX;
+      if (wanted)
+        hash[i - base] = symbol_hash(ctx, name, len[i - base]);
+    }
+    for (uint64_t i = base; i < end; i++)
+      if (len[i - base] != SIZE_MAX)
+        file->syms[i] = intern_symbol_concurrent(ctx, obj->symnames[i], len[i - base],
+                                                 hash[i - base]);
+  }
 }
 
 InputFile *parse_object(Ctx *ctx, const char *name, View view) {
