@@ -24,14 +24,26 @@
 // A big link's symbol table has millions of entries.
 _Static_assert(sizeof(HashEntry) == 24, "HashEntry grew");
 
-// FNV-1a: simple, and good enough for symbol names.
+// Eight bytes at a time: each word is folded in with a rotate, an xor and a
+// multiply by an odd constant (2^64 over the golden ratio), and the result is mixed
+// at the end so that its low bits, the ones a table uses, depend on every byte. A
+// byte at a time (FNV) was the larger part of interning a big link's names.
 uint64_t hash_string(const char *s, size_t len) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (size_t i = 0; i < len; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 0x100000001b3ULL;
+  const uint64_t k = 0x9e3779b97f4a7c15ULL;
+  uint64_t h = len;
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    h = ((h << 29 | h >> 35) ^ w) * k;
   }
-  return h;
+  uint64_t tail = 0;
+  for (size_t j = 0; i + j < len; j++)
+    tail |= (uint64_t)(unsigned char)s[i + j] << (8 * j);
+  h = ((h << 29 | h >> 35) ^ tail) * k;
+  h ^= h >> 32;
+  h *= k;
+  return h ^ (h >> 29);
 }
 
 // A key of 4 GiB or more would not fit in HashEntry.keylen. No file has a name
