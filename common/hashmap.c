@@ -107,12 +107,13 @@ void *hashmap_insert_concurrent(HashMap *map, const char *key, size_t len, uint6
       }
       // Another thread claimed it first; k is its key now.
     }
-    // The entry is someone's: wait for its owner to publish it (a few
-    // instructions away), then compare.
+    // The entry is someone's (k, read atomically: the entry's key is not read
+    // again): wait for its owner to publish it (a few instructions away), then
+    // compare.
     void *value;
     while (!(value = __atomic_load_n(&e->value, __ATOMIC_ACQUIRE)))
       sched_yield();
-    if (e->hash == h && e->keylen == keylen && !memcmp(e->key, key, keylen))
+    if (e->hash == h && e->keylen == keylen && !memcmp(k, key, keylen))
       return value;
   }
 }
