@@ -202,7 +202,7 @@ typedef struct {
 
 typedef struct {
   HashEntry *entries;
-  size_t cap;  // a power of two
+  size_t cap;  // entries, fewer than 2^32
   size_t len;
 } HashMap;
 
@@ -219,12 +219,17 @@ void hashmap_reserve(HashMap *map, size_t more);
 // may call it at once, and nothing else meanwhile. make must not return NULL.
 void *hashmap_insert_concurrent(HashMap *map, const char *key, size_t keylen, uint64_t h,
                                 void *(*make)(void *arg, const char *key), void *arg);
-// Starts reading the entry a key of hash h is looked for first. A caller with many
-// keys to look up prefetches a few ahead: in a table bigger than the caches nearly
-// every lookup misses, and misses started together are waited for together.
+// The entry a key of hash h is looked for first: the hash's low 32 bits scaled
+// to the table's size, which need not be a power of two.
+static inline size_t hashmap_home(const HashMap *map, uint64_t h) {
+  return (size_t)(((uint64_t)(uint32_t)h * map->cap) >> 32);
+}
+// Starts reading that entry. A caller with many keys to look up prefetches a few
+// ahead: in a table bigger than the caches nearly every lookup misses, and misses
+// started together are waited for together.
 static inline void hashmap_prefetch(const HashMap *map, uint64_t h) {
   if (map->cap)
-    __builtin_prefetch(&map->entries[(uint32_t)h & (map->cap - 1)]);
+    __builtin_prefetch(&map->entries[hashmap_home(map, h)]);
 }
 
 //
