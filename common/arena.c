@@ -216,14 +216,23 @@ char *arena_printf(Arena *arena, const char *fmt, ...) {
 // Not thread-safe, unlike arena_alloc: a PtrVec has one owner. A pass that builds
 // lists in parallel gives each thread (or each file) its own PtrVec and merges them
 // in a fixed order afterwards.
+static void resize_vec(Arena *arena, PtrVec *vec, size_t cap) {
+  void **data = arena_array(arena, cap, sizeof(void *));
+  if (vec->len)
+    memcpy(data, vec->data, vec->len * sizeof(void *));
+  vec->data = data;
+  vec->cap = cap;
+}
+
 void vec_push(Arena *arena, PtrVec *vec, void *item) {
-  if (vec->len == vec->cap) {
-    size_t cap = vec->cap ? vec->cap * 2 : 8;
-    void **data = arena_array(arena, cap, sizeof(void *));
-    if (vec->len)
-      memcpy(data, vec->data, vec->len * sizeof(void *));
-    vec->data = data;
-    vec->cap = cap;
-  }
+  if (vec->len == vec->cap)
+    resize_vec(arena, vec, vec->cap ? vec->cap * 2 : 8);
   vec->data[vec->len++] = item;
+}
+
+void vec_reserve(Arena *arena, PtrVec *vec, size_t more) {
+  if (more > SIZE_MAX / sizeof(void *) - vec->len)
+    fatal("out of memory");
+  if (vec->len + more > vec->cap)
+    resize_vec(arena, vec, vec->len + more);
 }

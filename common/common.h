@@ -112,6 +112,10 @@ typedef struct {
 } PtrVec;
 
 void vec_push(Arena *arena, PtrVec *vec, void *item);
+// Makes room for `more` items beyond len, so that as many pushes need no copy. (A
+// vector grown by doubling leaves its old arrays behind in the arena, as much again
+// as its final size; one whose size is known beforehand need not.)
+void vec_reserve(Arena *arena, PtrVec *vec, size_t more);
 
 //
 // response_file.c — @FILE arguments (libiberty's rules, as gcc, GNU ld and ar use)

@@ -163,6 +163,39 @@ C
   [ "$output" = ok ]
 }
 
+@test "common: vec_reserve makes room once: the pushes it made room for copy nothing" {
+  with_common vec <<'C'
+#include "common.h"
+#include <stdio.h>
+
+int main(void) {
+  Arena arena = {0};
+  PtrVec v = {0};
+  static int items[100000];
+  vec_push(&arena, &v, &items[0]);
+  vec_reserve(&arena, &v, 99999);
+  void **data = v.data;
+  size_t cap = v.cap;
+  for (int i = 1; i < 100000; i++)
+    vec_push(&arena, &v, &items[i]);
+  int wrong = 0;
+  for (int i = 0; i < 100000; i++)
+    wrong += v.data[i] != &items[i];
+  vec_reserve(&arena, &v, 0);  // room enough already: nothing moves
+  printf("cap %zu, moved %d, wrong %d\n", cap, v.data != data, wrong);
+  vec_push(&arena, &v, &items[0]);  // past the room: it grows
+  printf("len %zu, grew %d\n", v.len, v.cap > cap);
+  arena_free(&arena);
+  return 0;
+}
+C
+  run ./vec
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "cap 100000, moved 0, wrong 0" ]
+  [ "${lines[1]}" = "len 100001, grew 1" ]
+}
+
 @test "common: parallel_for calls every index once, on several threads, and nests serially" {
   with_common parallel <<'C'
 #include "common.h"

@@ -367,6 +367,8 @@ static Preload *preload_objects(Ctx *ctx, InputArg *args, size_t n) {
   }
   hashmap_reserve(&ctx->symtab, globals / 8);
   parallel_for(count, preload_intern, &t);
+  // Resolution lists each of these names in ctx->globals (list_symbol).
+  vec_reserve(&ctx->arena, &ctx->globals, ctx->symtab.len);
   return pre;
 }
 
