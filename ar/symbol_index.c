@@ -59,8 +59,8 @@ static void index_member(Ctx *ctx, Member *m, View v) {
   for (uint64_t i = 1; i < obj.nsyms; i++) {
     if (!is_indexed(&obj.syms[i]))
       continue;
-    m->syms[m->nsyms++] = obj.symnames[i];
-    ctx->strsize += strlen(obj.symnames[i]) + 1;
+    m->syms[m->nsyms++] = elf_symbol_name(&obj, i);
+    ctx->strsize += strlen(elf_symbol_name(&obj, i)) + 1;
   }
   ctx->nsyms += m->nsyms;
 }

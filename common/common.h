@@ -255,10 +255,17 @@ typedef struct {
                            // (also when the reader had to rewrite one)
   uint32_t *sym_secidx;    // nsyms entries: the section defining each symbol, or 0 for
                            // undefined, SHN_ABS and SHN_COMMON ones (see st_shndx)
-  const char **symnames;   // nsyms names, checked
+  View strtab;             // the symbol table's names, each checked to end inside it
+  const char **symnames;   // NULL, but for compiler IR (lto.c): its nsyms names
   uint64_t nsyms;
   uint64_t first_global;   // the symbol table's sh_info
 } ElfObject;
+
+// The name of symbol i: where it lies in the string table. (An array of pointers to
+// the names would be 8 bytes more per symbol: 20 MB for a link of 2.5 M symbols.)
+static inline const char *elf_symbol_name(const ElfObject *obj, uint64_t i) {
+  return obj->symnames ? obj->symnames[i] : (const char *)obj->strtab.data + obj->syms[i].st_name;
+}
 
 // Is this the start of an ELF file at all?
 bool is_elf(View v);

@@ -201,14 +201,16 @@ static bool read_symbols(ElfObject *obj, Arena *arena) {
       return bad(obj, "SHT_SYMTAB_SHNDX section does not match the symbol table");
   }
 
+  // Names stay where they are in the string table (elf_symbol_name): each is
+  // checked here, once, to end inside it.
   View strtab = elf_section_data(obj, st->sh_link);
+  obj->strtab = strtab;
   obj->syms = read_table(obj->file, st->sh_offset, obj->nsyms, sizeof(Elf64_Sym), arena);
-  obj->symnames = arena_array(arena, obj->nsyms, sizeof(char *));
   obj->sym_secidx = arena_array(arena, obj->nsyms, sizeof(uint32_t));
   for (uint64_t i = 0; i < obj->nsyms; i++) {
     const Elf64_Sym *sym = &obj->syms[i];
-    obj->symnames[i] = view_cstr(strtab, sym->st_name);
-    if (!obj->symnames[i]) {
+    const char *symname = view_cstr(strtab, sym->st_name);
+    if (!symname) {
       error("%s: symbol %llu: name offset 0x%x is outside the string table", name,
             (unsigned long long)i, sym->st_name);
       return false;
@@ -216,13 +218,13 @@ static bool read_symbols(ElfObject *obj, Arena *arena) {
     if (sym->st_shndx == SHN_XINDEX) {
       if (!shndx_table) {
         error("%s: symbol '%s' uses SHN_XINDEX but there is no SHT_SYMTAB_SHNDX section", name,
-              obj->symnames[i]);
+              symname);
         return false;
       }
       uint32_t real = read_u32le(shndx_view.data + 4 * i);
       if (real == 0 || real >= obj->shnum) {
         error("%s: symbol '%s' has section index %u, which is out of range", name,
-              obj->symnames[i], real);
+              symname, real);
         return false;
       }
       obj->sym_secidx[i] = real;
@@ -231,7 +233,7 @@ static bool read_symbols(ElfObject *obj, Arena *arena) {
     if (sym->st_shndx != SHN_UNDEF && sym->st_shndx < SHN_LORESERVE &&
         sym->st_shndx >= obj->shnum) {
       error("%s: symbol '%s' has section index %u, which is out of range", name,
-            obj->symnames[i], sym->st_shndx);
+            symname, sym->st_shndx);
       return false;
     }
     // x86-64 psABI §4.2.2: SHN_X86_64_LCOMMON is COMMON for the medium and large
@@ -249,7 +251,7 @@ static bool read_symbols(ElfObject *obj, Arena *arena) {
     if (sym->st_shndx >= SHN_LORESERVE && sym->st_shndx != SHN_ABS &&
         sym->st_shndx != SHN_COMMON) {
       error("%s: symbol '%s' has unsupported special section index 0x%x", name,
-            obj->symnames[i], sym->st_shndx);
+            symname, sym->st_shndx);
       return false;
     }
     if (sym->st_shndx != SHN_UNDEF && sym->st_shndx < SHN_LORESERVE)

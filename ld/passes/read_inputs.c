@@ -136,7 +136,7 @@ static void build_index(Ctx *ctx, ArchiveFile *af) {
       if (s->st_shndx == SHN_UNDEF || ELF64_ST_BIND(s->st_info) == STB_LOCAL)
         continue;
       ArSymbol *as = arena_alloc(&ctx->arena, sizeof *as);
-      as->name = obj.symnames[j];
+      as->name = elf_symbol_name(&obj, j);
       as->offset = m->offset;
       vec_push(&ctx->arena, &syms, as);
     }
@@ -159,7 +159,7 @@ static bool member_defines(Ctx *ctx, ArchiveFile *af, ArMember *m, const char *n
   for (uint64_t i = obj.first_global; i < obj.nsyms; i++) {
     const Elf64_Sym *s = &obj.syms[i];
     if (s->st_shndx != SHN_UNDEF && s->st_shndx != SHN_COMMON &&
-        ELF64_ST_BIND(s->st_info) == STB_GLOBAL && !strcmp(obj.symnames[i], name))
+        ELF64_ST_BIND(s->st_info) == STB_GLOBAL && !strcmp(elf_symbol_name(&obj, i), name))
       return true;
   }
   return false;

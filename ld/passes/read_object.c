@@ -48,7 +48,7 @@ static void read_groups(Ctx *ctx, InputFile *file) {
     }
     if (!(read_u32le(g.data) & GRP_COMDAT))
       continue;
-    const char *sig = obj->symnames[s->sh_info];
+    const char *sig = elf_symbol_name(obj, s->sh_info);
     if (obj->syms[s->sh_info].st_info == ELF64_ST_INFO(STB_LOCAL, STT_SECTION))
       sig = obj->shnames[obj->sym_secidx[s->sh_info]];
     HashEntry *e = hashmap_slot(&ctx->comdat, sig, strlen(sig));
@@ -210,7 +210,7 @@ static void read_symbols(Ctx *ctx, InputFile *file) {
     if (ELF64_ST_BIND(esym->st_info) != STB_LOCAL)
       continue;
     Symbol *sym = locals++;
-    init_symbol(sym, obj->symnames[i]);
+    init_symbol(sym, elf_symbol_name(obj, i));
     sym->binding = STB_LOCAL;
     sym->type = ELF64_ST_TYPE(esym->st_info);
     sym->visibility = ELF64_ST_VISIBILITY(esym->st_other);
@@ -256,7 +256,7 @@ void intern_file_globals(Ctx *ctx, InputFile *file) {
     size_t len[WINDOW];
     uint64_t hash[WINDOW];
     for (uint64_t i = base; i < end; i++) {
-      const char *name = obj->symnames[i];
+      const char *name = elf_symbol_name(obj, i);
       bool wanted = ELF64_ST_BIND(obj->syms[i].st_info) != STB_LOCAL && !strchr(name, '@');
       len[i - base] = wanted ? strlen(name) : SIZE_MAX;
       if (wanted)
@@ -264,7 +264,7 @@ void intern_file_globals(Ctx *ctx, InputFile *file) {
     }
     for (uint64_t i = base; i < end; i++)
       if (len[i - base] != SIZE_MAX)
-        file->syms[i] = intern_symbol_concurrent(ctx, obj->symnames[i], len[i - base],
+        file->syms[i] = intern_symbol_concurrent(ctx, elf_symbol_name(obj, i), len[i - base],
                                                  hash[i - base]);
   }
 }
@@ -297,7 +297,7 @@ InputFile *admit_object(Ctx *ctx, InputFile *file) {
   ElfObject *obj = &file->obj;
   // ... but a slim one has nothing else.
   for (uint64_t i = obj->first_global; file->has_lto_ir && i < obj->nsyms; i++)
-    if (!strcmp(obj->symnames[i], "__gnu_lto_slim")) {
+    if (!strcmp(elf_symbol_name(obj, i), "__gnu_lto_slim")) {
       error("%s: compiled with -flto, it holds no machine code: link through gcc, which "
             "passes its LTO plugin (-plugin), or compile with -ffat-lto-objects", file->name);
       return NULL;

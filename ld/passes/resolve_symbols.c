@@ -140,7 +140,7 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
       continue;
     // (Entered in the table already if the file was read in parallel.)
     Symbol *sym = file->syms[i] ? list_symbol(ctx, file->syms[i])
-                                : intern_versioned(ctx, obj->symnames[i], esym->st_shndx != SHN_UNDEF);
+                                : intern_versioned(ctx, elf_symbol_name(obj, i), esym->st_shndx != SHN_UNDEF);
     file->syms[i] = sym;
     if (sym->traced)
       note("%s: %s '%s'", file->name,

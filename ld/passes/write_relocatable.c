@@ -88,7 +88,7 @@ static void find_groups(Rel *r) {
       if (g.size < 4 || g.size % 4 || s->sh_info >= obj->nsyms)
         continue;  // reported by read_object.c
       uint32_t flags = read_u32le(g.data);
-      const char *sig = obj->symnames[s->sh_info];
+      const char *sig = elf_symbol_name(obj, s->sh_info);
       if (obj->syms[s->sh_info].st_info == ELF64_ST_INFO(STB_LOCAL, STT_SECTION))
         sig = obj->shnames[obj->sym_secidx[s->sh_info]];
       if ((flags & GRP_COMDAT) && hashmap_get(&ctx->comdat, sig, strlen(sig)) != file)
