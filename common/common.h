@@ -253,8 +253,8 @@ typedef struct {
   uint64_t symtab_shndx;   // 0 if the object has no symbol table
   const Elf64_Sym *syms;   // nsyms entries, in the file if aligned there, else a copy
                            // (also when the reader had to rewrite one)
-  uint32_t *sym_secidx;    // nsyms entries: the section defining each symbol, or 0 for
-                           // undefined, SHN_ABS and SHN_COMMON ones (see st_shndx)
+  View xindex;             // SHT_SYMTAB_SHNDX's contents, if there is one (checked)
+  uint32_t *sym_secidx;    // NULL, but for compiler IR (lto.c): nsyms section indexes
   View strtab;             // the symbol table's names, each checked to end inside it
   const char **symnames;   // NULL, but for compiler IR (lto.c): its nsyms names
   uint64_t nsyms;
@@ -265,6 +265,16 @@ typedef struct {
 // the names would be 8 bytes more per symbol: 20 MB for a link of 2.5 M symbols.)
 static inline const char *elf_symbol_name(const ElfObject *obj, uint64_t i) {
   return obj->symnames ? obj->symnames[i] : (const char *)obj->strtab.data + obj->syms[i].st_name;
+}
+// The section defining symbol i, or 0 for undefined, SHN_ABS and SHN_COMMON ones:
+// its st_shndx, or for SHN_XINDEX its entry in SHT_SYMTAB_SHNDX (checked).
+static inline uint32_t elf_symbol_section(const ElfObject *obj, uint64_t i) {
+  if (obj->sym_secidx)
+    return obj->sym_secidx[i];
+  uint16_t shndx = obj->syms[i].st_shndx;
+  if (shndx == SHN_XINDEX)
+    return read_u32le(obj->xindex.data + 4 * i);
+  return shndx < SHN_LORESERVE ? shndx : 0;
 }
 
 // Is this the start of an ELF file at all?

@@ -19,8 +19,8 @@
  * Escape hatches of the format, both supported: e_shnum == 0 with the real count in
  * section 0's sh_size, e_shstrndx == SHN_XINDEX with the real index in section 0's
  * sh_link, and st_shndx == SHN_XINDEX with the real index in SHT_SYMTAB_SHNDX. So
- * that nobody has to remember the last one, sym_secidx[] holds every symbol's real
- * section index (0 for undefined, absolute and COMMON symbols).
+ * that nobody has to remember the last one, elf_symbol_section() gives every
+ * symbol's real section index (0 for undefined, absolute and COMMON symbols).
  */
 #include "common.h"
 
@@ -206,7 +206,7 @@ static bool read_symbols(ElfObject *obj, Arena *arena) {
   View strtab = elf_section_data(obj, st->sh_link);
   obj->strtab = strtab;
   obj->syms = read_table(obj->file, st->sh_offset, obj->nsyms, sizeof(Elf64_Sym), arena);
-  obj->sym_secidx = arena_array(arena, obj->nsyms, sizeof(uint32_t));
+  obj->xindex = shndx_view;
   for (uint64_t i = 0; i < obj->nsyms; i++) {
     const Elf64_Sym *sym = &obj->syms[i];
     const char *symname = view_cstr(strtab, sym->st_name);
@@ -227,7 +227,6 @@ static bool read_symbols(ElfObject *obj, Arena *arena) {
               symname, real);
         return false;
       }
-      obj->sym_secidx[i] = real;
       continue;
     }
     if (sym->st_shndx != SHN_UNDEF && sym->st_shndx < SHN_LORESERVE &&
@@ -254,8 +253,6 @@ static bool read_symbols(ElfObject *obj, Arena *arena) {
             symname, sym->st_shndx);
       return false;
     }
-    if (sym->st_shndx != SHN_UNDEF && sym->st_shndx < SHN_LORESERVE)
-      obj->sym_secidx[i] = sym->st_shndx;
   }
   return true;
 }

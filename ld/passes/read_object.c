@@ -50,7 +50,7 @@ static void read_groups(Ctx *ctx, InputFile *file) {
       continue;
     const char *sig = elf_symbol_name(obj, s->sh_info);
     if (obj->syms[s->sh_info].st_info == ELF64_ST_INFO(STB_LOCAL, STT_SECTION))
-      sig = obj->shnames[obj->sym_secidx[s->sh_info]];
+      sig = obj->shnames[elf_symbol_section(obj, s->sh_info)];
     HashEntry *e = hashmap_slot(&ctx->comdat, sig, strlen(sig));
     // A group that compiler IR kept (LTO) belongs, once the plugin has made its
     // objects, to them: an object read after that (a library member their code
@@ -226,7 +226,7 @@ static void read_symbols(Ctx *ctx, InputFile *file) {
     } else {
       sym->state = SYM_DEFINED;
       if (esym->st_shndx != SHN_ABS) {
-        sym->isec = file->sections[obj->sym_secidx[i]];
+        sym->isec = file->sections[elf_symbol_section(obj, i)];
         // In a section that never reaches the output (SHF_EXCLUDE, .note.GNU-stack,
         // a .gnu.warning): it has no address, so references get 0 rather than the
         // section offset taken for an absolute value.

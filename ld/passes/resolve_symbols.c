@@ -188,7 +188,7 @@ void resolve_file_symbols(Ctx *ctx, InputFile *file) {
 
     InputSection *isec = NULL;
     if (esym->st_shndx != SHN_ABS) {
-      isec = file->sections[obj->sym_secidx[i]];
+      isec = file->sections[elf_symbol_section(obj, i)];
       // A definition inside a discarded COMDAT copy is not a definition: the kept
       // copy of the group defines the same name. Nor is one in a section that never
       // reaches the output (SHF_EXCLUDE and the like).

@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       sum += strlen(obj.shnames[i]) + (s.size ? s.data[s.size - 1] : 0);
     }
     for (uint64_t i = 0; i < obj.nsyms; i++)
-      sum += strlen(elf_symbol_name(&obj, i)) + obj.sym_secidx[i];
+      sum += strlen(elf_symbol_name(&obj, i)) + elf_symbol_section(&obj, i);
     (void)sum;
   }
   arena_free(&arena);
