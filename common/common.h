@@ -249,7 +249,7 @@ typedef struct {
   Elf64_Ehdr ehdr;
   const Elf64_Shdr *shdrs; // shnum entries, in the file if aligned there, else a copy
   uint64_t shnum;          // including SHN_UNDEF; from shdr[0].sh_size if e_shnum == 0
-  const char **shnames;    // section names, checked
+  View shstrtab;           // the section names, each checked to end inside it
   uint64_t symtab_shndx;   // 0 if the object has no symbol table
   const Elf64_Sym *syms;   // nsyms entries, in the file if aligned there, else a copy
                            // (also when the reader had to rewrite one)
@@ -265,6 +265,10 @@ typedef struct {
 // the names would be 8 bytes more per symbol: 20 MB for a link of 2.5 M symbols.)
 static inline const char *elf_symbol_name(const ElfObject *obj, uint64_t i) {
   return obj->symnames ? obj->symnames[i] : (const char *)obj->strtab.data + obj->syms[i].st_name;
+}
+// The name of section i ("" for section 0).
+static inline const char *elf_section_name(const ElfObject *obj, uint64_t i) {
+  return i ? (const char *)obj->shstrtab.data + obj->shdrs[i].sh_name : "";
 }
 // The section defining symbol i, or 0 for undefined, SHN_ABS and SHN_COMMON ones:
 // its st_shndx, or for SHN_XINDEX its entry in SHT_SYMTAB_SHNDX (checked).

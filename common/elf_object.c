@@ -115,7 +115,6 @@ static const void *read_table(View f, uint64_t off, uint64_t n, size_t size, Are
 static bool read_sections(ElfObject *obj, Arena *arena) {
   View f = obj->file;
   obj->shdrs = read_table(f, obj->ehdr.e_shoff, obj->shnum, sizeof(Elf64_Shdr), arena);
-  obj->shnames = arena_array(arena, obj->shnum, sizeof(char *));
 
   // Names first, so that every later message can name the section it is about.
   uint64_t shstrndx = obj->ehdr.e_shstrndx;
@@ -127,11 +126,12 @@ static bool read_sections(ElfObject *obj, Arena *arena) {
   const Elf64_Shdr *strsec = &obj->shdrs[shstrndx];
   if (!view_has(f, strsec->sh_offset, strsec->sh_size))
     return bad(obj, "section name table extends past end of file");
+  // (Each is checked to end inside the table, and found there when asked:
+  // elf_section_name.)
   View shstr = elf_section_data(obj, shstrndx);
-  obj->shnames[0] = "";
+  obj->shstrtab = shstr;
   for (uint64_t i = 1; i < obj->shnum; i++) {
-    obj->shnames[i] = view_cstr(shstr, obj->shdrs[i].sh_name);
-    if (!obj->shnames[i]) {
+    if (!view_cstr(shstr, obj->shdrs[i].sh_name)) {
       error("%s: section %llu: name offset 0x%x is outside the section name table", f.name,
             (unsigned long long)i, obj->shdrs[i].sh_name);
       return false;
@@ -140,7 +140,7 @@ static bool read_sections(ElfObject *obj, Arena *arena) {
 
   for (uint64_t i = 1; i < obj->shnum; i++) {
     const Elf64_Shdr *s = &obj->shdrs[i];
-    const char *name = obj->shnames[i];
+    const char *name = elf_section_name(obj, i);
     if (s->sh_type != SHT_NOBITS && !view_has(f, s->sh_offset, s->sh_size)) {
       error("%s: section '%s' (offset 0x%llx, size 0x%llx) extends past end of file (size 0x%llx)",
             f.name, name, (unsigned long long)s->sh_offset, (unsigned long long)s->sh_size,
@@ -264,22 +264,22 @@ static bool check_relocation_tables(ElfObject *obj) {
     const Elf64_Shdr *s = &obj->shdrs[i];
     if (s->sh_type == SHT_REL) {
       error("%s: section '%s': SHT_REL relocations are not used on x86-64", name,
-            obj->shnames[i]);
+            elf_section_name(obj, i));
       return false;
     }
     if (s->sh_type != SHT_RELA)
       continue;
     if (s->sh_entsize != sizeof(Elf64_Rela) || s->sh_size % sizeof(Elf64_Rela)) {
-      error("%s: section '%s': relocation entry size is not 24", name, obj->shnames[i]);
+      error("%s: section '%s': relocation entry size is not 24", name, elf_section_name(obj, i));
       return false;
     }
     if (s->sh_link != obj->symtab_shndx || obj->symtab_shndx == 0) {
-      error("%s: section '%s': sh_link %u is not the symbol table", name, obj->shnames[i],
+      error("%s: section '%s': sh_link %u is not the symbol table", name, elf_section_name(obj, i),
             s->sh_link);
       return false;
     }
     if (s->sh_info == 0 || s->sh_info >= obj->shnum) {
-      error("%s: section '%s': sh_info %u does not name a section", name, obj->shnames[i],
+      error("%s: section '%s': sh_info %u does not name a section", name, elf_section_name(obj, i),
             s->sh_info);
       return false;
     }
@@ -291,7 +291,7 @@ static bool check_relocation_tables(ElfObject *obj) {
       uint64_t sym = ELF64_R_SYM(r.r_info);
       if (sym >= obj->nsyms) {
         error("%s: section '%s': relocation %llu refers to symbol %llu, which is out of range",
-              name, obj->shnames[i], (unsigned long long)(off / sizeof r),
+              name, elf_section_name(obj, i), (unsigned long long)(off / sizeof r),
               (unsigned long long)sym);
         return false;
       }
@@ -299,7 +299,7 @@ static bool check_relocation_tables(ElfObject *obj) {
       // checks its relocations then, in scan_relocs, as every section's.)
       if (r.r_offset >= target->sh_size && !(target->sh_flags & SHF_COMPRESSED)) {
         error("%s:(%s+0x%llx): relocation offset is outside the section (size 0x%llx)", name,
-              obj->shnames[s->sh_info], (unsigned long long)r.r_offset,
+              elf_section_name(obj, s->sh_info), (unsigned long long)r.r_offset,
               (unsigned long long)target->sh_size);
         return false;
       }

@@ -43,14 +43,14 @@ static void read_groups(Ctx *ctx, InputFile *file) {
       continue;
     View g = elf_section_data(obj, i);
     if (g.size < 4 || g.size % 4 || s->sh_info >= obj->nsyms || s->sh_link != obj->symtab_shndx) {
-      error("%s: section '%s': malformed section group", file->name, obj->shnames[i]);
+      error("%s: section '%s': malformed section group", file->name, elf_section_name(obj, i));
       continue;
     }
     if (!(read_u32le(g.data) & GRP_COMDAT))
       continue;
     const char *sig = elf_symbol_name(obj, s->sh_info);
     if (obj->syms[s->sh_info].st_info == ELF64_ST_INFO(STB_LOCAL, STT_SECTION))
-      sig = obj->shnames[elf_symbol_section(obj, s->sh_info)];
+      sig = elf_section_name(obj, elf_symbol_section(obj, s->sh_info));
     HashEntry *e = hashmap_slot(&ctx->comdat, sig, strlen(sig));
     // A group that compiler IR kept (LTO) belongs, once the plugin has made its
     // objects, to them: an object read after that (a library member their code
@@ -63,7 +63,7 @@ static void read_groups(Ctx *ctx, InputFile *file) {
       uint32_t member = read_u32le(g.data + off);
       if (member == 0 || member >= obj->shnum) {
         error("%s: section '%s': group member %u is out of range", file->name,
-              obj->shnames[i], member);
+              elf_section_name(obj, i), member);
         break;
       }
       if (!keep && file->sections[member])
@@ -117,7 +117,7 @@ static void read_sections(Ctx *ctx, InputFile *file) {
   file->sections = arena_array(&ctx->arena, obj->shnum, sizeof(InputSection *));
   for (uint64_t i = 1; i < obj->shnum; i++) {
     const Elf64_Shdr *s = &obj->shdrs[i];
-    const char *name = obj->shnames[i];
+    const char *name = elf_section_name(obj, i);
     // gcc -flto's IR, which the plugin did not take (no -plugin): a "fat" object
     // (-ffat-lto-objects) has machine code too, and is linked as it is.
     if (!strncmp(name, ".gnu.lto_", 9)) {
@@ -168,7 +168,7 @@ static void read_sections(Ctx *ctx, InputFile *file) {
       if (t == SHT_SYMTAB || t == SHT_STRTAB || t == SHT_RELA || t == SHT_REL ||
           t == SHT_GROUP || t == SHT_SYMTAB_SHNDX || t == SHT_NULL)
         error("%s: section '%s': sh_info %u names '%s', which cannot have relocations",
-              file->name, obj->shnames[i], s->sh_info, obj->shnames[s->sh_info]);
+              file->name, elf_section_name(obj, i), s->sh_info, elf_section_name(obj, s->sh_info));
       continue;
     }
     InputSection *target = file->sections[s->sh_info];

@@ -90,7 +90,7 @@ static void find_groups(Rel *r) {
       uint32_t flags = read_u32le(g.data);
       const char *sig = elf_symbol_name(obj, s->sh_info);
       if (obj->syms[s->sh_info].st_info == ELF64_ST_INFO(STB_LOCAL, STT_SECTION))
-        sig = obj->shnames[elf_symbol_section(obj, s->sh_info)];
+        sig = elf_section_name(obj, elf_symbol_section(obj, s->sh_info));
       if ((flags & GRP_COMDAT) && hashmap_get(&ctx->comdat, sig, strlen(sig)) != file)
         continue;
       Group *grp = arena_alloc(&ctx->arena, sizeof *grp);

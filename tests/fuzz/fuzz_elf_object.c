@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     volatile size_t sum = 0;
     for (uint64_t i = 1; i < obj.shnum; i++) {  // section 0 has no contents
       View s = elf_section_data(&obj, i);
-      sum += strlen(obj.shnames[i]) + (s.size ? s.data[s.size - 1] : 0);
+      sum += strlen(elf_section_name(&obj, i)) + (s.size ? s.data[s.size - 1] : 0);
     }
     for (uint64_t i = 0; i < obj.nsyms; i++)
       sum += strlen(elf_symbol_name(&obj, i)) + elf_symbol_section(&obj, i);
