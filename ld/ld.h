@@ -124,26 +124,29 @@ struct Symbol {
   uint8_t binding;        // STB_LOCAL, STB_GLOBAL, STB_WEAK (of the winning definition)
   uint8_t type;           // STT_*
   uint8_t visibility;     // STV_*
-  bool is_global;         // lives in ctx->symtab
-  bool listed;            // ... and in ctx->globals (list_symbol)
-  bool strong_ref;        // some loaded object refers to it with a non-weak reference
-  bool traced;            // named by -y: report each definition and reference
-  bool defsym;            // defined by --defsym: input definitions do not replace it
-  bool script;            // SYM_LINKER: assigned by a linker script (or PROVIDEd by
+  // Flags, one bit each (64 bytes a Symbol, not 72). Bits of one byte cannot be
+  // written from two threads at once: only sequential passes set them, or the
+  // thread that makes the symbol, before anyone else sees it.
+  bool is_global : 1;     // lives in ctx->symtab
+  bool listed : 1;        // ... and in ctx->globals (list_symbol)
+  bool strong_ref : 1;    // some loaded object refers to it with a non-weak reference
+  bool traced : 1;        // named by -y: report each definition and reference
+  bool defsym : 1;        // defined by --defsym: input definitions do not replace it
+  bool script : 1;        // SYM_LINKER: assigned by a linker script (or PROVIDEd by
                           // one): its value is the script's, not a built-in one
-  bool script_ref;        // a linker script or --defsym expression refers to it
-  bool shared_ref;        // a shared library refers to it: if we define it, export it
-  bool object_ref;        // an object refers to it (weakly or not)
-  bool canonical_plt;     // SYM_SHARED function whose address, everywhere, is its PLT
+  bool script_ref : 1;    // a linker script or --defsym expression refers to it
+  bool shared_ref : 1;    // a shared library refers to it: if we define it, export it
+  bool object_ref : 1;    // an object refers to it (weakly or not)
+  bool canonical_plt : 1; // SYM_SHARED function whose address, everywhere, is its PLT
                           // entry (an executable that is not PIC takes the address of
                           // a library's function)
-  bool preemptible;       // -shared: a definition another module may replace at run
+  bool preemptible : 1;   // -shared: a definition another module may replace at run
                           // time (global, default visibility): reached through the
                           // GOT and the PLT, like an import (mark_preemptible)
-  bool dynamic_undef;     // -shared: undefined, to be found at run time
-  bool version_local;     // an executable's version script says local: (not exported,
+  bool dynamic_undef : 1; // -shared: undefined, to be found at run time
+  bool version_local : 1; // an executable's version script says local: (not exported,
                           // STB_LOCAL in .symtab; mark_preemptible)
-  bool copied;            // a copy relocation brought this shared library variable
+  bool copied : 1;        // a copy relocation brought this shared library variable
                           // into the executable (state is SYM_DEFINED now)
 };
 

@@ -19,7 +19,7 @@
 // A big link has over a million Symbols (1.2 M in tests/bench's generated one): a
 // field added here costs its size that many times. What only some symbols need
 // goes in SymbolAux.
-_Static_assert(sizeof(Symbol) <= 72, "Symbol has grown: does the new field belong in SymbolAux?");
+_Static_assert(sizeof(Symbol) <= 64, "Symbol has grown: does the new field belong in SymbolAux?");
 
 // What a symbol without a SymbolAux of its own reads: no slots, no version.
 static const SymbolAux no_aux = {
