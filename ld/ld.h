@@ -209,16 +209,19 @@ bool is_c_identifier(const char *s);
 // model/sections.c — input and output sections, and where their bytes go
 //
 
-// One record of an .eh_frame input section (see passes/split_eh_frame.c). Offsets in
-// the input section are 32-bit: split_eh_frame refuses a section of 4 GiB or more.
+// One record of an .eh_frame input section (see passes/split_eh_frame.c). Offsets are
+// 32-bit (32 bytes a record; a big link has 600 K): split_eh_frame refuses an input
+// section, or an output .eh_frame, of 4 GiB or more (an FDE's pointer to its CIE is
+// 32-bit anyway).
 typedef struct {
-  uint64_t out_off;             // where it goes, from the start of the output .eh_frame
+  uint32_t out_off;             // where it goes, from the start of the output .eh_frame
                                 // (a dropped duplicate CIE: where its twin went)
-  uint64_t cie_out;             // FDE: its CIE's output offset
+  uint32_t cie_out;             // FDE: its CIE's output offset
   uint32_t in_off, size;        // where it is in the input section, header included
-  uint32_t id_off;              // offset of the CIE id / CIE pointer in the record
   uint32_t cie_in;              // FDE: its CIE's offset in the input section
   uint32_t rel_begin, rel_end;  // its relocations: rels[rel_begin, rel_end)
+  uint8_t id_off;               // offset of the CIE id / CIE pointer in the record: 4,
+                                // or 12 after a 64-bit length
   bool is_cie;
   bool kept;
 } EhRecord;

@@ -35,6 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(sizeof(EhRecord) == 32, "EhRecord grew: a big link has 600 K of them");
+
 // A relocation with its place in the table, so that equal offsets keep their order.
 typedef struct {
   Elf64_Rela rel;
@@ -135,7 +137,7 @@ static bool split(Ctx *ctx, InputSection *isec) {
     EhRecord *rec = &isec->aux->eh[i];
     eh_record_at(v, off, &size, &hdr);
     rec->size = (uint32_t)size;
-    rec->id_off = (uint32_t)hdr;
+    rec->id_off = (uint8_t)hdr;
     rec->in_off = (uint32_t)off;
     uint32_t id = read_u32le(v.data + off + hdr);
     rec->is_cie = id == 0;
@@ -208,16 +210,20 @@ uint64_t split_eh_frame(Ctx *ctx, OutputSection *osec) {
     }
     for (uint64_t i = 0; i < isec->aux->neh; i++) {
       EhRecord *rec = &isec->aux->eh[i];
+      if (out > UINT32_MAX - 4 - rec->size) {
+        error("%s: .eh_frame: the output .eh_frame would be 4 GiB or more", isec->file->name);
+        break;
+      }
       if (rec->is_cie) {
         size_t len;
         const char *key = cie_key(ctx, isec, rec, &len);
         HashEntry *e = hashmap_slot(&cies, key, len);
         if (e->value) {
-          rec->out_off = (uint64_t)(uintptr_t)e->value - 1;  // an earlier copy
+          rec->out_off = (uint32_t)((uintptr_t)e->value - 1);  // an earlier copy
           continue;
         }
         rec->kept = true;
-        rec->out_off = out;
+        rec->out_off = (uint32_t)out;
         e->value = (void *)(uintptr_t)(out + 1);
         out += rec->size;
         continue;
@@ -231,7 +237,7 @@ uint64_t split_eh_frame(Ctx *ctx, OutputSection *osec) {
       if (!fde_is_live(isec, rec))
         continue;
       rec->kept = true;
-      rec->out_off = out;
+      rec->out_off = (uint32_t)out;
       rec->cie_out = cie->out_off;
       out += rec->size;
       fdes++;
