@@ -295,6 +295,8 @@ struct InputFile {
   bool has_lto_ir;          // an object with gcc's IR in .gnu.lto_* sections too
   PtrVec warnings;          // LinkWarning *, from its .gnu.warning sections
   uint8_t stack_note;       // what its .note.GNU-stack says (STACK_NOTE_*)
+  bool has_gnu_property;    // it has a .note.gnu.property section (gnu_property.c
+                            // reads only the files that do)
   // Shared libraries (read_inputs.c):
   bool is_shared;
   ElfShared so;             // its dynamic symbols, versions and SONAME

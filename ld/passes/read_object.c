@@ -126,6 +126,8 @@ static void read_sections(Ctx *ctx, InputFile *file) {
     }
     if (!strcmp(name, ".note.GNU-stack"))
       file->stack_note = s->sh_flags & SHF_EXECINSTR ? STACK_NOTE_EXEC : STACK_NOTE_NOEXEC;
+    if (!strcmp(name, ".note.gnu.property"))
+      file->has_gnu_property = true;
     if (!strncmp(name, ".gnu.warning", 12) && !(s->sh_flags & SHF_ALLOC)) {
       // Not output: a message to print if the program uses what it warns about.
       LinkWarning *w = arena_alloc(&ctx->arena, sizeof *w);
