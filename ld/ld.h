@@ -223,6 +223,7 @@ typedef struct {
   uint8_t id_off;               // offset of the CIE id / CIE pointer in the record: 4,
                                 // or 12 after a 64-bit length
   bool is_cie;
+  bool live;                    // FDE: the function it describes is in the output
   bool kept;
 } EhRecord;
 

@@ -108,8 +108,9 @@ static bool fde_is_live(InputSection *isec, const EhRecord *r) {
   return sym->isec->is_alive && sym->isec->osec;
 }
 
-// Splits one input section into records. Returns false if it is malformed. Touches
-// isec alone (and the arena): threads split different sections at once.
+// Splits one input section into records. Returns false if it is malformed. Writes
+// to isec alone (and the arena), reading the sections its FDEs describe: threads
+// split different sections at once.
 static bool split(Ctx *ctx, InputSection *isec) {
   View v = isec->data;
   if (v.size >= (UINT64_C(1) << 32) || isec->nrels >= (UINT64_C(1) << 32))
@@ -153,6 +154,10 @@ static bool split(Ctx *ctx, InputSection *isec) {
     while (rel < isec->nrels && isec->rels[rel].r_offset < off + rec->size)
       rel++;
     rec->rel_end = (uint32_t)rel;
+    // Whether the function is in the output depends on other sections, all placed
+    // by now and not changed while threads split: worked out here, not in the
+    // loop that runs alone.
+    rec->live = rec->is_cie || fde_is_live(isec, rec);
     off += rec->size;
   }
   return true;
@@ -234,7 +239,7 @@ uint64_t split_eh_frame(Ctx *ctx, OutputSection *osec) {
               (unsigned long long)rec->in_off);
         continue;
       }
-      if (!fde_is_live(isec, rec))
+      if (!rec->live)
         continue;
       rec->kept = true;
       rec->out_off = (uint32_t)out;
