@@ -20,26 +20,34 @@
 #include <string.h>
 
 
-// The output section the naming rules send an input section to, or NULL if none
-// applies (the section then keeps its own name). Order matters: .data.rel.ro must be
-// tried before .data.
-static const char *merged_name(const InputSection *isec) {
-  static const char *const prefixes[] = {
-    ".text", ".rodata", ".data.rel.ro", ".data", ".bss", ".tdata", ".tbss",
-    ".init_array", ".fini_array", ".preinit_array", ".gcc_except_table",
-    ".ldata", ".lrodata", ".lbss", NULL,
-  };
+// The names the naming rules send input sections to. Order matters: .data.rel.ro
+// must be tried before .data.
+static const char *const merged_names[] = {
+  ".text", ".rodata", ".data.rel.ro", ".data", ".bss", ".tdata", ".tbss",
+  ".init_array", ".fini_array", ".preinit_array", ".gcc_except_table",
+  ".ldata", ".lrodata", ".lbss", NULL,
+};
+enum { RULE_BSS = 4, RULE_INIT_ARRAY = 7, RULE_FINI_ARRAY = 8 };
+
+// The rule (an index in merged_names) that sends an input section to another
+// section's name, or -1 if none applies (the section then keeps its own name).
+static int merged_rule(const InputSection *isec) {
   if (!strcmp(isec->name, "COMMON") || !strcmp(isec->name, ".dynbss"))
-    return ".bss";
+    return RULE_BSS;
   // Old-style constructor tables join the new ones, as in GNU ld's default script.
   if (has_section_prefix(isec->name, ".ctors"))
-    return ".init_array";
+    return RULE_INIT_ARRAY;
   if (has_section_prefix(isec->name, ".dtors"))
-    return ".fini_array";
-  for (int i = 0; prefixes[i]; i++)
-    if (has_section_prefix(isec->name, prefixes[i]))
-      return prefixes[i];
-  return NULL;
+    return RULE_FINI_ARRAY;
+  for (int i = 0; merged_names[i]; i++)
+    if (has_section_prefix(isec->name, merged_names[i]))
+      return i;
+  return -1;
+}
+
+static const char *merged_name(const InputSection *isec) {
+  int rule = merged_rule(isec);
+  return rule < 0 ? NULL : merged_names[rule];
 }
 
 static const char *output_name(const InputSection *isec) {
@@ -82,8 +90,27 @@ typedef struct {
   OutputSection *last;    // most sections go where the one before them went
 } OsecNames;
 
-static void add_to_osec(Ctx *ctx, OsecNames *names, InputSection *isec) {
-  const char *name = output_name(isec);
+// .ctors and .dtors were run from their end backwards; .init_array and .fini_array
+// are run (for destructors: unwound) the other way, so a legacy table's entries go
+// in reversed, as GNU ld, lld and mold do.
+static void mark_reversed(InputSection *isec) {
+  if ((has_section_prefix(isec->name, ".ctors") || has_section_prefix(isec->name, ".dtors")) &&
+      isec->sh_size % 8 == 0)
+    isec->reversed = true;
+}
+
+static bool is_constructor_table(const char *name) {
+  return !strcmp(name, ".init_array") || !strcmp(name, ".fini_array") ||
+         !strcmp(name, ".preinit_array");
+}
+
+// Puts isec in its output section. `name` is the one the naming rules give it,
+// worked out already (route_file), or NULL to work it out here.
+static void add_to_osec(Ctx *ctx, OsecNames *names, InputSection *isec, const char *name) {
+  if (!name) {
+    name = output_name(isec);
+    mark_reversed(isec);
+  }
   OutputSection *osec;
   OutputDesc *osd = NULL;
   if (ctx->script.has_sections) {
@@ -102,7 +129,7 @@ static void add_to_osec(Ctx *ctx, OsecNames *names, InputSection *isec) {
     if (!osd->osec)
       osd->osec = new_output_section(ctx, name, isec);
     osec = osd->osec;
-  } else if (is_unique(ctx, isec)) {
+  } else if ((ctx->opt.unique.len || ctx->opt.unique_orphans) && is_unique(ctx, isec)) {
     // Not entered in by_name: no other section joins it.
     name = isec->name;
     osec = new_output_section(ctx, name, isec);
@@ -121,8 +148,7 @@ static void add_to_osec(Ctx *ctx, OsecNames *names, InputSection *isec) {
   // makes it writable, one member with contents makes it PROGBITS.
   // Constructor tables are written at start-up (relocated, in a PIE), so they are
   // writable even if an object said otherwise, as in GNU ld.
-  if (!strcmp(name, ".init_array") || !strcmp(name, ".fini_array") ||
-      !strcmp(name, ".preinit_array"))
+  if (osec->members.len == 0 && is_constructor_table(osec->name))
     osec->sh_flags |= SHF_WRITE;
   osec->sh_flags |= isec->sh_flags & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR | SHF_TLS |
                                        X86_64_SHF_LARGE);
@@ -135,12 +161,6 @@ static void add_to_osec(Ctx *ctx, OsecNames *names, InputSection *isec) {
     osec->sh_type = SHT_PROGBITS;
   isec->osec = osec;
   vec_push(&ctx->arena, &osec->members, isec);
-  // .ctors and .dtors were run from their end backwards; .init_array and
-  // .fini_array are run (for destructors: unwound) the other way, so a legacy
-  // table's entries go in reversed, as GNU ld, lld and mold do.
-  if ((has_section_prefix(isec->name, ".ctors") || has_section_prefix(isec->name, ".dtors")) &&
-      isec->sh_size % 8 == 0)
-    isec->reversed = true;
 }
 
 // .comment holds one string per compiler that made an input ("GCC: (Debian ...)"),
@@ -234,22 +254,63 @@ static OutputSection *named(Ctx *ctx, OsecNames *names, const char *name) {
   return osec || !ctx->script.has_sections ? osec : find_output_section(ctx, name);
 }
 
+// What the naming rules say of each section of a file (ROUTE_*, or an index in
+// merged_names). They read the section alone, its name mostly, so all files are
+// worked out at once, before the sections join their output sections in order.
+enum { ROUTE_OWN = 0xfe, ROUTE_NONE = 0xff };
+
+typedef struct {
+  Ctx *ctx;
+  uint8_t **routes;  // per file: one byte per section
+} RouteTasks;
+
+static void route_file(void *arg, size_t f) {
+  RouteTasks *t = arg;
+  InputFile *file = t->ctx->files.data[f];
+  uint8_t *route = arena_alloc(&t->ctx->arena, file->obj.shnum ? file->obj.shnum : 1);
+  for (uint64_t s = 1; s < file->obj.shnum; s++) {
+    InputSection *isec = file->sections[s];
+    if (!is_output_section(t->ctx, isec)) {
+      route[s] = ROUTE_NONE;
+      continue;
+    }
+    int rule = merged_rule(isec);
+    route[s] = rule < 0 ? ROUTE_OWN : (uint8_t)rule;
+    mark_reversed(isec);
+  }
+  t->routes[f] = route;
+  // (Its section names were read from its pages: in a big link they go,
+  // mapped_file.c, as every pass that sweeps the inputs lets them go.)
+  release_view_pages(file->view);
+}
+
 void make_output_sections(Ctx *ctx) {
   OsecNames names = {0};
-  for (size_t f = 0; f < ctx->files.len; f++) {
-    InputFile *file = ctx->files.data[f];
-    for (uint64_t s = 1; s < file->obj.shnum; s++) {
-      InputSection *isec = file->sections[s];
-      if (is_output_section(ctx, isec))
-        add_to_osec(ctx, &names, isec);
+  if (ctx->script.has_sections) {
+    // A script's rules match sections in order, and record what matched.
+    for (size_t f = 0; f < ctx->files.len; f++) {
+      InputFile *file = ctx->files.data[f];
+      for (uint64_t s = 1; s < file->obj.shnum; s++)
+        if (is_output_section(ctx, file->sections[s]))
+          add_to_osec(ctx, &names, file->sections[s], NULL);
+      release_view_pages(file->view);
     }
-    // (Its section names were read from its pages: in a big link they go,
-    // mapped_file.c, as every pass that sweeps the inputs lets them go.)
-    release_view_pages(file->view);
+  } else {
+    RouteTasks t = {ctx, arena_array(&ctx->arena, ctx->files.len + 1, sizeof(uint8_t *))};
+    parallel_for(ctx->files.len, route_file, &t);
+    for (size_t f = 0; f < ctx->files.len; f++) {
+      InputFile *file = ctx->files.data[f];
+      for (uint64_t s = 1; s < file->obj.shnum; s++) {
+        uint8_t route = t.routes[f][s];
+        InputSection *isec = file->sections[s];
+        if (route != ROUTE_NONE)
+          add_to_osec(ctx, &names, isec, route == ROUTE_OWN ? isec->name : merged_names[route]);
+      }
+    }
   }
   // COMMON space goes after every input's .bss, as in GNU ld's *(COMMON).
   for (size_t i = 0; i < ctx->common_sections.len; i++)
-    add_to_osec(ctx, &names, ctx->common_sections.data[i]);
+    add_to_osec(ctx, &names, ctx->common_sections.data[i], NULL);
   OutputSection *eh = named(ctx, &names, ".eh_frame");
   if (eh && (eh->sh_flags & SHF_ALLOC)) {
     ctx->eh_frame_osec = eh;
@@ -260,7 +321,7 @@ void make_output_sections(Ctx *ctx) {
   size_synthetic_sections(ctx);
   for (int i = 0; i < NUM_SYNTHETIC; i++)
     if (has_synthetic(ctx, (SyntheticId)i))
-      add_to_osec(ctx, &names, ctx->synth[i]);
+      add_to_osec(ctx, &names, ctx->synth[i], NULL);
   for (size_t i = 0; i < ctx->osecs.len; i++)
     merge_strings(ctx, ctx->osecs.data[i]);
   sort_by_priority(named(ctx, &names, ".init_array"));
