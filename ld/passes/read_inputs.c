@@ -320,7 +320,24 @@ typedef struct {
   Ctx *ctx;
   Preload *pre;
   size_t *which;      // the indexes of the inputs to read
+  InputArg *args;
 } PreloadTasks;
+
+// Maps input i if it is a relocatable object. Only regular files: a pipe is read
+// once, in its turn. (Nothing is reported here: a file that cannot be opened is
+// reported in its turn too.)
+static void preload_map(void *arg, size_t i) {
+  PreloadTasks *t = arg;
+  const InputArg *a = &t->args[i];
+  struct stat st;
+  View v;
+  if (a->kind != ARG_FILE || stat(a->value, &st) < 0 || !S_ISREG(st.st_mode) ||
+      !map_file(a->value, a->value, &v))
+    return;
+  if (v.size < sizeof(Elf64_Ehdr) || !is_elf(v) || read_u16le(v.data + 16) != ET_REL)
+    return;
+  t->pre[i] = (Preload){.path = a->value, .view = v, .parsed = true};
+}
 
 static void preload_parse(void *arg, size_t k) {
   PreloadTasks *t = arg;
@@ -344,17 +361,13 @@ static Preload *preload_objects(Ctx *ctx, InputArg *args, size_t n) {
     return NULL;
   Preload *pre = arena_array(&ctx->arena, n + 1, sizeof(Preload));
   size_t *which = arena_array(&ctx->arena, n + 1, sizeof(size_t));
+  PreloadTasks t = {ctx, pre, which, args};
+  // (Opening and mapping 1,600 files, one after another, was 30 ms of a big link.)
+  parallel_for(n, preload_map, &t);
   size_t count = 0;
-  for (size_t i = 0; i < n; i++) {
-    View v;
-    if (args[i].kind != ARG_FILE || !map_file(args[i].value, args[i].value, &v))
-      continue;  // a file that cannot be opened is reported in its turn
-    if (v.size < sizeof(Elf64_Ehdr) || !is_elf(v) || read_u16le(v.data + 16) != ET_REL)
-      continue;
-    pre[i] = (Preload){.path = args[i].value, .view = v, .parsed = true};
-    which[count++] = i;
-  }
-  PreloadTasks t = {ctx, pre, which};
+  for (size_t i = 0; i < n; i++)
+    if (pre[i].parsed)
+      which[count++] = i;
   parallel_for(count, preload_parse, &t);
   // Room for every definition and some references: most references name what
   // another object defines. (Room for all would cost three times the memory; what
