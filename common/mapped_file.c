@@ -76,13 +76,18 @@ static bool remember(void *addr, size_t size) {
   return ok;
 }
 
+static void release_mapping(void *arg, size_t i) {
+  (void)arg;
+  madvise(maps.list[i].addr, maps.list[i].size, MADV_DONTNEED);
+}
+
+// (On every thread: dropping a big link's pages, 1,600 mappings, was 10 ms a time
+// on one.)
 void release_mapped_pages(void) {
   if (!worth_releasing())
     return;
   pthread_mutex_lock(&maps.lock);
-  for (size_t i = 0; i < maps.len; i++) {
-    madvise(maps.list[i].addr, maps.list[i].size, MADV_DONTNEED);
-  }
+  parallel_for(maps.len, release_mapping, NULL);
   pthread_mutex_unlock(&maps.lock);
 }
 
