@@ -434,6 +434,9 @@ int thread_count(void);
 // only what belongs to its i (or use atomics), so that the result does not depend
 // on the thread count. One loop at a time; a loop started inside fn runs serially.
 void parallel_for(size_t n, void (*fn)(void *arg, size_t i), void *arg);
+// memcpy on every thread, a megabyte a task: the first write to each page of a
+// fresh output mapping is a page fault, which threads then take side by side.
+void parallel_memcpy(void *dst, const void *src, size_t n);
 // parallel.c's side of diag.c: a task's messages are held back (diag_hold(true, i)
 // on the thread running task i) and written, ordered by task, when the loop ends
 // (diag_release). A fatal() inside such a task ends the process rather than

@@ -27,6 +27,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 enum { MAX_THREADS = 256 };
@@ -157,4 +158,23 @@ void parallel_for(size_t n, void (*fn)(void *arg, size_t i), void *arg) {
     pthread_cond_wait(&pool.idle, &pool.lock);
   pthread_mutex_unlock(&pool.lock);
   diag_release();  // the loop's messages, in the order of its indices
+}
+
+typedef struct {
+  uint8_t *dst;
+  const uint8_t *src;
+  size_t n;
+} CopyChunks;
+
+enum { COPY_CHUNK = 1 << 20 };
+
+static void copy_chunk(void *arg, size_t i) {
+  CopyChunks *c = arg;
+  size_t off = i * COPY_CHUNK;
+  memcpy(c->dst + off, c->src + off, c->n - off < COPY_CHUNK ? c->n - off : COPY_CHUNK);
+}
+
+void parallel_memcpy(void *dst, const void *src, size_t n) {
+  CopyChunks c = {dst, src, n};
+  parallel_for((n + COPY_CHUNK - 1) / COPY_CHUNK, copy_chunk, &c);
 }

@@ -266,3 +266,38 @@ C
   run ./parallel
   [ "$output" = ok ]
 }
+
+@test "common: parallel_memcpy copies every byte, whatever the size and the threads" {
+  with_common pcopy <<'C'
+#include "common.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int main(void) {
+  // Sizes around the 1 MiB task size, and none.
+  size_t sizes[] = {0, 1, 4095, 1 << 20, (1 << 20) + 1, 5 * (1 << 20) + 12345};
+  int bad = 0;
+  for (int threads = 1; threads <= 4; threads *= 2) {
+    set_thread_count(threads);
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+      size_t n = sizes[k];
+      unsigned char *src = malloc(n + 1), *dst = malloc(n + 2);
+      for (size_t i = 0; i < n; i++)
+        src[i] = (unsigned char)(i * 7 + i / 4096);
+      memset(dst, 0xee, n + 2);
+      parallel_memcpy(dst, src, n);
+      bad += memcmp(dst, src, n) != 0 || dst[n] != 0xee || dst[n + 1] != 0xee;
+      free(src);
+      free(dst);
+    }
+  }
+  printf("%d bad\n", bad);
+  return 0;
+}
+C
+  run ./pcopy
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = "0 bad" ]
+}

@@ -380,8 +380,8 @@ void write_output(Ctx *ctx) {
     free(relas[i].data);
   }
   if (!ctx->opt.strip_all) {
-    memcpy(out + symtab_off, symtab.data, symtab.len);
-    memcpy(out + strtab_off, strtab.buf.data, strtab.buf.len);
+    parallel_memcpy(out + symtab_off, symtab.data, symtab.len);
+    parallel_memcpy(out + strtab_off, strtab.buf.data, strtab.buf.len);
     Elf64_Shdr sh = {
       .sh_name = symtab_name, .sh_type = SHT_SYMTAB, .sh_offset = symtab_off,
       .sh_size = symtab.len, .sh_link = idx + 1, .sh_info = first_global, .sh_addralign = 8,
