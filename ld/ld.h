@@ -342,6 +342,8 @@ struct OutputSection {
   bool island;            // ... and it is not one layout orders by name, so it stands
                           // alone: the sections after it do not follow it (layout.c)
   PtrVec members;         // InputSection *
+  bool has_strings;       // a member is flagged SHF_MERGE | SHF_STRINGS: merge_strings
+                          // looks at the others only then
   Segment *seg;           // the PT_LOAD holding it, if allocated
   uint32_t overlay;       // the linker script's OVERLAY it is in (1, 2, ...), or 0:
                           // it shares its addresses with the others there

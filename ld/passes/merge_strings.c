@@ -177,8 +177,10 @@ static InputSection *merge_group(Ctx *ctx, OutputSection *osec, const uint8_t *g
 }
 
 void merge_strings(Ctx *ctx, OutputSection *osec) {
-  // .comment gets its own treatment (output_sections.c adds our name to it).
-  if (!strcmp(osec->name, ".comment"))
+  // .comment gets its own treatment (output_sections.c adds our name to it). An
+  // output section none of whose members has strings to merge is not swept (a big
+  // link's .text has 600 K members).
+  if (!osec->has_strings || !strcmp(osec->name, ".comment"))
     return;
   // The (alignment, character size) pairs present, in order of first appearance.
   enum { MAX_GROUPS = 64 };  // distinct pairs; more are left unmerged

@@ -159,6 +159,8 @@ static void add_to_osec(Ctx *ctx, OsecNames *names, InputSection *isec, const ch
   }
   if (isec->sh_type != osec->sh_type)
     osec->sh_type = SHT_PROGBITS;
+  if ((isec->sh_flags & (SHF_MERGE | SHF_STRINGS)) == (SHF_MERGE | SHF_STRINGS))
+    osec->has_strings = true;
   isec->osec = osec;
   vec_push(&ctx->arena, &osec->members, isec);
 }
