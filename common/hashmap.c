@@ -127,9 +127,10 @@ void *hashmap_insert_concurrent(HashMap *map, const char *key, size_t len, uint6
 }
 
 void *hashmap_get(HashMap *map, const char *key, size_t len) {
-  if (!map->cap)
+  // (A key of 4 GiB or more was never entered: looking for one finds nothing.)
+  if (!map->cap || len >= UINT32_MAX)
     return NULL;
-  uint32_t keylen = key_length(len);
+  uint32_t keylen = (uint32_t)len;
   HashEntry *e = find(map, key, keylen, (uint32_t)hash_string(key, keylen));
   return e->key ? e->value : NULL;
 }

@@ -107,6 +107,8 @@ int main(void) {
     wrong += made[i] != 1 || hashmap_get(&map, copy, strlen(copy)) != &made[i];
   }
   wrong += hashmap_get(&map, "sym_", 4) != NULL || hashmap_get(&map, "sym_200000", 10) != NULL;
+  // A length no entry can have is not looked for (nor read): nothing, not an exit.
+  wrong += hashmap_get(&map, "sym_1", (size_t)UINT32_MAX + 5) != NULL;
   printf("%zu entries, %d wrong\n", map.len, wrong);
   return 0;
 }
