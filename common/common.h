@@ -185,6 +185,9 @@ void release_mapped_pages(void);
 // The same for the whole pages inside one view of a mapped file (an object, or an
 // archive member: the pages it shares with its neighbours stay).
 void release_view_pages(View v);
+// The same for n views in increasing order of address, with the bytes between
+// neighbours: one call to the kernel for each run of them mapped side by side.
+void release_views_pages(const View *views, size_t n);
 // Unmaps every file map_file() has mapped, for a program that runs a tool more than
 // once in one process (see run_catching): no view into them may be used afterwards,
 // and no other thread may be mapping a file meanwhile.
