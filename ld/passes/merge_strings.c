@@ -130,10 +130,6 @@ static InputSection *merge_group(Ctx *ctx, OutputSection *osec, const uint8_t *g
       isec->aux->pieces[p].str = e->value;
       off += len;
     }
-    // Only the strings seen first are read again (below): in a big link the file's
-    // pages can go (mapped_file.c), and that is why membership is group_of's, not
-    // read again from the bytes.
-    release_view_pages(isec->file->view);
   }
   free(seen.entries);
 
@@ -194,7 +190,6 @@ void merge_strings(Ctx *ctx, OutputSection *osec) {
     InputSection *isec = osec->members.data[i];
     if (!is_mergeable(isec))
       continue;
-    release_view_pages(isec->file->view);  // (read again by merge_group)
     size_t g = 0;
     while (g < ngroups && !(isec->sh_addralign == aligns[g] && isec->sh_entsize == entsizes[g]))
       g++;

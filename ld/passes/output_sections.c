@@ -194,7 +194,6 @@ static void merge_comment(Ctx *ctx, OutputSection *osec) {
       }
       off += n + 1;
     }
-    release_view_pages(isec->file->view);
     isec->is_alive = false;  // replaced by the merged copy (set below)
   }
   free(seen.entries);
@@ -281,9 +280,6 @@ static void route_file(void *arg, size_t f) {
     mark_reversed(isec);
   }
   t->routes[f] = route;
-  // (Its section names were read from its pages: in a big link they go,
-  // mapped_file.c, as every pass that sweeps the inputs lets them go.)
-  release_view_pages(file->view);
 }
 
 void make_output_sections(Ctx *ctx) {
@@ -295,7 +291,6 @@ void make_output_sections(Ctx *ctx) {
       for (uint64_t s = 1; s < file->obj.shnum; s++)
         if (is_output_section(ctx, file->sections[s]))
           add_to_osec(ctx, &names, file->sections[s], NULL);
-      release_view_pages(file->view);
     }
   } else {
     RouteTasks t = {ctx, arena_array(&ctx->arena, ctx->files.len + 1, sizeof(uint8_t *))};

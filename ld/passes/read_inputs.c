@@ -306,9 +306,7 @@ static const char *find_library(Ctx *ctx, const char *lib, bool bstatic) {
 // in parallel: each parse depends on its file alone, and entering their global
 // names in the symbol table needs no order either (resolution, which does, then
 // runs file by file in command-line order, as before). What archives, scripts and
-// shared libraries bring in is read as they are reached. After each of the three
-// steps, a file's pages are let go (mapped_file.c): a link of 300 MB of objects
-// then never holds them all in memory at once.
+// shared libraries bring in is read as they are reached.
 typedef struct {
   const char *path;
   View view;
@@ -343,16 +341,13 @@ static void preload_parse(void *arg, size_t k) {
   PreloadTasks *t = arg;
   Preload *p = &t->pre[t->which[k]];
   p->file = parse_object(t->ctx, p->path, p->view);
-  release_view_pages(p->view);  // read again in a moment, a file at a time
 }
 
 static void preload_intern(void *arg, size_t k) {
   PreloadTasks *t = arg;
   InputFile *file = t->pre[t->which[k]].file;
-  if (file) {
+  if (file)
     intern_file_globals(t->ctx, file);
-    release_view_pages(file->view);
-  }
 }
 
 static Preload *preload_objects(Ctx *ctx, InputArg *args, size_t n) {
@@ -487,10 +482,8 @@ static void read_input_list(Ctx *ctx, InputArg *args, size_t n, InputState *st, 
     }
 
     if (pre && pre[i].parsed) {
-      if (pre[i].file && admit_object(ctx, pre[i].file)) {
+      if (pre[i].file && admit_object(ctx, pre[i].file))
         resolve_file_symbols(ctx, pre[i].file);
-        release_view_pages(pre[i].file->view);
-      }
       continue;
     }
     View view;

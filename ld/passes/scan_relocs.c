@@ -456,9 +456,6 @@ static void scan_file(void *arg, size_t f) {
       scan_section(&s, isec);
   }
   t->textrel[f] = s.textrel != NULL;
-  // Its relocations are read again only when they are applied: meanwhile, their
-  // pages need not stay in memory (mapped_file.c).
-  release_view_pages(file->view);
 }
 
 void scan_relocs(Ctx *ctx) {

@@ -189,10 +189,6 @@ static void split_task(void *arg, size_t m) {
   SplitTasks *t = arg;
   InputSection *isec = t->osec->members.data[m];
   t->ok[m] = split(t->ctx, isec);
-  // The pages split() read go at once (mapped_file.c): all the inputs' .eh_frame
-  // pages at the same time would be 90 MB of a big link's peak. The loop below
-  // reads back only the CIEs and the first relocation of each FDE.
-  release_view_pages(isec->file->view);
 }
 
 uint64_t split_eh_frame(Ctx *ctx, OutputSection *osec) {
@@ -247,8 +243,6 @@ uint64_t split_eh_frame(Ctx *ctx, OutputSection *osec) {
       out += rec->size;
       fdes++;
     }
-    // Its records are read again only when the output is written (mapped_file.c).
-    release_view_pages(isec->file->view);
   }
   free(cies.entries);
   osec->size = out + 4;  // and the terminator: a record of length 0

@@ -123,15 +123,26 @@ static void copy_members(Ctx *ctx, const OutputSection *osec, uint8_t *osec_out)
 
 // Every member writes its own bytes of the image, so members are copied and
 // relocated in parallel: one task per member (a compressed section is one task).
-// The tasks go file by file, and once every member of a file is in the output, the
-// pages of the file are let go: a big link then never holds all of its inputs and
-// all of its output in memory at once.
+// The tasks go file by file, and once every member of a batch of files (a few
+// megabytes of input) is in the output, the pages of those files are let go: a big
+// link then never holds all of its inputs and all of its output in memory at once.
+// (A batch at a time, not a file at a time: letting go costs a call to the kernel
+// and a TLB flush on every CPU, whatever the size, mapped_file.c.)
+enum { BATCH_BYTES = 16 << 20 };
+
+typedef struct {
+  View *views;  // the batch's files, by address (release_views_pages)
+  size_t nviews;
+  _Atomic size_t left;  // its members not copied yet
+} CopyBatch;
+
 typedef struct {
   Ctx *ctx;
   InputSection **isecs;     // the member, or NULL for a compressed section...
   OutputSection **osecs;    // ... of this output section
   uint8_t *out;
-  _Atomic uint32_t *left;   // per file (by priority): its members not copied yet
+  uint32_t *batch_of;       // per file (by priority): its batch
+  CopyBatch *batches;
 } CopyTasks;
 
 static void copy_task(void *arg, size_t i) {
@@ -143,8 +154,42 @@ static void copy_task(void *arg, size_t i) {
     return;
   }
   copy_member(t->ctx, isec, t->out + osec->offset);
-  if (atomic_fetch_sub(&t->left[isec->file->priority], 1) == 1 && isec->file->view.size)
-    release_view_pages(isec->file->view);
+  CopyBatch *b = &t->batches[t->batch_of[isec->file->priority]];
+  if (atomic_fetch_sub(&b->left, 1) == 1)
+    release_views_pages(b->views, b->nviews);
+}
+
+static int by_address(const void *a, const void *b) {
+  uintptr_t x = (uintptr_t)((const View *)a)->data, y = (uintptr_t)((const View *)b)->data;
+  return (x > y) - (x < y);
+}
+
+// Groups the files (by priority) that have members into batches of about
+// BATCH_BYTES of input, in priority order, as the tasks go.
+static CopyBatch *make_batches(Ctx *ctx, InputFile **file_of, const size_t *count,
+                               size_t nfiles, uint32_t *batch_of) {
+  CopyBatch *batches = arena_array(&ctx->arena, nfiles + 1, sizeof *batches);
+  View *views = arena_array(&ctx->arena, nfiles + 1, sizeof *views);
+  size_t nbatches = 0, bytes = 0;
+  for (size_t f = 0; f < nfiles; f++) {
+    if (!count[f])
+      continue;
+    if (!nbatches || bytes >= BATCH_BYTES) {
+      batches[nbatches++] = (CopyBatch){views, 0, 0};
+      bytes = 0;
+    }
+    CopyBatch *b = &batches[nbatches - 1];
+    batch_of[f] = (uint32_t)(nbatches - 1);
+    b->left += count[f];
+    if (file_of[f]->view.size) {
+      b->views[b->nviews++] = file_of[f]->view;
+      views++;
+      bytes += file_of[f]->view.size;
+    }
+  }
+  for (size_t i = 0; i < nbatches; i++)
+    qsort(batches[i].views, batches[i].nviews, sizeof(View), by_address);
+  return batches;
 }
 
 static void copy_sections(Ctx *ctx, uint8_t *out) {
@@ -153,7 +198,7 @@ static void copy_sections(Ctx *ctx, uint8_t *out) {
   // file by file.
   size_t nfiles = ctx->files.len + ctx->shared_files.len + 2;
   size_t *start = arena_array(&ctx->arena, nfiles + 1, sizeof(size_t));
-  _Atomic uint32_t *left = arena_array(&ctx->arena, nfiles, sizeof *left);
+  InputFile **file_of = arena_array(&ctx->arena, nfiles, sizeof(InputFile *));
   size_t compressed = 0, members = 0;
   for (size_t i = 0; i < ctx->osecs.len; i++)
     members += ((OutputSection *)ctx->osecs.data[i])->members.len;
@@ -170,20 +215,22 @@ static void copy_sections(Ctx *ctx, uint8_t *out) {
     for (size_t j = 0; osec->sh_type != SHT_NOBITS && j < osec->members.len; j++) {
       if (j + 8 < osec->members.len)
         __builtin_prefetch(osec->members.data[j + 8]);
-      uint32_t p = ((InputSection *)osec->members.data[j])->file->priority;
+      InputFile *file = ((InputSection *)osec->members.data[j])->file;
+      uint32_t p = file->priority;
       if (p >= nfiles)
         internal_error("a member of '%s' comes from file number %u of %zu", osec->name, p, nfiles);
       start[p + 1]++;
+      file_of[p] = file;
       prio[m++] = p;
     }
   }
-  for (size_t f = 0; f < nfiles; f++) {
-    left[f] = (uint32_t)start[f + 1];
+  uint32_t *batch_of = arena_array(&ctx->arena, nfiles, sizeof(uint32_t));
+  CopyBatch *batches = make_batches(ctx, file_of, start + 1, nfiles, batch_of);
+  for (size_t f = 0; f < nfiles; f++)
     start[f + 1] += start[f];
-  }
   size_t n = start[nfiles] + compressed;
   CopyTasks t = {ctx, arena_array(&ctx->arena, n, sizeof(InputSection *)),
-                 arena_array(&ctx->arena, n, sizeof(OutputSection *)), out, left};
+                 arena_array(&ctx->arena, n, sizeof(OutputSection *)), out, batch_of, batches};
   size_t next_compressed = start[nfiles];
   m = 0;
   for (size_t i = 0; i < ctx->osecs.len; i++) {

@@ -143,9 +143,6 @@ static bool size_gnu_property(Ctx *ctx, InputSection *isec) {
           !strcmp(isec->name, ".note.gnu.property") && !read_note(isec->data, mine, &nmine))
         warn("%s: .note.gnu.property is malformed; ignored", file->name);
     }
-    // (The names are in the file's pages: in a big link they go, mapped_file.c.)
-    if (file->has_gnu_property)
-      release_view_pages(file->view);
     report_cet(ctx, file, mine, nmine);
     for (size_t i = 0; i < nmine; i++) {
       Property *prop = find(props, &n, mine[i].type);
