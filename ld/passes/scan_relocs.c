@@ -462,6 +462,9 @@ void scan_relocs(Ctx *ctx) {
   ctx->image_fits_32 = image_fits_32(ctx);
   ScanTasks t = {ctx, arena_array(&ctx->arena, ctx->files.len + 1, sizeof(bool))};
   parallel_for(ctx->files.len, scan_file, &t);
+  // The relocations are read again only when they are applied: meanwhile, their
+  // pages need not stay in memory (mapped_file.c).
+  release_mapped_pages();
   for (size_t f = 0; f < ctx->files.len; f++)
     if (t.textrel[f])
       ctx->textrel = true;
