@@ -260,9 +260,12 @@ static OutputSection *named(Ctx *ctx, OsecNames *names, const char *name) {
 // worked out at once, before the sections join their output sections in order.
 enum { ROUTE_OWN = 0xfe, ROUTE_NONE = 0xff };
 
+enum { NUM_RULES = sizeof merged_names / sizeof *merged_names - 1 };
+
 typedef struct {
   Ctx *ctx;
   uint8_t **routes;  // per file: one byte per section
+  uint32_t (*counts)[NUM_RULES];  // per file: its sections per naming rule
 } RouteTasks;
 
 static void route_file(void *arg, size_t f) {
@@ -277,6 +280,8 @@ static void route_file(void *arg, size_t f) {
     }
     int rule = merged_rule(isec);
     route[s] = rule < 0 ? ROUTE_OWN : (uint8_t)rule;
+    if (rule >= 0)
+      t->counts[f][rule]++;
     mark_reversed(isec);
   }
   t->routes[f] = route;
@@ -293,15 +298,28 @@ void make_output_sections(Ctx *ctx) {
           add_to_osec(ctx, &names, file->sections[s], NULL);
     }
   } else {
-    RouteTasks t = {ctx, arena_array(&ctx->arena, ctx->files.len + 1, sizeof(uint8_t *))};
+    RouteTasks t = {ctx, arena_array(&ctx->arena, ctx->files.len + 1, sizeof(uint8_t *)),
+                    arena_array(&ctx->arena, ctx->files.len + 1, sizeof *t.counts)};
     parallel_for(ctx->files.len, route_file, &t);
+    // Each merged output section gets room for all its members when its first one
+    // arrives: a big link's .text has 600 K, and a vector grown by doubling would
+    // leave as much again behind in the arena.
+    size_t total[NUM_RULES] = {0};
+    for (size_t f = 0; f < ctx->files.len; f++)
+      for (int r = 0; r < NUM_RULES; r++)
+        total[r] += t.counts[f][r];
     for (size_t f = 0; f < ctx->files.len; f++) {
       InputFile *file = ctx->files.data[f];
       for (uint64_t s = 1; s < file->obj.shnum; s++) {
         uint8_t route = t.routes[f][s];
         InputSection *isec = file->sections[s];
-        if (route != ROUTE_NONE)
-          add_to_osec(ctx, &names, isec, route == ROUTE_OWN ? isec->name : merged_names[route]);
+        if (route == ROUTE_NONE)
+          continue;
+        add_to_osec(ctx, &names, isec, route == ROUTE_OWN ? isec->name : merged_names[route]);
+        if (route != ROUTE_OWN && total[route] && !strcmp(isec->osec->name, merged_names[route])) {
+          vec_reserve(&ctx->arena, &isec->osec->members, total[route]);
+          total[route] = 0;
+        }
       }
     }
   }
