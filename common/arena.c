@@ -176,6 +176,10 @@ void *arena_alloc(Arena *arena, size_t size) {
   }
 }
 
+size_t arena_bytes(void) {
+  return atomic_load_explicit(&arena_total, memory_order_relaxed);
+}
+
 void arena_free(Arena *arena) {
   ArenaBlock *lists[] = {atomic_load(&arena->head), atomic_load(&arena->big)};
   for (int i = 0; i < 2; i++)

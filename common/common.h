@@ -91,6 +91,8 @@ typedef struct {
 void advise_huge_pages(void *p, size_t bytes);
 // Zeroed, 16-byte aligned memory that lives as long as the arena. Lock-free.
 void *arena_alloc(Arena *arena, size_t size);
+// Bytes in the blocks of every arena, allocated or not yet (for --stats).
+size_t arena_bytes(void);
 // Frees everything the arena holds, leaving it empty (for a program that makes many
 // short-lived arenas, like a fuzz harness; a link never needs it). No other thread
 // may be using the arena.
@@ -181,6 +183,8 @@ void sha1(const uint8_t *data, uint64_t len, uint8_t out[20]);
 bool map_file(const char *path, const char *name, View *out);
 // Drops the pages of every mapped file from this process's resident memory; the
 // views stay valid, and a page read again is brought back from the page cache.
+// Bytes of files mapped so far (for --stats).
+size_t mapped_bytes(void);
 void release_mapped_pages(void);
 // The same for the whole pages inside one view of a mapped file (an object, or an
 // archive member: the pages it shares with its neighbours stay).

@@ -76,6 +76,10 @@ static bool worth_releasing(void) {
   return atomic_load_explicit(&mapped_total, memory_order_relaxed) >= RELEASE_FROM;
 }
 
+size_t mapped_bytes(void) {
+  return atomic_load_explicit(&mapped_total, memory_order_relaxed);
+}
+
 static size_t page_size(void) {
   static size_t page;
   if (!page)

@@ -505,6 +505,35 @@ const char *punycode_decode(Arena *arena, const char *p, size_t n, char delimite
 const char *source_line(Ctx *ctx, const InputSection *isec, uint64_t off);
 
 //
+// model/stats.c — --stats: where a link's time and memory went
+//
+// Each pass that --stats reports on marks its end; the time since the previous mark
+// is that pass's. A mark without --stats costs a test of one flag.
+
+enum { MAX_STAT_PASSES = 24 };
+
+typedef struct {
+  const char *pass;
+  double wall_ms, cpu_ms;  // of the whole process: every thread's CPU time
+  size_t arena_bytes;      // the arena's growth over the pass
+} PassStat;
+
+typedef struct {
+  double wall, cpu;        // at the last mark, in ms
+  size_t arena;            // bytes, at the last mark
+  PassStat passes[MAX_STAT_PASSES];
+  int npasses;
+} LinkStats;
+
+// Starts the clock (with --stats).
+void stats_start(Ctx *ctx);
+// The time since the last mark went to `pass`, a name as it stands in main.c.
+void stats_mark(Ctx *ctx, const char *pass);
+// Prints the table to standard error: each pass's time and memory, what the link
+// read (files, sections, relocations, symbols) and its peak resident memory.
+void print_stats(Ctx *ctx);
+
+//
 // model/script.c — linker scripts: the syntax tree (linker_script.c builds it) and
 // the values of its expressions
 //
@@ -856,6 +885,7 @@ typedef struct {
   const char *map_file;     // -Map=FILE, or "-" for -M (stdout)
   bool cref;                // --cref: a cross-reference table, in the map (or on stdout)
   bool print_memory_usage;  // --print-memory-usage: GNU ld's table of MEMORY regions
+  bool stats;               // --stats: each pass's time and memory, on stderr
   const char *why_extract;  // --why-extract=FILE, "-" for stdout
   const char *layout_svg;   // --layout=FILE.svg: draw the output's layout
   const char *layout_from;  // --from=EXE: ... of EXE instead; nothing is linked
@@ -1589,6 +1619,8 @@ struct Ctx {
 
   // define_linker_symbols
   uint64_t entry;
+
+  LinkStats stats;           // --stats (model/stats.c)
 
   // write_output
   uint8_t stack_decision;    // decide_stack's answer + 1, once it has been asked

@@ -37,7 +37,9 @@ static int run_link(void *arg) {
   ctx->null_symbol->state = SYM_DEFINED;
 
   // The command line says what to link, in which order, and how.
+  stats_start(ctx);
   parse_args(ctx, a->argc, a->argv);
+  stats_mark(ctx, "parse_args");
 
   // --layout --from=EXE: a picture of a file that exists already; nothing to link.
   if (ctx->opt.layout_from) {
@@ -51,11 +53,14 @@ static int run_link(void *arg) {
   // are needed next.
   read_inputs(ctx);
   checkpoint(ctx);
+  stats_mark(ctx, "read_inputs: resolve, archives");
 
   // -r: the output is an object again. Nothing gets an address and nothing is
   // relocated; the sections, symbols and relocations go out for a later link.
   if (ctx->opt.relocatable) {
     write_relocatable(ctx);
+    stats_mark(ctx, "write_relocatable");
+    print_stats(ctx);
     return 0;
   }
 
@@ -72,6 +77,7 @@ static int run_link(void *arg) {
     gc_sections(ctx);
   report_undefined(ctx);
   checkpoint(ctx);
+  stats_mark(ctx, "gc_sections, report_undefined");
 
   // A dynamic program needs the shared libraries that define what it uses (all of
   // them, but for --as-needed ones); in a shared library we make, what another
@@ -83,6 +89,7 @@ static int run_link(void *arg) {
   // Make the sections only the linker can write (.got, .iplt, ...), still empty, so
   // that the decisions below can point into them.
   create_synthetic_sections(ctx);
+  stats_mark(ctx, "create_synthetic_sections");
 
   // Decide, once, what each relocation needs: a GOT slot, an IFUNC stub, a
   // rewritten instruction, a place a PIE moves at start-up. File by file, writing
@@ -91,10 +98,12 @@ static int run_link(void *arg) {
   scan_relocs(ctx);
   checkpoint(ctx);
   assign_slots(ctx);
+  stats_mark(ctx, "scan_relocs, assign_slots");
 
   // A dynamic executable: which libraries it needs, which symbols it shares with
   // them, and in which versions (.dynsym, .gnu.version_r), before layout sizes them.
   choose_dynamic_symbols(ctx);
+  stats_mark(ctx, "choose_dynamic_symbols");
 
   // Group input sections into output sections (merging strings and .eh_frame
   // records on the way, and adding the linker's sections this link needs), then
@@ -108,10 +117,12 @@ static int run_link(void *arg) {
   // (What layout read of the inputs, .eh_frame and strings, is not read again
   // before the output is written: let the pages go, mapped_file.c.)
   release_mapped_pages();
+  stats_mark(ctx, "layout");
 
   // From here on, addresses never change. Now _end and friends can have values.
   define_linker_symbols(ctx);
   checkpoint(ctx);
+  stats_mark(ctx, "define_linker_symbols");
 
   // Copy the sections into the output, relocate them there, write the linker's
   // sections, and rename into place.
@@ -120,10 +131,13 @@ static int run_link(void *arg) {
   // Explain the link, if asked: what was loaded and why, and where everything went.
   write_map(ctx);
   checkpoint(ctx);
+  stats_mark(ctx, "write_map");
 
   // Draw it, if asked, from the finished file's own headers.
   draw_layout(ctx);
   checkpoint(ctx);
+  stats_mark(ctx, "draw_layout");
+  print_stats(ctx);
   return 0;
 }
 

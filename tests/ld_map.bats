@@ -301,3 +301,33 @@ cm                                                c2.o
     --no-print-gc-sections -o prog3
   [ "$output" = "" ]
 }
+
+# --stats: each pass's time and memory, then what the link read, counted from the
+# inputs (the counts must agree with readelf's).
+@test "map: --stats times every pass and counts the sections, relocations and symbols read" {
+  fixtures
+  run -0 "$MINI_LD" --stats main.o -L. -lh -lt -o out
+  [[ -x out ]]
+  [[ ${lines[0]} == "mini-ld: --stats: where the link's time and memory went" ]]
+  local pass
+  for pass in parse_args "read_inputs: parse objects" "read_inputs: resolve, archives" "scan_relocs, assign_slots" layout \
+      "write_output: copy_sections" "write_output: commit" total; do
+    [[ $output =~ $'\n'"  $pass "+[0-9]+\.[0-9]" "+[0-9]+\.[0-9]" "+[0-9]+\.[0-9]$'\n' ]] ||
+      { echo "no row for $pass"; false; }
+  done
+  # What readelf counts in the four objects the link loads (unused.o is not): the
+  # sections that can reach the output (.text, .data, .bss: 3 each; not the tables,
+  # nor .note.GNU-stack), the relocations, the local symbols (but the null one).
+  local relocs=0 locals=0 o
+  for o in main.o helper.o twice.o start.o; do
+    relocs=$((relocs + $(readelf -rW "$o" | grep -cE '^[0-9a-f]{16} '))) || true
+    locals=$((locals + $(readelf -sW "$o" | grep -c ' LOCAL ') - 1))
+  done
+  [[ $output == *"inputs: 4 objects, 0 shared libraries, "* ]]
+  [[ $output == *$'\n'"  12 input sections, $relocs relocations"$'\n'* ]]
+  [[ $output =~ "symbols: "[0-9]+" global (a table of "[0-9]+" entries, "[0-9.]+" MiB), $locals local" ]]
+  [[ $output =~ "peak resident memory: "[0-9]+\.[0-9]" MiB" ]]
+  # Without --stats, nothing.
+  run -0 "$MINI_LD" main.o -L. -lh -lt -o out
+  [[ $output == "" ]]
+}

@@ -38,7 +38,7 @@ typedef enum {
   OPT_EXPORT_SYMBOL_LIST, OPT_THREADS, OPT_NO_THREADS, OPT_WARN_EXECSTACK,
   OPT_NO_WARN_EXECSTACK, OPT_WARN_RWX, OPT_NO_WARN_RWX, OPT_ALLOW_SHLIB_UNDEFINED,
   OPT_NO_ALLOW_SHLIB_UNDEFINED, OPT_NOINHIBIT_EXEC, OPT_CREF, OPT_PRINT_OUTPUT_FORMAT,
-  OPT_PRINT_MEMORY_USAGE, OPT_NO_PRINT_GC, OPT_SCRIPT, OPT_LAYOUT, OPT_LAYOUT_FROM,
+  OPT_PRINT_MEMORY_USAGE, OPT_STATS, OPT_NO_PRINT_GC, OPT_SCRIPT, OPT_LAYOUT, OPT_LAYOUT_FROM,
   OPT_LAYOUT_AGAINST, OPT_EXPLAIN_RELOC, OPT_SORT_SECTION,
 } OptId;
 
@@ -112,6 +112,7 @@ static const LongOpt long_opts[] = {
   {"cref", OPT_CREF, false},
   {"print-output-format", OPT_PRINT_OUTPUT_FORMAT, false},
   {"print-memory-usage", OPT_PRINT_MEMORY_USAGE, false},
+  {"stats", OPT_STATS, false},
   {"why-extract", OPT_WHY_EXTRACT, true},
   {"explain-reloc", OPT_EXPLAIN_RELOC, true},
   {"trace", OPT_TRACE, false},
@@ -300,6 +301,8 @@ static void usage(void) {
          "  --print-output-format       print the output's format (elf64-x86-64)\n"
          "  --print-memory-usage        print GNU ld's table of memory regions (empty: no\n"
          "                              MEMORY regions)\n"
+         "  --stats                     print each pass's time and memory, and what the\n"
+         "                              link read, on standard error\n"
          "  --layout=FILE.svg           draw the output's layout: the file and the address\n"
          "                              space page by page, each PT_LOAD between them\n"
          "                              (permissions, sections, shared pages, .bss, RELRO,\n"
@@ -720,6 +723,7 @@ static void apply(Ctx *ctx, OptId id, const char *val, PtrVec *inputs, int *grou
   // The output's BFD name, at once, as GNU ld prints it; like -v, it needs no input.
   case OPT_PRINT_OUTPUT_FORMAT: printf("elf64-x86-64\n"); *version_only = true; break;
   case OPT_PRINT_MEMORY_USAGE: opt->print_memory_usage = true; break;
+  case OPT_STATS: opt->stats = true; break;
   case OPT_BUILD_ID: parse_build_id(ctx, NULL); break;
   case OPT_BUILD_ID_STYLE: parse_build_id(ctx, val); break;
   case OPT_PRINT_MAP: opt->map_file = "-"; break;

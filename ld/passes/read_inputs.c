@@ -652,6 +652,7 @@ void read_inputs(Ctx *ctx) {
 
   InputState st = {0};
   Preload *pre = preload_objects(ctx, ctx->opt.inputs, ctx->opt.ninputs);
+  stats_mark(ctx, "read_inputs: parse objects");
   read_input_list(ctx, ctx->opt.inputs, ctx->opt.ninputs, &st, 0, NULL, pre);
   if (ctx->ir_files.len)
     read_lto_output(ctx, &st);

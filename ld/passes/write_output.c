@@ -338,8 +338,10 @@ void write_output(Ctx *ctx) {
   if (!ctx->opt.strip_all)
     first_global = build_symtab(ctx, &symtab, &strtab);
   // The names came from the inputs' string tables, read for the last time
-  // (mapped_file.c): not kept while the tables are copied into the output.
+  // (mapped_file.c): not kept while the tables are copied into the output, nor
+  // while the sections are (which read the contents and relocations once more).
   release_mapped_pages();
+  stats_mark(ctx, "write_output: build_symtab");
 
   // Section names, and where the trailing tables go.
   add_string(&shstrtab, "");
@@ -454,11 +456,11 @@ void write_output(Ctx *ctx) {
   // The sections' bytes, relocated; then the linker's own sections, which may read
   // them (.eh_frame_hdr indexes the relocated .eh_frame; the build ID, last, hashes
   // everything).
-  // The inputs' tables have been read for the last time; their contents and
-  // relocations are read once more, now. Only those pages need to be resident.
-  release_mapped_pages();
+  stats_mark(ctx, "write_output: headers, .symtab");
   copy_sections(ctx, out);
+  stats_mark(ctx, "write_output: copy_sections");
   write_synthetic_sections(ctx, out);
+  stats_mark(ctx, "write_output: linker sections");
   // --explain-reloc: the relocations asked about, beside the bytes now written (and
   // before an overflow stops the link, so that it can be explained too).
   if (ctx->opt.explain_relocs.len)
@@ -478,4 +480,5 @@ void write_output(Ctx *ctx) {
   if (!output_commit(&of))
     end_run(1);
   ctx->image = NULL;
+  stats_mark(ctx, "write_output: commit");
 }
