@@ -163,6 +163,51 @@ C
   [ "$output" = ok ]
 }
 
+@test "common: after arena_free, no thread cuts pieces from a chunk of the freed blocks" {
+  with_common arena_chunks <<'C'
+#include "common.h"
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+static Arena arena;
+
+// Small pieces from a block of 4 MiB or more (mapped, so freeing unmaps it): the
+// arena already holds 24 MiB, and blocks grow with it.
+static void *fill(void *arg) {
+  (void)arg;
+  for (int i = 0; i < 1000; i++)
+    memset(arena_alloc(&arena, 48), 0xab, 48);
+  return NULL;
+}
+
+int main(void) {
+  for (int round = 0; round < 3; round++) {
+    arena_alloc(&arena, 24 << 20);
+    pthread_t t;
+    pthread_create(&t, NULL, fill, NULL);
+    pthread_join(t, NULL);
+    fill(NULL);
+    arena_free(&arena);
+    // Each thread's next piece must come from the arena's new blocks: zeroed, and
+    // writable (a piece of an unmapped block would fault).
+    unsigned char *p = arena_alloc(&arena, 48);
+    for (int k = 0; k < 48; k++)
+      if (p[k]) {
+        printf("round %d: a piece after arena_free is not zeroed\n", round);
+        return 1;
+      }
+    memset(p, 1, 48);
+    arena_free(&arena);
+  }
+  printf("ok\n");
+  return 0;
+}
+C
+  run ./arena_chunks
+  [ "$output" = ok ]
+}
+
 @test "common: vec_reserve makes room once: the pushes it made room for copy nothing" {
   with_common vec <<'C'
 #include "common.h"
