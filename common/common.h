@@ -214,6 +214,10 @@ typedef struct {
 typedef struct {
   HashEntry *entries;
   size_t cap;  // entries, fewer than 2^32
+  // len is written at every insertion, by every thread at once: apart from what
+  // every lookup reads (entries, cap), or each insertion would make the other
+  // threads miss their next lookup's first read.
+  char apart[64];
   size_t len;
 } HashMap;
 

@@ -21,6 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+// (cap and len are 8-byte aligned: 64 bytes apart, they are never on one line.)
+_Static_assert(offsetof(HashMap, len) >= offsetof(HashMap, cap) + 64,
+               "HashMap.len must not share a cache line with entries and cap");
+
 // A big link's symbol table has millions of entries.
 _Static_assert(sizeof(HashEntry) == 24, "HashEntry grew");
 
