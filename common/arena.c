@@ -188,24 +188,31 @@ static _Thread_local struct {
   unsigned char *next, *end;
 } chunk;
 
-void *arena_alloc(Arena *arena, size_t size) {
-  if (size > SIZE_MAX - 15)
+void *arena_alloc(Arena *arena, size_t size) { return arena_alloc_aligned(arena, size, 16); }
+
+void *arena_alloc_aligned(Arena *arena, size_t size, size_t align) {
+  if (size > SIZE_MAX - 15 - align)
     fatal("out of memory");
   size = (size + 15) & ~(size_t)15;  // keeps every piece 16-byte aligned
   uint64_t now = atomic_load_explicit(&generation, memory_order_relaxed);
-  if (chunk.arena == arena && chunk.generation == now && size <= (size_t)(chunk.end - chunk.next)) {
-    void *p = chunk.next;
-    chunk.next += size;
-    return p;
+  if (chunk.arena == arena && chunk.generation == now) {
+    unsigned char *p = (unsigned char *)(((uintptr_t)chunk.next + align - 1) & ~(uintptr_t)(align - 1));
+    if (p <= chunk.end && size <= (size_t)(chunk.end - p)) {
+      chunk.next = p + size;
+      return p;
+    }
   }
-  if (size > CHUNK_PIECE)
-    return claim(arena, size);
+  if (size + align - 16 > CHUNK_PIECE) {
+    unsigned char *p = claim(arena, size + align - 16);
+    return (void *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1));
+  }
   unsigned char *c = claim(arena, CHUNK);
   chunk.arena = arena;
   chunk.generation = now;
-  chunk.next = c + size;
   chunk.end = c + CHUNK;
-  return c;
+  unsigned char *p = (unsigned char *)(((uintptr_t)c + align - 1) & ~(uintptr_t)(align - 1));
+  chunk.next = p + size;
+  return p;
 }
 
 size_t arena_bytes(void) {

@@ -91,6 +91,9 @@ typedef struct {
 void advise_huge_pages(void *p, size_t bytes);
 // Zeroed, 16-byte aligned memory that lives as long as the arena. Lock-free.
 void *arena_alloc(Arena *arena, size_t size);
+// The same, aligned to `align` (a power of two from 16 to 4096): a 64-byte object
+// on a 64-byte boundary is one cache line, not two.
+void *arena_alloc_aligned(Arena *arena, size_t size, size_t align);
 // Bytes in the blocks of every arena, allocated or not yet (for --stats).
 size_t arena_bytes(void);
 // Frees everything the arena holds, leaving it empty (for a program that makes many

@@ -49,7 +49,7 @@ C
     }' err
 }
 
-@test "common: arena_alloc from four threads hands out zeroed, aligned, separate memory, small and large" {
+@test "common: arena_alloc from four threads hands out zeroed, aligned, separate memory, small and large, and arena_alloc_aligned on its boundary" {
   with_common arena <<'C'
 #include "common.h"
 #include <pthread.h>
@@ -72,9 +72,10 @@ static void *take(void *arg) {
   for (int i = 0; i < ALLOCS; i++) {
     seed = seed * 1103515245u + 12345u;
     size_t n = i % 5000 == 4999 ? BIG : i % 3001 == 7 ? MEDIUM : (seed >> 16) % 600;
-    unsigned char *p = arena_alloc(&arena, n);
-    if ((uintptr_t)p % 16)
-      printf("thread %d: piece %d is not 16-byte aligned\n", t, i);
+    size_t align = i % 4 == 1 ? 64 : i % 97 == 3 ? 4096 : 16;
+    unsigned char *p = align == 16 ? arena_alloc(&arena, n) : arena_alloc_aligned(&arena, n, align);
+    if ((uintptr_t)p % align)
+      printf("thread %d: piece %d is not %zu-byte aligned\n", t, i, align);
     for (size_t k = 0; k < n; k++)
       if (p[k]) {
         printf("thread %d: piece %d is not zeroed\n", t, i);

@@ -48,7 +48,7 @@ SymbolAux *symbol_aux(Ctx *ctx, Symbol *sym) {
 
 static void *new_global(void *arg, const char *name) {
   Ctx *ctx = arg;
-  Symbol *sym = arena_alloc(&ctx->arena, sizeof *sym);
+  Symbol *sym = arena_alloc_aligned(&ctx->arena, sizeof *sym, 64);
   init_symbol(sym, name);
   sym->is_global = true;
   sym->binding = STB_GLOBAL;
