@@ -249,28 +249,30 @@ typedef struct SectionAux {
 } SectionAux;
 
 struct InputSection {
-  InputFile *file;
-  const char *name;
-  uint64_t sh_flags;
-  uint64_t sh_size;
-  uint64_t sh_addralign;
-  uint64_t sh_entsize;
-  View data;              // empty for SHT_NOBITS
-  const Elf64_Rela *rels; // in the mapped file, or a copy if misaligned; NULL if none
-  uint64_t nrels;
-  uint8_t *actions;       // RelAction per relocation, decided by scan_relocs; NULL: all
-                          // ACT_AS_IS
+  // First what finding an address in the section reads (at every relocation, for
+  // the section of its symbol): on one cache line, as sections are 64-byte aligned.
   OutputSection *osec;
   uint64_t offset;        // within osec
   const SectionAux *aux;  // never NULL: the shared defaults until section_aux()
-  uint32_t shndx;         // in its file; 0 for sections the linker makes
-  uint32_t sh_type;
-  uint32_t order;         // position among osec's members
+  uint64_t sh_size;
   bool is_alive;          // false: discarded (COMDAT loser, SHF_EXCLUDE, ...), or a
                           // linker-made section this link does not need
   bool gc_live;           // --gc-sections: reached from a root
   bool reversed;          // .ctors/.dtors in .init_array/.fini_array: its 8-byte
                           // entries go in last first (output_sections.c)
+  uint32_t sh_type;
+  InputFile *file;
+  const char *name;
+  uint64_t sh_flags;
+  uint64_t sh_addralign;
+  View data;              // empty for SHT_NOBITS
+  const Elf64_Rela *rels; // in the mapped file, or a copy if misaligned; NULL if none
+  uint8_t *actions;       // RelAction per relocation, decided by scan_relocs; NULL: all
+                          // ACT_AS_IS
+  uint32_t nrels;         // (read_object refuses more)
+  uint32_t sh_entsize;    // (... and bigger)
+  uint32_t shndx;         // in its file; 0 for sections the linker makes
+  uint32_t order;         // position among osec's members
 };
 
 // What an object's .note.GNU-stack section says about the stack it needs.

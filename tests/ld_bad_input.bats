@@ -467,6 +467,20 @@ bad_alignment() {
     "${args[@]}"
 }
 
+bad_entsize() {
+  good_object
+  derive good.o entsize.o
+  # .data's sh_entsize = 2^33: no table has entries that big.
+  patch_le entsize.o $(($(shdr good.o .data) + 56)) 8 $((1 << 33))
+  args=(entsize.o)
+}
+
+@test "ld: a section entry size of 4 GiB or more is rejected" {
+  bad_entsize
+  expect_error "mini-ld: entsize.o: section '.data': sh_entsize 8589934592 is too big" \
+    "${args[@]}"
+}
+
 bad_section_name() {
   good_object
   derive good.o shname.o

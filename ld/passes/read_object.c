@@ -141,6 +141,11 @@ static void read_sections(Ctx *ctx, InputFile *file) {
     }
     if (is_control_section(name, s->sh_type) || (s->sh_flags & SHF_EXCLUDE))
       continue;
+    if (s->sh_entsize > UINT32_MAX) {
+      error("%s: section '%s': sh_entsize %llu is too big", file->name, name,
+            (unsigned long long)s->sh_entsize);
+      continue;
+    }
     InputSection *isec = new_input_section(ctx, file, name);
     isec->shndx = (uint32_t)i;
     isec->sh_type = s->sh_type;
@@ -183,6 +188,10 @@ static void read_sections(Ctx *ctx, InputFile *file) {
       continue;
     }
     View r = elf_section_data(obj, i);
+    if (r.size / sizeof(Elf64_Rela) > UINT32_MAX) {
+      error("%s: section '%s' has more than 2^32 relocations", file->name, target->name);
+      continue;
+    }
     if ((uintptr_t)r.data % _Alignof(Elf64_Rela) == 0) {
       target->rels = (const Elf64_Rela *)r.data;
     } else {
@@ -190,7 +199,7 @@ static void read_sections(Ctx *ctx, InputFile *file) {
       memcpy(rels, r.data, r.size);
       target->rels = rels;
     }
-    target->nrels = r.size / sizeof(Elf64_Rela);
+    target->nrels = (uint32_t)(r.size / sizeof(Elf64_Rela));
   }
 }
 

@@ -113,7 +113,7 @@ static bool fde_is_live(InputSection *isec, const EhRecord *r) {
 // split different sections at once.
 static bool split(Ctx *ctx, InputSection *isec) {
   View v = isec->data;
-  if (v.size >= (UINT64_C(1) << 32) || isec->nrels >= (UINT64_C(1) << 32))
+  if (v.size >= (UINT64_C(1) << 32))
     return false;  // (no compiler writes that much unwind information)
   // Count, then fill.
   uint64_t n = 0, size, hdr;
