@@ -55,6 +55,7 @@ InputSection *new_linker_section(Ctx *ctx, const char *name, uint32_t type, uint
   isec->sh_size = size;
   isec->sh_addralign = align;
   isec->is_alive = true;
+  vec_push(&ctx->arena, &ctx->linker_sections, isec);
   return isec;
 }
 

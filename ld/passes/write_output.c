@@ -122,39 +122,66 @@ static void copy_members(Ctx *ctx, const OutputSection *osec, uint8_t *osec_out)
 }
 
 // Every member writes its own bytes of the image, so members are copied and
-// relocated in parallel: one task per member (a compressed section is one task).
-// The tasks go file by file, and once every member of a batch of files (a few
-// megabytes of input) is in the output, the pages of those files are let go: a big
-// link then never holds all of its inputs and all of its output in memory at once.
-// (A batch at a time, not a file at a time: letting go costs a call to the kernel
-// and a TLB flush on every CPU, whatever the size, mapped_file.c.)
+// relocated in parallel: a task per object, for its sections that are members (the
+// objects come in load order, so no member list need be sorted into tasks), a task
+// per section the linker made, and a task per compressed output section. Once a
+// batch of objects (a few megabytes of input) is in the output, their pages are let
+// go: a big link then never holds all of its inputs and all of its output in
+// memory at once. (A batch at a time, not a file at a time: letting go costs a call
+// to the kernel and a TLB flush on every CPU, whatever the size, mapped_file.c.)
 enum { BATCH_BYTES = 16 << 20 };
 
 typedef struct {
   View *views;  // the batch's files, by address (release_views_pages)
   size_t nviews;
-  _Atomic size_t left;  // its members not copied yet
+  _Atomic size_t left;  // its files not copied yet
 } CopyBatch;
 
 typedef struct {
   Ctx *ctx;
-  InputSection **isecs;     // the member, or NULL for a compressed section...
-  OutputSection **osecs;    // ... of this output section
   uint8_t *out;
-  uint32_t *batch_of;       // per file (by priority): its batch
+  uint32_t *batch_of;       // per object: its batch
   CopyBatch *batches;
+  _Atomic size_t copied;    // members copied, to check against the members
 } CopyTasks;
+
+// Whether isec is a member of an output section whose members are copied (a
+// section whose strings went to a merged copy is not: the copy is; nor is one of an
+// empty output section a script left out, script_layout.c).
+static bool copied_member(const InputSection *isec) {
+  return isec && isec->is_alive && isec->osec && !isec->aux->merged &&
+         !isec->osec->compressed && isec->osec->sh_type != SHT_NOBITS &&
+         isec->osec->shndx != SHN_ABS;
+}
 
 static void copy_task(void *arg, size_t i) {
   CopyTasks *t = arg;
-  OutputSection *osec = t->osecs[i];
-  InputSection *isec = t->isecs[i];
-  if (!isec) {
+  Ctx *ctx = t->ctx;
+  size_t nfiles = ctx->files.len, nlinker = ctx->linker_sections.len;
+  if (i >= nfiles + nlinker) {
+    OutputSection *osec = ctx->compressed_osecs.data[i - nfiles - nlinker];
     memcpy(t->out + osec->offset, osec->compressed, osec->size);
     return;
   }
-  copy_member(t->ctx, isec, t->out + osec->offset);
-  CopyBatch *b = &t->batches[t->batch_of[isec->file->priority]];
+  if (i >= nfiles) {
+    InputSection *isec = ctx->linker_sections.data[i - nfiles];
+    if (copied_member(isec)) {
+      copy_member(ctx, isec, t->out + isec->osec->offset);
+      atomic_fetch_add_explicit(&t->copied, 1, memory_order_relaxed);
+    }
+    return;
+  }
+  InputFile *file = ctx->files.data[i];
+  size_t n = 0;
+  for (uint64_t s = 1; s < file->obj.shnum; s++) {
+    InputSection *isec = file->sections[s];
+    if (copied_member(isec)) {
+      copy_member(ctx, isec, t->out + isec->osec->offset);
+      n++;
+    }
+  }
+  atomic_fetch_add_explicit(&t->copied, n, memory_order_relaxed);
+  CopyBatch *b = &t->batches[t->batch_of[i]];
   if (atomic_fetch_sub(&b->left, 1) == 1)
     release_views_pages(b->views, b->nviews);
 }
@@ -164,27 +191,25 @@ static int by_address(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-// Groups the files (by priority) that have members into batches of about
-// BATCH_BYTES of input, in priority order, as the tasks go.
-static CopyBatch *make_batches(Ctx *ctx, InputFile **file_of, const size_t *count,
-                               size_t nfiles, uint32_t *batch_of) {
+// Groups the objects, in load order, into batches of about BATCH_BYTES of input.
+static CopyBatch *make_batches(Ctx *ctx, uint32_t *batch_of) {
+  size_t nfiles = ctx->files.len;
   CopyBatch *batches = arena_array(&ctx->arena, nfiles + 1, sizeof *batches);
   View *views = arena_array(&ctx->arena, nfiles + 1, sizeof *views);
   size_t nbatches = 0, bytes = 0;
   for (size_t f = 0; f < nfiles; f++) {
-    if (!count[f])
-      continue;
+    InputFile *file = ctx->files.data[f];
     if (!nbatches || bytes >= BATCH_BYTES) {
       batches[nbatches++] = (CopyBatch){views, 0, 0};
       bytes = 0;
     }
     CopyBatch *b = &batches[nbatches - 1];
     batch_of[f] = (uint32_t)(nbatches - 1);
-    b->left += count[f];
-    if (file_of[f]->view.size) {
-      b->views[b->nviews++] = file_of[f]->view;
+    b->left++;
+    if (file->view.size) {
+      b->views[b->nviews++] = file->view;
       views++;
-      bytes += file_of[f]->view.size;
+      bytes += file->view.size;
     }
   }
   for (size_t i = 0; i < nbatches; i++)
@@ -193,59 +218,23 @@ static CopyBatch *make_batches(Ctx *ctx, InputFile **file_of, const size_t *coun
 }
 
 static void copy_sections(Ctx *ctx, uint8_t *out) {
-  // Count the members of each file (by priority: 0 is the linker's own, then the
-  // objects, then the shared libraries, which have none), then lay the tasks out
-  // file by file.
-  size_t nfiles = ctx->files.len + ctx->shared_files.len + 2;
-  size_t *start = arena_array(&ctx->arena, nfiles + 1, sizeof(size_t));
-  InputFile **file_of = arena_array(&ctx->arena, nfiles, sizeof(InputFile *));
-  size_t compressed = 0, members = 0;
-  for (size_t i = 0; i < ctx->osecs.len; i++)
-    members += ((OutputSection *)ctx->osecs.data[i])->members.len;
-  // Each member's file, read once (a cache miss per member: a big link has 600 K),
-  // with the members a few ahead on their way.
-  uint32_t *prio = arena_array(&ctx->arena, members + 1, sizeof(uint32_t));
-  size_t m = 0;
+  size_t members = 0;
+  ctx->compressed_osecs.len = 0;
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
-    if (osec->compressed) {
-      compressed++;
-      continue;
-    }
-    for (size_t j = 0; osec->sh_type != SHT_NOBITS && j < osec->members.len; j++) {
-      if (j + 8 < osec->members.len)
-        __builtin_prefetch(osec->members.data[j + 8]);
-      InputFile *file = ((InputSection *)osec->members.data[j])->file;
-      uint32_t p = file->priority;
-      if (p >= nfiles)
-        internal_error("a member of '%s' comes from file number %u of %zu", osec->name, p, nfiles);
-      start[p + 1]++;
-      file_of[p] = file;
-      prio[m++] = p;
-    }
+    if (osec->compressed)
+      vec_push(&ctx->arena, &ctx->compressed_osecs, osec);
+    else if (osec->sh_type != SHT_NOBITS)
+      members += osec->members.len;
   }
-  uint32_t *batch_of = arena_array(&ctx->arena, nfiles, sizeof(uint32_t));
-  CopyBatch *batches = make_batches(ctx, file_of, start + 1, nfiles, batch_of);
-  for (size_t f = 0; f < nfiles; f++)
-    start[f + 1] += start[f];
-  size_t n = start[nfiles] + compressed;
-  CopyTasks t = {ctx, arena_array(&ctx->arena, n, sizeof(InputSection *)),
-                 arena_array(&ctx->arena, n, sizeof(OutputSection *)), out, batch_of, batches};
-  size_t next_compressed = start[nfiles];
-  m = 0;
-  for (size_t i = 0; i < ctx->osecs.len; i++) {
-    OutputSection *osec = ctx->osecs.data[i];
-    if (osec->compressed) {
-      t.osecs[next_compressed++] = osec;
-      continue;
-    }
-    for (size_t j = 0; osec->sh_type != SHT_NOBITS && j < osec->members.len; j++) {
-      size_t k = start[prio[m++]]++;
-      t.isecs[k] = osec->members.data[j];
-      t.osecs[k] = osec;
-    }
-  }
-  parallel_for(n, copy_task, &t);
+  uint32_t *batch_of = arena_array(&ctx->arena, ctx->files.len + 1, sizeof(uint32_t));
+  CopyTasks t = {ctx, out, batch_of, make_batches(ctx, batch_of), 0};
+  parallel_for(ctx->files.len + ctx->linker_sections.len + ctx->compressed_osecs.len, copy_task,
+               &t);
+  // (Every member is copied by its file's task or as a section the linker made.)
+  if (atomic_load(&t.copied) != members)
+    internal_error("copied %zu sections of the %zu in the output sections",
+                   (size_t)atomic_load(&t.copied), members);
 }
 
 // --compress-debug-sections: each .debug_* section is relocated in memory and
