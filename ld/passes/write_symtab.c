@@ -47,6 +47,35 @@ static bool keep_local(const Symbol *sym) {
   return !sym->isec || (sym->isec->is_alive && sym->isec->osec);
 }
 
+// The locals worth keeping are few among many (a big link's objects have 600 K
+// locals, nearly all section symbols): each file's are found at once, in parallel,
+// then entered in file order.
+typedef struct {
+  Ctx *ctx;
+  Symbol ***kept;  // per file: its locals worth keeping, in symbol order
+  size_t *nkept;
+} LocalTasks;
+
+static bool is_kept_local(const Symbol *sym) {
+  return sym && !sym->is_global && keep_local(sym);
+}
+
+static void find_locals(void *arg, size_t f) {
+  LocalTasks *t = arg;
+  InputFile *file = t->ctx->files.data[f];
+  size_t n = 0;
+  for (uint64_t i = 1; i < file->obj.nsyms; i++)
+    n += is_kept_local(file->syms[i]);
+  t->nkept[f] = n;
+  if (!n)
+    return;
+  t->kept[f] = arena_array(&t->ctx->arena, n, sizeof(Symbol *));
+  n = 0;
+  for (uint64_t i = 1; i < file->obj.nsyms; i++)
+    if (is_kept_local(file->syms[i]))
+      t->kept[f][n++] = file->syms[i];
+}
+
 // Which table a global goes in: 0 among the locals (hidden: local to the output),
 // 1 among the globals, or -1 not at all.
 static int global_part(Ctx *ctx, const Symbol *sym) {
@@ -180,13 +209,13 @@ uint32_t build_symtab(Ctx *ctx, Buf *symtab, StringTable *strtab) {
     };
     buf_add(symtab, &es, sizeof es);
   }
-  for (size_t f = 0; f < ctx->files.len; f++) {
-    InputFile *file = ctx->files.data[f];
-    for (uint64_t i = 1; i < file->obj.nsyms; i++) {
-      Symbol *sym = file->syms[i];
-      if (sym && !sym->is_global && !ctx->opt.discard_all && keep_local(sym))
-        add_symbol(symtab, strtab, sym, STB_LOCAL, ctx->tls_start);
-    }
+  if (!ctx->opt.discard_all) {
+    LocalTasks t = {ctx, arena_array(&ctx->arena, ctx->files.len + 1, sizeof(Symbol **)),
+                    arena_array(&ctx->arena, ctx->files.len + 1, sizeof(size_t))};
+    parallel_for(ctx->files.len, find_locals, &t);
+    for (size_t f = 0; f < ctx->files.len; f++)
+      for (size_t k = 0; k < t.nkept[f]; k++)
+        add_symbol(symtab, strtab, t.kept[f][k], STB_LOCAL, ctx->tls_start);
   }
   return add_globals(ctx, symtab, strtab);
 }
