@@ -184,10 +184,11 @@ void sha1(const uint8_t *data, uint64_t len, uint8_t out[20]);
 // message, because only it knows what the file was for). An empty file gives an
 // empty view. The mapping stays until exit (or unmap_files): views point into it.
 bool map_file(const char *path, const char *name, View *out);
-// Drops the pages of every mapped file from this process's resident memory; the
-// views stay valid, and a page read again is brought back from the page cache.
 // Bytes of files mapped so far (for --stats).
 size_t mapped_bytes(void);
+// Drops the pages of every mapped file from this process's resident memory (on
+// every thread, parallel_for); the views stay valid, and a page read again is
+// brought back from the page cache. Not from inside a parallel_for's task.
 void release_mapped_pages(void);
 // The same for the whole pages inside one view of a mapped file (an object, or an
 // archive member: the pages it shares with its neighbours stay).
