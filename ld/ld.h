@@ -148,6 +148,8 @@ struct Symbol {
                           // STB_LOCAL in .symtab; mark_preemptible)
   bool copied : 1;        // a copy relocation brought this shared library variable
                           // into the executable (state is SYM_DEFINED now)
+  bool settled : 1;       // value is the address (settle_addresses), not the offset
+                          // in isec: symbol_offset() gives that
 };
 
 // A new symbol, undefined, with no slots; the caller fills in the rest.
@@ -181,6 +183,12 @@ uint64_t got_plt_slot(Ctx *ctx, size_t i);
 bool is_imported(const Symbol *sym);
 // Where sym itself is (for an IFUNC: its resolver), ignoring any stub.
 uint64_t symbol_definition_address(const Symbol *sym);
+// sym->value as an offset in its section (or the absolute value), settled or not.
+uint64_t symbol_offset(const Symbol *sym);
+// Once addresses are final (after define_linker_symbols): each symbol defined in an
+// ordinary section that is kept gets its address in `value` (`settled`), so that the
+// relocations against it (4 M in a big link) need not each read its section.
+void settle_addresses(Ctx *ctx);
 // S for a relocation with addend A: symbol_address(sym), except that a section
 // symbol of a merged string section points at the string at offset A, wherever
 // merging put it (S is returned so that S + A lands there).
@@ -285,6 +293,8 @@ struct InputFile {
   InputSection **sections;  // indexed by section index; NULL for those not kept
   Symbol **syms;            // indexed by symbol index (0: ctx->null_symbol); locals are
                             // private to the file
+  Symbol *locals;           // ... and side by side here, nlocals of them
+  uint32_t nlocals;
   uint32_t priority;        // load order, for deterministic output
   // Archive members: the file and symbol that made the linker load it (for -Map and
   // --why-extract). extracted_by is NULL when the entry point pulled it in.

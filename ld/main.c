@@ -123,6 +123,8 @@ static int run_link(void *arg) {
   define_linker_symbols(ctx);
   checkpoint(ctx);
   stats_mark(ctx, "define_linker_symbols");
+  settle_addresses(ctx);
+  stats_mark(ctx, "settle_addresses");
 
   // Copy the sections into the output, relocate them there, write the linker's
   // sections, and rename into place.

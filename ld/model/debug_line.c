@@ -189,7 +189,7 @@ static bool relocated(LineReader *r, uint64_t off, InputSection **isec, uint64_t
   if (!sym || sym->state != SYM_DEFINED || !sym->isec || sym->isec->file != r->file)
     return false;
   *isec = sym->isec;
-  *at = sym->value + (uint64_t)r->rels[lo].r_addend;
+  *at = symbol_offset(sym) + (uint64_t)r->rels[lo].r_addend;
   return true;
 }
 

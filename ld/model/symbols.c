@@ -108,7 +108,50 @@ bool is_imported(const Symbol *sym) {
   return sym->state == SYM_SHARED || sym->preemptible || (sym->dynamic_undef && sym->state == SYM_UNDEF);
 }
 
+uint64_t symbol_offset(const Symbol *sym) {
+  return sym->settled ? sym->value - isec_address(sym->isec) : sym->value;
+}
+
+// Whether sym's address is its section's address plus its offset, for good: defined
+// in a section that is kept, whose bytes were not merged, split into records or
+// reversed on the way out (isec_output_offset).
+static bool can_settle(const Symbol *sym) {
+  const InputSection *isec = sym->isec;
+  return sym->state == SYM_DEFINED && !sym->settled && isec && isec->is_alive && isec->osec &&
+         !isec->reversed && !isec->aux->merged && !isec->aux->eh;
+}
+
+static void settle(Symbol *sym) {
+  if (can_settle(sym)) {
+    sym->value += isec_address(sym->isec);
+    sym->settled = true;
+  }
+}
+
+enum { SETTLE_CHUNK = 4096 };
+
+static void settle_task(void *arg, size_t k) {
+  Ctx *ctx = arg;
+  if (k < ctx->files.len) {
+    InputFile *file = ctx->files.data[k];
+    for (uint32_t i = 0; i < file->nlocals; i++)
+      settle(&file->locals[i]);
+    return;
+  }
+  size_t from = (k - ctx->files.len) * SETTLE_CHUNK;
+  size_t to = from + SETTLE_CHUNK < ctx->globals.len ? from + SETTLE_CHUNK : ctx->globals.len;
+  for (size_t i = from; i < to; i++)
+    settle(ctx->globals.data[i]);
+}
+
+void settle_addresses(Ctx *ctx) {
+  size_t chunks = (ctx->globals.len + SETTLE_CHUNK - 1) / SETTLE_CHUNK;
+  parallel_for(ctx->files.len + chunks, settle_task, ctx);
+}
+
 uint64_t symbol_definition_address(const Symbol *sym) {
+  if (sym->settled)
+    return sym->value;
   switch (sym->state) {
   case SYM_UNDEF:
     return 0;  // only undefined weak symbols get here
@@ -128,6 +171,8 @@ uint64_t symbol_definition_address(const Symbol *sym) {
 }
 
 uint64_t symbol_address_for(const Symbol *sym, uint64_t A) {
+  if (sym->settled)  // (not in a merged section)
+    return symbol_address(sym);
   const InputSection *isec = sym->isec;
   // A reference through the section symbol names the string at offset A. (Assemblers
   // keep a symbol per string instead whenever the addend would not say which string,

@@ -321,8 +321,9 @@ void apply_relocs(Ctx *ctx, InputSection *isec, uint8_t *out, const EhRecord *re
     // nothing. Tables that describe code may: debug information and the unwind
     // tables (.eh_frame, .gcc_except_table) of a discarded COMDAT copy still hold
     // entries for it, which then describe address 0, where no code is.
-    if (alloc && sym->state == SYM_DEFINED && sym->isec && !sym->isec->is_alive &&
-        !describes_code(isec)) {
+    // (A settled symbol's section is kept: that is read without reading the section.)
+    if (alloc && sym->state == SYM_DEFINED && !sym->settled && sym->isec &&
+        !sym->isec->is_alive && !describes_code(isec)) {
       error("%s: relocation refers to '%s' in discarded section '%s'",
             place(ctx, isec, rel->r_offset), symbol_label(sym), sym->isec->name);
       continue;

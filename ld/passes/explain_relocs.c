@@ -124,11 +124,12 @@ static bool points_into(const Elf64_Rela *rel, const Symbol *sec_sym, const Symb
       target->type == STT_SECTION)
     return false;
   RelocHowto h = reloc_howto(ELF64_R_TYPE(rel->r_info));
-  uint64_t off = sec_sym->value + (uint64_t)rel->r_addend;
+  uint64_t off = symbol_offset(sec_sym) + (uint64_t)rel->r_addend;
   if (h.expr == RX_PC)
     off += h.width;
   uint64_t size = target->size ? target->size : 1;
-  return off >= target->value && off - target->value < size;
+  uint64_t at = symbol_offset(target);
+  return off >= at && off - at < size;
 }
 
 // qsort's order for Match pointers: by offset, then by index in the table.
@@ -245,7 +246,7 @@ static const char *describe_symbol(Ctx *ctx, const Symbol *sym) {
   if (sym->type == STT_SECTION)
     return arena_printf(&ctx->arena, "section %s of %s", sym->isec->name,
                         sym->isec->file->name);
-  return arena_printf(&ctx->arena, "'%s', %s", name, place(ctx, sym->isec, sym->value));
+  return arena_printf(&ctx->arena, "'%s', %s", name, place(ctx, sym->isec, symbol_offset(sym)));
 }
 
 // A number as the formula shows it: the addend signed and in decimal, G (an offset
@@ -557,7 +558,7 @@ static void explain_one(Ctx *ctx, FILE *fp, InputSection *isec, uint64_t i, cons
           sym == ctx->null_symbol ? "" : shown_name(ctx, symbol_label(sym)));
   if (via)
     fprintf(fp, " (for '%s', at %s)", shown_name(ctx, via->name),
-            place(ctx, via->isec, via->value));
+            place(ctx, via->isec, symbol_offset(via)));
   fprintf(fp, "\n");
   const char *why = not_applied(isec, rel->r_offset);
   if (why) {
@@ -647,7 +648,7 @@ static void explain_nothing(Ctx *ctx, FILE *fp, const Query *q, bool known) {
   fprintf(fp, "--explain-reloc=%s: no relocation refers to '%s'", q->arg, q->arg);
   Symbol *sym = find_symbol(ctx, q->arg);
   if (sym && sym->state == SYM_DEFINED && sym->isec && sym->isec->is_alive && sym->isec->osec)
-    fprintf(fp, " (defined at %s, address 0x%" PRIx64 ")", place(ctx, sym->isec, sym->value),
+    fprintf(fp, " (defined at %s, address 0x%" PRIx64 ")", place(ctx, sym->isec, symbol_offset(sym)),
             symbol_address(sym));
   fprintf(fp, "\n\n");
 }

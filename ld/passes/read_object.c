@@ -216,6 +216,8 @@ static void read_symbols(Ctx *ctx, InputFile *file) {
     if (ELF64_ST_BIND(obj->syms[i].st_info) == STB_LOCAL)
       nlocal++;
   Symbol *locals = arena_alloc_aligned(&ctx->arena, nlocal * sizeof(Symbol), 64);
+  file->locals = locals;
+  file->nlocals = (uint32_t)nlocal;
   for (uint64_t i = 1; i < obj->nsyms; i++) {
     const Elf64_Sym *esym = &obj->syms[i];
     if (ELF64_ST_BIND(esym->st_info) != STB_LOCAL)
