@@ -80,11 +80,6 @@ OutputSection *find_output_section(Ctx *ctx, const char *name) {
   return NULL;
 }
 
-bool has_section_prefix(const char *name, const char *prefix) {
-  size_t n = strlen(prefix);
-  return !strncmp(name, prefix, n) && (name[n] == '\0' || name[n] == '.');
-}
-
 bool has_synthetic(Ctx *ctx, SyntheticId id) { return ctx->synth[id]->is_alive; }
 
 uint64_t isec_address(const InputSection *isec) { return isec->osec->addr + isec->offset; }
