@@ -16,7 +16,8 @@
  * which is what keeps the output the same whatever the thread count.
  *
  * The workers are started on first use and then wait for the next loop, so a loop
- * costs a wake-up, not a thread creation. They are never stopped: exit ends them.
+ * costs a wake-up, not a thread creation; and a worker that wakes after every index
+ * was claimed stays out of it, so the caller waits only for those that took part. They are never stopped: exit ends them.
  * A loop inside a loop (fn calling parallel_for) runs on the calling thread alone.
  * The messages a loop's tasks report come out when it ends, in index order
  * (diag.c), so that they too do not depend on the thread count.
@@ -102,6 +103,12 @@ static void *worker(void *unused) {
     while (pool.generation == seen)
       pthread_cond_wait(&pool.work, &pool.lock);
     seen = pool.generation;
+    // The caller (or another worker) has claimed every index already: this loop
+    // needs nobody else. (The caller waits for the workers that join, not for
+    // every worker to wake: a small loop costs no more than running it alone.)
+    if (atomic_load_explicit(&pool.next, memory_order_relaxed) >= pool.n)
+      continue;
+    pool.busy++;
     pthread_mutex_unlock(&pool.lock);
     run_chunks();
     pthread_mutex_lock(&pool.lock);
@@ -146,7 +153,7 @@ void parallel_for(size_t n, void (*fn)(void *arg, size_t i), void *arg) {
   size_t chunk = n / ((size_t)threads * 16);
   pool.chunk = chunk ? chunk : 1;
   atomic_store(&pool.next, 0);
-  pool.busy = pool.started;
+  pool.busy = 0;
   pool.generation++;
   pthread_cond_broadcast(&pool.work);
   pthread_mutex_unlock(&pool.lock);
