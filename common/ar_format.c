@@ -10,6 +10,8 @@
  */
 #include "common.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { AR_HDR_SIZE = 60 };
@@ -113,11 +115,117 @@ static bool is_special(const uint8_t *h) {
   return h[0] == '/' && (h[1] == ' ' || h[1] == '/' || !memcmp(h, "/SYM64/", 7));
 }
 
-bool read_archive(View v, Arena *arena, Archive *ar) {
+// One member header at `off`, and what it holds. A special member (an index, the
+// long-name table) is dealt with here (is_member false). On a bad header, the
+// message (without the archive's name) is in *why and the result false.
+typedef struct {
+  bool is_member;
+  const char *name;
+  View data;
+  uint64_t next;  // where the next header starts (past the end: none)
+} ArHeader;
+
+static bool read_header(Archive *ar, Arena *arena, uint64_t off, ArHeader *out, char *why,
+                        size_t why_size) {
+  View v = ar->file;
+  *out = (ArHeader){0};
+  if (!view_has(v, off, AR_HDR_SIZE)) {
+    snprintf(why, why_size, "truncated member header at offset 0x%llx", (unsigned long long)off);
+    return false;
+  }
+  const uint8_t *h = v.data + off;
+  if (h[58] != '`' || h[59] != '\n') {
+    snprintf(why, why_size, "bad member header at offset 0x%llx", (unsigned long long)off);
+    return false;
+  }
+  uint64_t size;
+  if (!parse_decimal(h + 48, 10, &size)) {
+    snprintf(why, why_size, "bad size field in member header at offset 0x%llx",
+             (unsigned long long)off);
+    return false;
+  }
+  // A thin archive stores only its index and long-name table; members live in
+  // their own files and their size field gives the file's size.
+  bool stored = !ar->thin || is_special(h);
+  uint64_t data_off = off + AR_HDR_SIZE;
+  if (stored && !view_has(v, data_off, size)) {
+    snprintf(why, why_size, "member at offset 0x%llx extends past end of file",
+             (unsigned long long)off);
+    return false;
+  }
+  View data = stored ? view_slice(v, data_off, size) : view_slice(v, 0, 0);
+  out->next = data_off + (stored ? size + (size & 1) : 0);
+
+  const char *name = NULL;
+  if (!memcmp(h, "/               ", 16) || !memcmp(h, "/SYM64/         ", 16)) {
+    if (!read_gnu_index(ar, arena, data, h[1] == 'S' ? 8 : 4)) {
+      snprintf(why, why_size, "corrupt archive symbol index");
+      return false;
+    }
+    ar->has_index = true;
+    return true;
+  }
+  if (!memcmp(h, "//              ", 16)) {
+    ar->names = data;
+    ar->have_names = true;
+    return true;
+  }
+  if (h[0] == '/' && h[1] >= '0' && h[1] <= '9') {
+    uint64_t noff;
+    const uint8_t *end = memchr(h + 1, ' ', 15);
+    size_t len = end ? (size_t)(end - h - 1) : 15;
+    if (!ar->have_names || !parse_decimal(h + 1, len, &noff) ||
+        !(name = long_name(ar->names, noff, arena))) {
+      snprintf(why, why_size, "bad long name offset in member header at offset 0x%llx",
+               (unsigned long long)off);
+      return false;
+    }
+  } else if (!memcmp(h, "#1/", 3)) {
+    // BSD: the name is stored at the start of the data.
+    uint64_t len;
+    if (!parse_decimal(h + 3, 13, &len) || len > data.size) {
+      snprintf(why, why_size, "bad BSD long name in member header at offset 0x%llx",
+               (unsigned long long)off);
+      return false;
+    }
+    name = arena_strndup(arena, (const char *)data.data, strnlen((const char *)data.data, len));
+    data = view_slice(data, len, data.size - len);
+  } else {
+    // A short name: GNU ends it with '/' (and it may contain spaces), BSD pads
+    // it with spaces and has no '/'.
+    const uint8_t *end = memchr(h, '/', 16);
+    if (!end)
+      end = memchr(h, ' ', 16);
+    size_t len = end ? (size_t)(end - h) : 16;
+    name = arena_strndup(arena, (const char *)h, len);
+  }
+  if (!strcmp(name, "__.SYMDEF") || !strcmp(name, "__.SYMDEF SORTED")) {
+    if (!read_bsd_index(ar, arena, data)) {
+      snprintf(why, why_size, "corrupt archive symbol index");
+      return false;
+    }
+    ar->has_index = true;
+    return true;
+  }
+  out->is_member = true;
+  out->name = name;
+  out->data = data;
+  return true;
+}
+
+static void start(View v, Archive *ar) {
   memset(ar, 0, sizeof *ar);
   ar->file = v;
   ar->thin = v.size >= 8 && !memcmp(v.data, "!<thin>\n", 8);
+}
 
+// Does the walk stop at `off`: the end, or a lone padding newline at the very end?
+static bool at_end(View v, uint64_t off) {
+  return off >= v.size || (v.size - off == 1 && v.data[off] == '\n');
+}
+
+bool read_archive(View v, Arena *arena, Archive *ar) {
+  start(v, ar);
   // Count-then-fill: the first walk only counts members, so the array is sized once.
   size_t cap = 0;
   for (uint64_t off = 8; off + AR_HDR_SIZE <= v.size;) {
@@ -133,101 +241,81 @@ bool read_archive(View v, Arena *arena, Archive *ar) {
   }
   ar->members = arena_array(arena, cap, sizeof(ArMember));
 
-  View names = {0};
-  bool have_names = false;
-  uint64_t off = 8;
-  while (off < v.size) {
-    // A lone padding newline at the very end is tolerated.
-    if (v.size - off == 1 && v.data[off] == '\n')
-      break;
-    if (!view_has(v, off, AR_HDR_SIZE)) {
-      error("%s: truncated member header at offset 0x%llx", v.name, (unsigned long long)off);
+  char why[160];
+  for (uint64_t off = 8; !at_end(v, off);) {
+    ArHeader hd;
+    if (!read_header(ar, arena, off, &hd, why, sizeof why)) {
+      error("%s: %s", v.name, why);
       return false;
     }
-    const uint8_t *h = v.data + off;
-    if (h[58] != '`' || h[59] != '\n') {
-      error("%s: bad member header at offset 0x%llx", v.name, (unsigned long long)off);
-      return false;
-    }
-    uint64_t size;
-    if (!parse_decimal(h + 48, 10, &size)) {
-      error("%s: bad size field in member header at offset 0x%llx", v.name,
-            (unsigned long long)off);
-      return false;
-    }
-    // A thin archive stores only its index and long-name table; members live in
-    // their own files and their size field gives the file's size.
-    bool stored = !ar->thin || is_special(h);
-    uint64_t data_off = off + AR_HDR_SIZE;
-    if (stored && !view_has(v, data_off, size)) {
-      error("%s: member at offset 0x%llx extends past end of file", v.name,
-            (unsigned long long)off);
-      return false;
-    }
-    View data = stored ? view_slice(v, data_off, size) : view_slice(v, 0, 0);
-
-    const char *name = NULL;
-    if (!memcmp(h, "/               ", 16) || !memcmp(h, "/SYM64/         ", 16)) {
-      if (!read_gnu_index(ar, arena, data, h[1] == 'S' ? 8 : 4)) {
-        error("%s: corrupt archive symbol index", v.name);
-        return false;
-      }
-      ar->has_index = true;
-    } else if (!memcmp(h, "//              ", 16)) {
-      names = data;
-      have_names = true;
-    } else if (h[0] == '/' && h[1] >= '0' && h[1] <= '9') {
-      uint64_t noff;
-      const uint8_t *end = memchr(h + 1, ' ', 15);
-      size_t len = end ? (size_t)(end - h - 1) : 15;
-      if (!have_names || !parse_decimal(h + 1, len, &noff) ||
-          !(name = long_name(names, noff, arena))) {
-        error("%s: bad long name offset in member header at offset 0x%llx", v.name,
-              (unsigned long long)off);
-        return false;
-      }
-    } else if (!memcmp(h, "#1/", 3)) {
-      // BSD: the name is stored at the start of the data.
-      uint64_t len;
-      if (!parse_decimal(h + 3, 13, &len) || len > data.size) {
-        error("%s: bad BSD long name in member header at offset 0x%llx", v.name,
-              (unsigned long long)off);
-        return false;
-      }
-      name = arena_strndup(arena, (const char *)data.data, strnlen((const char *)data.data, len));
-      data = view_slice(data, len, data.size - len);
-    } else {
-      // A short name: GNU ends it with '/' (and it may contain spaces), BSD pads
-      // it with spaces and has no '/'.
-      const uint8_t *end = memchr(h, '/', 16);
-      if (!end)
-        end = memchr(h, ' ', 16);
-      size_t len = end ? (size_t)(end - h) : 16;
-      name = arena_strndup(arena, (const char *)h, len);
-    }
-
-    if (name && (!strcmp(name, "__.SYMDEF") || !strcmp(name, "__.SYMDEF SORTED"))) {
-      if (!read_bsd_index(ar, arena, data)) {
-        error("%s: corrupt archive symbol index", v.name);
-        return false;
-      }
-      ar->has_index = true;
-    } else if (name) {
+    if (hd.is_member) {
       if (ar->nmembers == cap)
         internal_error("member count changed between two walks of %s", v.name);
       ArMember *m = &ar->members[ar->nmembers++];
       m->offset = off;
-      m->name = name;
-      m->data = data;
+      m->name = hd.name;
+      m->data = hd.data;
+      m->read = true;
       if (ar->thin)
-        m->path = thin_path(v.name, name, arena);
+        m->path = thin_path(v.name, hd.name, arena);
     }
-
-    uint64_t step = stored ? size + (size & 1) : 0;
-    off = data_off + step;
-    if (stored && off > v.size)  // odd-sized last member without its padding byte
-      break;
+    off = hd.next;
   }
+  return true;
+}
+
+static int by_offset(const void *a, const void *b) {
+  uint64_t x = ((const ArMember *)a)->offset, y = ((const ArMember *)b)->offset;
+  return (x > y) - (x < y);
+}
+
+bool read_archive_index(View v, Arena *arena, Archive *ar) {
+  start(v, ar);
+  if (ar->thin)
+    return read_archive(v, arena, ar);
+  // The special members come first: read up to the first ordinary one.
+  char why[160];
+  uint64_t off = 8;
+  for (; !at_end(v, off); ) {
+    ArHeader hd;
+    if (!read_header(ar, arena, off, &hd, why, sizeof why)) {
+      error("%s: %s", v.name, why);
+      return false;
+    }
+    if (hd.is_member)
+      break;
+    off = hd.next;
+  }
+  if (!ar->has_index)
+    return read_archive(v, arena, ar);
+  // The members the index names, each once, in file order; read when asked.
+  ar->members = arena_array(arena, ar->nsyms + 1, sizeof(ArMember));
+  for (size_t i = 0; i < ar->nsyms; i++)
+    ar->members[i].offset = ar->syms[i].offset;
+  qsort(ar->members, ar->nsyms, sizeof(ArMember), by_offset);
+  size_t n = 0;
+  for (size_t i = 0; i < ar->nsyms; i++)
+    if (n == 0 || ar->members[n - 1].offset != ar->members[i].offset)
+      ar->members[n++].offset = ar->members[i].offset;
+  ar->nmembers = n;
+  ar->lazy = true;
+  return true;
+}
+
+bool read_archive_member(Archive *ar, Arena *arena, ArMember *m) {
+  if (m->read)
+    return true;
+  // (Only an ordinary member may be at an offset the index names.)
+  char why[160];
+  ArHeader hd;
+  const uint8_t *h = ar->file.data + m->offset;
+  if (m->offset < 8 || !view_has(ar->file, m->offset, AR_HDR_SIZE) || is_special(h) ||
+      !memcmp(h, "__.SYMDEF", 9) || !read_header(ar, arena, m->offset, &hd, why, sizeof why) ||
+      !hd.is_member)
+    return false;
+  m->name = hd.name;
+  m->data = hd.data;
+  m->read = true;
   return true;
 }
 

@@ -412,6 +412,7 @@ typedef struct {
   const char *name;
   View data;        // the member's bytes; for thin archives, empty (see `path`)
   const char *path; // thin archives: the member's file, relative to the current dir
+  bool read;        // name and data are set (read_archive_member)
 } ArMember;
 
 typedef struct {
@@ -423,16 +424,29 @@ typedef struct {
   View file;
   bool thin;
   bool has_index;
-  ArMember *members;
+  bool lazy;        // read_archive_index: members are the index's, read when asked
+  ArMember *members;  // in file order
   size_t nmembers;
   ArSymbol *syms;
   size_t nsyms;
+  View names;       // the "//" member's data (GNU long names)
+  bool have_names;
 } Archive;
 
 bool is_archive(View v);
 // Reads the member headers and the symbol index; on a corrupt archive prints the
 // reason (error()) and returns false.
 bool read_archive(View v, Arena *arena, Archive *ar);
+// The same, for a linker, which needs only the members the index names: when the
+// archive has an index (and is not thin), reads just the special members at its
+// start, and `members` are the ones the index points at, each read when asked
+// (read_archive_member); a big libc.a is 2,000 headers a page or so apart. Else
+// read_archive.
+bool read_archive_index(View v, Arena *arena, Archive *ar);
+// Reads m's header if it was not read yet; false, with nothing printed, if there
+// is no good member header at its offset (the caller then learns what is wrong with
+// read_archive, which walks them all).
+bool read_archive_member(Archive *ar, Arena *arena, ArMember *m);
 // The member whose header is at offset, or NULL.
 ArMember *archive_member_at(Archive *ar, uint64_t offset);
 

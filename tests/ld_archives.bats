@@ -500,6 +500,29 @@ C
   [ "$status" -eq 5 ]
 }
 
+@test "ld: an archive searched, then named again with --whole-archive, loads each member once" {
+  # The first look reads the index alone (and the members it pulls); taken whole
+  # later, every member is read, and the one already loaded is not loaded again
+  # (which would define f twice).
+  runtime
+  obj main <<'C'
+int f(void);
+int main(void) { return f(); }
+C
+  obj f <<'C'
+int f(void) { return 6; }
+C
+  obj g <<'C'
+int g(void) { return 7; }
+C
+  ar rc libfg.a f.o g.o
+  run -0 "$MINI_LD" rt.o main.o libfg.a --whole-archive libfg.a --no-whole-archive -o prog
+  run -6 ./prog
+  run -0 nm prog
+  [[ $output == *" T g"* ]]
+  [ "$(grep -c " T f$" <<<"$output")" -eq 1 ]
+}
+
 @test "ld: BSD-format archives (llvm-ar --format=bsd: #1/LEN names, __.SYMDEF) link" {
   command -v llvm-ar >/dev/null || skip "llvm-ar is not installed"
   runtime

@@ -1021,6 +1021,26 @@ bad_archive_index_offset() {
     "${args[@]}"
 }
 
+@test "ld: a corrupt archive member nothing needs is not read (as with GNU ld)" {
+  good_archive
+  asm unused <<'EOF'
+	.globl unused
+unused:	ret
+	.section .note.GNU-stack,"",@progbits
+EOF
+  rm -f lib.a
+  ar rcs lib.a twice.o unused.o
+  derive lib.a spare.a
+  # unused.o's ar_fmag = "XX": a bad header, but only the index points at it, and
+  # only for a symbol nobody refers to.
+  patch_at spare.a $(($(ar_header lib.a unused.o/) + 58)) 'XX'
+  run -0 "$MINI_LD" main.o spare.a -o prog
+  run -42 ./prog
+  # Taken whole, every member is read, and the bad one is reported.
+  expect_error "mini-ld: spare.a: bad member header at offset $(hex "$(ar_header lib.a unused.o/)")" \
+    main.o --whole-archive spare.a
+}
+
 bad_archive_member_not_elf() {
   good_archive
   derive lib.a not-elf.a

@@ -82,6 +82,39 @@ static void add_shared(Ctx *ctx, const char *name, View view, bool as_needed, bo
   resolve_shared_symbols(ctx, file);
 }
 
+// The header of a member the index named (read_archive_index), read now. If there
+// is no good one at its offset, reading every header says what is wrong (as when
+// the archive is read whole); if they are all good, the index points at no member.
+static bool read_member(Ctx *ctx, ArchiveFile *af, ArMember *m, const char *entry) {
+  if (read_archive_member(&af->ar, &ctx->arena, m))
+    return true;
+  Archive whole;
+  if (read_archive(af->ar.file, &ctx->arena, &whole))
+    error("%s: symbol index entry for '%s' points to offset 0x%llx, which is not a member",
+          af->name, entry, (unsigned long long)m->offset);
+  return false;
+}
+
+// An archive opened on its index alone, now read whole (--whole-archive), the
+// members loaded from it still loaded.
+static bool read_whole(Ctx *ctx, ArchiveFile *af) {
+  if (!af->ar.lazy)
+    return true;
+  Archive whole;
+  if (!read_archive(af->ar.file, &ctx->arena, &whole))
+    return false;
+  bool *loaded = arena_array(&ctx->arena, whole.nmembers + 1, sizeof(bool));
+  for (size_t i = 0, j = 0; i < whole.nmembers; i++) {
+    while (j < af->ar.nmembers && af->ar.members[j].offset < whole.members[i].offset)
+      j++;
+    loaded[i] = j < af->ar.nmembers && af->ar.members[j].offset == whole.members[i].offset &&
+                af->member_loaded[j];
+  }
+  af->ar = whole;
+  af->member_loaded = loaded;
+  return true;
+}
+
 // Loads one member of an archive, once. `why` is the symbol whose definition it is
 // loaded for (NULL under --whole-archive), remembered for -Map and --why-extract
 // together with the file that referred to it (NULL: the entry point).
@@ -91,6 +124,8 @@ static void load_member(Ctx *ctx, ArchiveFile *af, ArMember *m, const Symbol *wh
   if (af->member_loaded[idx])
     return;
   af->member_loaded[idx] = true;
+  if (!m->read)  // (scan_archive read it; read_archive, every member)
+    internal_error("%s: member at 0x%llx was not read", af->name, (unsigned long long)m->offset);
   const char *name = arena_printf(&ctx->arena, "%s(%s)", af->name, m->name);
   View data = m->data;
   if (af->ar.thin && !map_file(m->path, name, &data)) {
@@ -198,6 +233,10 @@ static size_t scan_archive(Ctx *ctx, ArchiveFile *af) {
     }
     if (af->member_loaded[m - af->ar.members])
       continue;
+    if (!read_member(ctx, af, m, as->name)) {
+      af->member_loaded[m - af->ar.members] = true;  // (said once)
+      continue;
+    }
     // A tentative definition (COMMON) is replaced by a real one from an archive, as
     // GNU ld does, but only by a real one: a member with just another COMMON copy
     // stays out.
@@ -220,7 +259,7 @@ static ArchiveFile *open_archive(Ctx *ctx, const char *name, View view, bool who
   for (size_t i = 0; i < ctx->archives.len; i++) {
     ArchiveFile *seen = ctx->archives.data[i];
     if (!strcmp(seen->name, name)) {
-      if (whole)
+      if (whole && read_whole(ctx, seen))
         for (size_t j = 0; j < seen->ar.nmembers; j++)
           load_member(ctx, seen, &seen->ar.members[j], NULL);
       return seen;
@@ -228,7 +267,7 @@ static ArchiveFile *open_archive(Ctx *ctx, const char *name, View view, bool who
   }
   ArchiveFile *af = arena_alloc(&ctx->arena, sizeof *af);
   af->name = name;
-  if (!read_archive(view, &ctx->arena, &af->ar))
+  if (!(whole ? read_archive : read_archive_index)(view, &ctx->arena, &af->ar))
     return NULL;
   af->member_loaded = arena_array(&ctx->arena, af->ar.nmembers + 1, sizeof(bool));
   vec_push(&ctx->arena, &ctx->archives, af);

@@ -231,7 +231,8 @@ static void explain_undefined(Ctx *ctx, const Symbol *sym, bool look_for_typos) 
       if (strcmp(af->ar.syms[i].name, sym->name))
         continue;
       ArMember *m = archive_member_at(&af->ar, af->ar.syms[i].offset);
-      if (!m || af->member_loaded[m - af->ar.members])
+      if (!m || af->member_loaded[m - af->ar.members] ||
+          !read_archive_member(&af->ar, &ctx->arena, m))
         continue;
       note("note: '%s' is defined in %s(%s), but %s was searched before anything referred "
            "to it; put %s after the files that use it, or put the archives between "
