@@ -184,8 +184,6 @@ uint64_t got_plt_slot(Ctx *ctx, size_t i);
 bool is_imported(const Symbol *sym);
 // Where sym itself is (for an IFUNC: its resolver), ignoring any stub.
 uint64_t symbol_definition_address(const Symbol *sym);
-// sym->value as an offset in its section (or the absolute value), settled or not.
-uint64_t symbol_offset(const Symbol *sym);
 // Once addresses are final (after define_linker_symbols): each symbol defined in an
 // ordinary section that is kept gets its address in `value` (`settled`), so that the
 // relocations against it (4 M in a big link) need not each read its section.
@@ -363,6 +361,13 @@ struct OutputSection {
   uint8_t *compressed;    // --compress-debug-sections: its bytes as they go out (a
                           // compression header and the data), made by write_output
 };
+
+// sym->value as an offset in its section (or the absolute value), settled
+// (settle_addresses) or not. (Inline, so that debug_line.c, which asks nothing of
+// other files, may use it.)
+static inline uint64_t symbol_offset(const Symbol *sym) {
+  return sym->settled ? sym->value - (sym->isec->osec->addr + sym->isec->offset) : sym->value;
+}
 
 struct Segment {
   uint32_t p_type;

@@ -108,10 +108,6 @@ bool is_imported(const Symbol *sym) {
   return sym->state == SYM_SHARED || sym->preemptible || (sym->dynamic_undef && sym->state == SYM_UNDEF);
 }
 
-uint64_t symbol_offset(const Symbol *sym) {
-  return sym->settled ? sym->value - isec_address(sym->isec) : sym->value;
-}
-
 // Whether sym's address is its section's address plus its offset, for good: defined
 // in a section that is kept, whose bytes were not merged, split into records or
 // reversed on the way out (isec_output_offset).
