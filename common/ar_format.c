@@ -116,8 +116,9 @@ static bool is_special(const uint8_t *h) {
 }
 
 // One member header at `off`, and what it holds. A special member (an index, the
-// long-name table) is dealt with here (is_member false). On a bad header, the
-// message (without the archive's name) is in *why and the result false.
+// long-name table) is dealt with here if `specials` (is_member false either way).
+// On a bad header, the message (without the archive's name) is in *why and the
+// result false.
 typedef struct {
   bool is_member;
   const char *name;
@@ -125,8 +126,8 @@ typedef struct {
   uint64_t next;  // where the next header starts (past the end: none)
 } ArHeader;
 
-static bool read_header(Archive *ar, Arena *arena, uint64_t off, ArHeader *out, char *why,
-                        size_t why_size) {
+static bool read_header(Archive *ar, Arena *arena, uint64_t off, bool specials, ArHeader *out,
+                        char *why, size_t why_size) {
   View v = ar->file;
   *out = (ArHeader){0};
   if (!view_has(v, off, AR_HDR_SIZE)) {
@@ -158,6 +159,8 @@ static bool read_header(Archive *ar, Arena *arena, uint64_t off, ArHeader *out, 
 
   const char *name = NULL;
   if (!memcmp(h, "/               ", 16) || !memcmp(h, "/SYM64/         ", 16)) {
+    if (!specials)
+      return true;
     if (!read_gnu_index(ar, arena, data, h[1] == 'S' ? 8 : 4)) {
       snprintf(why, why_size, "corrupt archive symbol index");
       return false;
@@ -166,6 +169,8 @@ static bool read_header(Archive *ar, Arena *arena, uint64_t off, ArHeader *out, 
     return true;
   }
   if (!memcmp(h, "//              ", 16)) {
+    if (!specials)
+      return true;
     ar->names = data;
     ar->have_names = true;
     return true;
@@ -200,6 +205,8 @@ static bool read_header(Archive *ar, Arena *arena, uint64_t off, ArHeader *out, 
     name = arena_strndup(arena, (const char *)h, len);
   }
   if (!strcmp(name, "__.SYMDEF") || !strcmp(name, "__.SYMDEF SORTED")) {
+    if (!specials)
+      return true;
     if (!read_bsd_index(ar, arena, data)) {
       snprintf(why, why_size, "corrupt archive symbol index");
       return false;
@@ -244,7 +251,7 @@ bool read_archive(View v, Arena *arena, Archive *ar) {
   char why[160];
   for (uint64_t off = 8; !at_end(v, off);) {
     ArHeader hd;
-    if (!read_header(ar, arena, off, &hd, why, sizeof why)) {
+    if (!read_header(ar, arena, off, true, &hd, why, sizeof why)) {
       error("%s: %s", v.name, why);
       return false;
     }
@@ -278,7 +285,7 @@ bool read_archive_index(View v, Arena *arena, Archive *ar) {
   uint64_t off = 8;
   for (; !at_end(v, off); ) {
     ArHeader hd;
-    if (!read_header(ar, arena, off, &hd, why, sizeof why)) {
+    if (!read_header(ar, arena, off, true, &hd, why, sizeof why)) {
       error("%s: %s", v.name, why);
       return false;
     }
@@ -308,9 +315,7 @@ bool read_archive_member(Archive *ar, Arena *arena, ArMember *m) {
   // (Only an ordinary member may be at an offset the index names.)
   char why[160];
   ArHeader hd;
-  const uint8_t *h = ar->file.data + m->offset;
-  if (m->offset < 8 || !view_has(ar->file, m->offset, AR_HDR_SIZE) || is_special(h) ||
-      !memcmp(h, "__.SYMDEF", 9) || !read_header(ar, arena, m->offset, &hd, why, sizeof why) ||
+  if (m->offset < 8 || !read_header(ar, arena, m->offset, false, &hd, why, sizeof why) ||
       !hd.is_member)
     return false;
   m->name = hd.name;
