@@ -190,11 +190,10 @@ size_t mapped_bytes(void);
 // every thread, parallel_for); the views stay valid, and a page read again is
 // brought back from the page cache. Not from inside a parallel_for's task.
 void release_mapped_pages(void);
-// The same for the whole pages inside one view of a mapped file (an object, or an
-// archive member: the pages it shares with its neighbours stay).
-void release_view_pages(View v);
-// The same for n views in increasing order of address, with the bytes between
-// neighbours: one call to the kernel for each run of them mapped side by side.
+// The same for the whole pages of n views of mapped files (objects, archive members:
+// the pages they share with others stay), in increasing order of address, with the
+// bytes between neighbours: one call to the kernel for each run of them mapped side
+// by side.
 void release_views_pages(const View *views, size_t n);
 // Unmaps every file map_file() has mapped, for a program that runs a tool more than
 // once in one process (see run_catching): no view into them may be used afterwards,

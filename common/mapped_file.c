@@ -226,11 +226,6 @@ void release_mapped_pages(void) {
   pthread_mutex_unlock(&maps.lock);
 }
 
-void release_view_pages(View v) {
-  if (worth_releasing() && v.data)
-    drop_pages(v.data, v.data + v.size);
-}
-
 void release_views_pages(const View *views, size_t n) {
   if (!worth_releasing())
     return;
