@@ -17,7 +17,8 @@
  *
  * The workers are started on first use and then wait for the next loop, so a loop
  * costs a wake-up, not a thread creation; and a worker that wakes after every index
- * was claimed stays out of it, so the caller waits only for those that took part. They are never stopped: exit ends them.
+ * was claimed stays out of it, so the caller waits only for those that took part.
+ * They are never stopped: exit ends them.
  * A loop inside a loop (fn calling parallel_for) runs on the calling thread alone.
  * The messages a loop's tasks report come out when it ends, in index order
  * (diag.c), so that they too do not depend on the thread count.

@@ -1557,7 +1557,6 @@ struct Ctx {
   Options opt;               // parse_args
   InputFile *internal;       // main: owner of the sections the linker makes
   PtrVec linker_sections;    // InputSection *, each new_linker_section, in order made
-  PtrVec compressed_osecs;   // write_output: OutputSection *, compressed (copied whole)
   Symbol *null_symbol;       // main: what symbol index 0 of every object names: an
                              // absolute 0 (a relocation "against no symbol")
 

@@ -325,8 +325,24 @@ cm                                                c2.o
   done
   [[ $output == *"inputs: 4 objects, 0 shared libraries, "* ]]
   [[ $output == *$'\n'"  12 input sections, $relocs relocations"$'\n'* ]]
-  [[ $output =~ "symbols: "[0-9]+" global (a table of "[0-9]+" entries, "[0-9.]+" MiB), $locals local" ]]
+  # main, counter, helper, twice and _start.
+  [[ $output =~ "symbols: 5 global (a table of "[0-9]+" entries, "[0-9.]+" MiB), $locals local" ]]
   [[ $output =~ "peak resident memory: "[0-9]+\.[0-9]" MiB" ]]
+  # The fixtures have no local symbols: one that has some, and a global of its own.
+  asm locals <<'S'
+	.text
+	.globl shown
+shown:	call one
+	ret
+one:	jmp two
+two:	ret
+	.data
+three:	.quad one
+S
+  run -0 "$MINI_LD" --stats main.o locals.o -L. -lh -lt -o out
+  locals=$(($(readelf -sW locals.o | grep -c ' LOCAL ') - 1))
+  ((locals >= 3))
+  [[ $output =~ "symbols: 6 global (a table of "[0-9]+" entries, "[0-9.]+" MiB), $locals local" ]]
   # Without --stats, nothing.
   run -0 "$MINI_LD" main.o -L. -lh -lt -o out
   [[ $output == "" ]]

@@ -142,6 +142,7 @@ typedef struct {
   uint8_t *out;
   uint32_t *batch_of;       // per object: its batch
   CopyBatch *batches;
+  PtrVec compressed;        // OutputSection *, each copied whole
   _Atomic size_t copied;    // members copied, to check against the members
 } CopyTasks;
 
@@ -159,7 +160,7 @@ static void copy_task(void *arg, size_t i) {
   Ctx *ctx = t->ctx;
   size_t nfiles = ctx->files.len, nlinker = ctx->linker_sections.len;
   if (i >= nfiles + nlinker) {
-    OutputSection *osec = ctx->compressed_osecs.data[i - nfiles - nlinker];
+    OutputSection *osec = t->compressed.data[i - nfiles - nlinker];
     memcpy(t->out + osec->offset, osec->compressed, osec->size);
     return;
   }
@@ -218,19 +219,17 @@ static CopyBatch *make_batches(Ctx *ctx, uint32_t *batch_of) {
 }
 
 static void copy_sections(Ctx *ctx, uint8_t *out) {
+  uint32_t *batch_of = arena_array(&ctx->arena, ctx->files.len + 1, sizeof(uint32_t));
+  CopyTasks t = {ctx, out, batch_of, make_batches(ctx, batch_of), {0}, 0};
   size_t members = 0;
-  ctx->compressed_osecs.len = 0;
   for (size_t i = 0; i < ctx->osecs.len; i++) {
     OutputSection *osec = ctx->osecs.data[i];
     if (osec->compressed)
-      vec_push(&ctx->arena, &ctx->compressed_osecs, osec);
+      vec_push(&ctx->arena, &t.compressed, osec);
     else if (osec->sh_type != SHT_NOBITS)
       members += osec->members.len;
   }
-  uint32_t *batch_of = arena_array(&ctx->arena, ctx->files.len + 1, sizeof(uint32_t));
-  CopyTasks t = {ctx, out, batch_of, make_batches(ctx, batch_of), 0};
-  parallel_for(ctx->files.len + ctx->linker_sections.len + ctx->compressed_osecs.len, copy_task,
-               &t);
+  parallel_for(ctx->files.len + ctx->linker_sections.len + t.compressed.len, copy_task, &t);
   // (Every member is copied by its file's task or as a section the linker made.)
   if (atomic_load(&t.copied) != members)
     internal_error("copied %zu sections of the %zu in the output sections",

@@ -48,32 +48,28 @@ static bool keep_local(const Symbol *sym) {
 }
 
 // The locals worth keeping are few among many (a big link's objects have 600 K
-// locals, nearly all section symbols): each file's are found at once, in parallel,
-// then entered in file order.
+// locals, nearly all section symbols): each file's (file->locals, in symbol order)
+// are found at once, in parallel, then entered in file order.
 typedef struct {
   Ctx *ctx;
   Symbol ***kept;  // per file: its locals worth keeping, in symbol order
   size_t *nkept;
 } LocalTasks;
 
-static bool is_kept_local(const Symbol *sym) {
-  return sym && !sym->is_global && keep_local(sym);
-}
-
 static void find_locals(void *arg, size_t f) {
   LocalTasks *t = arg;
   InputFile *file = t->ctx->files.data[f];
   size_t n = 0;
-  for (uint64_t i = 1; i < file->obj.nsyms; i++)
-    n += is_kept_local(file->syms[i]);
+  for (uint32_t i = 0; i < file->nlocals; i++)
+    n += keep_local(&file->locals[i]);
   t->nkept[f] = n;
   if (!n)
     return;
   t->kept[f] = arena_array(&t->ctx->arena, n, sizeof(Symbol *));
   n = 0;
-  for (uint64_t i = 1; i < file->obj.nsyms; i++)
-    if (is_kept_local(file->syms[i]))
-      t->kept[f][n++] = file->syms[i];
+  for (uint32_t i = 0; i < file->nlocals; i++)
+    if (keep_local(&file->locals[i]))
+      t->kept[f][n++] = &file->locals[i];
 }
 
 // Which table a global goes in: 0 among the locals (hidden: local to the output),
