@@ -1036,9 +1036,12 @@ EOF
   patch_at spare.a $(($(ar_header lib.a unused.o/) + 58)) 'XX'
   run -0 "$MINI_LD" main.o spare.a -o prog
   run -42 ./prog
-  # Taken whole, every member is read, and the bad one is reported.
+  # Taken whole, every member is read, and the bad one is reported: at once, or when
+  # the archive, searched first, is named again with --whole-archive.
   expect_error "mini-ld: spare.a: bad member header at offset $(hex "$(ar_header lib.a unused.o/)")" \
     main.o --whole-archive spare.a
+  expect_error "mini-ld: spare.a: bad member header at offset $(hex "$(ar_header lib.a unused.o/)")" \
+    main.o spare.a --whole-archive spare.a
 }
 
 bad_archive_member_not_elf() {
